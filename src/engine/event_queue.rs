@@ -1,0 +1,166 @@
+//! The future event list: a binary heap ordered by (time, insertion order), so that events at
+//! the same instant run in the order they were scheduled, with cancellation by id.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashSet};
+
+use super::SimTime;
+
+/// Names one scheduled event, for cancellation. Ids are never reused within a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(u64);
+
+/// An event taken off the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled<E> {
+    pub time: SimTime,
+    pub id: EventId,
+    pub event: E,
+}
+
+/// Events waiting to happen. Cancelling is lazy: a cancelled event stays in the heap and is
+/// skipped when it reaches the top, which keeps both operations O(log n).
+#[derive(Debug)]
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Entry<E>>,
+    // Invariant: every id in `cancelled` is still in `heap` (removed when skipped).
+    cancelled: HashSet<u64>,
+    next_seq: u64,
+    now: SimTime,
+}
+
+#[derive(Debug)]
+struct Entry<E> {
+    time: SimTime,
+    seq: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.seq) == (other.time, other.seq)
+    }
+}
+impl<E> Eq for Entry<E> {}
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for Entry<E> {
+    // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq) on top.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+impl<E> Default for EventQueue<E> {
+    fn default() -> Self {
+        EventQueue { heap: BinaryHeap::new(), cancelled: HashSet::new(), next_seq: 0, now: SimTime::ZERO }
+    }
+}
+
+impl<E> EventQueue<E> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The time of the last event popped (the current simulated time).
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Schedules `event` at `time`. Scheduling in the past is a bug in the caller: the event
+    /// is run at the current time instead, so time never goes backwards.
+    pub fn schedule(&mut self, time: SimTime, event: E) -> EventId {
+        debug_assert!(time >= self.now, "event scheduled in the past: {time} < {}", self.now);
+        let time = time.max(self.now);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Entry { time, seq, event });
+        EventId(seq)
+    }
+
+    /// Cancels a scheduled event. Cancelling one that already ran or was cancelled is a no-op
+    /// only if the caller never does it: ids are not tracked after they run, so callers must
+    /// cancel only events they know to be pending.
+    pub fn cancel(&mut self, id: EventId) {
+        debug_assert!(id.0 < self.next_seq);
+        self.cancelled.insert(id.0);
+    }
+
+    /// Takes the next event that is not cancelled and is due no later than `horizon`, and
+    /// advances the clock to it. Returns `None` when no such event remains.
+    pub fn pop_until(&mut self, horizon: SimTime) -> Option<Scheduled<E>> {
+        loop {
+            let top = self.heap.peek()?;
+            if top.time > horizon {
+                return None;
+            }
+            let entry = self.heap.pop()?;
+            if !self.cancelled.is_empty() && self.cancelled.remove(&entry.seq) {
+                continue;
+            }
+            self.now = entry.time;
+            return Some(Scheduled { time: entry.time, id: EventId(entry.seq), event: entry.event });
+        }
+    }
+
+    /// Number of pending events, cancelled ones included.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.len() == self.cancelled.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(micros: u64) -> SimTime {
+        SimTime::from_micros(micros)
+    }
+
+    fn drain(queue: &mut EventQueue<&'static str>, horizon: u64) -> Vec<(u64, &'static str)> {
+        std::iter::from_fn(|| queue.pop_until(t(horizon)))
+            .map(|s| (s.time.as_micros(), s.event))
+            .collect()
+    }
+
+    #[test]
+    fn events_run_by_time_then_by_scheduling_order() {
+        let mut queue = EventQueue::new();
+        queue.schedule(t(20), "c");
+        queue.schedule(t(10), "a");
+        queue.schedule(t(20), "d");
+        queue.schedule(t(10), "b");
+        assert_eq!(drain(&mut queue, 100), vec![(10, "a"), (10, "b"), (20, "c"), (20, "d")]);
+        assert_eq!(queue.now(), t(20));
+    }
+
+    #[test]
+    fn cancelled_events_never_run_and_others_keep_their_order() {
+        let mut queue = EventQueue::new();
+        let a = queue.schedule(t(5), "a");
+        queue.schedule(t(5), "b");
+        let c = queue.schedule(t(7), "c");
+        queue.schedule(t(9), "d");
+        queue.cancel(a);
+        queue.cancel(c);
+        assert_eq!(drain(&mut queue, 100), vec![(5, "b"), (9, "d")]);
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn the_horizon_stops_the_run_and_leaves_later_events_pending() {
+        let mut queue = EventQueue::new();
+        queue.schedule(t(5), "early");
+        queue.schedule(t(50), "late");
+        assert_eq!(drain(&mut queue, 49), vec![(5, "early")]);
+        assert_eq!(queue.len(), 1);
+        assert_eq!(drain(&mut queue, 50), vec![(50, "late")]);
+    }
+}
