@@ -7,4 +7,7 @@
 //! `metrics` does I/O.
 
 pub mod analytic;
+pub mod config;
 pub mod engine;
+pub mod metrics;
+pub mod model;

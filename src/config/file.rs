@@ -1,0 +1,154 @@
+//! The scenario file format: serde types that mirror the TOML one to one. Every struct denies
+//! unknown fields, so a typo is an error instead of a silently ignored setting. Values stay as
+//! written (durations as text, names as strings); `validate` turns them into a model scenario.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub simulation: SimulationFile,
+    pub channels: BTreeMap<String, ChannelFile>,
+    pub workstreams: BTreeMap<String, WorkstreamFile>,
+    pub queues: BTreeMap<String, QueueFile>,
+    pub agent_groups: BTreeMap<String, AgentGroupFile>,
+    /// Read by `sweep`; ignored by a plain run.
+    pub sweep: Option<toml::Value>,
+    /// Read by `check`; ignored by a plain run.
+    pub check: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationFile {
+    pub horizon: String,
+    pub warm_up: Option<String>,
+    pub seed: Option<u64>,
+    pub interval: Option<String>,
+    pub service_level_thresholds: Option<Vec<String>>,
+    pub capacity_compare: Option<String>,
+    pub full_capacity_presence: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelFile {
+    pub kind: String,
+    pub arrivals: ArrivalsFile,
+    #[serde(default)]
+    pub variables: BTreeMap<String, VariableFile>,
+    pub patience: Option<DistributionFile>,
+    pub handle_time: DistributionFile,
+}
+
+/// Exactly one of the three shapes must be given; `validate` says which fields clash.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsFile {
+    pub per_hour: Option<f64>,
+    pub interval: Option<String>,
+    pub rates_per_hour: Option<Vec<f64>>,
+    pub csv: Option<String>,
+    pub column: Option<String>,
+    /// Arrival times in seconds from the start, read from `csv`'s `column` (a trace).
+    pub trace: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariableFile {
+    pub values: Option<Vec<String>>,
+    pub weights: Option<Vec<f64>>,
+    pub number: Option<DistributionFile>,
+}
+
+/// A distribution: `kind` plus the parameters that kind takes. Parameters are kept as TOML
+/// values because their unit (duration or plain number) depends on where the distribution is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionFile {
+    pub kind: String,
+    pub value: Option<toml::Value>,
+    pub mean: Option<toml::Value>,
+    pub sd: Option<toml::Value>,
+    pub min: Option<toml::Value>,
+    pub max: Option<toml::Value>,
+    pub scale: Option<toml::Value>,
+    pub shape: Option<f64>,
+    pub k: Option<u32>,
+    pub samples: Option<Vec<toml::Value>>,
+    pub csv: Option<String>,
+    pub column: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkstreamFile {
+    pub channels: Vec<String>,
+    pub mode: Option<String>,
+    pub capacity_units: Option<u32>,
+    pub allowed_presences: Option<Vec<String>>,
+    #[serde(default)]
+    pub routing: Vec<RouteRuleFile>,
+    pub fallback_queue: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRuleFile {
+    pub queue: String,
+    #[serde(default)]
+    pub when: Vec<ConditionFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionFile {
+    pub variable: String,
+    pub equals: Option<toml::Value>,
+    pub not_equals: Option<toml::Value>,
+    #[serde(rename = "in")]
+    pub one_of: Option<Vec<String>>,
+    pub not_in: Option<Vec<String>>,
+    pub less_than: Option<f64>,
+    pub at_most: Option<f64>,
+    pub greater_than: Option<f64>,
+    pub at_least: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFile {
+    pub assignment: Option<String>,
+    pub priority: Option<i32>,
+    pub block_size: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentGroupFile {
+    pub count: i64,
+    pub capacity_units: Option<u32>,
+    pub queues: Vec<String>,
+    pub shift: Option<ShiftFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftFile {
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub breaks: Vec<BreakFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakFile {
+    pub start: String,
+    pub end: String,
+}

@@ -1,0 +1,139 @@
+//! The TOML scenario format and its validation into a model [`Scenario`].
+//!
+//! Reading happens in three steps, each with its own kind of error: the text must be TOML
+//! (`Syntax`, with line and column), the TOML must have the shape of a scenario file (`Invalid`
+//! with the field path, from serde), and the values must make sense together (`Invalid`, with
+//! every problem found, each with its path). The model never sees this module.
+
+mod file;
+mod units;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use file::ScenarioFile;
+pub use units::{parse_duration, parse_time_of_day};
+
+use crate::model::Scenario;
+
+/// The bundled default scenario, so that `routesim run` works with no file at hand.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
+/// How the bundled default is named in messages and reports.
+pub const DEFAULT_SCENARIO_ORIGIN: &str = "scenarios/default.toml";
+
+/// One problem with a scenario, at a field path such as `workstreams.chat.routing[1].queue`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+/// Why a scenario could not be loaded. Each message starts with the file name.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{file}: cannot read the file: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not valid TOML.
+    #[error("{file}: not valid TOML: {message}")]
+    Syntax { file: String, message: String },
+    /// The TOML is not a valid scenario; every problem found is listed.
+    #[error("{}", format_issues(file, issues))]
+    Invalid { file: String, issues: Vec<Issue> },
+}
+
+impl ConfigError {
+    /// The problems, for callers that want them one by one.
+    pub fn issues(&self) -> &[Issue] {
+        match self {
+            ConfigError::Invalid { issues, .. } => issues,
+            _ => &[],
+        }
+    }
+}
+
+fn format_issues(file: &str, issues: &[Issue]) -> String {
+    let lines: Vec<String> = issues.iter().map(|issue| format!("{file}: {issue}")).collect();
+    lines.join("\n")
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Where a scenario's text came from: its name in messages, and the folder that relative CSV
+/// paths are read from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: String,
+    pub base_dir: PathBuf,
+}
+
+impl Origin {
+    pub fn of_path(path: &Path) -> Origin {
+        Origin {
+            file: path.display().to_string(),
+            base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }
+    }
+
+    /// The name of the scenario when the file does not give one: the file stem.
+    pub fn default_name(&self) -> String {
+        Path::new(&self.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
+    }
+}
+
+/// Reads and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, ConfigError> {
+    let origin = Origin::of_path(path);
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: origin.file.clone(), source })?;
+    parse_scenario(&text, &origin)
+}
+
+/// The bundled default scenario.
+pub fn default_scenario() -> Result<Scenario, ConfigError> {
+    let origin = Origin { file: DEFAULT_SCENARIO_ORIGIN.to_string(), base_dir: PathBuf::from("scenarios") };
+    parse_scenario(DEFAULT_SCENARIO, &origin)
+}
+
+/// Parses TOML text into a table, the form sweeps edit before validation.
+pub fn parse_table(text: &str, origin: &Origin) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>().map_err(|e| ConfigError::Syntax { file: origin.file.clone(), message: e.to_string().trim().to_string() })
+}
+
+pub fn parse_scenario(text: &str, origin: &Origin) -> Result<Scenario, ConfigError> {
+    scenario_from_table(parse_table(text, origin)?, origin)
+}
+
+/// Validates a TOML table (parsed, possibly edited by a sweep) into a scenario.
+pub fn scenario_from_table(table: toml::Table, origin: &Origin) -> Result<Scenario, ConfigError> {
+    let file = scenario_file_from_table(table, origin)?;
+    validate::Validator::new(&origin.base_dir)
+        .validate(file, &origin.default_name())
+        .map_err(|issues| ConfigError::Invalid { file: origin.file.clone(), issues })
+}
+
+/// The file's raw shape, for callers that read the `[sweep]` or `[check]` tables.
+pub fn scenario_file_from_table(table: toml::Table, origin: &Origin) -> Result<ScenarioFile, ConfigError> {
+    serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.into_inner().message().trim().to_string();
+        let path = if path == "." { String::new() } else { path };
+        ConfigError::Invalid { file: origin.file.clone(), issues: vec![Issue { path, message }] }
+    })
+}
+
+#[cfg(test)]
+mod tests;

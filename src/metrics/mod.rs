@@ -1,0 +1,2 @@
+//! Observers that turn simulation events into measures.
+pub mod stats;

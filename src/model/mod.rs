@@ -1,0 +1,24 @@
+//! The contact-centre domain: channels, workstreams, queues, agents and presence, capacity,
+//! conversations, routing rules, push distribution and the generators of arrivals, shifts and
+//! durations.
+//!
+//! The model reads no files, prints nothing, uses no threads and derives no serde: it receives a
+//! validated [`Scenario`] and a seed, runs on the [`crate::engine`] kernel, and reports what
+//! happens to an [`Observer`].
+
+mod arrivals;
+mod distribution;
+mod ids;
+mod observer;
+mod scenario;
+mod sim;
+
+pub use distribution::Distribution;
+pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, WorkstreamId};
+pub use observer::{AgentStatus, Answer, ConversationInfo, NoObserver, Observer, OpenState};
+pub use scenario::{
+    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind, Condition,
+    ConditionTest, ContextVariable, DistributionMode, NumberOp, Presence, PresenceSet, Queue, RouteRule, Scenario,
+    ScenarioError, Shift, SimulationSettings, VariableGenerator, VariableValue, Workstream,
+};
+pub use sim::{simulate, RunStats};

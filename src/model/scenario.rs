@@ -1,0 +1,359 @@
+//! The validated scenario: plain data describing channels, workstreams, queues and agent
+//! groups, with every cross-reference resolved to a typed id.
+//!
+//! `config` builds it from a file and is where every invariant is checked; the simulation
+//! trusts it and does not return errors. Code that builds a `Scenario` by hand must keep the
+//! invariants written on each type (ids in range, non-empty lists where stated).
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::engine::{SimDuration, SimTime};
+
+use super::{ChannelId, Distribution, GroupId, QueueId, WorkstreamId};
+
+/// A whole contact centre, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub simulation: SimulationSettings,
+    pub channels: Vec<Channel>,
+    pub workstreams: Vec<Workstream>,
+    pub queues: Vec<Queue>,
+    pub agent_groups: Vec<AgentGroup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimulationSettings {
+    /// Simulated time runs from 0 (midnight of day 0) to the horizon.
+    pub horizon: SimDuration,
+    /// Conversations arriving before this are simulated but not measured.
+    pub warm_up: SimDuration,
+    pub seed: u64,
+    /// Width of the reporting intervals of the day; divides 24 h.
+    pub interval: SimDuration,
+    /// Service-level thresholds, ascending.
+    pub service_level_thresholds: Vec<SimDuration>,
+    /// `>=` (default) or `>` when comparing free capacity with an item's demand.
+    pub capacity_compare: CapacityCompare,
+    /// The presence of an agent whose capacity is all used.
+    pub full_capacity_presence: Presence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapacityCompare {
+    AtLeast,
+    MoreThan,
+}
+
+impl CapacityCompare {
+    pub fn admits(self, free: i64, demand: i64) -> bool {
+        match self {
+            CapacityCompare::AtLeast => free >= demand,
+            CapacityCompare::MoreThan => free > demand,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelKind {
+    LiveChat,
+    PersistentChat,
+    Sms,
+    WhatsApp,
+    Facebook,
+    WeChat,
+    Line,
+    Twitter,
+    Teams,
+    Custom,
+    Voice,
+    Case,
+    Email,
+}
+
+impl ChannelKind {
+    pub const ALL: [ChannelKind; 13] = [
+        ChannelKind::LiveChat,
+        ChannelKind::PersistentChat,
+        ChannelKind::Sms,
+        ChannelKind::WhatsApp,
+        ChannelKind::Facebook,
+        ChannelKind::WeChat,
+        ChannelKind::Line,
+        ChannelKind::Twitter,
+        ChannelKind::Teams,
+        ChannelKind::Custom,
+        ChannelKind::Voice,
+        ChannelKind::Case,
+        ChannelKind::Email,
+    ];
+
+    /// The name used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::LiveChat => "live_chat",
+            ChannelKind::PersistentChat => "persistent_chat",
+            ChannelKind::Sms => "sms",
+            ChannelKind::WhatsApp => "whatsapp",
+            ChannelKind::Facebook => "facebook",
+            ChannelKind::WeChat => "wechat",
+            ChannelKind::Line => "line",
+            ChannelKind::Twitter => "twitter",
+            ChannelKind::Teams => "teams",
+            ChannelKind::Custom => "custom",
+            ChannelKind::Voice => "voice",
+            ChannelKind::Case => "case",
+            ChannelKind::Email => "email",
+        }
+    }
+}
+
+/// Where conversations come from and how their customers behave.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// The workstream that serves this channel (each channel is served by exactly one).
+    pub workstream: WorkstreamId,
+    pub arrivals: ArrivalProcess,
+    pub variables: Vec<ContextVariable>,
+    /// Time a customer waits in Open before abandoning; `None` waits forever.
+    pub patience: Option<Distribution>,
+    /// Time an agent spends on the conversation once it is Active, in seconds.
+    pub handle_time: Distribution,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArrivalProcess {
+    /// A homogeneous Poisson process.
+    Poisson { rate_per_hour: f64 },
+    /// A Poisson process whose rate is constant within each interval of the day and repeats
+    /// every day. Invariant: `interval * rates_per_hour.len()` is 24 h.
+    Piecewise { interval: SimDuration, rates_per_hour: Arc<[f64]> },
+    /// Arrivals at exactly these times (ascending), e.g. replayed from production logs.
+    Trace { times: Arc<[SimTime]> },
+}
+
+/// A value attached to each conversation at arrival, read by routing rules.
+#[derive(Debug, Clone)]
+pub struct ContextVariable {
+    pub name: String,
+    pub generator: VariableGenerator,
+}
+
+#[derive(Debug, Clone)]
+pub enum VariableGenerator {
+    /// One of `values`, drawn with probabilities proportional to `weights` (same length,
+    /// positive total).
+    Text { values: Vec<String>, weights: Vec<f64> },
+    Number(Distribution),
+}
+
+/// The value of a context variable on one conversation. Text values are stored as the index
+/// of the value in the generator's list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VariableValue {
+    Text(u32),
+    Number(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistributionMode {
+    Push,
+    Pick,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workstream {
+    pub name: String,
+    pub mode: DistributionMode,
+    /// Units of capacity one conversation takes while Active.
+    pub capacity_units: u32,
+    pub allowed_presences: PresenceSet,
+    /// Ordered; the first matching rule chooses the queue.
+    pub routing: Vec<RouteRule>,
+    pub fallback_queue: QueueId,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteRule {
+    /// All must hold (an empty list always matches).
+    pub conditions: Vec<Condition>,
+    pub queue: QueueId,
+}
+
+/// A test on one context variable of the conversation's channel.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Index into each channel's `variables`, indexed by channel id: conditions name variables,
+    /// and each channel may hold them at a different position (or not at all, in which case
+    /// the condition is false for that channel).
+    pub variable_by_channel: Vec<Option<usize>>,
+    pub test: ConditionTest,
+}
+
+#[derive(Debug, Clone)]
+pub enum ConditionTest {
+    /// The text value is one of these, given per channel (indexed by channel id) as indices
+    /// into that channel's list of values.
+    TextIn { values_by_channel: Vec<Vec<u32>> },
+    TextNotIn { values_by_channel: Vec<Vec<u32>> },
+    Number { op: NumberOp, value: f64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberOp {
+    Less,
+    AtMost,
+    Greater,
+    AtLeast,
+    Equal,
+}
+
+impl NumberOp {
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            NumberOp::Less => left < right,
+            NumberOp::AtMost => left <= right,
+            NumberOp::Greater => left > right,
+            NumberOp::AtLeast => left >= right,
+            NumberOp::Equal => left == right,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub name: String,
+    /// Lower numbers are served first, across queues.
+    pub priority: i32,
+    pub assignment: AssignmentMethod,
+    /// A cycle considers at most this many items from the head of the queue.
+    pub block_size: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentMethod {
+    HighestCapacity,
+    RoundRobin,
+    LeastActive,
+}
+
+impl AssignmentMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignmentMethod::HighestCapacity => "highest_capacity",
+            AssignmentMethod::RoundRobin => "round_robin",
+            AssignmentMethod::LeastActive => "least_active",
+        }
+    }
+}
+
+/// Identical agents: same capacity, same queues, same shift.
+#[derive(Debug, Clone)]
+pub struct AgentGroup {
+    pub name: String,
+    /// At least 1.
+    pub count: u32,
+    pub capacity_units: u32,
+    /// The queues the agents are members of; they join in group order.
+    pub queues: Vec<QueueId>,
+    /// `None` works around the clock.
+    pub shift: Option<Shift>,
+}
+
+/// A daily shift. Times are offsets from midnight; `end` before `start` means the shift runs
+/// past midnight. Breaks lie inside the shift and do not overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    pub start: SimDuration,
+    pub end: SimDuration,
+    pub breaks: Vec<Break>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    pub start: SimDuration,
+    pub end: SimDuration,
+}
+
+/// An agent's base presence (SPEC §4). `Inactive` routes as Away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Presence {
+    Available,
+    Busy,
+    BusyDnd,
+    Away,
+    Offline,
+}
+
+impl Presence {
+    pub const ALL: [Presence; 5] =
+        [Presence::Available, Presence::Busy, Presence::BusyDnd, Presence::Away, Presence::Offline];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Available => "available",
+            Presence::Busy => "busy",
+            Presence::BusyDnd => "busy_dnd",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Presence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of presences, as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PresenceSet(u8);
+
+impl PresenceSet {
+    pub fn of(presences: &[Presence]) -> PresenceSet {
+        PresenceSet(presences.iter().fold(0, |bits, p| bits | (1 << p.index())))
+    }
+    pub fn contains(self, presence: Presence) -> bool {
+        self.0 & (1 << presence.index()) != 0
+    }
+}
+
+/// A problem with a value of the scenario, without its location (the caller adds the path).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ScenarioError {
+    message: String,
+}
+
+impl ScenarioError {
+    pub fn new(message: String) -> ScenarioError {
+        ScenarioError { message }
+    }
+}
+
+impl Scenario {
+    pub fn channel(&self, id: ChannelId) -> &Channel {
+        &self.channels[id.index()]
+    }
+    pub fn workstream(&self, id: WorkstreamId) -> &Workstream {
+        &self.workstreams[id.index()]
+    }
+    pub fn queue(&self, id: QueueId) -> &Queue {
+        &self.queues[id.index()]
+    }
+    pub fn agent_group(&self, id: GroupId) -> &AgentGroup {
+        &self.agent_groups[id.index()]
+    }
+    /// Number of agents over all groups.
+    pub fn n_agents(&self) -> usize {
+        self.agent_groups.iter().map(|g| g.count as usize).sum()
+    }
+}
