@@ -11,3 +11,5 @@ pub mod config;
 pub mod engine;
 pub mod metrics;
 pub mod model;
+pub mod report;
+pub mod sweep;

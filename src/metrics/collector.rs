@@ -1,0 +1,478 @@
+//! The standard observer: collects every measure of SPEC §6 that the model reports today, per
+//! channel, workstream, queue and overall, and per agent group, over the whole measured period
+//! and per interval of the day.
+//!
+//! Conversations are attributed to the interval of the day in which they arrived (the usual
+//! workforce-management convention); levels (queue length, agents staffed, busy...) are
+//! integrated over time and split at interval boundaries. A multi-day run folds its days onto
+//! one day, so interval figures are averages over the days and memory stays flat in the horizon.
+
+use crate::engine::SimTime;
+use crate::model::{AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState, Presence, Scenario};
+
+use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
+use super::stats::{IntervalAreas, LogHistogram, TimeWeighted};
+
+const DAY: u64 = 86_400_000_000;
+const MICROS: f64 = 1_000_000.0;
+const HOUR_MICROS: f64 = 3_600_000_000.0;
+
+/// Collects measures from a simulation; see the module docs.
+#[derive(Debug)]
+pub struct Collector {
+    scenario_name: String,
+    thresholds: Vec<u64>,
+    warm_up: u64,
+    interval: u64,
+    n_intervals: usize,
+    measuring: bool,
+    end: u64,
+    // Flow scopes: overall, then channels, workstreams, queues.
+    flow_names: Vec<(Scope, String)>,
+    n_channels: usize,
+    n_workstreams: usize,
+    flows: Vec<Flow>,
+    // Indexed [interval * flows.len() + scope].
+    interval_flows: Vec<Flow>,
+    queue_lengths: Vec<Level>,
+    groups: Vec<GroupLevels>,
+    group_names: Vec<String>,
+    agent_group: Vec<GroupId>,
+    group_first_agent: Vec<usize>,
+    agent_assignments: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Flow {
+    offered: u64,
+    answered: u64,
+    answered_from_queue: u64,
+    abandoned: u64,
+    handled: u64,
+    queued_at_end: u64,
+    in_service_at_end: u64,
+    answered_within: Vec<u64>,
+    answer_wait: LogHistogram,
+    abandon_wait_sum: u128,
+}
+
+/// A step signal integrated in total and per interval of the day.
+#[derive(Debug, Clone)]
+struct Level {
+    total: TimeWeighted,
+    by_interval: IntervalAreas,
+    last_change: u64,
+    value: i64,
+}
+
+impl Level {
+    fn new(interval: u64, n_intervals: usize) -> Level {
+        Level { total: TimeWeighted::new(0, 0), by_interval: IntervalAreas::new(interval, n_intervals), last_change: 0, value: 0 }
+    }
+
+    fn add(&mut self, now: u64, delta: i64, measuring: bool) {
+        if delta == 0 {
+            return;
+        }
+        if measuring && now > self.last_change {
+            self.by_interval.accumulate(self.last_change, now, self.value);
+        }
+        self.last_change = now;
+        self.value += delta;
+        self.total.add(now, delta);
+    }
+
+    fn restart(&mut self, now: u64) {
+        self.total.restart(now);
+        self.last_change = now;
+    }
+
+    fn close(&mut self, now: u64) {
+        if now > self.last_change {
+            self.by_interval.accumulate(self.last_change, now, self.value);
+        }
+        self.last_change = now;
+    }
+}
+
+#[derive(Debug, Clone)]
+struct GroupLevels {
+    handled: u64,
+    staffed_units: Level,
+    used_units_logged_in: Level,
+    busy_logged_in: Level,
+    logged_in: Level,
+    working_after_shift: Level,
+    presence: [Level; 5],
+}
+
+impl Collector {
+    pub fn new(scenario: &Scenario) -> Collector {
+        let sim = &scenario.simulation;
+        let interval = sim.interval.as_micros();
+        let n_intervals = (DAY / interval) as usize;
+        let mut flow_names = vec![(Scope::Overall, "all".to_string())];
+        flow_names.extend(scenario.channels.iter().map(|c| (Scope::Channel, c.name.clone())));
+        flow_names.extend(scenario.workstreams.iter().map(|w| (Scope::Workstream, w.name.clone())));
+        flow_names.extend(scenario.queues.iter().map(|q| (Scope::Queue, q.name.clone())));
+        let thresholds: Vec<u64> = sim.service_level_thresholds.iter().map(|t| t.as_micros()).collect();
+        let empty_flow = Flow { answered_within: vec![0; thresholds.len()], ..Flow::default() };
+        let level = || Level::new(interval, n_intervals);
+        let mut agent_group = Vec::new();
+        let mut group_first_agent = Vec::new();
+        for (idx, group) in scenario.agent_groups.iter().enumerate() {
+            group_first_agent.push(agent_group.len());
+            agent_group.extend(std::iter::repeat_n(GroupId::from_index(idx), group.count as usize));
+        }
+        Collector {
+            scenario_name: scenario.name.clone(),
+            warm_up: sim.warm_up.as_micros(),
+            interval,
+            n_intervals,
+            measuring: false,
+            end: sim.horizon.as_micros(),
+            n_channels: scenario.channels.len(),
+            n_workstreams: scenario.workstreams.len(),
+            flows: vec![empty_flow.clone(); flow_names.len()],
+            interval_flows: vec![empty_flow; flow_names.len() * n_intervals],
+            queue_lengths: vec![level(); flow_names.len()],
+            flow_names,
+            thresholds,
+            groups: scenario
+                .agent_groups
+                .iter()
+                .map(|_| GroupLevels {
+                    handled: 0,
+                    staffed_units: level(),
+                    used_units_logged_in: level(),
+                    busy_logged_in: level(),
+                    logged_in: level(),
+                    working_after_shift: level(),
+                    presence: std::array::from_fn(|_| level()),
+                })
+                .collect(),
+            group_names: scenario.agent_groups.iter().map(|g| g.name.clone()).collect(),
+            agent_assignments: vec![0; agent_group.len()],
+            agent_group,
+            group_first_agent,
+        }
+    }
+
+    fn scopes_of(&self, c: &ConversationInfo) -> [usize; 4] {
+        [
+            0,
+            1 + c.channel.index(),
+            1 + self.n_channels + c.workstream.index(),
+            1 + self.n_channels + self.n_workstreams + c.queue.index(),
+        ]
+    }
+
+    fn counted(&self, c: &ConversationInfo) -> bool {
+        c.arrived.as_micros() >= self.warm_up
+    }
+
+    fn interval_of(&self, time: SimTime) -> usize {
+        ((time.as_micros() % DAY) / self.interval) as usize
+    }
+
+    /// Applies `update` to the overall, channel, workstream and queue figures of a counted
+    /// conversation, both in total and in its arrival interval.
+    fn update_flows(&mut self, c: &ConversationInfo, update: impl Fn(&mut Flow)) {
+        if !self.counted(c) {
+            return;
+        }
+        let base = self.interval_of(c.arrived) * self.flows.len();
+        for scope in self.scopes_of(c) {
+            update(&mut self.flows[scope]);
+            update(&mut self.interval_flows[base + scope]);
+        }
+    }
+
+    fn change_queue_length(&mut self, now: SimTime, c: &ConversationInfo, delta: i64) {
+        for scope in self.scopes_of(c) {
+            self.queue_lengths[scope].add(now.as_micros(), delta, self.measuring);
+        }
+    }
+
+    /// The measures, once the run has finished.
+    pub fn into_results(self, seed: u64) -> RunResults {
+        let measured_s = (self.end - self.warm_up.min(self.end)) as f64 / MICROS;
+        let mut summary = Vec::new();
+        for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
+            let level = &self.queue_lengths[idx];
+            let queue_mean = if measured_s > 0.0 {
+                level.total.area_until(self.end) as f64 / MICROS / measured_s
+            } else {
+                f64::NAN
+            };
+            let mut rows = self.flow_rows(&self.flows[idx], true);
+            rows.push(("queue_length_mean".into(), queue_mean));
+            rows.push(("queue_length_max".into(), level.total.max() as f64));
+            summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow { scope: *scope, name: name.clone(), measure, value }));
+        }
+
+        let mut intervals = Vec::new();
+        for interval in 0..self.n_intervals {
+            let start_s = interval as u64 * self.interval / 1_000_000;
+            for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
+                let mut rows = self.flow_rows(&self.interval_flows[interval * self.flows.len() + idx], false);
+                rows.push(("queue_length_mean".into(), self.queue_lengths[idx].by_interval.mean(interval).unwrap_or(f64::NAN)));
+                intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
+                    interval,
+                    start_s,
+                    row: MeasureRow { scope: *scope, name: name.clone(), measure, value },
+                }));
+            }
+            for (group_idx, group) in self.groups.iter().enumerate() {
+                let area = |level: &Level| level.by_interval.area(interval) as f64;
+                let exposure = group.logged_in.by_interval.exposure(interval) as f64;
+                let mut rows = vec![
+                    ("staffed_agents", if exposure > 0.0 { area(&group.logged_in) / exposure } else { f64::NAN }),
+                    ("utilization", ratio(area(&group.used_units_logged_in), area(&group.staffed_units))),
+                    ("occupancy", ratio(area(&group.busy_logged_in), area(&group.logged_in))),
+                ];
+                for presence in Presence::ALL {
+                    let level = &group.presence[presence.index()];
+                    let exposure = level.by_interval.exposure(interval) as f64;
+                    let mean = if exposure > 0.0 { area(level) / exposure } else { f64::NAN };
+                    rows.push((presence_agents_measure(presence), mean));
+                }
+                intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
+                    interval,
+                    start_s,
+                    row: MeasureRow {
+                        scope: Scope::AgentGroup,
+                        name: self.group_names[group_idx].clone(),
+                        measure: measure.to_string(),
+                        value,
+                    },
+                }));
+            }
+        }
+
+        RunResults {
+            scenario: self.scenario_name.clone(),
+            seed,
+            horizon_s: self.end as f64 / MICROS,
+            warm_up_s: self.warm_up as f64 / MICROS,
+            interval_s: self.interval as f64 / MICROS,
+            summary,
+            intervals,
+            agents: self.agent_rows(),
+        }
+    }
+
+    fn flow_rows(&self, flow: &Flow, with_end_state: bool) -> Vec<(String, f64)> {
+        let resolved = (flow.answered + flow.abandoned) as f64;
+        let mut rows = vec![
+            ("offered".to_string(), flow.offered as f64),
+            ("answered".to_string(), flow.answered as f64),
+            ("abandoned".to_string(), flow.abandoned as f64),
+        ];
+        if with_end_state {
+            rows.push(("handled".to_string(), flow.handled as f64));
+            rows.push(("queued_at_end".to_string(), flow.queued_at_end as f64));
+            rows.push(("in_service_at_end".to_string(), flow.in_service_at_end as f64));
+        }
+        rows.push(("abandon_rate".to_string(), ratio(flow.abandoned as f64, resolved)));
+        rows.push(("p_wait".to_string(), ratio((flow.answered_from_queue + flow.abandoned) as f64, resolved)));
+        for (idx, &threshold) in self.thresholds.iter().enumerate() {
+            let label = threshold_label(threshold as f64 / MICROS);
+            let within = flow.answered_within[idx] as f64;
+            rows.push((format!("service_level_{label}_of_offered"), ratio(within, resolved)));
+            rows.push((format!("service_level_{label}_of_answered"), ratio(within, flow.answered as f64)));
+        }
+        let wait = &flow.answer_wait;
+        let seconds = |micros: Option<u64>| micros.map_or(f64::NAN, |m| m as f64 / MICROS);
+        rows.push(("asa_s".to_string(), wait.mean().map_or(f64::NAN, |m| m / MICROS)));
+        let all_waits = (wait.sum() + flow.abandon_wait_sum) as f64 / MICROS;
+        rows.push(("wait_mean_s".to_string(), ratio(all_waits, resolved)));
+        for (label, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
+            rows.push((format!("wait_{label}_s"), seconds(wait.quantile(q))));
+        }
+        rows.push(("wait_max_s".to_string(), seconds(wait.max())));
+        rows
+    }
+
+    fn agent_rows(&self) -> Vec<MeasureRow> {
+        let mut rows = Vec::new();
+        let end = self.end;
+        for (group_idx, group) in self.groups.iter().enumerate() {
+            let area = |level: &Level| level.total.area_until(end) as f64;
+            let first = self.group_first_agent[group_idx];
+            let n_agents = self.group_first_agent.get(group_idx + 1).copied().unwrap_or(self.agent_group.len()) - first;
+            let assignments = &self.agent_assignments[first..first + n_agents];
+            let staffed_hours = area(&group.logged_in) / HOUR_MICROS;
+            let mut values = vec![
+                ("agents".to_string(), n_agents as f64),
+                ("staffed_agent_hours".to_string(), staffed_hours),
+                ("utilization".to_string(), ratio(area(&group.used_units_logged_in), area(&group.staffed_units))),
+                ("occupancy".to_string(), ratio(area(&group.busy_logged_in), area(&group.logged_in))),
+                ("handled".to_string(), group.handled as f64),
+                ("handled_per_staffed_hour".to_string(), ratio(group.handled as f64, staffed_hours)),
+                ("assignment_cv".to_string(), coefficient_of_variation(assignments)),
+                ("work_after_shift_hours".to_string(), area(&group.working_after_shift) / HOUR_MICROS),
+            ];
+            for presence in Presence::ALL {
+                values.push((format!("{}_hours", presence.as_str()), area(&group.presence[presence.index()]) / HOUR_MICROS));
+            }
+            rows.extend(values.into_iter().map(|(measure, value)| MeasureRow {
+                scope: Scope::AgentGroup,
+                name: self.group_names[group_idx].clone(),
+                measure,
+                value,
+            }));
+        }
+        rows
+    }
+}
+
+fn presence_agents_measure(presence: Presence) -> &'static str {
+    match presence {
+        Presence::Available => "available_agents",
+        Presence::Busy => "busy_agents",
+        Presence::BusyDnd => "busy_dnd_agents",
+        Presence::Away => "away_agents",
+        Presence::Offline => "offline_agents",
+    }
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        f64::NAN
+    }
+}
+
+fn coefficient_of_variation(counts: &[u64]) -> f64 {
+    if counts.len() < 2 {
+        return f64::NAN;
+    }
+    let n = counts.len() as f64;
+    let mean = counts.iter().sum::<u64>() as f64 / n;
+    if mean == 0.0 {
+        return f64::NAN;
+    }
+    let variance = counts.iter().map(|&c| (c as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    variance.sqrt() / mean
+}
+
+impl Observer for Collector {
+    fn arrived(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_flows(c, |f| f.offered += 1);
+    }
+
+    fn queued(&mut self, now: SimTime, c: &ConversationInfo) {
+        self.change_queue_length(now, c, 1);
+    }
+
+    fn answered(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, how: Answer) {
+        if how == Answer::FromQueue {
+            self.change_queue_length(now, c, -1);
+        }
+        if self.measuring {
+            self.agent_assignments[agent.index()] += 1;
+        }
+        let wait = now.since(c.arrived).as_micros();
+        // Thresholds ascend, so the wait meets every threshold from the first one it meets.
+        let first_met = self.thresholds.partition_point(|&threshold| threshold < wait);
+        self.update_flows(c, |f| {
+            f.answered += 1;
+            if how == Answer::FromQueue {
+                f.answered_from_queue += 1;
+            }
+            f.answer_wait.record(wait);
+            for count in &mut f.answered_within[first_met..] {
+                *count += 1;
+            }
+        });
+    }
+
+    fn abandoned(&mut self, now: SimTime, c: &ConversationInfo) {
+        self.change_queue_length(now, c, -1);
+        let wait = u128::from(now.since(c.arrived).as_micros());
+        self.update_flows(c, |f| {
+            f.abandoned += 1;
+            f.abandon_wait_sum += wait;
+        });
+    }
+
+    fn completed(&mut self, _now: SimTime, c: &ConversationInfo, agent: AgentId) {
+        if self.measuring {
+            self.groups[self.agent_group[agent.index()].index()].handled += 1;
+        }
+        self.update_flows(c, |f| f.handled += 1);
+    }
+
+    fn agent_changed(&mut self, now: SimTime, _agent: AgentId, group: GroupId, before: AgentStatus, after: AgentStatus) {
+        let now = now.as_micros();
+        let measuring = self.measuring;
+        let levels = &mut self.groups[group.index()];
+        let logged_in = |s: &AgentStatus| s.presence != Presence::Offline;
+        let flag = |b: bool| i64::from(b);
+        let used_logged = |s: &AgentStatus| if logged_in(s) { s.used_units } else { 0 };
+        levels.staffed_units.add(now, after.staffed_units - before.staffed_units, measuring);
+        levels.used_units_logged_in.add(now, used_logged(&after) - used_logged(&before), measuring);
+        levels.busy_logged_in.add(
+            now,
+            flag(logged_in(&after) && after.active > 0) - flag(logged_in(&before) && before.active > 0),
+            measuring,
+        );
+        levels.logged_in.add(now, flag(logged_in(&after)) - flag(logged_in(&before)), measuring);
+        levels.working_after_shift.add(
+            now,
+            flag(!logged_in(&after) && after.active > 0) - flag(!logged_in(&before) && before.active > 0),
+            measuring,
+        );
+        if before.presence != after.presence {
+            levels.presence[before.presence.index()].add(now, -1, measuring);
+            levels.presence[after.presence.index()].add(now, 1, measuring);
+        }
+    }
+
+    fn warm_up_ended(&mut self, now: SimTime) {
+        let now = now.as_micros();
+        self.measuring = true;
+        for level in &mut self.queue_lengths {
+            level.restart(now);
+        }
+        for group in &mut self.groups {
+            for level in group_levels(group) {
+                level.restart(now);
+            }
+        }
+    }
+
+    fn still_open(&mut self, _now: SimTime, c: &ConversationInfo, state: OpenState) {
+        self.update_flows(c, |f| match state {
+            OpenState::Queued => f.queued_at_end += 1,
+            OpenState::InService => f.in_service_at_end += 1,
+        });
+    }
+
+    fn finished(&mut self, now: SimTime) {
+        let now = now.as_micros();
+        self.end = now;
+        for level in &mut self.queue_lengths {
+            level.close(now);
+        }
+        for group in &mut self.groups {
+            for level in group_levels(group) {
+                level.close(now);
+            }
+        }
+    }
+}
+
+fn group_levels(group: &mut GroupLevels) -> impl Iterator<Item = &mut Level> {
+    [
+        &mut group.staffed_units,
+        &mut group.used_units_logged_in,
+        &mut group.busy_logged_in,
+        &mut group.logged_in,
+        &mut group.working_after_shift,
+    ]
+    .into_iter()
+    .chain(group.presence.iter_mut())
+}
