@@ -314,6 +314,26 @@ impl IntervalAreas {
         }
     }
 
+    /// Adds a precomputed area and exposure to one bucket: the fast path for callers that
+    /// already know a span lies inside a single bucket.
+    #[inline]
+    pub fn add_to_bucket(&mut self, bucket: usize, area: i128, exposure: u64) {
+        self.areas[bucket] += area;
+        self.exposure[bucket] += exposure;
+    }
+
+    /// The bucket that time `at` falls in.
+    #[inline]
+    pub fn bucket_of(&self, at: u64) -> usize {
+        ((at / self.interval_len) % self.areas.len() as u64) as usize
+    }
+
+    /// The first instant after `at` that starts a new bucket.
+    #[inline]
+    pub fn bucket_end(&self, at: u64) -> u64 {
+        (at - at % self.interval_len).saturating_add(self.interval_len)
+    }
+
     /// Raises the maximum of the bucket containing `at` to at least `value`.
     #[inline]
     pub fn observe_max(&mut self, at: u64, value: i64) {

@@ -414,24 +414,29 @@ impl<'a, O: Observer> Sim<'a, O> {
         let queue_id = conversation.info.queue;
         let queue = &self.queues[queue_id.index()];
         let method = self.scenario.queue(queue_id).assignment;
-        let mut best: Option<((i64, u64, u64), AgentId, usize)> = None;
-        for (member, (&agent_id, &rr_key)) in queue.members.iter().zip(&queue.rr_keys).enumerate() {
-            let agent = &self.agents[agent_id.index()];
-            if !self.is_eligible(agent, conversation.info.workstream) {
-                continue;
-            }
-            // Smaller is better; every method ends with the round-robin key, so ties go to the
-            // agent whose last assignment in this queue is oldest.
-            let rank = match method {
-                AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0, rr_key),
-                AssignmentMethod::RoundRobin => (0, 0, rr_key),
-                AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release, rr_key),
-            };
-            if best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank) {
-                best = Some((rank, agent_id, member));
-            }
-        }
-        best.map(|(_, agent, member)| (agent, member))
+        let workstream = self.scenario.workstream(conversation.info.workstream);
+        let allowed = workstream.allowed_presences;
+        let demand = i64::from(workstream.capacity_units);
+        let compare = self.scenario.simulation.capacity_compare;
+        let agents = &self.agents;
+        let eligible = queue.members.iter().zip(&queue.rr_keys).enumerate().filter(|(_, (agent_id, _))| {
+            let agent = &agents[agent_id.index()];
+            allowed.contains(agent.presence) && compare.admits(agent.capacity - agent.used, demand)
+        });
+        // Smaller is better; every method ends with the round-robin key, so ties go to the agent
+        // whose last assignment in this queue is oldest.
+        let best = match method {
+            AssignmentMethod::HighestCapacity => eligible.min_by_key(|(_, (agent_id, &rr_key))| {
+                let agent = &agents[agent_id.index()];
+                (agent.used - agent.capacity, rr_key)
+            }),
+            AssignmentMethod::RoundRobin => eligible.min_by_key(|(_, (_, &rr_key))| rr_key),
+            AssignmentMethod::LeastActive => eligible.min_by_key(|(_, (agent_id, &rr_key))| {
+                let agent = &agents[agent_id.index()];
+                (agent.active, agent.last_release, rr_key)
+            }),
+        };
+        best.map(|(member, (&agent_id, _))| (agent_id, member))
     }
 
     /// The first item (across the agent's queues, in serving order) the agent may take.
