@@ -24,8 +24,12 @@ fn mmc_throughput(c: &mut Criterion) {
     let conversations = simulate(&scenario, 1, &mut NoObserver).arrivals;
     let mut group = c.benchmark_group("mmc_50_agents_load_0.9");
     group.throughput(Throughput::Elements(conversations));
-    group.bench_function("with_metrics", |b| b.iter(|| black_box(routesim::metrics::run(&scenario, 1))));
-    group.bench_function("model_only", |b| b.iter(|| black_box(simulate(&scenario, 1, &mut NoObserver))));
+    group.bench_function("with_metrics", |b| {
+        b.iter(|| black_box(routesim::metrics::run(&scenario, 1)))
+    });
+    group.bench_function("model_only", |b| {
+        b.iter(|| black_box(simulate(&scenario, 1, &mut NoObserver)))
+    });
     group.finish();
 }
 

@@ -29,7 +29,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate one scenario and write summary.csv, intervals.csv and agents.csv.
-    #[command(after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today")]
+    #[command(
+        after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today"
+    )]
     Run {
         /// The scenario file (TOML). Without it, the bundled default scenario runs.
         scenario: Option<PathBuf>,
@@ -40,7 +42,9 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Check scenario files and report every problem, without simulating.
-    #[command(after_help = "Examples:\n  routesim validate scenarios/default.toml\n  routesim validate scenarios/*.toml")]
+    #[command(
+        after_help = "Examples:\n  routesim validate scenarios/default.toml\n  routesim validate scenarios/*.toml"
+    )]
     Validate {
         /// One or more scenario files.
         #[arg(required = true)]
@@ -82,7 +86,9 @@ fn main() -> ExitCode {
 }
 
 fn is_bad_input(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| cause.is::<ConfigError>() || cause.is::<BadInput>())
+    error
+        .chain()
+        .any(|cause| cause.is::<ConfigError>() || cause.is::<BadInput>())
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -94,7 +100,11 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { scenario, overrides, out } => run(scenario.as_deref(), &overrides, out),
+        Command::Run {
+            scenario,
+            overrides,
+            out,
+        } => run(scenario.as_deref(), &overrides, out),
         Command::Validate { scenarios } => validate(&scenarios),
     }
 }
@@ -111,9 +121,14 @@ fn apply_overrides(scenario: &mut Scenario, overrides: &Overrides) -> Result<()>
         scenario.simulation.seed = seed;
     }
     if let Some(text) = &overrides.horizon {
-        let horizon = config::parse_duration(text).map_err(|message| BadInput(format!("--horizon: {message}")))?;
+        let horizon = config::parse_duration(text)
+            .map_err(|message| BadInput(format!("--horizon: {message}")))?;
         if horizon <= scenario.simulation.warm_up || horizon == SimDuration::ZERO {
-            return Err(BadInput(format!("--horizon: {text} must be longer than the warm-up ({})", scenario.simulation.warm_up)).into());
+            return Err(BadInput(format!(
+                "--horizon: {text} must be longer than the warm-up ({})",
+                scenario.simulation.warm_up
+            ))
+            .into());
         }
         scenario.simulation.horizon = horizon;
     }

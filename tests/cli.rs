@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn routesim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim")).args(args).current_dir(cwd).output().expect("routesim starts")
+    Command::new(env!("CARGO_BIN_EXE_routesim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("routesim starts")
 }
 
 fn read_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -14,7 +18,12 @@ fn read_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -28,9 +37,16 @@ fn repo_file(relative: &str) -> PathBuf {
 fn run_without_arguments_simulates_the_bundled_default_into_output() {
     let cwd = tempfile::tempdir().unwrap();
     let out = routesim(&["run"], cwd.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("overall") && stdout.contains("agent group"), "{stdout}");
+    assert!(
+        stdout.contains("overall") && stdout.contains("agent group"),
+        "{stdout}"
+    );
     let dir = cwd.path().join("output/retail-default");
     let names: Vec<String> = read_outputs(&dir).into_iter().map(|(n, _)| n).collect();
     for expected in ["agents.csv", "intervals.csv", "summary.csv"] {
@@ -46,7 +62,11 @@ fn the_same_seed_gives_byte_identical_files_and_another_seed_does_not() {
     let cwd = tempfile::tempdir().unwrap();
     for (dir, seed) in [("a", "7"), ("b", "7"), ("c", "8")] {
         let out = routesim(&["run", "--seed", seed, "--out", dir], cwd.path());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let a = read_outputs(&cwd.path().join("a"));
     let b = read_outputs(&cwd.path().join("b"));
@@ -83,7 +103,9 @@ queues = ["sales"]
 #[track_caller]
 fn check_bad_input(name: &str, edit: (&str, &str), expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let text = if edit.0.is_empty() { edit.1.to_string() } else {
+    let text = if edit.0.is_empty() {
+        edit.1.to_string()
+    } else {
         assert!(VALID.contains(edit.0), "{name}: edit target missing");
         VALID.replacen(edit.0, edit.1, 1)
     };
@@ -98,12 +120,25 @@ fn check_bad_input(name: &str, edit: (&str, &str), expected: &[&str]) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
     assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-    assert!(stderr.contains(&format!("{name}.toml")), "{name}: message does not name the file: {stderr}");
+    assert!(
+        stderr.contains(&format!("{name}.toml")),
+        "{name}: message does not name the file: {stderr}"
+    );
     for fragment in expected {
-        assert!(stderr.contains(fragment), "{name}: {stderr:?} lacks {fragment:?}");
+        assert!(
+            stderr.contains(fragment),
+            "{name}: {stderr:?} lacks {fragment:?}"
+        );
     }
-    assert_eq!(fs::read_to_string(out_dir.join("summary.csv")).unwrap(), "earlier report");
-    assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 1, "{name}: something was written");
+    assert_eq!(
+        fs::read_to_string(out_dir.join("summary.csv")).unwrap(),
+        "earlier report"
+    );
+    assert_eq!(
+        fs::read_dir(&out_dir).unwrap().count(),
+        1,
+        "{name}: something was written"
+    );
 
     let validate = routesim(&["validate", file.to_str().unwrap()], dir.path());
     assert_eq!(validate.status.code(), Some(2), "{name}: validate");
@@ -111,22 +146,43 @@ fn check_bad_input(name: &str, edit: (&str, &str), expected: &[&str]) {
 
 #[test]
 fn bad_input_exits_2_naming_file_and_field_and_writes_nothing() {
-    check_bad_input("malformed", ("[queues.sales]", "[queues.sales"), &["not valid TOML", "line 14, column 14"]);
-    check_bad_input("unknown_field", ("count = 3", "count = 3\nskill = \"x\""), &[
-        "agent_groups.tier1.skill: unknown field `skill`",
-    ]);
+    check_bad_input(
+        "malformed",
+        ("[queues.sales]", "[queues.sales"),
+        &["not valid TOML", "line 14, column 14"],
+    );
+    check_bad_input(
+        "unknown_field",
+        ("count = 3", "count = 3\nskill = \"x\""),
+        &["agent_groups.tier1.skill: unknown field `skill`"],
+    );
     check_bad_input("missing_queue", ("queues = [\"sales\"]", "queues = [\"billing\"]"), &[
         "agent_groups.tier1.queues[0]: unknown queue \"billing\" (known: \"sales\", \"support\")",
     ]);
     check_bad_input("negative_rate", ("per_hour = 30", "per_hour = -30"), &[
         "channels.chat.arrivals.per_hour: expected a rate of zero or more arrivals per hour, got -30",
     ]);
-    check_bad_input("empty_group", ("count = 3", "count = 0"), &["agent_groups.tier1.count: an agent group needs at least 1 agent"]);
-    check_bad_input("missing_csv", ("arrivals = { per_hour = 30 }", "arrivals = { csv = \"curve.csv\", column = \"chat\" }"), &[
-        "channels.chat.arrivals.csv: cannot read CSV file",
-        "curve.csv: no such file",
-    ]);
-    check_bad_input("not_a_scenario", ("", "just some words"), &["not valid TOML"]);
+    check_bad_input(
+        "empty_group",
+        ("count = 3", "count = 0"),
+        &["agent_groups.tier1.count: an agent group needs at least 1 agent"],
+    );
+    check_bad_input(
+        "missing_csv",
+        (
+            "arrivals = { per_hour = 30 }",
+            "arrivals = { csv = \"curve.csv\", column = \"chat\" }",
+        ),
+        &[
+            "channels.chat.arrivals.csv: cannot read CSV file",
+            "curve.csv: no such file",
+        ],
+    );
+    check_bad_input(
+        "not_a_scenario",
+        ("", "just some words"),
+        &["not valid TOML"],
+    );
 }
 
 #[test]
@@ -150,8 +206,28 @@ fn every_bundled_scenario_validates_and_runs() {
             continue;
         }
         let validate = routesim(&["validate", path.to_str().unwrap()], dir.path());
-        assert!(validate.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&validate.stderr));
-        let run = routesim(&["run", path.to_str().unwrap(), "--horizon", "1d", "--out", "o"], dir.path());
-        assert!(run.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&run.stderr));
+        assert!(
+            validate.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&validate.stderr)
+        );
+        let run = routesim(
+            &[
+                "run",
+                path.to_str().unwrap(),
+                "--horizon",
+                "1d",
+                "--out",
+                "o",
+            ],
+            dir.path(),
+        );
+        assert!(
+            run.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&run.stderr)
+        );
     }
 }

@@ -59,7 +59,10 @@ impl ConfigError {
 }
 
 fn format_issues(file: &str, issues: &[Issue]) -> String {
-    let lines: Vec<String> = issues.iter().map(|issue| format!("{file}: {issue}")).collect();
+    let lines: Vec<String> = issues
+        .iter()
+        .map(|issue| format!("{file}: {issue}"))
+        .collect();
     lines.join("\n")
 }
 
@@ -91,26 +94,39 @@ impl Origin {
 
     /// The name of the scenario when the file does not give one: the file stem.
     pub fn default_name(&self) -> String {
-        Path::new(&self.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
+        Path::new(&self.file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into())
     }
 }
 
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ConfigError> {
     let origin = Origin::of_path(path);
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: origin.file.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        file: origin.file.clone(),
+        source,
+    })?;
     parse_scenario(&text, &origin)
 }
 
 /// The bundled default scenario.
 pub fn default_scenario() -> Result<Scenario, ConfigError> {
-    let origin = Origin { file: DEFAULT_SCENARIO_ORIGIN.to_string(), base_dir: PathBuf::from("scenarios") };
+    let origin = Origin {
+        file: DEFAULT_SCENARIO_ORIGIN.to_string(),
+        base_dir: PathBuf::from("scenarios"),
+    };
     parse_scenario(DEFAULT_SCENARIO, &origin)
 }
 
 /// Parses TOML text into a table, the form sweeps edit before validation.
 pub fn parse_table(text: &str, origin: &Origin) -> Result<toml::Table, ConfigError> {
-    text.parse::<toml::Table>().map_err(|e| ConfigError::Syntax { file: origin.file.clone(), message: e.to_string().trim().to_string() })
+    text.parse::<toml::Table>()
+        .map_err(|e| ConfigError::Syntax {
+            file: origin.file.clone(),
+            message: e.to_string().trim().to_string(),
+        })
 }
 
 pub fn parse_scenario(text: &str, origin: &Origin) -> Result<Scenario, ConfigError> {
@@ -122,16 +138,25 @@ pub fn scenario_from_table(table: toml::Table, origin: &Origin) -> Result<Scenar
     let file = scenario_file_from_table(table, origin)?;
     validate::Validator::new(&origin.base_dir)
         .validate(file, &origin.default_name())
-        .map_err(|issues| ConfigError::Invalid { file: origin.file.clone(), issues })
+        .map_err(|issues| ConfigError::Invalid {
+            file: origin.file.clone(),
+            issues,
+        })
 }
 
 /// The file's raw shape, for callers that read the `[sweep]` or `[check]` tables.
-pub fn scenario_file_from_table(table: toml::Table, origin: &Origin) -> Result<ScenarioFile, ConfigError> {
+pub fn scenario_file_from_table(
+    table: toml::Table,
+    origin: &Origin,
+) -> Result<ScenarioFile, ConfigError> {
     serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
         let path = error.path().to_string();
         let message = error.into_inner().message().trim().to_string();
         let path = if path == "." { String::new() } else { path };
-        ConfigError::Invalid { file: origin.file.clone(), issues: vec![Issue { path, message }] }
+        ConfigError::Invalid {
+            file: origin.file.clone(),
+            issues: vec![Issue { path, message }],
+        }
     })
 }
 

@@ -30,17 +30,29 @@ queues = ["sales", "support"]
 "#;
 
 fn origin() -> Origin {
-    Origin { file: "scenarios/x.toml".into(), base_dir: PathBuf::from("scenarios") }
+    Origin {
+        file: "scenarios/x.toml".into(),
+        base_dir: PathBuf::from("scenarios"),
+    }
 }
 
 /// Applies `edit` (old, new) to the minimal scenario and returns the error text.
 #[track_caller]
 fn check_error(edit: (&str, &str), expected: &[&str]) {
-    assert!(MINIMAL.contains(edit.0), "edit target {:?} not in the minimal scenario", edit.0);
+    assert!(
+        MINIMAL.contains(edit.0),
+        "edit target {:?} not in the minimal scenario",
+        edit.0
+    );
     let text = MINIMAL.replacen(edit.0, edit.1, 1);
-    let error = parse_scenario(&text, &origin()).expect_err("scenario should be rejected").to_string();
+    let error = parse_scenario(&text, &origin())
+        .expect_err("scenario should be rejected")
+        .to_string();
     for fragment in expected {
-        assert!(error.contains(fragment), "error {error:?} lacks {fragment:?}");
+        assert!(
+            error.contains(fragment),
+            "error {error:?} lacks {fragment:?}"
+        );
     }
     assert!(error.starts_with("scenarios/x.toml: "), "{error}");
 }
@@ -49,7 +61,14 @@ fn check_error(edit: (&str, &str), expected: &[&str]) {
 fn the_minimal_scenario_is_valid_and_resolves_names_to_ids() {
     let scenario = parse_scenario(MINIMAL, &origin()).unwrap();
     assert_eq!(scenario.name, "x");
-    assert_eq!(scenario.queues.iter().map(|q| q.name.as_str()).collect::<Vec<_>>(), ["sales", "support"]);
+    assert_eq!(
+        scenario
+            .queues
+            .iter()
+            .map(|q| q.name.as_str())
+            .collect::<Vec<_>>(),
+        ["sales", "support"]
+    );
     let workstream = &scenario.workstreams[0];
     assert_eq!(workstream.fallback_queue.index(), 0);
     assert_eq!(workstream.routing[0].queue.index(), 1);
@@ -62,28 +81,53 @@ fn bad_values_are_reported_with_file_and_field_path() {
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"billing\""), &[
         "workstreams.messaging.fallback_queue: unknown queue \"billing\" (known: \"sales\", \"support\")",
     ]);
-    check_error(("per_hour = 60", "per_hour = -3"), &["channels.chat.arrivals.per_hour: expected a rate of zero or more"]);
-    check_error(("count = 5", "count = 0"), &["agent_groups.tier1.count: an agent group needs at least 1 agent, got 0"]);
-    check_error(("mean = \"5m\"", "mean = 5"), &["channels.chat.handle_time: mean: expected a duration with a unit"]);
-    check_error(("horizon = \"8h\"", "horizon = \"8 hours\""), &["simulation.horizon: expected a duration with a unit"]);
+    check_error(
+        ("per_hour = 60", "per_hour = -3"),
+        &["channels.chat.arrivals.per_hour: expected a rate of zero or more"],
+    );
+    check_error(
+        ("count = 5", "count = 0"),
+        &["agent_groups.tier1.count: an agent group needs at least 1 agent, got 0"],
+    );
+    check_error(
+        ("mean = \"5m\"", "mean = 5"),
+        &["channels.chat.handle_time: mean: expected a duration with a unit"],
+    );
+    check_error(
+        ("horizon = \"8h\"", "horizon = \"8 hours\""),
+        &["simulation.horizon: expected a duration with a unit"],
+    );
     check_error(("equals = \"fr\"", "equals = \"de\""), &[
         "workstreams.messaging.routing[0].when[0]: \"de\" is never a value of variable \"language\"",
     ]);
-    check_error(("kind = \"live_chat\"", "kind = \"pigeon\""), &["channels.chat.kind: unknown channel kind \"pigeon\""]);
-    check_error(("kind = \"exponential\"", "kind = \"exponential\", sd = \"1m\""), &[
-        "channels.chat.handle_time: `sd` does not apply to a exponential distribution",
-    ]);
+    check_error(
+        ("kind = \"live_chat\"", "kind = \"pigeon\""),
+        &["channels.chat.kind: unknown channel kind \"pigeon\""],
+    );
+    check_error(
+        (
+            "kind = \"exponential\"",
+            "kind = \"exponential\", sd = \"1m\"",
+        ),
+        &["channels.chat.handle_time: `sd` does not apply to a exponential distribution"],
+    );
 }
 
 #[test]
 fn unknown_fields_are_errors_with_their_path() {
     check_error(("count = 5", "count = 5\ncapacity = 3"), &["agent_groups.tier1.capacity: unknown field `capacity`, expected one of `count`, `capacity_units`"]);
-    check_error(("horizon = \"8h\"", "horizon = \"8h\"\nhorizn = \"9h\""), &["simulation.horizn: unknown field `horizn`"]);
+    check_error(
+        ("horizon = \"8h\"", "horizon = \"8h\"\nhorizn = \"9h\""),
+        &["simulation.horizn: unknown field `horizn`"],
+    );
 }
 
 #[test]
 fn malformed_toml_is_a_syntax_error_with_a_line_number() {
-    check_error(("[queues.sales]", "[queues.sales"), &["not valid TOML", "line"]);
+    check_error(
+        ("[queues.sales]", "[queues.sales"),
+        &["not valid TOML", "line"],
+    );
 }
 
 #[test]
@@ -94,24 +138,54 @@ fn every_problem_is_reported_not_just_the_first() {
         .replace("queue = \"support\"", "queue = \"elsewhere\"");
     let error = parse_scenario(&text, &origin()).unwrap_err();
     let paths: Vec<&str> = error.issues().iter().map(|i| i.path.as_str()).collect();
-    assert_eq!(paths, ["workstreams.messaging.fallback_queue", "workstreams.messaging.routing[0].queue", "agent_groups.tier1.count"]);
+    assert_eq!(
+        paths,
+        [
+            "workstreams.messaging.fallback_queue",
+            "workstreams.messaging.routing[0].queue",
+            "agent_groups.tier1.count"
+        ]
+    );
 }
 
 #[test]
 fn a_missing_csv_file_names_the_field_and_the_file() {
-    check_error(("arrivals = { per_hour = 60 }", "arrivals = { csv = \"curve.csv\", column = \"chat\" }"), &[
-        "channels.chat.arrivals.csv: cannot read CSV file scenarios/curve.csv: no such file",
-    ]);
+    check_error(
+        (
+            "arrivals = { per_hour = 60 }",
+            "arrivals = { csv = \"curve.csv\", column = \"chat\" }",
+        ),
+        &["channels.chat.arrivals.csv: cannot read CSV file scenarios/curve.csv: no such file"],
+    );
 }
 
 #[test]
 fn shifts_and_breaks_are_checked() {
-    let with_shift = |shift: &str| MINIMAL.replace("count = 5", &format!("count = 5\nshift = {shift}"));
-    let ok = parse_scenario(&with_shift(r#"{ start = "22:00", end = "06:00", breaks = [{ start = "02:00", end = "02:30" }] }"#), &origin());
-    assert_eq!(ok.unwrap().agent_groups[0].shift.as_ref().unwrap().breaks.len(), 1);
-    let error = parse_scenario(&with_shift(r#"{ start = "08:00", end = "16:00", breaks = [{ start = "17:00", end = "17:30" }] }"#), &origin())
-        .unwrap_err()
-        .to_string();
+    let with_shift =
+        |shift: &str| MINIMAL.replace("count = 5", &format!("count = 5\nshift = {shift}"));
+    let ok = parse_scenario(
+        &with_shift(
+            r#"{ start = "22:00", end = "06:00", breaks = [{ start = "02:00", end = "02:30" }] }"#,
+        ),
+        &origin(),
+    );
+    assert_eq!(
+        ok.unwrap().agent_groups[0]
+            .shift
+            .as_ref()
+            .unwrap()
+            .breaks
+            .len(),
+        1
+    );
+    let error = parse_scenario(
+        &with_shift(
+            r#"{ start = "08:00", end = "16:00", breaks = [{ start = "17:00", end = "17:30" }] }"#,
+        ),
+        &origin(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(error.contains("agent_groups.tier1.shift.breaks[0]: the break 17:00 to 17:30 must lie strictly inside the shift"), "{error}");
 }
 

@@ -6,7 +6,9 @@ use crate::engine::SimDuration;
 /// Parses a duration with a unit: `250ms`, `90s`, `5m`, `1.5h`, `2d`.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(|| expected_duration(text))?;
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .ok_or_else(|| expected_duration(text))?;
     let (number, unit) = text.split_at(split);
     let value: f64 = number.trim().parse().map_err(|_| expected_duration(text))?;
     let seconds_per_unit = match unit {
@@ -35,12 +37,19 @@ pub fn parse_time_of_day(text: &str) -> Result<SimDuration, String> {
     if !(2..=3).contains(&parts.len()) {
         return Err(expected());
     }
-    let numbers: Vec<u64> = parts.iter().map(|p| p.parse::<u64>()).collect::<Result<_, _>>().map_err(|_| expected())?;
+    let numbers: Vec<u64> = parts
+        .iter()
+        .map(|p| p.parse::<u64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| expected())?;
     let (hours, minutes, seconds) = (numbers[0], numbers[1], numbers.get(2).copied().unwrap_or(0));
-    if minutes >= 60 || seconds >= 60 || hours > 24 || (hours == 24 && (minutes, seconds) != (0, 0)) {
+    if minutes >= 60 || seconds >= 60 || hours > 24 || (hours == 24 && (minutes, seconds) != (0, 0))
+    {
         return Err(expected());
     }
-    Ok(SimDuration::from_secs(hours * 3600 + minutes * 60 + seconds))
+    Ok(SimDuration::from_secs(
+        hours * 3600 + minutes * 60 + seconds,
+    ))
 }
 
 #[cfg(test)]
@@ -70,9 +79,18 @@ mod tests {
 
     #[test]
     fn times_of_day_are_hours_and_minutes_within_a_day() {
-        assert_eq!(parse_time_of_day("08:30").unwrap(), SimDuration::from_secs(30_600));
-        assert_eq!(parse_time_of_day("24:00").unwrap(), SimDuration::from_secs(86_400));
-        assert_eq!(parse_time_of_day("23:59:30").unwrap(), SimDuration::from_secs(86_370));
+        assert_eq!(
+            parse_time_of_day("08:30").unwrap(),
+            SimDuration::from_secs(30_600)
+        );
+        assert_eq!(
+            parse_time_of_day("24:00").unwrap(),
+            SimDuration::from_secs(86_400)
+        );
+        assert_eq!(
+            parse_time_of_day("23:59:30").unwrap(),
+            SimDuration::from_secs(86_370)
+        );
         for bad in ["8", "25:00", "10:60", "24:01", "ab:cd"] {
             assert!(parse_time_of_day(bad).is_err(), "{bad}");
         }

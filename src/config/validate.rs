@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind, Condition,
-    ConditionTest, ContextVariable, Distribution, DistributionMode, NumberOp, Presence, PresenceSet, Queue, QueueId,
-    RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator, Workstream, WorkstreamId,
+    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind,
+    Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, NumberOp, Presence,
+    PresenceSet, Queue, QueueId, RouteRule, Scenario, ScenarioError, Shift, SimulationSettings,
+    VariableGenerator, Workstream, WorkstreamId,
 };
 
 use super::file::{
-    AgentGroupFile, ArrivalsFile, ChannelFile, ConditionFile, DistributionFile, ScenarioFile, ShiftFile, VariableFile,
+    AgentGroupFile, ArrivalsFile, ChannelFile, ConditionFile, DistributionFile, ScenarioFile,
+    ShiftFile, VariableFile,
 };
 use super::units::{parse_duration, parse_time_of_day};
 use super::Issue;
@@ -36,11 +38,17 @@ pub(super) struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     pub(super) fn new(base_dir: &'a Path) -> Self {
-        Validator { base_dir, issues: Vec::new() }
+        Validator {
+            base_dir,
+            issues: Vec::new(),
+        }
     }
 
     fn problem(&mut self, path: &str, message: impl Into<String>) {
-        self.issues.push(Issue { path: path.to_string(), message: message.into() });
+        self.issues.push(Issue {
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
     /// `Some(value)` if `result` is ok, else records the problem at `path`.
@@ -54,7 +62,11 @@ impl<'a> Validator<'a> {
         }
     }
 
-    pub(super) fn validate(mut self, file: ScenarioFile, default_name: &str) -> Result<Scenario, Vec<Issue>> {
+    pub(super) fn validate(
+        mut self,
+        file: ScenarioFile,
+        default_name: &str,
+    ) -> Result<Scenario, Vec<Issue>> {
         let simulation = self.simulation(&file);
         let queue_names: Vec<&String> = file.queues.keys().collect();
         let channel_names: Vec<&String> = file.channels.keys().collect();
@@ -77,7 +89,10 @@ impl<'a> Validator<'a> {
                 }
             }
             if workstream.channels.is_empty() {
-                self.problem(&format!("workstreams.{ws_name}.channels"), "a workstream needs at least one channel");
+                self.problem(
+                    &format!("workstreams.{ws_name}.channels"),
+                    "a workstream needs at least one channel",
+                );
             }
         }
 
@@ -91,13 +106,20 @@ impl<'a> Validator<'a> {
                     None
                 }
                 several => {
-                    let names: Vec<String> =
-                        several.iter().map(|w| format!("\"{}\"", workstream_names[w.index()])).collect();
+                    let names: Vec<String> = several
+                        .iter()
+                        .map(|w| format!("\"{}\"", workstream_names[w.index()]))
+                        .collect();
                     self.problem(&path, format!("channel \"{name}\" is served by several workstreams ({}); a channel belongs to exactly one", names.join(", ")));
                     None
                 }
             };
-            if let Some(channel) = self.channel(&path, name, channel, workstream.unwrap_or(WorkstreamId::from_index(0))) {
+            if let Some(channel) = self.channel(
+                &path,
+                name,
+                channel,
+                workstream.unwrap_or(WorkstreamId::from_index(0)),
+            ) {
                 channels.push(channel);
             }
         }
@@ -132,7 +154,10 @@ impl<'a> Validator<'a> {
                 "push" => Some(DistributionMode::Push),
                 "pick" => Some(DistributionMode::Pick),
                 other => {
-                    self.problem(&format!("{path}.mode"), format!("unknown mode \"{other}\" (expected \"push\" or \"pick\")"));
+                    self.problem(
+                        &format!("{path}.mode"),
+                        format!("unknown mode \"{other}\" (expected \"push\" or \"pick\")"),
+                    );
                     None
                 }
             };
@@ -141,33 +166,59 @@ impl<'a> Validator<'a> {
                 Some(names) => {
                     let mut presences = Vec::new();
                     for (idx, presence) in names.iter().enumerate() {
-                        let found = self.check(&format!("{path}.allowed_presences[{idx}]"), parse_presence(presence));
+                        let found = self.check(
+                            &format!("{path}.allowed_presences[{idx}]"),
+                            parse_presence(presence),
+                        );
                         presences.extend(found);
                     }
                     Some(PresenceSet::of(&presences))
                 }
             };
-            let fallback =
-                self.resolve(&format!("{path}.fallback_queue"), "queue", &workstream.fallback_queue, &queue_names);
-            let ws_channels: Vec<usize> =
-                workstream.channels.iter().filter_map(|c| channel_names.iter().position(|n| *n == c)).collect();
+            let fallback = self.resolve(
+                &format!("{path}.fallback_queue"),
+                "queue",
+                &workstream.fallback_queue,
+                &queue_names,
+            );
+            let ws_channels: Vec<usize> = workstream
+                .channels
+                .iter()
+                .filter_map(|c| channel_names.iter().position(|n| *n == c))
+                .collect();
             let mut routing = Vec::new();
             for (rule_idx, rule) in workstream.routing.iter().enumerate() {
                 let rule_path = format!("{path}.routing[{rule_idx}]");
-                let queue = self.resolve(&format!("{rule_path}.queue"), "queue", &rule.queue, &queue_names);
+                let queue = self.resolve(
+                    &format!("{rule_path}.queue"),
+                    "queue",
+                    &rule.queue,
+                    &queue_names,
+                );
                 let conditions: Vec<Option<Condition>> = rule
                     .when
                     .iter()
                     .enumerate()
                     .map(|(idx, condition)| {
-                        self.condition(&format!("{rule_path}.when[{idx}]"), condition, &file, &channel_names, &ws_channels)
+                        self.condition(
+                            &format!("{rule_path}.when[{idx}]"),
+                            condition,
+                            &file,
+                            &channel_names,
+                            &ws_channels,
+                        )
                     })
                     .collect();
                 if let (Some(queue), true) = (queue, conditions.iter().all(Option::is_some)) {
-                    routing.push(RouteRule { conditions: conditions.into_iter().flatten().collect(), queue: QueueId::from_index(queue) });
+                    routing.push(RouteRule {
+                        conditions: conditions.into_iter().flatten().collect(),
+                        queue: QueueId::from_index(queue),
+                    });
                 }
             }
-            if let (Some(mode), Some(allowed_presences), Some(fallback_queue)) = (mode, allowed, fallback) {
+            if let (Some(mode), Some(allowed_presences), Some(fallback_queue)) =
+                (mode, allowed, fallback)
+            {
                 let capacity_units = workstream.capacity_units.unwrap_or(1);
                 workstreams.push(Workstream {
                     name: name.clone(),
@@ -185,7 +236,9 @@ impl<'a> Validator<'a> {
             self.problem("agent_groups", "a scenario needs at least one agent group");
         }
         for (name, group) in &file.agent_groups {
-            if let Some(group) = self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names) {
+            if let Some(group) =
+                self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names)
+            {
                 agent_groups.push(group);
             }
         }
@@ -193,7 +246,9 @@ impl<'a> Validator<'a> {
         if !self.issues.is_empty() {
             return Err(self.issues);
         }
-        let Some(simulation) = simulation else { return Err(self.issues) };
+        let Some(simulation) = simulation else {
+            return Err(self.issues);
+        };
         Ok(Scenario {
             name: file.name.unwrap_or_else(|| default_name.to_string()),
             simulation,
@@ -208,7 +263,11 @@ impl<'a> Validator<'a> {
         let found = known.iter().position(|k| *k == name);
         if found.is_none() {
             let list: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
-            let list = if list.is_empty() { "none defined".to_string() } else { list.join(", ") };
+            let list = if list.is_empty() {
+                "none defined".to_string()
+            } else {
+                list.join(", ")
+            };
             self.problem(path, format!("unknown {what} \"{name}\" (known: {list})"));
         }
         found
@@ -225,7 +284,10 @@ impl<'a> Validator<'a> {
             if h == SimDuration::ZERO {
                 self.problem("simulation.horizon", "expected a horizon longer than zero");
             } else if w >= h {
-                self.problem("simulation.warm_up", format!("the warm-up ({w}) must be shorter than the horizon ({h})"));
+                self.problem(
+                    "simulation.warm_up",
+                    format!("the warm-up ({w}) must be shorter than the horizon ({h})"),
+                );
             }
         }
         let interval = match &sim.interval {
@@ -242,7 +304,10 @@ impl<'a> Validator<'a> {
             None => thresholds = vec![SimDuration::from_secs(20), SimDuration::from_secs(60)],
             Some(list) => {
                 for (idx, text) in list.iter().enumerate() {
-                    thresholds.extend(self.check(&format!("simulation.service_level_thresholds[{idx}]"), parse_duration(text)));
+                    thresholds.extend(self.check(
+                        &format!("simulation.service_level_thresholds[{idx}]"),
+                        parse_duration(text),
+                    ));
                 }
                 thresholds.sort();
                 thresholds.dedup();
@@ -252,18 +317,25 @@ impl<'a> Validator<'a> {
             ">=" => CapacityCompare::AtLeast,
             ">" => CapacityCompare::MoreThan,
             other => {
-                self.problem("simulation.capacity_compare", format!("expected \">=\" or \">\", got \"{other}\""));
+                self.problem(
+                    "simulation.capacity_compare",
+                    format!("expected \">=\" or \">\", got \"{other}\""),
+                );
                 CapacityCompare::AtLeast
             }
         };
-        let full_capacity_presence = match sim.full_capacity_presence.as_deref().unwrap_or("busy_dnd") {
-            "busy_dnd" => Presence::BusyDnd,
-            "busy" => Presence::Busy,
-            other => {
-                self.problem("simulation.full_capacity_presence", format!("expected \"busy_dnd\" or \"busy\", got \"{other}\""));
-                Presence::BusyDnd
-            }
-        };
+        let full_capacity_presence =
+            match sim.full_capacity_presence.as_deref().unwrap_or("busy_dnd") {
+                "busy_dnd" => Presence::BusyDnd,
+                "busy" => Presence::Busy,
+                other => {
+                    self.problem(
+                        "simulation.full_capacity_presence",
+                        format!("expected \"busy_dnd\" or \"busy\", got \"{other}\""),
+                    );
+                    Presence::BusyDnd
+                }
+            };
         Some(SimulationSettings {
             horizon: horizon?,
             warm_up: warm_up?,
@@ -275,24 +347,54 @@ impl<'a> Validator<'a> {
         })
     }
 
-    fn channel(&mut self, path: &str, name: &str, file: &ChannelFile, workstream: WorkstreamId) -> Option<Channel> {
-        let kind = ChannelKind::ALL.iter().copied().find(|k| k.as_str() == file.kind);
+    fn channel(
+        &mut self,
+        path: &str,
+        name: &str,
+        file: &ChannelFile,
+        workstream: WorkstreamId,
+    ) -> Option<Channel> {
+        let kind = ChannelKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == file.kind);
         if kind.is_none() {
-            let names: Vec<String> = ChannelKind::ALL.iter().map(|k| format!("\"{}\"", k.as_str())).collect();
-            self.problem(&format!("{path}.kind"), format!("unknown channel kind \"{}\" (expected one of: {})", file.kind, names.join(", ")));
+            let names: Vec<String> = ChannelKind::ALL
+                .iter()
+                .map(|k| format!("\"{}\"", k.as_str()))
+                .collect();
+            self.problem(
+                &format!("{path}.kind"),
+                format!(
+                    "unknown channel kind \"{}\" (expected one of: {})",
+                    file.kind,
+                    names.join(", ")
+                ),
+            );
         }
         let arrivals = self.arrivals(&format!("{path}.arrivals"), &file.arrivals);
         let mut variables = Vec::new();
         for (var_name, variable) in &file.variables {
-            if let Some(generator) = self.variable(&format!("{path}.variables.{var_name}"), variable) {
-                variables.push(ContextVariable { name: var_name.clone(), generator });
+            if let Some(generator) =
+                self.variable(&format!("{path}.variables.{var_name}"), variable)
+            {
+                variables.push(ContextVariable {
+                    name: var_name.clone(),
+                    generator,
+                });
             }
         }
         let patience = match &file.patience {
-            Some(p) => Some(self.distribution(&format!("{path}.patience"), p, Quantity::Duration)?),
+            Some(p) => {
+                Some(self.distribution(&format!("{path}.patience"), p, Quantity::Duration)?)
+            }
             None => None,
         };
-        let handle_time = self.distribution(&format!("{path}.handle_time"), &file.handle_time, Quantity::Duration);
+        let handle_time = self.distribution(
+            &format!("{path}.handle_time"),
+            &file.handle_time,
+            Quantity::Duration,
+        );
         Some(Channel {
             name: name.to_string(),
             kind: kind?,
@@ -305,26 +407,41 @@ impl<'a> Validator<'a> {
     }
 
     fn arrivals(&mut self, path: &str, file: &ArrivalsFile) -> Option<ArrivalProcess> {
-        let shapes = [file.per_hour.is_some(), file.rates_per_hour.is_some(), file.csv.is_some()];
+        let shapes = [
+            file.per_hour.is_some(),
+            file.rates_per_hour.is_some(),
+            file.csv.is_some(),
+        ];
         if shapes.iter().filter(|&&given| given).count() != 1 {
             self.problem(path, "give exactly one of `per_hour` (Poisson), `rates_per_hour` (inline rates by interval of the day) or `csv` + `column` (rates, or a trace with `trace = true`, from a CSV file)");
             return None;
         }
         if let Some(rate) = file.per_hour {
             if !rate.is_finite() || rate < 0.0 {
-                self.problem(&format!("{path}.per_hour"), format!("expected a rate of zero or more arrivals per hour, got {rate}"));
+                self.problem(
+                    &format!("{path}.per_hour"),
+                    format!("expected a rate of zero or more arrivals per hour, got {rate}"),
+                );
                 return None;
             }
-            return Some(ArrivalProcess::Poisson { rate_per_hour: rate });
+            return Some(ArrivalProcess::Poisson {
+                rate_per_hour: rate,
+            });
         }
         let (values, values_path) = match (&file.rates_per_hour, &file.csv) {
             (Some(rates), _) => (rates.clone(), format!("{path}.rates_per_hour")),
             (None, Some(csv)) => {
                 let Some(column) = &file.column else {
-                    self.problem(&format!("{path}.column"), "a CSV source needs `column`, the header of the column to read");
+                    self.problem(
+                        &format!("{path}.column"),
+                        "a CSV source needs `column`, the header of the column to read",
+                    );
                     return None;
                 };
-                let values = self.check(&format!("{path}.csv"), read_csv_column(&self.base_dir.join(csv), column))?;
+                let values = self.check(
+                    &format!("{path}.csv"),
+                    read_csv_column(&self.base_dir.join(csv), column),
+                )?;
                 (values, format!("{path}.csv"))
             }
             (None, None) => unreachable!("one shape is given"),
@@ -333,17 +450,31 @@ impl<'a> Validator<'a> {
             let mut times = Vec::with_capacity(values.len());
             for (idx, &seconds) in values.iter().enumerate() {
                 if !seconds.is_finite() || seconds < 0.0 {
-                    self.problem(&values_path, format!("row {}: expected a time of zero or more seconds, got {seconds}", idx + 1));
+                    self.problem(
+                        &values_path,
+                        format!(
+                            "row {}: expected a time of zero or more seconds, got {seconds}",
+                            idx + 1
+                        ),
+                    );
                     return None;
                 }
                 times.push(SimTime::ZERO + SimDuration::from_secs_f64(seconds));
             }
             times.sort();
-            return Some(ArrivalProcess::Trace { times: Arc::from(times) });
+            return Some(ArrivalProcess::Trace {
+                times: Arc::from(times),
+            });
         }
         for (idx, &rate) in values.iter().enumerate() {
             if !rate.is_finite() || rate < 0.0 {
-                self.problem(&values_path, format!("rate {} is {rate}: expected zero or more arrivals per hour", idx + 1));
+                self.problem(
+                    &values_path,
+                    format!(
+                        "rate {} is {rate}: expected zero or more arrivals per hour",
+                        idx + 1
+                    ),
+                );
                 return None;
             }
         }
@@ -351,40 +482,76 @@ impl<'a> Validator<'a> {
             Some(text) => self.check(&format!("{path}.interval"), parse_duration(text))?,
             None => {
                 if values.is_empty() || DAY.as_micros() % values.len() as u64 != 0 {
-                    self.problem(&values_path, format!("{} rates do not split a day evenly; give `interval`", values.len()));
+                    self.problem(
+                        &values_path,
+                        format!(
+                            "{} rates do not split a day evenly; give `interval`",
+                            values.len()
+                        ),
+                    );
                     return None;
                 }
                 SimDuration::from_micros(DAY.as_micros() / values.len() as u64)
             }
         };
         if interval.as_micros() * values.len() as u64 != DAY.as_micros() {
-            self.problem(&values_path, format!("{} rates of {interval} cover {}h, not a day of 24h", values.len(), interval.as_secs_f64() * values.len() as f64 / 3600.0));
+            self.problem(
+                &values_path,
+                format!(
+                    "{} rates of {interval} cover {}h, not a day of 24h",
+                    values.len(),
+                    interval.as_secs_f64() * values.len() as f64 / 3600.0
+                ),
+            );
             return None;
         }
-        Some(ArrivalProcess::Piecewise { interval, rates_per_hour: Arc::from(values) })
+        Some(ArrivalProcess::Piecewise {
+            interval,
+            rates_per_hour: Arc::from(values),
+        })
     }
 
     fn variable(&mut self, path: &str, file: &VariableFile) -> Option<VariableGenerator> {
         match (&file.values, &file.number) {
             (Some(values), None) => {
-                let weights = file.weights.clone().unwrap_or_else(|| vec![1.0; values.len()]);
+                let weights = file
+                    .weights
+                    .clone()
+                    .unwrap_or_else(|| vec![1.0; values.len()]);
                 if values.is_empty() {
                     self.problem(&format!("{path}.values"), "expected at least one value");
                     return None;
                 }
                 if weights.len() != values.len() {
-                    self.problem(&format!("{path}.weights"), format!("expected {} weights (one per value), got {}", values.len(), weights.len()));
+                    self.problem(
+                        &format!("{path}.weights"),
+                        format!(
+                            "expected {} weights (one per value), got {}",
+                            values.len(),
+                            weights.len()
+                        ),
+                    );
                     return None;
                 }
-                if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f64>() <= 0.0 {
-                    self.problem(&format!("{path}.weights"), "weights must be zero or more with a positive total");
+                if weights.iter().any(|w| !w.is_finite() || *w < 0.0)
+                    || weights.iter().sum::<f64>() <= 0.0
+                {
+                    self.problem(
+                        &format!("{path}.weights"),
+                        "weights must be zero or more with a positive total",
+                    );
                     return None;
                 }
-                Some(VariableGenerator::Text { values: values.clone(), weights })
+                Some(VariableGenerator::Text {
+                    values: values.clone(),
+                    weights,
+                })
             }
-            (None, Some(number)) => {
-                Some(VariableGenerator::Number(self.distribution(&format!("{path}.number"), number, Quantity::Number)?))
-            }
+            (None, Some(number)) => Some(VariableGenerator::Number(self.distribution(
+                &format!("{path}.number"),
+                number,
+                Quantity::Number,
+            )?)),
             _ => {
                 self.problem(path, "give either `values` (text, with optional `weights`) or `number` (a distribution)");
                 None
@@ -392,12 +559,22 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn distribution(&mut self, path: &str, file: &DistributionFile, quantity: Quantity) -> Option<Distribution> {
+    fn distribution(
+        &mut self,
+        path: &str,
+        file: &DistributionFile,
+        quantity: Quantity,
+    ) -> Option<Distribution> {
         let result = self.build_distribution(path, file, quantity);
         self.check(path, result.map_err(|e| e.to_string()))
     }
 
-    fn build_distribution(&self, path: &str, file: &DistributionFile, quantity: Quantity) -> Result<Distribution, String> {
+    fn build_distribution(
+        &self,
+        path: &str,
+        file: &DistributionFile,
+        quantity: Quantity,
+    ) -> Result<Distribution, String> {
         let param = |field: &str, value: &Option<toml::Value>| -> Result<f64, String> {
             match value {
                 None => Err(format!("a {} distribution needs `{field}`", file.kind)),
@@ -430,22 +607,37 @@ impl<'a> Validator<'a> {
             ("csv", file.csv.is_some()),
             ("column", file.column.is_some()),
         ];
-        if let Some((field, _)) = given.iter().find(|(field, is_given)| *is_given && !allowed.contains(field)) {
-            return Err(format!("`{field}` does not apply to a {} distribution (it takes: {})", file.kind, allowed.join(", ")));
+        if let Some((field, _)) = given
+            .iter()
+            .find(|(field, is_given)| *is_given && !allowed.contains(field))
+        {
+            return Err(format!(
+                "`{field}` does not apply to a {} distribution (it takes: {})",
+                file.kind,
+                allowed.join(", ")
+            ));
         }
         let built = match file.kind.as_str() {
             "constant" => Distribution::constant(param("value", &file.value)?),
             "exponential" => Distribution::exponential(param("mean", &file.mean)?),
             "uniform" => Distribution::uniform(param("min", &file.min)?, param("max", &file.max)?),
             "normal" => Distribution::normal(param("mean", &file.mean)?, param("sd", &file.sd)?),
-            "lognormal" => Distribution::lognormal(param("mean", &file.mean)?, param("sd", &file.sd)?),
+            "lognormal" => {
+                Distribution::lognormal(param("mean", &file.mean)?, param("sd", &file.sd)?)
+            }
             "gamma" => {
                 let shape = file.shape.ok_or("a gamma distribution needs `shape`")?;
                 let mean = param("mean", &file.mean)?;
                 Distribution::gamma(shape, if shape > 0.0 { mean / shape } else { f64::NAN })
             }
-            "erlang" => Distribution::erlang(file.k.ok_or("an erlang distribution needs `k`")?, param("mean", &file.mean)?),
-            "weibull" => Distribution::weibull(file.shape.ok_or("a weibull distribution needs `shape`")?, param("scale", &file.scale)?),
+            "erlang" => Distribution::erlang(
+                file.k.ok_or("an erlang distribution needs `k`")?,
+                param("mean", &file.mean)?,
+            ),
+            "weibull" => Distribution::weibull(
+                file.shape.ok_or("a weibull distribution needs `shape`")?,
+                param("scale", &file.scale)?,
+            ),
             "empirical" => {
                 let samples = match (&file.samples, &file.csv, &file.column) {
                     (Some(samples), None, None) => samples
@@ -511,12 +703,24 @@ impl<'a> Validator<'a> {
             }
         }
         if !found_text && !found_number {
-            self.problem(&format!("{path}.variable"), format!("no channel of this workstream has a context variable \"{}\"", file.variable));
+            self.problem(
+                &format!("{path}.variable"),
+                format!(
+                    "no channel of this workstream has a context variable \"{}\"",
+                    file.variable
+                ),
+            );
             return None;
         }
         let text_test = |wanted: &[String], this: &mut Self| -> Option<Vec<Vec<u32>>> {
             if found_number {
-                this.problem(path, format!("variable \"{}\" is a number on some channel: use a number test", file.variable));
+                this.problem(
+                    path,
+                    format!(
+                        "variable \"{}\" is a number on some channel: use a number test",
+                        file.variable
+                    ),
+                );
                 return None;
             }
             let mut by_channel = vec![Vec::new(); channel_names.len()];
@@ -535,7 +739,11 @@ impl<'a> Validator<'a> {
             }
             Some(by_channel)
         };
-        let number = |value: &toml::Value| value.as_float().or_else(|| value.as_integer().map(|i| i as f64));
+        let number = |value: &toml::Value| {
+            value
+                .as_float()
+                .or_else(|| value.as_integer().map(|i| i as f64))
+        };
         let test = if let Some(value) = file.equals.as_ref().or(file.not_equals.as_ref()) {
             let negate = file.not_equals.is_some();
             match (value.as_str(), number(value)) {
@@ -547,19 +755,32 @@ impl<'a> Validator<'a> {
                         ConditionTest::TextIn { values_by_channel }
                     }
                 }
-                (None, Some(n)) if !negate && !found_text => ConditionTest::Number { op: NumberOp::Equal, value: n },
+                (None, Some(n)) if !negate && !found_text => ConditionTest::Number {
+                    op: NumberOp::Equal,
+                    value: n,
+                },
                 _ => {
                     self.problem(path, "expected a text value, or a number for a number variable (`not_equals` takes text)");
                     return None;
                 }
             }
         } else if let Some(list) = &file.one_of {
-            ConditionTest::TextIn { values_by_channel: text_test(list, self)? }
+            ConditionTest::TextIn {
+                values_by_channel: text_test(list, self)?,
+            }
         } else if let Some(list) = &file.not_in {
-            ConditionTest::TextNotIn { values_by_channel: text_test(list, self)? }
+            ConditionTest::TextNotIn {
+                values_by_channel: text_test(list, self)?,
+            }
         } else {
             if found_text {
-                self.problem(path, format!("variable \"{}\" is text on some channel: compare it with `equals` or `in`", file.variable));
+                self.problem(
+                    path,
+                    format!(
+                        "variable \"{}\" is text on some channel: compare it with `equals` or `in`",
+                        file.variable
+                    ),
+                );
                 return None;
             }
             let (op, value) = [
@@ -572,27 +793,50 @@ impl<'a> Validator<'a> {
             .find_map(|(op, v)| v.map(|v| (op, v)))?;
             ConditionTest::Number { op, value }
         };
-        Some(Condition { variable_by_channel, test })
+        Some(Condition {
+            variable_by_channel,
+            test,
+        })
     }
 
-    fn agent_group(&mut self, path: &str, name: &str, file: &AgentGroupFile, queue_names: &[&String]) -> Option<AgentGroup> {
+    fn agent_group(
+        &mut self,
+        path: &str,
+        name: &str,
+        file: &AgentGroupFile,
+        queue_names: &[&String],
+    ) -> Option<AgentGroup> {
         let count = match u32::try_from(file.count) {
             Ok(count) if count >= 1 => Some(count),
             _ => {
-                self.problem(&format!("{path}.count"), format!("an agent group needs at least 1 agent, got {}", file.count));
+                self.problem(
+                    &format!("{path}.count"),
+                    format!("an agent group needs at least 1 agent, got {}", file.count),
+                );
                 None
             }
         };
         let capacity_units = file.capacity_units.unwrap_or(1);
         if capacity_units == 0 {
-            self.problem(&format!("{path}.capacity_units"), "expected at least 1 unit of capacity");
+            self.problem(
+                &format!("{path}.capacity_units"),
+                "expected at least 1 unit of capacity",
+            );
         }
         if file.queues.is_empty() {
-            self.problem(&format!("{path}.queues"), "an agent group needs at least one queue to work");
+            self.problem(
+                &format!("{path}.queues"),
+                "an agent group needs at least one queue to work",
+            );
         }
         let mut queues: Vec<QueueId> = Vec::new();
         for (idx, queue) in file.queues.iter().enumerate() {
-            let found = self.resolve(&format!("{path}.queues[{idx}]"), "queue", queue, queue_names);
+            let found = self.resolve(
+                &format!("{path}.queues[{idx}]"),
+                "queue",
+                queue,
+                queue_names,
+            );
             queues.extend(found.map(QueueId::from_index));
         }
         queues.dedup();
@@ -600,7 +844,13 @@ impl<'a> Validator<'a> {
             Some(shift) => Some(self.shift(&format!("{path}.shift"), shift)?),
             None => None,
         };
-        Some(AgentGroup { name: name.to_string(), count: count?, capacity_units, queues, shift })
+        Some(AgentGroup {
+            name: name.to_string(),
+            count: count?,
+            capacity_units,
+            queues,
+            shift,
+        })
     }
 
     fn shift(&mut self, path: &str, file: &ShiftFile) -> Option<Shift> {
@@ -614,29 +864,50 @@ impl<'a> Validator<'a> {
             return None;
         }
         // Offsets into the shift, to check that breaks lie inside it and do not overlap.
-        let into_shift = |t: SimDuration| (t.as_micros() + DAY.as_micros() - start.as_micros()) % DAY.as_micros();
+        let into_shift = |t: SimDuration| {
+            (t.as_micros() + DAY.as_micros() - start.as_micros()) % DAY.as_micros()
+        };
         let length = into_shift(end);
         let mut breaks = Vec::new();
         for (idx, brk) in file.breaks.iter().enumerate() {
             let bpath = format!("{path}.breaks[{idx}]");
             let b_start = self.check(&format!("{bpath}.start"), parse_time_of_day(&brk.start));
             let b_end = self.check(&format!("{bpath}.end"), parse_time_of_day(&brk.end));
-            let (Some(b_start), Some(b_end)) = (b_start, b_end) else { continue };
+            let (Some(b_start), Some(b_end)) = (b_start, b_end) else {
+                continue;
+            };
             let b_start = SimDuration::from_micros(b_start.as_micros() % DAY.as_micros());
             let b_end = SimDuration::from_micros(b_end.as_micros() % DAY.as_micros());
             let (from, to) = (into_shift(b_start), into_shift(b_end));
             if from == 0 || to <= from || to >= length {
-                self.problem(&bpath, format!("the break {} to {} must lie strictly inside the shift {} to {}", brk.start, brk.end, file.start, file.end));
+                self.problem(
+                    &bpath,
+                    format!(
+                        "the break {} to {} must lie strictly inside the shift {} to {}",
+                        brk.start, brk.end, file.start, file.end
+                    ),
+                );
                 continue;
             }
-            breaks.push((from, to, Break { start: b_start, end: b_end }));
+            breaks.push((
+                from,
+                to,
+                Break {
+                    start: b_start,
+                    end: b_end,
+                },
+            ));
         }
         breaks.sort_by_key(|b| b.0);
         if breaks.windows(2).any(|w| w[1].0 < w[0].1) {
             self.problem(&format!("{path}.breaks"), "breaks must not overlap");
             return None;
         }
-        Some(Shift { start, end, breaks: breaks.into_iter().map(|b| b.2).collect() })
+        Some(Shift {
+            start,
+            end,
+            breaks: breaks.into_iter().map(|b| b.2).collect(),
+        })
     }
 }
 
@@ -648,8 +919,12 @@ fn parse_presence(text: &str) -> Result<Presence, String> {
 
 fn read_quantity(value: &toml::Value, quantity: Quantity) -> Result<f64, String> {
     match (quantity, value) {
-        (Quantity::Duration, toml::Value::String(text)) => parse_duration(text).map(|d| d.as_secs_f64()),
-        (Quantity::Duration, other) => Err(format!("expected a duration with a unit such as \"90s\" or \"5m\", got {other}")),
+        (Quantity::Duration, toml::Value::String(text)) => {
+            parse_duration(text).map(|d| d.as_secs_f64())
+        }
+        (Quantity::Duration, other) => Err(format!(
+            "expected a duration with a unit such as \"90s\" or \"5m\", got {other}"
+        )),
         (Quantity::Number, toml::Value::Float(f)) => Ok(*f),
         (Quantity::Number, toml::Value::Integer(i)) => Ok(*i as f64),
         (Quantity::Number, other) => Err(format!("expected a number, got {other}")),
@@ -658,19 +933,39 @@ fn read_quantity(value: &toml::Value, quantity: Quantity) -> Result<f64, String>
 
 /// Reads one numeric column of a CSV file with a header row.
 pub(super) fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| format!("cannot read CSV file {}: {}", path.display(), io_message(&e)))?;
-    let headers = reader.headers().map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?.clone();
-    let position = headers.iter().position(|h| h.trim() == column).ok_or_else(|| {
-        let names: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
-        format!("{} has no column \"{column}\" (columns: {})", path.display(), names.join(", "))
+    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+        format!(
+            "cannot read CSV file {}: {}",
+            path.display(),
+            io_message(&e)
+        )
     })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
+        .clone();
+    let position = headers
+        .iter()
+        .position(|h| h.trim() == column)
+        .ok_or_else(|| {
+            let names: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
+            format!(
+                "{} has no column \"{column}\" (columns: {})",
+                path.display(),
+                names.join(", ")
+            )
+        })?;
     let mut values = Vec::new();
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("{}: row {}: {e}", path.display(), row + 2))?;
         let cell = record.get(position).unwrap_or("").trim();
-        let value: f64 = cell
-            .parse()
-            .map_err(|_| format!("{}: row {}, column \"{column}\": expected a number, got \"{cell}\"", path.display(), row + 2))?;
+        let value: f64 = cell.parse().map_err(|_| {
+            format!(
+                "{}: row {}, column \"{column}\": expected a number, got \"{cell}\"",
+                path.display(),
+                row + 2
+            )
+        })?;
         values.push(value);
     }
     Ok(values)
@@ -678,7 +973,9 @@ pub(super) fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, Str
 
 fn io_message(error: &csv::Error) -> String {
     match error.kind() {
-        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => "no such file".to_string(),
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            "no such file".to_string()
+        }
         _ => error.to_string(),
     }
 }

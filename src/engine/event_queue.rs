@@ -56,7 +56,12 @@ impl<E> Ord for Entry<E> {
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { heap: BinaryHeap::new(), cancelled: HashSet::new(), next_seq: 0, now: SimTime::ZERO }
+        EventQueue {
+            heap: BinaryHeap::new(),
+            cancelled: HashSet::new(),
+            next_seq: 0,
+            now: SimTime::ZERO,
+        }
     }
 }
 
@@ -73,7 +78,11 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`. Scheduling in the past is a bug in the caller: the event
     /// is run at the current time instead, so time never goes backwards.
     pub fn schedule(&mut self, time: SimTime, event: E) -> EventId {
-        debug_assert!(time >= self.now, "event scheduled in the past: {time} < {}", self.now);
+        debug_assert!(
+            time >= self.now,
+            "event scheduled in the past: {time} < {}",
+            self.now
+        );
         let time = time.max(self.now);
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -102,7 +111,11 @@ impl<E> EventQueue<E> {
                 continue;
             }
             self.now = entry.time;
-            return Some(Scheduled { time: entry.time, id: EventId(entry.seq), event: entry.event });
+            return Some(Scheduled {
+                time: entry.time,
+                id: EventId(entry.seq),
+                event: entry.event,
+            });
         }
     }
 
@@ -137,7 +150,10 @@ mod tests {
         queue.schedule(t(10), "a");
         queue.schedule(t(20), "d");
         queue.schedule(t(10), "b");
-        assert_eq!(drain(&mut queue, 100), vec![(10, "a"), (10, "b"), (20, "c"), (20, "d")]);
+        assert_eq!(
+            drain(&mut queue, 100),
+            vec![(10, "a"), (10, "b"), (20, "c"), (20, "d")]
+        );
         assert_eq!(queue.now(), t(20));
     }
 

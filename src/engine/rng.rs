@@ -65,9 +65,18 @@ mod tests {
     #[test]
     fn a_stream_depends_only_on_seed_and_purpose() {
         let streams = RandomStreams::new(7);
-        assert_eq!(first_draws(&streams, "arrivals/chat"), first_draws(&RandomStreams::new(7), "arrivals/chat"));
-        assert_ne!(first_draws(&streams, "arrivals/chat"), first_draws(&streams, "arrivals/sms"));
-        assert_ne!(first_draws(&streams, "arrivals/chat"), first_draws(&RandomStreams::new(8), "arrivals/chat"));
+        assert_eq!(
+            first_draws(&streams, "arrivals/chat"),
+            first_draws(&RandomStreams::new(7), "arrivals/chat")
+        );
+        assert_ne!(
+            first_draws(&streams, "arrivals/chat"),
+            first_draws(&streams, "arrivals/sms")
+        );
+        assert_ne!(
+            first_draws(&streams, "arrivals/chat"),
+            first_draws(&RandomStreams::new(8), "arrivals/chat")
+        );
     }
 
     #[test]

@@ -95,7 +95,14 @@ impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.0 / MICROS_PER_SECOND;
         let (day, rest) = (secs / 86_400, secs % 86_400);
-        write!(f, "d{} {:02}:{:02}:{:02}", day, rest / 3600, rest % 3600 / 60, rest % 60)
+        write!(
+            f,
+            "d{} {:02}:{:02}:{:02}",
+            day,
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60
+        )
     }
 }
 
@@ -123,6 +130,9 @@ mod tests {
         let late = SimTime::from_micros(u64::MAX - 1);
         assert_eq!(late + SimDuration::from_secs(5), SimTime::NEVER);
         assert_eq!(SimTime::ZERO - late, SimDuration::ZERO);
-        assert_eq!(SimTime::from_micros(90_061_000_000).to_string(), "d1 01:01:01");
+        assert_eq!(
+            SimTime::from_micros(90_061_000_000).to_string(),
+            "d1 01:01:01"
+        );
     }
 }

@@ -8,7 +8,10 @@
 //! one day, so interval figures are averages over the days and memory stays flat in the horizon.
 
 use crate::engine::SimTime;
-use crate::model::{AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState, Presence, Scenario};
+use crate::model::{
+    AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState, Presence,
+    Scenario,
+};
 
 use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
 use super::stats::{IntervalAreas, LogHistogram, TimeWeighted};
@@ -103,14 +106,17 @@ impl Level {
         if now <= self.last_change {
             return;
         }
-        if now <= self.pending_until && self.last_change >= self.pending_until - self.by_interval_len() {
+        if now <= self.pending_until
+            && self.last_change >= self.pending_until - self.by_interval_len()
+        {
             let span = now - self.last_change;
             self.pending_area += i128::from(self.value) * i128::from(span);
             self.pending_exposure += span;
             return;
         }
         self.flush();
-        self.by_interval.accumulate(self.last_change, now, self.value);
+        self.by_interval
+            .accumulate(self.last_change, now, self.value);
         self.pending_bucket = self.by_interval.bucket_of(now);
         self.pending_until = self.by_interval.bucket_end(now);
     }
@@ -121,7 +127,11 @@ impl Level {
 
     fn flush(&mut self) {
         if self.pending_exposure > 0 {
-            self.by_interval.add_to_bucket(self.pending_bucket, self.pending_area, self.pending_exposure);
+            self.by_interval.add_to_bucket(
+                self.pending_bucket,
+                self.pending_area,
+                self.pending_exposure,
+            );
             self.pending_area = 0;
             self.pending_exposure = 0;
         }
@@ -158,17 +168,42 @@ impl Collector {
         let interval = sim.interval.as_micros();
         let n_intervals = (DAY / interval) as usize;
         let mut flow_names = vec![(Scope::Overall, "all".to_string())];
-        flow_names.extend(scenario.channels.iter().map(|c| (Scope::Channel, c.name.clone())));
-        flow_names.extend(scenario.workstreams.iter().map(|w| (Scope::Workstream, w.name.clone())));
-        flow_names.extend(scenario.queues.iter().map(|q| (Scope::Queue, q.name.clone())));
-        let thresholds: Vec<u64> = sim.service_level_thresholds.iter().map(|t| t.as_micros()).collect();
-        let empty_flow = Flow { answered_within: vec![0; thresholds.len()], ..Flow::default() };
+        flow_names.extend(
+            scenario
+                .channels
+                .iter()
+                .map(|c| (Scope::Channel, c.name.clone())),
+        );
+        flow_names.extend(
+            scenario
+                .workstreams
+                .iter()
+                .map(|w| (Scope::Workstream, w.name.clone())),
+        );
+        flow_names.extend(
+            scenario
+                .queues
+                .iter()
+                .map(|q| (Scope::Queue, q.name.clone())),
+        );
+        let thresholds: Vec<u64> = sim
+            .service_level_thresholds
+            .iter()
+            .map(|t| t.as_micros())
+            .collect();
+        let empty_flow = Flow {
+            answered_within: vec![0; thresholds.len()],
+            ..Flow::default()
+        };
         let level = || Level::new(interval, n_intervals);
         let mut agent_group = Vec::new();
         let mut group_first_agent = Vec::new();
         for (idx, group) in scenario.agent_groups.iter().enumerate() {
             group_first_agent.push(agent_group.len());
-            agent_group.extend(std::iter::repeat_n(GroupId::from_index(idx), group.count as usize));
+            agent_group.extend(std::iter::repeat_n(
+                GroupId::from_index(idx),
+                group.count as usize,
+            ));
         }
         Collector {
             scenario_name: scenario.name.clone(),
@@ -197,7 +232,11 @@ impl Collector {
                     presence: std::array::from_fn(|_| level()),
                 })
                 .collect(),
-            group_names: scenario.agent_groups.iter().map(|g| g.name.clone()).collect(),
+            group_names: scenario
+                .agent_groups
+                .iter()
+                .map(|g| g.name.clone())
+                .collect(),
             agent_assignments: vec![0; agent_group.len()],
             agent_group,
             group_first_agent,
@@ -254,33 +293,72 @@ impl Collector {
             let mut rows = self.flow_rows(&self.flows[idx], true);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), level.total.max() as f64));
-            summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow { scope: *scope, name: name.clone(), measure, value }));
+            summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow {
+                scope: *scope,
+                name: name.clone(),
+                measure,
+                value,
+            }));
         }
 
         let mut intervals = Vec::new();
         for interval in 0..self.n_intervals {
             let start_s = interval as u64 * self.interval / 1_000_000;
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
-                let mut rows = self.flow_rows(&self.interval_flows[interval * self.flows.len() + idx], false);
-                rows.push(("queue_length_mean".into(), self.queue_lengths[idx].by_interval.mean(interval).unwrap_or(f64::NAN)));
+                let mut rows = self.flow_rows(
+                    &self.interval_flows[interval * self.flows.len() + idx],
+                    false,
+                );
+                rows.push((
+                    "queue_length_mean".into(),
+                    self.queue_lengths[idx]
+                        .by_interval
+                        .mean(interval)
+                        .unwrap_or(f64::NAN),
+                ));
                 intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
                     interval,
                     start_s,
-                    row: MeasureRow { scope: *scope, name: name.clone(), measure, value },
+                    row: MeasureRow {
+                        scope: *scope,
+                        name: name.clone(),
+                        measure,
+                        value,
+                    },
                 }));
             }
             for (group_idx, group) in self.groups.iter().enumerate() {
                 let area = |level: &Level| level.by_interval.area(interval) as f64;
                 let exposure = group.logged_in.by_interval.exposure(interval) as f64;
                 let mut rows = vec![
-                    ("staffed_agents", if exposure > 0.0 { area(&group.logged_in) / exposure } else { f64::NAN }),
-                    ("utilization", ratio(area(&group.used_units_logged_in), area(&group.staffed_units))),
-                    ("occupancy", ratio(area(&group.busy_logged_in), area(&group.logged_in))),
+                    (
+                        "staffed_agents",
+                        if exposure > 0.0 {
+                            area(&group.logged_in) / exposure
+                        } else {
+                            f64::NAN
+                        },
+                    ),
+                    (
+                        "utilization",
+                        ratio(
+                            area(&group.used_units_logged_in),
+                            area(&group.staffed_units),
+                        ),
+                    ),
+                    (
+                        "occupancy",
+                        ratio(area(&group.busy_logged_in), area(&group.logged_in)),
+                    ),
                 ];
                 for presence in Presence::ALL {
                     let level = &group.presence[presence.index()];
                     let exposure = level.by_interval.exposure(interval) as f64;
-                    let mean = if exposure > 0.0 { area(level) / exposure } else { f64::NAN };
+                    let mean = if exposure > 0.0 {
+                        area(level) / exposure
+                    } else {
+                        f64::NAN
+                    };
                     rows.push((presence_agents_measure(presence), mean));
                 }
                 intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
@@ -318,19 +396,37 @@ impl Collector {
         if with_end_state {
             rows.push(("handled".to_string(), flow.handled as f64));
             rows.push(("queued_at_end".to_string(), flow.queued_at_end as f64));
-            rows.push(("in_service_at_end".to_string(), flow.in_service_at_end as f64));
+            rows.push((
+                "in_service_at_end".to_string(),
+                flow.in_service_at_end as f64,
+            ));
         }
-        rows.push(("abandon_rate".to_string(), ratio(flow.abandoned as f64, resolved)));
-        rows.push(("p_wait".to_string(), ratio((flow.answered_from_queue + flow.abandoned) as f64, resolved)));
+        rows.push((
+            "abandon_rate".to_string(),
+            ratio(flow.abandoned as f64, resolved),
+        ));
+        rows.push((
+            "p_wait".to_string(),
+            ratio((flow.answered_from_queue + flow.abandoned) as f64, resolved),
+        ));
         for (idx, &threshold) in self.thresholds.iter().enumerate() {
             let label = threshold_label(threshold as f64 / MICROS);
             let within = flow.answered_within[idx] as f64;
-            rows.push((format!("service_level_{label}_of_offered"), ratio(within, resolved)));
-            rows.push((format!("service_level_{label}_of_answered"), ratio(within, flow.answered as f64)));
+            rows.push((
+                format!("service_level_{label}_of_offered"),
+                ratio(within, resolved),
+            ));
+            rows.push((
+                format!("service_level_{label}_of_answered"),
+                ratio(within, flow.answered as f64),
+            ));
         }
         let wait = &flow.answer_wait;
         let seconds = |micros: Option<u64>| micros.map_or(f64::NAN, |m| m as f64 / MICROS);
-        rows.push(("asa_s".to_string(), wait.mean().map_or(f64::NAN, |m| m / MICROS)));
+        rows.push((
+            "asa_s".to_string(),
+            wait.mean().map_or(f64::NAN, |m| m / MICROS),
+        ));
         let all_waits = (wait.sum() + flow.abandon_wait_sum) as f64 / MICROS;
         rows.push(("wait_mean_s".to_string(), ratio(all_waits, resolved)));
         for (label, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
@@ -346,21 +442,47 @@ impl Collector {
         for (group_idx, group) in self.groups.iter().enumerate() {
             let area = |level: &Level| level.total.area_until(end) as f64;
             let first = self.group_first_agent[group_idx];
-            let n_agents = self.group_first_agent.get(group_idx + 1).copied().unwrap_or(self.agent_group.len()) - first;
+            let n_agents = self
+                .group_first_agent
+                .get(group_idx + 1)
+                .copied()
+                .unwrap_or(self.agent_group.len())
+                - first;
             let assignments = &self.agent_assignments[first..first + n_agents];
             let staffed_hours = area(&group.logged_in) / HOUR_MICROS;
             let mut values = vec![
                 ("agents".to_string(), n_agents as f64),
                 ("staffed_agent_hours".to_string(), staffed_hours),
-                ("utilization".to_string(), ratio(area(&group.used_units_logged_in), area(&group.staffed_units))),
-                ("occupancy".to_string(), ratio(area(&group.busy_logged_in), area(&group.logged_in))),
+                (
+                    "utilization".to_string(),
+                    ratio(
+                        area(&group.used_units_logged_in),
+                        area(&group.staffed_units),
+                    ),
+                ),
+                (
+                    "occupancy".to_string(),
+                    ratio(area(&group.busy_logged_in), area(&group.logged_in)),
+                ),
                 ("handled".to_string(), group.handled as f64),
-                ("handled_per_staffed_hour".to_string(), ratio(group.handled as f64, staffed_hours)),
-                ("assignment_cv".to_string(), coefficient_of_variation(assignments)),
-                ("work_after_shift_hours".to_string(), area(&group.working_after_shift) / HOUR_MICROS),
+                (
+                    "handled_per_staffed_hour".to_string(),
+                    ratio(group.handled as f64, staffed_hours),
+                ),
+                (
+                    "assignment_cv".to_string(),
+                    coefficient_of_variation(assignments),
+                ),
+                (
+                    "work_after_shift_hours".to_string(),
+                    area(&group.working_after_shift) / HOUR_MICROS,
+                ),
             ];
             for presence in Presence::ALL {
-                values.push((format!("{}_hours", presence.as_str()), area(&group.presence[presence.index()]) / HOUR_MICROS));
+                values.push((
+                    format!("{}_hours", presence.as_str()),
+                    area(&group.presence[presence.index()]) / HOUR_MICROS,
+                ));
             }
             rows.extend(values.into_iter().map(|(measure, value)| MeasureRow {
                 scope: Scope::AgentGroup,
@@ -400,7 +522,11 @@ fn coefficient_of_variation(counts: &[u64]) -> f64 {
     if mean == 0.0 {
         return f64::NAN;
     }
-    let variance = counts.iter().map(|&c| (c as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let variance = counts
+        .iter()
+        .map(|&c| (c as f64 - mean).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
     variance.sqrt() / mean
 }
 
@@ -422,7 +548,9 @@ impl Observer for Collector {
         }
         let wait = now.since(c.arrived).as_micros();
         // Thresholds ascend, so the wait meets every threshold from the first one it meets.
-        let first_met = self.thresholds.partition_point(|&threshold| threshold < wait);
+        let first_met = self
+            .thresholds
+            .partition_point(|&threshold| threshold < wait);
         self.update_flows(c, |f| {
             f.answered += 1;
             if how == Answer::FromQueue {
@@ -451,24 +579,41 @@ impl Observer for Collector {
         self.update_flows(c, |f| f.handled += 1);
     }
 
-    fn agent_changed(&mut self, now: SimTime, _agent: AgentId, group: GroupId, before: AgentStatus, after: AgentStatus) {
+    fn agent_changed(
+        &mut self,
+        now: SimTime,
+        _agent: AgentId,
+        group: GroupId,
+        before: AgentStatus,
+        after: AgentStatus,
+    ) {
         let now = now.as_micros();
         let measuring = self.measuring;
         let levels = &mut self.groups[group.index()];
         let logged_in = |s: &AgentStatus| s.presence != Presence::Offline;
         let flag = |b: bool| i64::from(b);
         let used_logged = |s: &AgentStatus| if logged_in(s) { s.used_units } else { 0 };
-        levels.staffed_units.add(now, after.staffed_units - before.staffed_units, measuring);
-        levels.used_units_logged_in.add(now, used_logged(&after) - used_logged(&before), measuring);
+        levels
+            .staffed_units
+            .add(now, after.staffed_units - before.staffed_units, measuring);
+        levels
+            .used_units_logged_in
+            .add(now, used_logged(&after) - used_logged(&before), measuring);
         levels.busy_logged_in.add(
             now,
-            flag(logged_in(&after) && after.active > 0) - flag(logged_in(&before) && before.active > 0),
+            flag(logged_in(&after) && after.active > 0)
+                - flag(logged_in(&before) && before.active > 0),
             measuring,
         );
-        levels.logged_in.add(now, flag(logged_in(&after)) - flag(logged_in(&before)), measuring);
+        levels.logged_in.add(
+            now,
+            flag(logged_in(&after)) - flag(logged_in(&before)),
+            measuring,
+        );
         levels.working_after_shift.add(
             now,
-            flag(!logged_in(&after) && after.active > 0) - flag(!logged_in(&before) && before.active > 0),
+            flag(!logged_in(&after) && after.active > 0)
+                - flag(!logged_in(&before) && before.active > 0),
             measuring,
         );
         if before.presence != after.presence {

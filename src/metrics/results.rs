@@ -14,7 +14,13 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [Scope::Overall, Scope::Channel, Scope::Workstream, Scope::Queue, Scope::AgentGroup];
+    pub const ALL: [Scope; 5] = [
+        Scope::Overall,
+        Scope::Channel,
+        Scope::Workstream,
+        Scope::Queue,
+        Scope::AgentGroup,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -31,7 +31,10 @@ impl ArrivalCursor {
                 }
                 Some(now + exponential_gap(*rate_per_hour, rng))
             }
-            ArrivalProcess::Piecewise { interval, rates_per_hour } => {
+            ArrivalProcess::Piecewise {
+                interval,
+                rates_per_hour,
+            } => {
                 if !rates_per_hour.iter().any(|&rate| rate > 0.0) {
                     return None;
                 }
@@ -98,22 +101,37 @@ mod tests {
     #[test]
     fn piecewise_rates_give_the_right_counts_per_piece_and_repeat_daily() {
         // Zero at night, 600/h from 08:00 to 20:00, over 20 days.
-        let rates: Vec<f64> = (0..24).map(|h| if (8..20).contains(&h) { 600.0 } else { 0.0 }).collect();
-        let process =
-            ArrivalProcess::Piecewise { interval: SimDuration::from_secs(3600), rates_per_hour: Arc::from(rates) };
+        let rates: Vec<f64> = (0..24)
+            .map(|h| if (8..20).contains(&h) { 600.0 } else { 0.0 })
+            .collect();
+        let process = ArrivalProcess::Piecewise {
+            interval: SimDuration::from_secs(3600),
+            rates_per_hour: Arc::from(rates),
+        };
         let times = arrivals(&process, SimTime::from_micros(20 * DAY));
         let n = times.len() as f64;
         let expected = 20.0 * 12.0 * 600.0;
         // Poisson count: standard deviation sqrt(144000) = 380; allow 4 of them.
-        assert!((n - expected).abs() < 4.0 * expected.sqrt(), "{n} vs {expected}");
-        let at_night = times.iter().filter(|t| !(8..20).contains(&((t.as_micros() % DAY) / 3_600_000_000))).count();
+        assert!(
+            (n - expected).abs() < 4.0 * expected.sqrt(),
+            "{n} vs {expected}"
+        );
+        let at_night = times
+            .iter()
+            .filter(|t| !(8..20).contains(&((t.as_micros() % DAY) / 3_600_000_000)))
+            .count();
         assert_eq!(at_night, 0);
     }
 
     #[test]
     fn a_trace_is_replayed_exactly_and_then_ends() {
-        let times: Arc<[SimTime]> = [5, 5, 9, 30].iter().map(|&s| SimTime::from_micros(s)).collect();
-        let process = ArrivalProcess::Trace { times: times.clone() };
+        let times: Arc<[SimTime]> = [5, 5, 9, 30]
+            .iter()
+            .map(|&s| SimTime::from_micros(s))
+            .collect();
+        let process = ArrivalProcess::Trace {
+            times: times.clone(),
+        };
         assert_eq!(arrivals(&process, SimTime::NEVER), times.to_vec());
     }
 
@@ -121,8 +139,10 @@ mod tests {
     fn zero_rates_mean_no_arrivals_instead_of_a_hang() {
         let process = ArrivalProcess::Poisson { rate_per_hour: 0.0 };
         assert!(arrivals(&process, SimTime::NEVER).is_empty());
-        let process =
-            ArrivalProcess::Piecewise { interval: SimDuration::from_secs(900), rates_per_hour: Arc::from(vec![0.0; 96]) };
+        let process = ArrivalProcess::Piecewise {
+            interval: SimDuration::from_secs(900),
+            rates_per_hour: Arc::from(vec![0.0; 96]),
+        };
         assert!(arrivals(&process, SimTime::NEVER).is_empty());
     }
 }

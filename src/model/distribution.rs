@@ -32,7 +32,9 @@ fn positive(what: &str, value: f64) -> Result<f64, ScenarioError> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(ScenarioError::new(format!("{what} must be a positive number, got {value}")))
+        Err(ScenarioError::new(format!(
+            "{what} must be a positive number, got {value}"
+        )))
     }
 }
 
@@ -40,29 +42,45 @@ fn non_negative(what: &str, value: f64) -> Result<f64, ScenarioError> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
-        Err(ScenarioError::new(format!("{what} must be zero or more, got {value}")))
+        Err(ScenarioError::new(format!(
+            "{what} must be zero or more, got {value}"
+        )))
     }
 }
 
 impl Distribution {
     pub fn constant(value: f64) -> Result<Distribution, ScenarioError> {
         let value = non_negative("value", value)?;
-        Ok(Distribution { kind: Kind::Constant(value), mean: value })
+        Ok(Distribution {
+            kind: Kind::Constant(value),
+            mean: value,
+        })
     }
 
     pub fn exponential(mean: f64) -> Result<Distribution, ScenarioError> {
         let mean = positive("mean", mean)?;
         let exp = Exp::new(1.0 / mean).map_err(|e| ScenarioError::new(e.to_string()))?;
-        Ok(Distribution { kind: Kind::Exponential(exp), mean })
+        Ok(Distribution {
+            kind: Kind::Exponential(exp),
+            mean,
+        })
     }
 
     pub fn uniform(min: f64, max: f64) -> Result<Distribution, ScenarioError> {
         let min = non_negative("min", min)?;
         let max = non_negative("max", max)?;
         if max < min {
-            return Err(ScenarioError::new(format!("max ({max}) must not be below min ({min})")));
+            return Err(ScenarioError::new(format!(
+                "max ({max}) must not be below min ({min})"
+            )));
         }
-        Ok(Distribution { kind: Kind::Uniform { min, width: max - min }, mean: (min + max) / 2.0 })
+        Ok(Distribution {
+            kind: Kind::Uniform {
+                min,
+                width: max - min,
+            },
+            mean: (min + max) / 2.0,
+        })
     }
 
     /// A normal distribution truncated at zero; `mean` here is the untruncated mean.
@@ -70,7 +88,10 @@ impl Distribution {
         let mean = positive("mean", mean)?;
         let sd = non_negative("sd", sd)?;
         let normal = Normal::new(mean, sd).map_err(|e| ScenarioError::new(e.to_string()))?;
-        Ok(Distribution { kind: Kind::Normal(normal), mean })
+        Ok(Distribution {
+            kind: Kind::Normal(normal),
+            mean,
+        })
     }
 
     /// A lognormal given by the mean and standard deviation of the variable itself (what a
@@ -80,15 +101,22 @@ impl Distribution {
         let sd = positive("sd", sd)?;
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
-        let lognormal = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| ScenarioError::new(e.to_string()))?;
-        Ok(Distribution { kind: Kind::LogNormal(lognormal), mean })
+        let lognormal =
+            LogNormal::new(mu, sigma2.sqrt()).map_err(|e| ScenarioError::new(e.to_string()))?;
+        Ok(Distribution {
+            kind: Kind::LogNormal(lognormal),
+            mean,
+        })
     }
 
     pub fn gamma(shape: f64, scale: f64) -> Result<Distribution, ScenarioError> {
         let shape = positive("shape", shape)?;
         let scale = positive("scale", scale)?;
         let gamma = Gamma::new(shape, scale).map_err(|e| ScenarioError::new(e.to_string()))?;
-        Ok(Distribution { kind: Kind::Gamma(gamma), mean: shape * scale })
+        Ok(Distribution {
+            kind: Kind::Gamma(gamma),
+            mean: shape * scale,
+        })
     }
 
     /// Erlang-k with the given mean: the sum of k exponential phases.
@@ -105,19 +133,27 @@ impl Distribution {
         let scale = positive("scale", scale)?;
         let weibull = Weibull::new(scale, shape).map_err(|e| ScenarioError::new(e.to_string()))?;
         let mean = scale * gamma_fn(1.0 + 1.0 / shape);
-        Ok(Distribution { kind: Kind::Weibull(weibull), mean })
+        Ok(Distribution {
+            kind: Kind::Weibull(weibull),
+            mean,
+        })
     }
 
     /// Draws uniformly from observed samples (all must be zero or more).
     pub fn empirical(samples: Vec<f64>) -> Result<Distribution, ScenarioError> {
         if samples.is_empty() {
-            return Err(ScenarioError::new("an empirical distribution needs at least one sample".to_string()));
+            return Err(ScenarioError::new(
+                "an empirical distribution needs at least one sample".to_string(),
+            ));
         }
         for (idx, &sample) in samples.iter().enumerate() {
             non_negative(&format!("sample {}", idx + 1), sample)?;
         }
         let mean = samples.iter().sum::<f64>() / samples.len() as f64;
-        Ok(Distribution { kind: Kind::Empirical(samples.into()), mean })
+        Ok(Distribution {
+            kind: Kind::Empirical(samples.into()),
+            mean,
+        })
     }
 
     /// The mean of the distribution (of the untruncated normal for `normal`).
@@ -174,7 +210,9 @@ fn gamma_fn(x: f64) -> f64 {
         let series = COEFFICIENTS[1..]
             .iter()
             .enumerate()
-            .fold(COEFFICIENTS[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
+            .fold(COEFFICIENTS[0], |acc, (i, c)| {
+                acc + c / (x + i as f64 + 1.0)
+            });
         (2.0 * std::f64::consts::PI).sqrt() * t.powf(x + 0.5) * (-t).exp() * series
     }
 }
@@ -193,8 +231,15 @@ mod tests {
         let draws: Vec<f64> = (0..n).map(|_| dist.sample(&mut rng)).collect();
         assert!(draws.iter().all(|&d| d >= 0.0), "negative draw");
         let mean = draws.iter().sum::<f64>() / n as f64;
-        assert!((mean - expected_mean).abs() <= tolerance * expected_mean, "sample mean {mean} vs {expected_mean}");
-        assert!((dist.mean() - expected_mean).abs() <= 1e-9 * expected_mean.max(1.0), "declared mean {}", dist.mean());
+        assert!(
+            (mean - expected_mean).abs() <= tolerance * expected_mean,
+            "sample mean {mean} vs {expected_mean}"
+        );
+        assert!(
+            (dist.mean() - expected_mean).abs() <= 1e-9 * expected_mean.max(1.0),
+            "declared mean {}",
+            dist.mean()
+        );
     }
 
     // Tolerances are about 5 standard errors of the sample mean for these coefficients of
@@ -207,8 +252,16 @@ mod tests {
         check(Distribution::lognormal(360.0, 240.0).unwrap(), 360.0, 0.01);
         check(Distribution::gamma(2.0, 150.0).unwrap(), 300.0, 0.01);
         check(Distribution::erlang(3, 300.0).unwrap(), 300.0, 0.01);
-        check(Distribution::weibull(1.5, 200.0).unwrap(), 200.0 * 0.902_745_292_950_934, 0.01);
-        check(Distribution::empirical(vec![10.0, 20.0, 60.0]).unwrap(), 30.0, 0.01);
+        check(
+            Distribution::weibull(1.5, 200.0).unwrap(),
+            200.0 * 0.902_745_292_950_934,
+            0.01,
+        );
+        check(
+            Distribution::empirical(vec![10.0, 20.0, 60.0]).unwrap(),
+            30.0,
+            0.01,
+        );
     }
 
     #[test]
@@ -226,7 +279,9 @@ mod tests {
     fn invalid_parameters_are_rejected_with_the_parameter_named() {
         let message = |r: Result<Distribution, ScenarioError>| r.unwrap_err().to_string();
         assert!(message(Distribution::exponential(-1.0)).contains("mean must be a positive number"));
-        assert!(message(Distribution::uniform(5.0, 1.0)).contains("max (1) must not be below min (5)"));
+        assert!(
+            message(Distribution::uniform(5.0, 1.0)).contains("max (1) must not be below min (5)")
+        );
         assert!(message(Distribution::lognormal(10.0, f64::NAN)).contains("sd"));
         assert!(message(Distribution::erlang(0, 10.0)).contains("k must be at least 1"));
         assert!(message(Distribution::empirical(vec![])).contains("at least one sample"));

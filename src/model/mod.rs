@@ -17,8 +17,9 @@ pub use distribution::Distribution;
 pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, WorkstreamId};
 pub use observer::{AgentStatus, Answer, ConversationInfo, NoObserver, Observer, OpenState};
 pub use scenario::{
-    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind, Condition,
-    ConditionTest, ContextVariable, DistributionMode, NumberOp, Presence, PresenceSet, Queue, RouteRule, Scenario,
-    ScenarioError, Shift, SimulationSettings, VariableGenerator, VariableValue, Workstream,
+    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind,
+    Condition, ConditionTest, ContextVariable, DistributionMode, NumberOp, Presence, PresenceSet,
+    Queue, RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator,
+    VariableValue, Workstream,
 };
 pub use sim::{simulate, RunStats};

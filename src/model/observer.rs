@@ -49,12 +49,27 @@ pub trait Observer {
     fn arrived(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// The conversation entered its queue to wait (it was not answered at once).
     fn queued(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
-    fn answered(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId, _how: Answer) {}
+    fn answered(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _agent: AgentId,
+        _how: Answer,
+    ) {
+    }
     /// The customer ran out of patience while queued.
     fn abandoned(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// The agent finished the conversation and it closed.
     fn completed(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
-    fn agent_changed(&mut self, _now: SimTime, _agent: AgentId, _group: GroupId, _before: AgentStatus, _after: AgentStatus) {}
+    fn agent_changed(
+        &mut self,
+        _now: SimTime,
+        _agent: AgentId,
+        _group: GroupId,
+        _before: AgentStatus,
+        _after: AgentStatus,
+    ) {
+    }
     /// The warm-up period is over: measuring starts now.
     fn warm_up_ended(&mut self, _now: SimTime) {}
     /// Called once per conversation still in the system at the horizon, before `finished`.

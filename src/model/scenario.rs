@@ -130,7 +130,10 @@ pub enum ArrivalProcess {
     Poisson { rate_per_hour: f64 },
     /// A Poisson process whose rate is constant within each interval of the day and repeats
     /// every day. Invariant: `interval * rates_per_hour.len()` is 24 h.
-    Piecewise { interval: SimDuration, rates_per_hour: Arc<[f64]> },
+    Piecewise {
+        interval: SimDuration,
+        rates_per_hour: Arc<[f64]>,
+    },
     /// Arrivals at exactly these times (ascending), e.g. replayed from production logs.
     Trace { times: Arc<[SimTime]> },
 }
@@ -146,7 +149,10 @@ pub struct ContextVariable {
 pub enum VariableGenerator {
     /// One of `values`, drawn with probabilities proportional to `weights` (same length,
     /// positive total).
-    Text { values: Vec<String>, weights: Vec<f64> },
+    Text {
+        values: Vec<String>,
+        weights: Vec<f64>,
+    },
     Number(Distribution),
 }
 
@@ -197,9 +203,16 @@ pub struct Condition {
 pub enum ConditionTest {
     /// The text value is one of these, given per channel (indexed by channel id) as indices
     /// into that channel's list of values.
-    TextIn { values_by_channel: Vec<Vec<u32>> },
-    TextNotIn { values_by_channel: Vec<Vec<u32>> },
-    Number { op: NumberOp, value: f64 },
+    TextIn {
+        values_by_channel: Vec<Vec<u32>>,
+    },
+    TextNotIn {
+        values_by_channel: Vec<Vec<u32>>,
+    },
+    Number {
+        op: NumberOp,
+        value: f64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,8 +302,13 @@ pub enum Presence {
 }
 
 impl Presence {
-    pub const ALL: [Presence; 5] =
-        [Presence::Available, Presence::Busy, Presence::BusyDnd, Presence::Away, Presence::Offline];
+    pub const ALL: [Presence; 5] = [
+        Presence::Available,
+        Presence::Busy,
+        Presence::BusyDnd,
+        Presence::Away,
+        Presence::Offline,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -16,8 +16,8 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 use super::arrivals::ArrivalCursor;
 use super::observer::{AgentStatus, Answer, ConversationInfo, Observer, OpenState};
 use super::{
-    AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, GroupId, Presence, QueueId,
-    Scenario, VariableGenerator, VariableValue, WorkstreamId,
+    AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, GroupId, Presence,
+    QueueId, Scenario, VariableGenerator, VariableValue, WorkstreamId,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -155,7 +155,11 @@ impl<'a, O: Observer> Sim<'a, O> {
             })
             .collect();
 
-        let mut queues: Vec<QueueState> = scenario.queues.iter().map(|_| QueueState::default()).collect();
+        let mut queues: Vec<QueueState> = scenario
+            .queues
+            .iter()
+            .map(|_| QueueState::default())
+            .collect();
         let mut agents = Vec::with_capacity(scenario.n_agents());
         let mut group_agents = Vec::with_capacity(scenario.agent_groups.len());
         for (group_idx, group) in scenario.agent_groups.iter().enumerate() {
@@ -172,7 +176,8 @@ impl<'a, O: Observer> Sim<'a, O> {
                         (queue_id, queue.members.len() - 1)
                     })
                     .collect();
-                memberships.sort_by_key(|&(queue_id, _)| (scenario.queue(queue_id).priority, queue_id));
+                memberships
+                    .sort_by_key(|&(queue_id, _)| (scenario.queue(queue_id).priority, queue_id));
                 agents.push(Agent {
                     group: GroupId::from_index(group_idx),
                     capacity: i64::from(group.capacity_units),
@@ -230,7 +235,8 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn start(&mut self) {
         let now = SimTime::ZERO;
         if self.scenario.simulation.warm_up > SimDuration::ZERO {
-            self.events.schedule(now + self.scenario.simulation.warm_up, Event::WarmUpEnd);
+            self.events
+                .schedule(now + self.scenario.simulation.warm_up, Event::WarmUpEnd);
         } else {
             self.observer.warm_up_ended(now);
         }
@@ -244,8 +250,15 @@ impl<'a, O: Observer> Sim<'a, O> {
                 Some(shift) => {
                     let start = shift.start.as_micros();
                     let end = shift.end.as_micros();
-                    let in_shift = if start <= end { start == 0 && end > 0 } else { true };
-                    let in_break = shift.breaks.iter().any(|b| b.start.as_micros() == 0 && b.end.as_micros() > 0);
+                    let in_shift = if start <= end {
+                        start == 0 && end > 0
+                    } else {
+                        true
+                    };
+                    let in_break = shift
+                        .breaks
+                        .iter()
+                        .any(|b| b.start.as_micros() == 0 && b.end.as_micros() > 0);
                     // Time 0 is midnight: inside a shift that starts at 0 or runs past midnight.
                     (in_shift, in_shift && in_break)
                 }
@@ -258,7 +271,8 @@ impl<'a, O: Observer> Sim<'a, O> {
                 agent.on_break = on_break;
                 self.refresh_presence(agent_id);
                 let after = self.status(agent_id);
-                self.observer.agent_changed(now, agent_id, group_id, before, after);
+                self.observer
+                    .agent_changed(now, agent_id, group_id, before, after);
             }
             if let Some(shift) = &group.shift {
                 let mut edges = vec![(shift.start, ShiftEdge::Start), (shift.end, ShiftEdge::End)];
@@ -268,8 +282,13 @@ impl<'a, O: Observer> Sim<'a, O> {
                 }
                 for (offset, edge) in edges {
                     // Edges at exactly midnight were applied above; the next is a day later.
-                    let first = if offset.as_micros() == 0 { DAY } else { offset.as_micros() };
-                    self.events.schedule(SimTime::from_micros(first), Event::Shift(group_id, edge));
+                    let first = if offset.as_micros() == 0 {
+                        DAY
+                    } else {
+                        offset.as_micros()
+                    };
+                    self.events
+                        .schedule(SimTime::from_micros(first), Event::Shift(group_id, edge));
                 }
             }
         }
@@ -292,7 +311,10 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn schedule_next_arrival(&mut self, channel: ChannelId, now: SimTime) {
         let process = &self.scenario.channel(channel).arrivals;
         let streams = &mut self.channels[channel.index()];
-        if let Some(time) = streams.cursor.next_after(process, now, &mut streams.arrivals) {
+        if let Some(time) = streams
+            .cursor
+            .next_after(process, now, &mut streams.arrivals)
+        {
             if time <= self.horizon {
                 self.events.schedule(time, Event::Arrival(channel));
             }
@@ -308,28 +330,46 @@ impl<'a, O: Observer> Sim<'a, O> {
         // Every customer attribute is drawn now, from the channel's own streams, so that the
         // n-th customer of a channel is the same whatever the distribution policy does.
         let streams = &mut self.channels[channel_id.index()];
-        let handle_time = SimDuration::from_secs_f64(channel.handle_time.sample(&mut streams.handle_time));
+        let handle_time =
+            SimDuration::from_secs_f64(channel.handle_time.sample(&mut streams.handle_time));
         let patience_deadline = match &channel.patience {
-            Some(patience) => now + SimDuration::from_secs_f64(patience.sample(&mut streams.patience)),
+            Some(patience) => {
+                now + SimDuration::from_secs_f64(patience.sample(&mut streams.patience))
+            }
             None => SimTime::NEVER,
         };
         let conversation = &mut self.conversations[slot as usize];
         conversation.variables.clear();
         for (variable, rng) in channel.variables.iter().zip(&mut streams.variables) {
-            conversation.variables.push(draw_variable(&variable.generator, rng));
+            conversation
+                .variables
+                .push(draw_variable(&variable.generator, rng));
         }
         let workstream_id = channel.workstream;
-        let queue_id = route(self.scenario, channel_id, workstream_id, &conversation.variables);
+        let queue_id = route(
+            self.scenario,
+            channel_id,
+            workstream_id,
+            &conversation.variables,
+        );
         let seq = self.next_wait_seq;
         self.next_wait_seq += 1;
-        conversation.info = ConversationInfo { channel: channel_id, workstream: workstream_id, queue: queue_id, arrived: now };
+        conversation.info = ConversationInfo {
+            channel: channel_id,
+            workstream: workstream_id,
+            queue: queue_id,
+            arrived: now,
+        };
         conversation.state = State::Open;
         conversation.handle_time = handle_time;
         conversation.patience_deadline = patience_deadline;
         conversation.abandon_event = None;
         conversation.agent = None;
         conversation.wait_key = (1, 0, now, seq);
-        let id = ConversationId { slot, generation: conversation.generation };
+        let id = ConversationId {
+            slot,
+            generation: conversation.generation,
+        };
         let info = conversation.info;
         self.observer.arrived(now, &info);
 
@@ -343,7 +383,9 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.queues[queue_id.index()].waiting.insert(key, id);
         self.observer.queued(now, &info);
         if patience_deadline < SimTime::NEVER {
-            let event = self.events.schedule(patience_deadline.max(now), Event::Abandon(id));
+            let event = self
+                .events
+                .schedule(patience_deadline.max(now), Event::Abandon(id));
             self.conversations[slot as usize].abandon_event = Some(event);
         }
     }
@@ -401,11 +443,10 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn is_eligible(&self, agent: &Agent, workstream: WorkstreamId) -> bool {
         let workstream = self.scenario.workstream(workstream);
         workstream.allowed_presences.contains(agent.presence)
-            && self
-                .scenario
-                .simulation
-                .capacity_compare
-                .admits(agent.capacity - agent.used, i64::from(workstream.capacity_units))
+            && self.scenario.simulation.capacity_compare.admits(
+                agent.capacity - agent.used,
+                i64::from(workstream.capacity_units),
+            )
     }
 
     /// The best eligible member of the conversation's queue, by the queue's method.
@@ -419,10 +460,17 @@ impl<'a, O: Observer> Sim<'a, O> {
         let demand = i64::from(workstream.capacity_units);
         let compare = self.scenario.simulation.capacity_compare;
         let agents = &self.agents;
-        let eligible = queue.members.iter().zip(&queue.rr_keys).enumerate().filter(|(_, (agent_id, _))| {
-            let agent = &agents[agent_id.index()];
-            allowed.contains(agent.presence) && compare.admits(agent.capacity - agent.used, demand)
-        });
+        let eligible =
+            queue
+                .members
+                .iter()
+                .zip(&queue.rr_keys)
+                .enumerate()
+                .filter(|(_, (agent_id, _))| {
+                    let agent = &agents[agent_id.index()];
+                    allowed.contains(agent.presence)
+                        && compare.admits(agent.capacity - agent.used, demand)
+                });
         // Smaller is better; every method ends with the round-robin key, so ties go to the agent
         // whose last assignment in this queue is oldest.
         let best = match method {
@@ -458,10 +506,15 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .waiting
                 .iter()
                 .take(queue.block_size)
-                .find(|(_, id)| self.is_eligible(agent, self.conversations[id.slot as usize].info.workstream));
+                .find(|(_, id)| {
+                    self.is_eligible(agent, self.conversations[id.slot as usize].info.workstream)
+                });
             if let Some((&key, &id)) = first_eligible {
                 let rank = (queue.priority, key, queue_id);
-                if best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank) {
+                if best
+                    .as_ref()
+                    .is_none_or(|(best_rank, _, _)| rank < *best_rank)
+                {
                     best = Some((rank, id, member));
                 }
             }
@@ -470,10 +523,20 @@ impl<'a, O: Observer> Sim<'a, O> {
     }
 
     fn any_workstream_allows_offline(&self) -> bool {
-        self.scenario.workstreams.iter().any(|w| w.allowed_presences.contains(Presence::Offline))
+        self.scenario
+            .workstreams
+            .iter()
+            .any(|w| w.allowed_presences.contains(Presence::Offline))
     }
 
-    fn assign(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId, member: usize, how: Answer) {
+    fn assign(
+        &mut self,
+        now: SimTime,
+        id: ConversationId,
+        agent_id: AgentId,
+        member: usize,
+        how: Answer,
+    ) {
         let slot = id.slot as usize;
         let info = self.conversations[slot].info;
         if how == Answer::FromQueue {
@@ -500,7 +563,8 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.events.schedule(end, Event::ServiceEnd(id));
         self.observer.answered(now, &info, agent_id, how);
         let after = self.status(agent_id);
-        self.observer.agent_changed(now, agent_id, group, before, after);
+        self.observer
+            .agent_changed(now, agent_id, group, before, after);
     }
 
     /// Takes an item out of its queue; if that lets another item into the top block, that item
@@ -523,7 +587,9 @@ impl<'a, O: Observer> Sim<'a, O> {
         while next < self.triggers.len() {
             match self.triggers[next] {
                 Trigger::Item(id) => {
-                    let still_queued = self.conversation(id).is_some_and(|c| c.state == State::Open);
+                    let still_queued = self
+                        .conversation(id)
+                        .is_some_and(|c| c.state == State::Open);
                     if still_queued {
                         if let Some((agent, member)) = self.best_agent_for(id) {
                             self.assign(now, id, agent, member, Answer::FromQueue);
@@ -544,7 +610,9 @@ impl<'a, O: Observer> Sim<'a, O> {
     // ---- departures ----
 
     fn on_abandon(&mut self, now: SimTime, id: ConversationId) {
-        let Some(conversation) = self.conversation(id) else { return };
+        let Some(conversation) = self.conversation(id) else {
+            return;
+        };
         if conversation.state != State::Open {
             return;
         }
@@ -556,9 +624,13 @@ impl<'a, O: Observer> Sim<'a, O> {
     }
 
     fn on_service_end(&mut self, now: SimTime, id: ConversationId) {
-        let Some(conversation) = self.conversation(id) else { return };
+        let Some(conversation) = self.conversation(id) else {
+            return;
+        };
         let info = conversation.info;
-        let Some(agent_id) = conversation.agent else { return };
+        let Some(agent_id) = conversation.agent else {
+            return;
+        };
         let demand = i64::from(self.scenario.workstream(info.workstream).capacity_units);
         let before = self.status(agent_id);
         self.next_release += 1;
@@ -570,7 +642,8 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.refresh_presence(agent_id);
         self.observer.completed(now, &info, agent_id);
         let after = self.status(agent_id);
-        self.observer.agent_changed(now, agent_id, group, before, after);
+        self.observer
+            .agent_changed(now, agent_id, group, before, after);
         self.release_slot(id);
         self.triggers.push(Trigger::Agent(agent_id));
     }
@@ -578,7 +651,10 @@ impl<'a, O: Observer> Sim<'a, O> {
     // ---- agents ----
 
     fn on_shift_edge(&mut self, now: SimTime, group_id: GroupId, edge: ShiftEdge) {
-        self.events.schedule(now + SimDuration::from_micros(DAY), Event::Shift(group_id, edge));
+        self.events.schedule(
+            now + SimDuration::from_micros(DAY),
+            Event::Shift(group_id, edge),
+        );
         for agent_idx in self.group_agents[group_id.index()].clone() {
             let agent_id = AgentId::from_index(agent_idx);
             let before = self.status(agent_id);
@@ -595,7 +671,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             self.refresh_presence(agent_id);
             let after = self.status(agent_id);
             if after != before {
-                self.observer.agent_changed(now, agent_id, group_id, before, after);
+                self.observer
+                    .agent_changed(now, agent_id, group_id, before, after);
                 self.triggers.push(Trigger::Agent(agent_id));
             }
         }
@@ -621,7 +698,11 @@ impl<'a, O: Observer> Sim<'a, O> {
         let agent = &self.agents[agent_id.index()];
         AgentStatus {
             presence: agent.presence,
-            staffed_units: if agent.presence == Presence::Offline { 0 } else { agent.capacity },
+            staffed_units: if agent.presence == Presence::Offline {
+                0
+            } else {
+                agent.capacity
+            },
             used_units: agent.used,
             active: agent.active,
         }
@@ -650,12 +731,19 @@ fn draw_variable(generator: &VariableGenerator, rng: &mut StreamRng) -> Variable
 
 /// The queue a conversation goes to: the first route-to-queue rule whose conditions all hold,
 /// else the workstream's fallback queue.
-fn route(scenario: &Scenario, channel: ChannelId, workstream: WorkstreamId, variables: &[VariableValue]) -> QueueId {
+fn route(
+    scenario: &Scenario,
+    channel: ChannelId,
+    workstream: WorkstreamId,
+    variables: &[VariableValue],
+) -> QueueId {
     let workstream = scenario.workstream(workstream);
     let channel = channel.index();
     for rule in &workstream.routing {
         let matches = rule.conditions.iter().all(|condition| {
-            let Some(variable) = condition.variable_by_channel[channel] else { return false };
+            let Some(variable) = condition.variable_by_channel[channel] else {
+                return false;
+            };
             match (&condition.test, variables[variable]) {
                 (ConditionTest::TextIn { values_by_channel }, VariableValue::Text(value)) => {
                     values_by_channel[channel].contains(&value)
@@ -663,7 +751,9 @@ fn route(scenario: &Scenario, channel: ChannelId, workstream: WorkstreamId, vari
                 (ConditionTest::TextNotIn { values_by_channel }, VariableValue::Text(value)) => {
                     !values_by_channel[channel].contains(&value)
                 }
-                (ConditionTest::Number { op, value }, VariableValue::Number(number)) => op.holds(number, *value),
+                (ConditionTest::Number { op, value }, VariableValue::Number(number)) => {
+                    op.holds(number, *value)
+                }
                 _ => false,
             }
         });

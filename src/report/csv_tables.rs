@@ -11,7 +11,11 @@ pub fn format_value(value: f64) -> String {
         return String::new();
     }
     if value.is_infinite() {
-        return if value > 0.0 { "inf".into() } else { "-inf".into() };
+        return if value > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     if value == value.trunc() && value.abs() < 1e15 {
         return format!("{}", value as i64);
@@ -27,9 +31,13 @@ pub fn format_value(value: f64) -> String {
 
 fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).expect("writing to memory cannot fail");
+    writer
+        .write_record(header)
+        .expect("writing to memory cannot fail");
     for row in rows {
-        writer.write_record(&row).expect("writing to memory cannot fail");
+        writer
+            .write_record(&row)
+            .expect("writing to memory cannot fail");
     }
     writer.into_inner().expect("writing to memory cannot fail")
 }
@@ -49,7 +57,10 @@ fn measure_cells(results: &RunResults, row: &MeasureRow) -> Vec<String> {
 pub fn summary_csv(results: &RunResults) -> Vec<u8> {
     write_rows(
         &["scenario", "seed", "scope", "name", "measure", "value"],
-        results.summary.iter().map(|row| measure_cells(results, row)),
+        results
+            .summary
+            .iter()
+            .map(|row| measure_cells(results, row)),
     )
 }
 
@@ -64,13 +75,31 @@ pub fn agents_csv(results: &RunResults) -> Vec<u8> {
 /// `intervals.csv`: per interval of the day.
 pub fn intervals_csv(results: &RunResults) -> Vec<u8> {
     write_rows(
-        &["scenario", "seed", "interval", "interval_start", "scope", "name", "measure", "value"],
-        results.intervals.iter().map(|IntervalRow { interval, start_s, row }| {
-            let mut cells = measure_cells(results, row);
-            cells.insert(2, interval.to_string());
-            cells.insert(3, format!("{:02}:{:02}", start_s / 3600, start_s % 3600 / 60));
-            cells
-        }),
+        &[
+            "scenario",
+            "seed",
+            "interval",
+            "interval_start",
+            "scope",
+            "name",
+            "measure",
+            "value",
+        ],
+        results.intervals.iter().map(
+            |IntervalRow {
+                 interval,
+                 start_s,
+                 row,
+             }| {
+                let mut cells = measure_cells(results, row);
+                cells.insert(2, interval.to_string());
+                cells.insert(
+                    3,
+                    format!("{:02}:{:02}", start_s / 3600, start_s % 3600 / 60),
+                );
+                cells
+            },
+        ),
     )
 }
 

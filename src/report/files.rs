@@ -19,8 +19,14 @@ pub enum ReportError {
 }
 
 /// Writes `(file name, bytes)` pairs into `dir`, all or nothing. Returns the final paths.
-pub fn write_files_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, ReportError> {
-    let error = |path: &Path, source| ReportError::Write { path: path.display().to_string(), source };
+pub fn write_files_atomically(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<PathBuf>, ReportError> {
+    let error = |path: &Path, source| ReportError::Write {
+        path: path.display().to_string(),
+        source,
+    };
     fs::create_dir_all(dir).map_err(|e| error(dir, e))?;
     let pid = std::process::id();
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -58,11 +64,16 @@ mod tests {
     #[test]
     fn files_are_written_whole_and_no_temporary_file_remains() {
         let dir = tempfile::tempdir().unwrap();
-        let files = vec![("a.csv".to_string(), b"x,y\n1,2\n".to_vec()), ("b.csv".to_string(), b"z\n".to_vec())];
+        let files = vec![
+            ("a.csv".to_string(), b"x,y\n1,2\n".to_vec()),
+            ("b.csv".to_string(), b"z\n".to_vec()),
+        ];
         let paths = write_files_atomically(dir.path(), &files).unwrap();
         assert_eq!(fs::read(&paths[0]).unwrap(), b"x,y\n1,2\n");
-        let names: Vec<String> =
-            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names.len(), 2, "{names:?}");
     }
 
@@ -73,9 +84,21 @@ mod tests {
         // A directory where the second file should go makes its rename fail.
         fs::create_dir(dir.path().join("b.csv")).unwrap();
         fs::write(dir.path().join("b.csv").join("keep"), b"").unwrap();
-        let files = vec![("a.csv".to_string(), b"new".to_vec()), ("b.csv".to_string(), b"z".to_vec())];
+        let files = vec![
+            ("a.csv".to_string(), b"new".to_vec()),
+            ("b.csv".to_string(), b"z".to_vec()),
+        ];
         assert!(write_files_atomically(dir.path(), &files).is_err());
-        let leftovers = fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")).count();
+        let leftovers = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
         assert_eq!(leftovers, 0);
     }
 }

@@ -13,7 +13,11 @@ pub fn summary_table(results: &RunResults) -> String {
         .iter()
         .find(|r| r.measure.starts_with("service_level_") && r.measure.ends_with("_of_offered"))
         .map(|r| r.measure.clone());
-    let sl_label = first_sl.as_deref().map(|m| m.trim_start_matches("service_level_").trim_end_matches("_of_offered").to_string());
+    let sl_label = first_sl.as_deref().map(|m| {
+        m.trim_start_matches("service_level_")
+            .trim_end_matches("_of_offered")
+            .to_string()
+    });
     let _ = writeln!(
         out,
         "{:<11} {:<16} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>7}",
@@ -56,7 +60,11 @@ pub fn summary_table(results: &RunResults) -> String {
         }
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "{:<28} {:>7} {:>9} {:>8} {:>8} {:>9}", "agent group", "agents", "staffed h", "util%", "occ%", "handled");
+    let _ = writeln!(
+        out,
+        "{:<28} {:>7} {:>9} {:>8} {:>8} {:>9}",
+        "agent group", "agents", "staffed h", "util%", "occ%", "handled"
+    );
     let mut groups: Vec<&String> = Vec::new();
     for row in &results.agents {
         if !groups.contains(&&row.name) {
@@ -64,7 +72,11 @@ pub fn summary_table(results: &RunResults) -> String {
         }
     }
     for name in groups {
-        let value = |measure: &str| results.value(Scope::AgentGroup, name, measure).unwrap_or(f64::NAN);
+        let value = |measure: &str| {
+            results
+                .value(Scope::AgentGroup, name, measure)
+                .unwrap_or(f64::NAN)
+        };
         let _ = writeln!(
             out,
             "{:<28} {:>7} {:>9} {:>8} {:>8} {:>9}",

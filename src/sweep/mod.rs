@@ -25,7 +25,12 @@ pub struct Threads(pub Option<usize>);
 
 /// Runs `replications` replications of `scenario` in parallel and returns them in replication
 /// order.
-pub fn run_replications(scenario: &Scenario, base_seed: u64, replications: u32, threads: Threads) -> Vec<RunResults> {
+pub fn run_replications(
+    scenario: &Scenario,
+    base_seed: u64,
+    replications: u32,
+    threads: Threads,
+) -> Vec<RunResults> {
     in_pool(threads, || {
         (0..replications)
             .into_par_iter()
@@ -38,7 +43,10 @@ pub fn run_replications(scenario: &Scenario, base_seed: u64, replications: u32, 
 pub fn in_pool<T: Send>(threads: Threads, work: impl FnOnce() -> T + Send) -> T {
     match threads.0 {
         None => work(),
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
             Ok(pool) => pool.install(work),
             // A pool that cannot be built (no threads left) still gives the same results on
             // the global pool: only speed depends on the thread count.
