@@ -342,6 +342,9 @@ impl PresenceSet {
     pub fn contains(self, presence: Presence) -> bool {
         self.0 & (1 << presence.index()) != 0
     }
+    pub fn union(self, other: PresenceSet) -> PresenceSet {
+        PresenceSet(self.0 | other.0)
+    }
 }
 
 /// A problem with a value of the scenario, without its location (the caller adds the path).

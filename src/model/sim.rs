@@ -17,7 +17,7 @@ use super::arrivals::ArrivalCursor;
 use super::observer::{AgentStatus, Answer, ConversationInfo, Observer, OpenState};
 use super::{
     AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, GroupId, Presence,
-    QueueId, Scenario, VariableGenerator, VariableValue, WorkstreamId,
+    PresenceSet, QueueId, Scenario, VariableGenerator, VariableValue, WorkstreamId,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -108,6 +108,9 @@ struct QueueState {
     // keep their join order (0..n); each assignment gives the member the next number.
     rr_keys: Vec<u64>,
     next_rr_key: u64,
+    // Bit set over members: set for every member that `may_take_work`. Assignment scans only
+    // these, which at high load is a handful of agents instead of the whole queue.
+    candidates: Vec<u64>,
 }
 
 struct ChannelStreams {
@@ -134,6 +137,10 @@ struct Sim<'a, O> {
     next_release: u64,
     live_conversations: usize,
     stats: RunStats,
+    // Whether some workstream takes no capacity (then a full agent may still take work).
+    zero_demand: bool,
+    // Presences that some workstream allows.
+    routable: PresenceSet,
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -194,7 +201,15 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         for queue in &mut queues {
             queue.next_rr_key = queue.members.len() as u64;
+            queue.candidates = vec![0; queue.members.len().div_ceil(64)];
         }
+        let zero_demand = scenario.workstreams.iter().any(|w| w.capacity_units == 0);
+        let routable = scenario
+            .workstreams
+            .iter()
+            .fold(PresenceSet::default(), |set, w| {
+                set.union(w.allowed_presences)
+            });
 
         Sim {
             scenario,
@@ -212,6 +227,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             next_release: 0,
             live_conversations: 0,
             stats: RunStats::default(),
+            zero_demand,
+            routable,
         }
     }
 
@@ -460,31 +477,24 @@ impl<'a, O: Observer> Sim<'a, O> {
         let demand = i64::from(workstream.capacity_units);
         let compare = self.scenario.simulation.capacity_compare;
         let agents = &self.agents;
-        let eligible =
-            queue
-                .members
-                .iter()
-                .zip(&queue.rr_keys)
-                .enumerate()
-                .filter(|(_, (agent_id, _))| {
-                    let agent = &agents[agent_id.index()];
-                    allowed.contains(agent.presence)
-                        && compare.admits(agent.capacity - agent.used, demand)
-                });
+        let eligible = set_bits(&queue.candidates).filter_map(|member| {
+            let agent_id = queue.members[member];
+            let agent = &agents[agent_id.index()];
+            let eligible = allowed.contains(agent.presence)
+                && compare.admits(agent.capacity - agent.used, demand);
+            eligible.then_some((member, agent, queue.rr_keys[member]))
+        });
         // Smaller is better; every method ends with the round-robin key, so ties go to the agent
         // whose last assignment in this queue is oldest.
         let best = match method {
-            AssignmentMethod::HighestCapacity => eligible.min_by_key(|(_, (agent_id, &rr_key))| {
-                let agent = &agents[agent_id.index()];
-                (agent.used - agent.capacity, rr_key)
-            }),
-            AssignmentMethod::RoundRobin => eligible.min_by_key(|(_, (_, &rr_key))| rr_key),
-            AssignmentMethod::LeastActive => eligible.min_by_key(|(_, (agent_id, &rr_key))| {
-                let agent = &agents[agent_id.index()];
-                (agent.active, agent.last_release, rr_key)
-            }),
+            AssignmentMethod::HighestCapacity => {
+                eligible.min_by_key(|&(_, agent, rr_key)| (agent.used - agent.capacity, rr_key))
+            }
+            AssignmentMethod::RoundRobin => eligible.min_by_key(|&(_, _, rr_key)| rr_key),
+            AssignmentMethod::LeastActive => eligible
+                .min_by_key(|&(_, agent, rr_key)| (agent.active, agent.last_release, rr_key)),
         };
-        best.map(|(member, (&agent_id, _))| (agent_id, member))
+        best.map(|(member, _, _)| (queue.members[member], member))
     }
 
     /// The first item (across the agent's queues, in serving order) the agent may take.
@@ -678,6 +688,10 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
     }
 
+    /// Recomputes the agent's presence from its shift and capacity, and whether it may take
+    /// work at all. Every change of an agent's capacity use or presence must end here: the
+    /// candidate bits are a superset of the agents eligible for any item, and assignment looks
+    /// at no one else.
     fn refresh_presence(&mut self, agent_id: AgentId) {
         let full = self.scenario.simulation.full_capacity_presence;
         let agent = &mut self.agents[agent_id.index()];
@@ -692,6 +706,17 @@ impl<'a, O: Observer> Sim<'a, O> {
         } else {
             Presence::Busy
         };
+        let agent = &self.agents[agent_id.index()];
+        let may_take_work = self.routable.contains(agent.presence)
+            && (agent.used < agent.capacity || self.zero_demand);
+        for &(queue_id, member) in &agent.memberships {
+            let word = &mut self.queues[queue_id.index()].candidates[member / 64];
+            if may_take_work {
+                *word |= 1 << (member % 64);
+            } else {
+                *word &= !(1 << (member % 64));
+            }
+        }
     }
 
     fn status(&self, agent_id: AgentId) -> AgentStatus {
@@ -707,6 +732,21 @@ impl<'a, O: Observer> Sim<'a, O> {
             active: agent.active,
         }
     }
+}
+
+/// The indices of the set bits, in increasing order.
+fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    words.iter().enumerate().flat_map(|(word_idx, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let bit = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            Some(word_idx * 64 + bit)
+        })
+    })
 }
 
 fn draw_variable(generator: &VariableGenerator, rng: &mut StreamRng) -> VariableValue {
