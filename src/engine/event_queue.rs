@@ -31,14 +31,23 @@ pub struct EventQueue<E> {
 
 #[derive(Debug)]
 struct Entry<E> {
-    time: SimTime,
-    seq: u64,
+    // (time << 64) | seq: one integer comparison orders by time, then scheduling order.
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn time(&self) -> SimTime {
+        SimTime::from_micros((self.key >> 64) as u64)
+    }
+    fn seq(&self) -> u64 {
+        self.key as u64
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -50,7 +59,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq) on top.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -86,7 +95,8 @@ impl<E> EventQueue<E> {
         let time = time.max(self.now);
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { time, seq, event });
+        let key = (u128::from(time.as_micros()) << 64) | u128::from(seq);
+        self.heap.push(Entry { key, event });
         EventId(seq)
     }
 
@@ -103,17 +113,17 @@ impl<E> EventQueue<E> {
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<Scheduled<E>> {
         loop {
             let top = self.heap.peek()?;
-            if top.time > horizon {
+            if top.time() > horizon {
                 return None;
             }
             let entry = self.heap.pop()?;
-            if !self.cancelled.is_empty() && self.cancelled.remove(&entry.seq) {
+            if !self.cancelled.is_empty() && self.cancelled.remove(&entry.seq()) {
                 continue;
             }
-            self.now = entry.time;
+            self.now = entry.time();
             return Some(Scheduled {
-                time: entry.time,
-                id: EventId(entry.seq),
+                time: self.now,
+                id: EventId(entry.seq()),
                 event: entry.event,
             });
         }

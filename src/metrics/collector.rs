@@ -14,7 +14,7 @@ use crate::model::{
 };
 
 use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
-use super::stats::{IntervalAreas, LogHistogram, TimeWeighted};
+use super::stats::{IntervalAreas, LogHistogram};
 
 const DAY: u64 = 86_400_000_000;
 const MICROS: f64 = 1_000_000.0;
@@ -34,7 +34,7 @@ pub struct Collector {
     flow_names: Vec<(Scope, String)>,
     n_channels: usize,
     n_workstreams: usize,
-    flows: Vec<Flow>,
+    n_flows: usize,
     // Indexed [interval * flows.len() + scope].
     interval_flows: Vec<Flow>,
     queue_lengths: Vec<Level>,
@@ -59,17 +59,36 @@ struct Flow {
     abandon_wait_sum: u128,
 }
 
-/// A step signal integrated in total and per interval of the day.
+impl Flow {
+    fn merge(&mut self, other: &Flow) {
+        self.offered += other.offered;
+        self.answered += other.answered;
+        self.answered_from_queue += other.answered_from_queue;
+        self.abandoned += other.abandoned;
+        self.handled += other.handled;
+        self.queued_at_end += other.queued_at_end;
+        self.in_service_at_end += other.in_service_at_end;
+        for (mine, theirs) in self.answered_within.iter_mut().zip(&other.answered_within) {
+            *mine += theirs;
+        }
+        self.answer_wait.merge(&other.answer_wait);
+        self.abandon_wait_sum += other.abandon_wait_sum;
+    }
+}
+
+/// A step signal integrated per interval of the day (the total is the sum of the intervals),
+/// with its maximum over the measured period.
 #[derive(Debug, Clone)]
 struct Level {
-    total: TimeWeighted,
     by_interval: IntervalAreas,
     last_change: u64,
     value: i64,
+    max: i64,
     // Most changes fall in the same interval as the previous one: their area is summed here
     // and handed to `by_interval` once, when the signal leaves the interval, which saves the
     // divisions of a general split on every change.
     pending_bucket: usize,
+    pending_start: u64,
     pending_until: u64,
     pending_area: i128,
     pending_exposure: u64,
@@ -79,12 +98,13 @@ impl Level {
     fn new(interval: u64, n_intervals: usize) -> Level {
         let by_interval = IntervalAreas::new(interval, n_intervals);
         Level {
-            total: TimeWeighted::new(0, 0),
             pending_bucket: 0,
+            pending_start: 0,
             pending_until: by_interval.bucket_end(0),
             by_interval,
             last_change: 0,
             value: 0,
+            max: 0,
             pending_area: 0,
             pending_exposure: 0,
         }
@@ -99,16 +119,14 @@ impl Level {
         }
         self.last_change = now;
         self.value += delta;
-        self.total.add(now, delta);
+        self.max = self.max.max(self.value);
     }
 
     fn integrate_until(&mut self, now: u64) {
         if now <= self.last_change {
             return;
         }
-        if now <= self.pending_until
-            && self.last_change >= self.pending_until - self.by_interval_len()
-        {
+        if now <= self.pending_until && self.last_change >= self.pending_start {
             let span = now - self.last_change;
             self.pending_area += i128::from(self.value) * i128::from(span);
             self.pending_exposure += span;
@@ -119,10 +137,7 @@ impl Level {
             .accumulate(self.last_change, now, self.value);
         self.pending_bucket = self.by_interval.bucket_of(now);
         self.pending_until = self.by_interval.bucket_end(now);
-    }
-
-    fn by_interval_len(&self) -> u64 {
-        self.by_interval.bucket_end(0)
+        self.pending_start = now;
     }
 
     fn flush(&mut self) {
@@ -137,17 +152,26 @@ impl Level {
         }
     }
 
+    /// Starts measuring at `now`: the maximum restarts at the current value.
     fn restart(&mut self, now: u64) {
-        self.total.restart(now);
         self.last_change = now;
+        self.max = self.value;
         self.pending_bucket = self.by_interval.bucket_of(now);
         self.pending_until = self.by_interval.bucket_end(now);
+        self.pending_start = now;
     }
 
     fn close(&mut self, now: u64) {
         self.integrate_until(now);
         self.last_change = now;
         self.flush();
+    }
+
+    /// The integral over the measured period (valid after `close`).
+    fn area(&self) -> i128 {
+        (0..self.by_interval.len())
+            .map(|b| self.by_interval.area(b))
+            .sum()
     }
 }
 
@@ -214,7 +238,7 @@ impl Collector {
             end: sim.horizon.as_micros(),
             n_channels: scenario.channels.len(),
             n_workstreams: scenario.workstreams.len(),
-            flows: vec![empty_flow.clone(); flow_names.len()],
+            n_flows: flow_names.len(),
             interval_flows: vec![empty_flow; flow_names.len() * n_intervals],
             queue_lengths: vec![level(); flow_names.len()],
             flow_names,
@@ -266,9 +290,10 @@ impl Collector {
         if !self.counted(c) {
             return;
         }
-        let base = self.interval_of(c.arrived) * self.flows.len();
+        // Only the interval figures are kept up to date; totals are their sum, formed once at
+        // the end, which halves the work per event.
+        let base = self.interval_of(c.arrived) * self.n_flows;
         for scope in self.scopes_of(c) {
-            update(&mut self.flows[scope]);
             update(&mut self.interval_flows[base + scope]);
         }
     }
@@ -286,13 +311,20 @@ impl Collector {
         for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
             let level = &self.queue_lengths[idx];
             let queue_mean = if measured_s > 0.0 {
-                level.total.area_until(self.end) as f64 / MICROS / measured_s
+                level.area() as f64 / MICROS / measured_s
             } else {
                 f64::NAN
             };
-            let mut rows = self.flow_rows(&self.flows[idx], true);
+            let mut total = Flow {
+                answered_within: vec![0; self.thresholds.len()],
+                ..Flow::default()
+            };
+            for interval in 0..self.n_intervals {
+                total.merge(&self.interval_flows[interval * self.n_flows + idx]);
+            }
+            let mut rows = self.flow_rows(&total, true);
             rows.push(("queue_length_mean".into(), queue_mean));
-            rows.push(("queue_length_max".into(), level.total.max() as f64));
+            rows.push(("queue_length_max".into(), level.max as f64));
             summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow {
                 scope: *scope,
                 name: name.clone(),
@@ -305,10 +337,8 @@ impl Collector {
         for interval in 0..self.n_intervals {
             let start_s = interval as u64 * self.interval / 1_000_000;
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
-                let mut rows = self.flow_rows(
-                    &self.interval_flows[interval * self.flows.len() + idx],
-                    false,
-                );
+                let mut rows =
+                    self.flow_rows(&self.interval_flows[interval * self.n_flows + idx], false);
                 rows.push((
                     "queue_length_mean".into(),
                     self.queue_lengths[idx]
@@ -438,9 +468,8 @@ impl Collector {
 
     fn agent_rows(&self) -> Vec<MeasureRow> {
         let mut rows = Vec::new();
-        let end = self.end;
         for (group_idx, group) in self.groups.iter().enumerate() {
-            let area = |level: &Level| level.total.area_until(end) as f64;
+            let area = |level: &Level| level.area() as f64;
             let first = self.group_first_agent[group_idx];
             let n_agents = self
                 .group_first_agent

@@ -476,25 +476,34 @@ impl<'a, O: Observer> Sim<'a, O> {
         let allowed = workstream.allowed_presences;
         let demand = i64::from(workstream.capacity_units);
         let compare = self.scenario.simulation.capacity_compare;
-        let agents = &self.agents;
-        let eligible = set_bits(&queue.candidates).filter_map(|member| {
-            let agent_id = queue.members[member];
-            let agent = &agents[agent_id.index()];
-            let eligible = allowed.contains(agent.presence)
-                && compare.admits(agent.capacity - agent.used, demand);
-            eligible.then_some((member, agent, queue.rr_keys[member]))
-        });
         // Smaller is better; every method ends with the round-robin key, so ties go to the agent
         // whose last assignment in this queue is oldest.
-        let best = match method {
-            AssignmentMethod::HighestCapacity => {
-                eligible.min_by_key(|&(_, agent, rr_key)| (agent.used - agent.capacity, rr_key))
+        let mut best: Option<((i64, u64, u64), usize)> = None;
+        for (word_idx, &word) in queue.candidates.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let member = word_idx * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                let agent = &self.agents[queue.members[member].index()];
+                if !(allowed.contains(agent.presence)
+                    && compare.admits(agent.capacity - agent.used, demand))
+                {
+                    continue;
+                }
+                let rr_key = queue.rr_keys[member];
+                let rank = match method {
+                    AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0, rr_key),
+                    AssignmentMethod::RoundRobin => (0, 0, rr_key),
+                    AssignmentMethod::LeastActive => {
+                        (i64::from(agent.active), agent.last_release, rr_key)
+                    }
+                };
+                if best.is_none_or(|(best_rank, _)| rank < best_rank) {
+                    best = Some((rank, member));
+                }
             }
-            AssignmentMethod::RoundRobin => eligible.min_by_key(|&(_, _, rr_key)| rr_key),
-            AssignmentMethod::LeastActive => eligible
-                .min_by_key(|&(_, agent, rr_key)| (agent.active, agent.last_release, rr_key)),
-        };
-        best.map(|(member, _, _)| (queue.members[member], member))
+        }
+        best.map(|(_, member)| (queue.members[member], member))
     }
 
     /// The first item (across the agent's queues, in serving order) the agent may take.
@@ -732,21 +741,6 @@ impl<'a, O: Observer> Sim<'a, O> {
             active: agent.active,
         }
     }
-}
-
-/// The indices of the set bits, in increasing order.
-fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    words.iter().enumerate().flat_map(|(word_idx, &word)| {
-        let mut rest = word;
-        std::iter::from_fn(move || {
-            if rest == 0 {
-                return None;
-            }
-            let bit = rest.trailing_zeros() as usize;
-            rest &= rest - 1;
-            Some(word_idx * 64 + bit)
-        })
-    })
 }
 
 fn draw_variable(generator: &VariableGenerator, rng: &mut StreamRng) -> VariableValue {
