@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 ok, 1 runtime failure (or a check that found a regression), 2 bad input.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -141,9 +142,10 @@ fn run(path: Option<&Path>, overrides: &Overrides, out: Option<PathBuf>) -> Resu
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let results = metrics::run(&scenario, scenario.simulation.seed);
     let written = report::write_run_reports(&results, &out).context("writing the reports")?;
-    println!("{}", report::summary_table(&results));
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", report::summary_table(&results))?;
     for path in written {
-        println!("wrote {}", path.display());
+        writeln!(stdout, "wrote {}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -152,14 +154,15 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut failures = Vec::new();
     for path in paths {
         match config::load_scenario(path) {
-            Ok(scenario) => println!(
+            Ok(scenario) => writeln!(
+                std::io::stdout(),
                 "{}: ok ({} channels, {} workstreams, {} queues, {} agents)",
                 path.display(),
                 scenario.channels.len(),
                 scenario.workstreams.len(),
                 scenario.queues.len(),
                 scenario.n_agents()
-            ),
+            )?,
             Err(error) => failures.push(error.to_string()),
         }
     }
