@@ -246,14 +246,21 @@ impl Collector {
             groups: scenario
                 .agent_groups
                 .iter()
-                .map(|_| GroupLevels {
+                .map(|group| GroupLevels {
                     handled: 0,
                     staffed_units: level(),
                     used_units_logged_in: level(),
                     busy_logged_in: level(),
                     logged_in: level(),
                     working_after_shift: level(),
-                    presence: std::array::from_fn(|_| level()),
+                    // Every agent starts Offline (see `Observer::agent_changed`).
+                    presence: std::array::from_fn(|idx| {
+                        let mut level = level();
+                        if idx == Presence::Offline.index() {
+                            level.value = i64::from(group.count);
+                        }
+                        level
+                    }),
                 })
                 .collect(),
             group_names: scenario

@@ -61,6 +61,8 @@ pub trait Observer {
     fn abandoned(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// The agent finished the conversation and it closed.
     fn completed(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
+    /// An agent's status changed. Every agent starts the run Offline with nothing in use, and
+    /// every change from there is reported, so an observer can follow each agent exactly.
     fn agent_changed(
         &mut self,
         _now: SimTime,
