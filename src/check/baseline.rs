@@ -97,7 +97,8 @@ impl Baseline {
             }
         }
         for key in keys {
-            let finite: Vec<f64> = self.samples.series(key).expect("a listed key has a series").iter().copied().filter(|v| v.is_finite()).collect();
+            let finite: Vec<f64> =
+                self.samples.series(key).expect("a listed key has a series").iter().copied().filter(|v| v.is_finite()).collect();
             let mut record = key_record("mean", String::new(), key);
             match mean_interval(&finite, AGGREGATE_CONFIDENCE) {
                 Some(interval) => record.extend([exact(interval.mean), exact(interval.low), exact(interval.high)]),
@@ -161,7 +162,10 @@ impl Reader<'_> {
         };
         let number = |key: &str| -> Result<(usize, u64), BaselineError> {
             let (line, value) = meta(key)?;
-            value.parse::<u64>().map(|n| (line, n)).map_err(|_| self.error(Some(line), format!("{key}: expected a whole number, found \"{value}\"")))
+            value
+                .parse::<u64>()
+                .map(|n| (line, n))
+                .map_err(|_| self.error(Some(line), format!("{key}: expected a whole number, found \"{value}\"")))
         };
         let (line, version) = number("format_version")?;
         if version != u64::from(FORMAT_VERSION) {
@@ -173,8 +177,9 @@ impl Reader<'_> {
         let (_, routesim_version) = meta("routesim_version")?;
         let (_, scenario_name) = meta("scenario")?;
         let (hash_line, hash_text) = meta("scenario_hash")?;
-        let scenario_hash = ScenarioHash::parse(hash_text)
-            .ok_or_else(|| self.error(Some(hash_line), format!("scenario_hash: expected fnv1a64:<16 hex digits>, found \"{hash_text}\"")))?;
+        let scenario_hash = ScenarioHash::parse(hash_text).ok_or_else(|| {
+            self.error(Some(hash_line), format!("scenario_hash: expected fnv1a64:<16 hex digits>, found \"{hash_text}\""))
+        })?;
         let (_, base_seed) = number("base_seed")?;
         let (replications_line, replications) = number("replications")?;
         if replications < 2 {
@@ -248,7 +253,10 @@ impl Reader<'_> {
                     if replication >= replications {
                         return Err(self.error(
                             Some(line),
-                            format!("replication {replication} is out of range: the metadata says {replications} replications (0 to {})", replications - 1),
+                            format!(
+                                "replication {replication} is out of range: the metadata says {replications} replications (0 to {})",
+                                replications - 1
+                            ),
                         ));
                     }
                     if !record[6].is_empty() || !record[7].is_empty() {
@@ -354,20 +362,48 @@ mod tests {
 
     #[test]
     fn damaged_files_are_refused_with_the_file_line_and_reason() {
-        let cases: Vec<(Box<dyn Fn(String) -> String>, &str)> = vec![
+        type Edit = Box<dyn Fn(String) -> String>;
+        let cases: Vec<(Edit, &str)> = vec![
             (Box::new(|t| t.replacen("# routesim baseline", "scope,name", 1)), "b.csv:1: not a routesim baseline file"),
-            (Box::new(|t| t.replace("format_version: 1", "format_version: 2")), "b.csv:2: format version 2, but this routesim reads version 1"),
+            (
+                Box::new(|t| t.replace("format_version: 1", "format_version: 2")),
+                "b.csv:2: format version 2, but this routesim reads version 1",
+            ),
             (Box::new(|t| t.replace("# replications: 3", "# replications: 4")), "b.csv:8: seeds: 3 seeds listed, but replications is 4"),
-            (Box::new(|t| t.lines().filter(|l| !l.starts_with("# seeds")).collect::<Vec<_>>().join("\n")), "b.csv: the metadata has no \"# seeds:\" line"),
+            (
+                Box::new(|t| t.lines().filter(|l| !l.starts_with("# seeds")).collect::<Vec<_>>().join("\n")),
+                "b.csv: the metadata has no \"# seeds:\" line",
+            ),
             (Box::new(|t| t.replace("# seeds: 5 ", "# seeds: 6 ")), "b.csv:8: seeds: replication 0 has seed 6, but base seed 5 gives 5"),
-            (Box::new(|t| t.replace("scenario_hash: fnv1a64:00000000deadbeef", "scenario_hash: 12")), "b.csv:5: scenario_hash: expected fnv1a64:<16 hex digits>"),
+            (
+                Box::new(|t| t.replace("scenario_hash: fnv1a64:00000000deadbeef", "scenario_hash: 12")),
+                "b.csv:5: scenario_hash: expected fnv1a64:<16 hex digits>",
+            ),
             (Box::new(|t| t.replace("row,replication", "kind,replication")), "b.csv:9: expected the header"),
-            (Box::new(|t| t.replace("replication,1,overall,all,asa_s,0.30000000000000004,,", "replication,1,overall,all,asa_s,0.3x,,")), "b.csv:12: value: expected a number or NaN, found \"0.3x\""),
-            (Box::new(|t| t.replace("replication,1,overall,all,asa_s,0.30000000000000004,,", "replication,1,overall,all")), "b.csv:12: expected 8 fields, found 4"),
-            (Box::new(|t| t.replace("replication,1,overall,all,asa_s", "replication,3,overall,all,asa_s")), "b.csv:12: replication 3 is out of range"),
-            (Box::new(|t| t.replace("replication,1,overall,all,asa_s", "replication,0,overall,all,asa_s")), "b.csv:12: overall all asa_s of replication 0 is given twice"),
-            (Box::new(|t| t.replace("replication,1,overall,all,asa_s", "replication,1,room,all,asa_s")), "b.csv:12: unknown scope \"room\""),
-            (Box::new(|t| t.lines().filter(|l| !l.starts_with("replication,2,overall")).collect::<Vec<_>>().join("\n")), "b.csv: overall all asa_s has no value for replication 2"),
+            (
+                Box::new(|t| t.replace("replication,1,overall,all,asa_s,0.30000000000000004,,", "replication,1,overall,all,asa_s,0.3x,,")),
+                "b.csv:12: value: expected a number or NaN, found \"0.3x\"",
+            ),
+            (
+                Box::new(|t| t.replace("replication,1,overall,all,asa_s,0.30000000000000004,,", "replication,1,overall,all")),
+                "b.csv:12: expected 8 fields, found 4",
+            ),
+            (
+                Box::new(|t| t.replace("replication,1,overall,all,asa_s", "replication,3,overall,all,asa_s")),
+                "b.csv:12: replication 3 is out of range",
+            ),
+            (
+                Box::new(|t| t.replace("replication,1,overall,all,asa_s", "replication,0,overall,all,asa_s")),
+                "b.csv:12: overall all asa_s of replication 0 is given twice",
+            ),
+            (
+                Box::new(|t| t.replace("replication,1,overall,all,asa_s", "replication,1,room,all,asa_s")),
+                "b.csv:12: unknown scope \"room\"",
+            ),
+            (
+                Box::new(|t| t.lines().filter(|l| !l.starts_with("replication,2,overall")).collect::<Vec<_>>().join("\n")),
+                "b.csv: overall all asa_s has no value for replication 2",
+            ),
             (Box::new(|t| t.lines().take(12).collect::<Vec<_>>().join("\n")), "b.csv: overall all asa_s has no value for replication 2"),
             (Box::new(|t| t.lines().take(8).collect::<Vec<_>>().join("\n")), "b.csv: the file ends before the header line"),
         ];

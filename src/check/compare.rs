@@ -131,7 +131,8 @@ pub fn compare(baseline: &Samples, candidate: &Samples, guards: &[ResolvedGuard]
 }
 
 fn outcome(guard: &ResolvedGuard, baseline: &[f64], candidate: &[f64], guard_confidence: f64) -> GuardOutcome {
-    let pairs: Vec<(f64, f64)> = baseline.iter().zip(candidate).map(|(b, c)| (*b, *c)).filter(|(b, c)| b.is_finite() && c.is_finite()).collect();
+    let pairs: Vec<(f64, f64)> =
+        baseline.iter().zip(candidate).map(|(b, c)| (*b, *c)).filter(|(b, c)| b.is_finite() && c.is_finite()).collect();
     let mean = |values: &mut dyn Iterator<Item = f64>| {
         let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
         if n == 0 {
@@ -153,7 +154,16 @@ fn outcome(guard: &ResolvedGuard, baseline: &[f64], candidate: &[f64], guard_con
             Better::Lower | Better::Unchanged => Verdict::of_interval(guard.better, d.low, d.high, tolerance),
         },
     };
-    GuardOutcome { key: guard.key.clone(), better: guard.better, tolerance, baseline_mean, candidate_mean, difference, pairs: pairs.len(), verdict }
+    GuardOutcome {
+        key: guard.key.clone(),
+        better: guard.better,
+        tolerance,
+        baseline_mean,
+        candidate_mean,
+        difference,
+        pairs: pairs.len(),
+        verdict,
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //! 1 − (1 − confidence)/k for k guards (Bonferroni); a guard regresses only when the whole
 //! interval lies beyond its tolerance on the bad side. For a change that does not worsen any
 //! guard beyond its tolerance, the chance that one or more guards regress is at most
-//! (1 − confidence)/2: 2.5% with the default 95%, and far less when the true difference is
-//! well inside the tolerance (a neutral change has a true difference of 0).
+//! (1 − confidence)/2: 2.5% with the default 95% (an `unchanged` guard can fail on both tails
+//! and counts double), and far less when the true difference is well inside the tolerance (a
+//! neutral change has a true difference of 0).
 //!
 //! This module decides nothing without an interval: a difference smaller than the noise is
 //! `uncertain`, never silently `ok`. It does not print or write files; the binary does.
@@ -177,7 +178,12 @@ pub struct CheckOptions {
 
 /// Reruns the baseline's replications with `policy` and compares them guard by guard.
 /// `baseline_label` names the baseline file in messages and reports.
-pub fn check_against_baseline(policy: &PolicyScenario, baseline: &Baseline, baseline_label: &str, options: CheckOptions) -> Result<CheckReport, CheckError> {
+pub fn check_against_baseline(
+    policy: &PolicyScenario,
+    baseline: &Baseline,
+    baseline_label: &str,
+    options: CheckOptions,
+) -> Result<CheckReport, CheckError> {
     let replications = baseline.replications() as u32;
     let base_seed = options.base_seed.unwrap_or(baseline.base_seed);
     let candidate = policy.replicate(base_seed, replications, options.threads);
@@ -201,7 +207,13 @@ pub fn check_against_baseline(policy: &PolicyScenario, baseline: &Baseline, base
 }
 
 /// Runs `a` and `b` on the same seeds and compares `b` with `a` on `a`'s guards.
-pub fn compare_scenarios(a: &PolicyScenario, b: &PolicyScenario, replications: u32, base_seed: u64, threads: Threads) -> Result<CheckReport, CheckError> {
+pub fn compare_scenarios(
+    a: &PolicyScenario,
+    b: &PolicyScenario,
+    replications: u32,
+    base_seed: u64,
+    threads: Threads,
+) -> Result<CheckReport, CheckError> {
     let baseline = a.replicate(base_seed, replications, threads);
     let candidate = b.replicate(base_seed, replications, threads);
     // A's guards, resolved against B's results: B is the one being judged.
@@ -239,7 +251,12 @@ struct Labels<'a> {
 /// The guards resolved against the candidate's results, keeping those the baseline has too.
 /// A guard that names an entity the baseline lacks is an error (the baseline does not fit);
 /// an entity reached only through a scope-wide guard and present on one side is a note.
-fn guards_on_both(guards: &[Guard], labels: Labels<'_>, baseline: &Samples, candidate: &Samples) -> Result<(Vec<ResolvedGuard>, Vec<String>), CheckError> {
+fn guards_on_both(
+    guards: &[Guard],
+    labels: Labels<'_>,
+    baseline: &Samples,
+    candidate: &Samples,
+) -> Result<(Vec<ResolvedGuard>, Vec<String>), CheckError> {
     let mut notes = Vec::new();
     let resolved = resolve_guards(guards, candidate).map_err(|issues| ConfigError::Invalid { file: labels.guards.to_string(), issues })?;
     let mut kept = Vec::new();
@@ -248,13 +265,18 @@ fn guards_on_both(guards: &[Guard], labels: Labels<'_>, baseline: &Samples, cand
             kept.push(guard);
             continue;
         }
-        let named = guards.iter().position(|g| g.scope == guard.key.scope && g.measure == guard.key.measure && g.name.as_deref() == Some(&guard.key.name));
+        let named = guards
+            .iter()
+            .position(|g| g.scope == guard.key.scope && g.measure == guard.key.measure && g.name.as_deref() == Some(&guard.key.name));
         match named {
             Some(idx) => {
                 return Err(BaselineError {
                     file: labels.baseline.to_string(),
                     line: None,
-                    message: format!("has no values for {}, which check.guard[{idx}] guards: make the baseline again from a scenario that has it", guard.key),
+                    message: format!(
+                        "has no values for {}, which check.guard[{idx}] guards: make the baseline again from a scenario that has it",
+                        guard.key
+                    ),
                 }
                 .into())
             }

@@ -83,7 +83,7 @@ fn counts(report: &CheckReport) -> String {
 }
 
 fn percent(confidence: f64) -> String {
-    let text = format!("{:.4}", confidence * 100.0);
+    let text = format!("{:.2}", confidence * 100.0);
     format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
@@ -93,11 +93,7 @@ pub fn check_markdown(report: &CheckReport) -> String {
     let mut out = String::new();
     let comparison = &report.comparison;
     let regressed = comparison.count(Verdict::Regressed);
-    let result = if regressed > 0 {
-        format!("❌ {regressed} regressed")
-    } else {
-        "✅ no regression".to_string()
-    };
+    let result = if regressed > 0 { format!("❌ {regressed} regressed") } else { "✅ no regression".to_string() };
     let what = match report.kind {
         ReportKind::Check => "check",
         ReportKind::Compare => "compare",
@@ -128,7 +124,11 @@ pub fn check_markdown(report: &CheckReport) -> String {
         percent(comparison.confidence),
     );
     let _ = writeln!(out, "{}\n", counts(report));
-    let _ = writeln!(out, "| | verdict | measure | scope | name | better | baseline | candidate | change [{} CI] | tolerance |", percent(comparison.guard_confidence));
+    let _ = writeln!(
+        out,
+        "| | verdict | measure | scope | name | better | baseline | candidate | change [{} CI] | tolerance |",
+        percent(comparison.guard_confidence)
+    );
     let _ = writeln!(out, "|---|---|---|---|---|---|---:|---:|---:|---:|");
     for outcome in by_severity(report) {
         let (difference, low, high) = interval_parts(outcome, short);
@@ -225,7 +225,13 @@ pub fn check_table(report: &CheckReport) -> String {
             short(outcome.tolerance),
         );
     }
-    let _ = writeln!(out, "\n{} ({} replications, {} per guard)", counts(report), report.replications, percent(report.comparison.guard_confidence));
+    let _ = writeln!(
+        out,
+        "\n{} ({} replications, {} per guard)",
+        counts(report),
+        report.replications,
+        percent(report.comparison.guard_confidence)
+    );
     for note in notes(report) {
         let _ = writeln!(out, "{note}");
     }
@@ -255,5 +261,6 @@ mod tests {
     fn confidence_is_shown_without_trailing_zeros() {
         assert_eq!(percent(0.95), "95%");
         assert_eq!(percent(0.9975), "99.75%");
+        assert_eq!(percent(1.0 - 0.05 / 6.0), "99.17%");
     }
 }

@@ -299,10 +299,8 @@ pub fn resolve_guards(guards: &[Guard], samples: &Samples) -> Result<Vec<Resolve
                 continue;
             }
         }
-        let matching: Vec<&&MeasureKey> = in_scope
-            .iter()
-            .filter(|k| k.measure == guard.measure && guard.name.as_ref().map_or(true, |n| *n == k.name))
-            .collect();
+        let matching: Vec<&&MeasureKey> =
+            in_scope.iter().filter(|k| k.measure == guard.measure && guard.name.as_ref().map_or(true, |n| *n == k.name)).collect();
         if matching.is_empty() {
             let mut measures: Vec<&str> = Vec::new();
             for key in &in_scope {
@@ -310,7 +308,10 @@ pub fn resolve_guards(guards: &[Guard], samples: &Samples) -> Result<Vec<Resolve
                     measures.push(&key.measure);
                 }
             }
-            issues.push(issue(&format!("{path}.measure"), &format!("no measure \"{}\" for scope {} (known: {})", guard.measure, guard.scope, known(&measures))));
+            issues.push(issue(
+                &format!("{path}.measure"),
+                &format!("no measure \"{}\" for scope {} (known: {})", guard.measure, guard.scope, known(&measures)),
+            ));
             continue;
         }
         for key in matching {
@@ -458,12 +459,9 @@ better = "higher"
 
     fn samples() -> Samples {
         let mut samples = Samples::new(2);
-        for (scope, name, measure) in [
-            (Scope::Overall, "all", "asa_s"),
-            (Scope::Queue, "a", "asa_s"),
-            (Scope::Queue, "b", "asa_s"),
-            (Scope::Queue, "b", "offered"),
-        ] {
+        for (scope, name, measure) in
+            [(Scope::Overall, "all", "asa_s"), (Scope::Queue, "a", "asa_s"), (Scope::Queue, "b", "asa_s"), (Scope::Queue, "b", "offered")]
+        {
             samples.set(MeasureKey { scope, name: name.into(), measure: measure.into() }, 0, 1.0);
         }
         samples

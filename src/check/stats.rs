@@ -136,11 +136,8 @@ pub fn mean_interval(values: &[f64], confidence: f64) -> Option<MeanInterval> {
     }
     let mean = values.iter().sum::<f64>() / n as f64;
     let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
-    let half_width = if variance > 0.0 {
-        student_t_quantile(0.5 + 0.5 * confidence, (n - 1) as f64) * (variance / n as f64).sqrt()
-    } else {
-        0.0
-    };
+    let half_width =
+        if variance > 0.0 { student_t_quantile(0.5 + 0.5 * confidence, (n - 1) as f64) * (variance / n as f64).sqrt() } else { 0.0 };
     Some(MeanInterval { n, mean, low: mean - half_width, high: mean + half_width })
 }
 
@@ -189,11 +186,12 @@ mod tests {
 
     #[test]
     fn interval_of_one_to_five_is_computed_by_hand() {
-        // mean 3, s = sqrt(2.5), s/sqrt(5) = 0.70711, t(0.975, 4) = 2.77645.
+        // mean 3, s = sqrt(2.5), s/sqrt(5) = sqrt(1/2), t(0.975, 4) = 2.77645.
         let interval = mean_interval(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.95).unwrap();
+        let standard_error = std::f64::consts::FRAC_1_SQRT_2;
         close(interval.mean, 3.0, 1e-12);
-        close(interval.low, 3.0 - 2.776_445 * 0.707_107, 1e-5);
-        close(interval.high, 3.0 + 2.776_445 * 0.707_107, 1e-5);
+        close(interval.low, 3.0 - 2.776_445 * standard_error, 1e-5);
+        close(interval.high, 3.0 + 2.776_445 * standard_error, 1e-5);
     }
 
     #[test]
