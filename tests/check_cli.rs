@@ -87,6 +87,11 @@ fn a_damaged_or_mismatched_baseline_is_bad_input_named_by_file_and_line() {
         ),
         ("a truncated file", good.lines().take(first_row + 40).collect::<Vec<_>>().join("\n"), "has no value for replication 1".into()),
         (
+            "a baseline without a guarded measure",
+            good.lines().filter(|l| !l.contains(",asa_s,")).collect::<Vec<_>>().join("\n"),
+            "baseline.csv: has no values for any overall asa_s, which a guard asks for".into(),
+        ),
+        (
             "a report instead of a baseline",
             "scenario,seed,scope,name,measure,value\n".into(),
             "baseline.csv:1: not a routesim baseline file".into(),

@@ -284,6 +284,19 @@ fn guards_on_both(
         }
     }
     for guard in guards.iter().filter(|g| g.name.is_none()) {
+        // A scope-wide guard that compares nothing would pass silently (e.g. a baseline from a
+        // routesim that did not have the measure yet).
+        if !kept.iter().any(|k| k.key.scope == guard.scope && k.key.measure == guard.measure) {
+            return Err(BaselineError {
+                file: labels.baseline.to_string(),
+                line: None,
+                message: format!(
+                    "has no values for any {} {}, which a guard asks for: make the baseline again with this routesim",
+                    guard.scope, guard.measure
+                ),
+            }
+            .into());
+        }
         for key in baseline.keys().iter().filter(|k| k.scope == guard.scope && k.measure == guard.measure) {
             let note = format!("{key}: only in {}, not compared", labels.baseline);
             if !candidate.contains(key) && !notes.contains(&note) {

@@ -8,6 +8,10 @@
 /// Found by bisection on the upper tail probability, computed from the regularized incomplete
 /// beta function, so that the small tail probabilities a Bonferroni correction asks for (1e-4
 /// and below) keep their relative accuracy.
+///
+/// # Panics
+///
+/// When `p` is outside (0, 1) or `dof < 1`: callers derive both from validated settings.
 pub fn student_t_quantile(p: f64, dof: f64) -> f64 {
     assert!(p > 0.0 && p < 1.0 && dof >= 1.0, "student_t_quantile: p must be in (0, 1) and dof >= 1");
     if p < 0.5 {
