@@ -10,9 +10,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
+use routesim::check::{self, PolicyScenario};
 use routesim::config::{self, ConfigError};
 use routesim::engine::SimDuration;
 use routesim::model::Scenario;
+use routesim::sweep::Threads;
 use routesim::{metrics, report};
 
 #[derive(Debug, Parser)]
@@ -20,7 +22,7 @@ use routesim::{metrics, report};
     name = "routesim",
     version,
     about = "Discrete-event simulation of omnichannel work distribution (Dynamics 365 unified routing)",
-    after_help = "Examples:\n  routesim run                          run the bundled default scenario\n  routesim run scenarios/mmc.toml --seed 7 --out /tmp/mmc\n  routesim validate scenarios/*.toml"
+    after_help = "Examples:\n  routesim run                          run the bundled default scenario\n  routesim run scenarios/mmc.toml --seed 7 --out /tmp/mmc\n  routesim validate scenarios/*.toml\n  routesim baseline scenarios/mmc.toml --out baseline.csv\n  routesim check scenarios/mmc.toml --baseline baseline.csv"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,6 +53,76 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Run replications of a scenario and store every measure, per replication, as a baseline
+    /// for `routesim check`.
+    #[command(
+        after_help = "Examples:\n  routesim baseline scenarios/mmc.toml --out baseline.csv\n  routesim baseline my.toml --out ci/baseline.csv --replications 40 --seed 7\n\nReplications and the base seed come from the scenario's [check] table (default 20, the\nscenario's seed); the options override them."
+    )]
+    Baseline {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// The baseline file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Number of replications [default: [check] replications, or 20].
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Base seed of the replications [default: [check] base_seed, or the scenario's seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        #[command(flatten)]
+        threads: ThreadsArg,
+    },
+    /// Rerun a baseline's replications (same seeds) with a changed scenario and compare every
+    /// guarded measure. Exit code 1 when a guard regressed, 2 on bad input.
+    #[command(
+        after_help = "Examples:\n  routesim check scenarios/mmc.toml --baseline baseline.csv\n  routesim check my.toml --baseline ci/baseline.csv --out check-report\n\nWrites check.csv and check.md (a comment for the pull request) into --out."
+    )]
+    Check {
+        /// The (changed) scenario file (TOML); its [check] table lists the guards.
+        scenario: PathBuf,
+        /// The baseline file written by `routesim baseline`.
+        #[arg(long, value_name = "FILE")]
+        baseline: PathBuf,
+        /// Folder for check.csv and check.md.
+        #[arg(long, value_name = "DIR", default_value = "output/check")]
+        out: PathBuf,
+        /// Run on other seeds than the baseline's (gives up common random numbers: wider
+        /// intervals). Meant for testing the check itself.
+        #[arg(long)]
+        seed: Option<u64>,
+        #[command(flatten)]
+        threads: ThreadsArg,
+    },
+    /// Compare scenario B with scenario A on paired replications (same seeds), on A's guards.
+    /// Exit code 1 when B is worse on a guard.
+    #[command(
+        after_help = "Examples:\n  routesim compare today.toml proposal.toml\n  routesim compare a.toml b.toml --replications 40 --out reports/a-vs-b"
+    )]
+    Compare {
+        /// The reference scenario; its [check] table gives the guards.
+        a: PathBuf,
+        /// The scenario judged against A.
+        b: PathBuf,
+        /// Number of replications [default: A's [check] replications, or 20].
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Base seed [default: A's [check] base_seed, or A's seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Folder for check.csv and check.md.
+        #[arg(long, value_name = "DIR", default_value = "output/compare")]
+        out: PathBuf,
+        #[command(flatten)]
+        threads: ThreadsArg,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ThreadsArg {
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,9 +159,12 @@ fn main() -> ExitCode {
 }
 
 fn is_bad_input(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|cause| cause.is::<ConfigError>() || cause.is::<BadInput>())
+    error.chain().any(|cause| {
+        cause.is::<ConfigError>()
+            || cause.is::<BadInput>()
+            || cause.is::<check::CheckError>()
+            || cause.is::<check::BaselineError>()
+    })
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -107,6 +182,28 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
         } => run(scenario.as_deref(), &overrides, out),
         Command::Validate { scenarios } => validate(&scenarios),
+        Command::Baseline {
+            scenario,
+            out,
+            replications,
+            seed,
+            threads,
+        } => baseline(&scenario, &out, replications, seed, threads),
+        Command::Check {
+            scenario,
+            baseline,
+            out,
+            seed,
+            threads,
+        } => check_run(&scenario, &baseline, &out, seed, threads),
+        Command::Compare {
+            a,
+            b,
+            replications,
+            seed,
+            out,
+            threads,
+        } => compare(&a, &b, replications, seed, &out, threads),
     }
 }
 
@@ -171,4 +268,108 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     } else {
         Err(BadInput(failures.join("\n")).into())
     }
+}
+
+fn replications_arg(replications: Option<u32>, default: u32) -> Result<u32> {
+    match replications {
+        Some(n) if n < 2 => Err(BadInput(format!(
+            "--replications: {n} is too few, a confidence interval needs at least 2"
+        ))
+        .into()),
+        Some(n) => Ok(n),
+        None => Ok(default),
+    }
+}
+
+fn baseline(
+    path: &Path,
+    out: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: ThreadsArg,
+) -> Result<ExitCode> {
+    let policy = PolicyScenario::load(path)?;
+    let replications = replications_arg(replications, policy.spec.replications)?;
+    let base_seed = seed.unwrap_or(policy.spec.base_seed);
+    let baseline = policy.baseline(replications, base_seed, Threads(threads.threads))?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| BadInput(format!("--out: {} is not a file name", out.display())))?;
+    let dir = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    report::write_files_atomically(
+        dir,
+        &[(name.to_string_lossy().into_owned(), baseline.to_csv())],
+    )
+    .context("writing the baseline")?;
+    writeln!(
+        std::io::stdout(),
+        "wrote {} ({replications} replications from base seed {base_seed}, {} measures, scenario {})",
+        out.display(),
+        baseline.samples.keys().len(),
+        baseline.scenario_hash
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_run(
+    path: &Path,
+    baseline_path: &Path,
+    out: &Path,
+    seed: Option<u64>,
+    threads: ThreadsArg,
+) -> Result<ExitCode> {
+    let policy = PolicyScenario::load(path)?;
+    let baseline = check::read_baseline(baseline_path)?;
+    let options = check::CheckOptions {
+        base_seed: seed,
+        threads: Threads(threads.threads),
+    };
+    let report = check::check_against_baseline(
+        &policy,
+        &baseline,
+        &baseline_path.display().to_string(),
+        options,
+    )?;
+    finish_check(&report, out)
+}
+
+fn compare(
+    a: &Path,
+    b: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    out: &Path,
+    threads: ThreadsArg,
+) -> Result<ExitCode> {
+    let a = PolicyScenario::load(a)?;
+    let b = PolicyScenario::load(b)?;
+    let replications = replications_arg(replications, a.spec.replications)?;
+    let base_seed = seed.unwrap_or(a.spec.base_seed);
+    let report =
+        check::compare_scenarios(&a, &b, replications, base_seed, Threads(threads.threads))?;
+    finish_check(&report, out)
+}
+
+/// Prints the table, writes check.csv and check.md, and turns the verdict into the exit code.
+fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", check::check_table(report))?;
+    let files = vec![
+        ("check.csv".to_string(), check::check_csv(report)),
+        (
+            "check.md".to_string(),
+            check::check_markdown(report).into_bytes(),
+        ),
+    ];
+    for path in report::write_files_atomically(out, &files).context("writing the check reports")? {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
+    Ok(if report.regressed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

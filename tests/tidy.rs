@@ -30,5 +30,8 @@ fn every_source_file_opens_with_a_module_doc() {
         .filter(|path| !fs::read_to_string(path).unwrap().starts_with("//!"))
         .map(|path| path.strip_prefix(root).unwrap().display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a leading //! doc: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "files without a leading //! doc: {missing:?}"
+    );
 }
