@@ -10,7 +10,7 @@
 use crate::engine::SimTime;
 use crate::model::{AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState, Presence, Scenario};
 
-use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
+use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
 use super::stats::{IntervalAreas, LogHistogram, TimeWeighted};
 
 const DAY: u64 = 86_400_000_000;
@@ -141,14 +141,22 @@ impl Collector {
             groups: scenario
                 .agent_groups
                 .iter()
-                .map(|_| GroupLevels {
+                .map(|group| GroupLevels {
                     handled: 0,
                     staffed_units: level(),
                     used_units_logged_in: level(),
                     busy_logged_in: level(),
                     logged_in: level(),
                     working_after_shift: level(),
-                    presence: std::array::from_fn(|_| level()),
+                    // Every agent starts offline, before any shift has begun.
+                    presence: std::array::from_fn(|idx| {
+                        let mut level = level();
+                        if idx == Presence::Offline.index() {
+                            level.value = i64::from(group.count);
+                            level.total = TimeWeighted::new(0, level.value);
+                        }
+                        level
+                    }),
                 })
                 .collect(),
             group_names: scenario.agent_groups.iter().map(|g| g.name.clone()).collect(),
@@ -259,7 +267,29 @@ impl Collector {
             summary,
             intervals,
             agents: self.agent_rows(),
+            wait_distribution: self.wait_distributions(),
         }
+    }
+
+    /// Overall and per channel: the scopes a planner compares waits across.
+    fn wait_distributions(&self) -> Vec<WaitDistribution> {
+        self.flow_names[..=self.n_channels]
+            .iter()
+            .zip(&self.flows)
+            .map(|((scope, name), flow)| {
+                let wait = &flow.answer_wait;
+                let total = wait.count().max(1) as f64;
+                let mut seen = 0;
+                let points = wait
+                    .buckets()
+                    .map(|(_, high, count)| {
+                        seen += count;
+                        (high.min(wait.max().unwrap_or(high)) as f64 / MICROS, seen as f64 / total)
+                    })
+                    .collect();
+                WaitDistribution { scope: *scope, name: name.clone(), answered: wait.count(), points }
+            })
+            .collect()
     }
 
     fn flow_rows(&self, flow: &Flow, with_end_state: bool) -> Vec<(String, f64)> {
