@@ -28,7 +28,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate one scenario and write summary.csv, intervals.csv and agents.csv.
+    /// Simulate one scenario and write summary.csv, intervals.csv, agents.csv, charts and report.html.
     #[command(after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today")]
     Run {
         /// The scenario file (TOML). Without it, the bundled default scenario runs.
@@ -38,6 +38,9 @@ enum Command {
         /// Folder for the reports [default: output/<scenario name>].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
+        #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
+        charts: ChartsArg,
     },
     /// Check scenario files and report every problem, without simulating.
     #[command(after_help = "Examples:\n  routesim validate scenarios/default.toml\n  routesim validate scenarios/*.toml")]
@@ -56,6 +59,26 @@ struct Overrides {
     /// Replace the scenario's horizon, e.g. "8h" or "7d".
     #[arg(long, value_name = "DURATION")]
     horizon: Option<String>,
+}
+
+/// `--charts`: which chart files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ChartsArg {
+    None,
+    Svg,
+    Png,
+    All,
+}
+
+impl From<ChartsArg> for report::ChartSelection {
+    fn from(arg: ChartsArg) -> Self {
+        match arg {
+            ChartsArg::None => report::ChartSelection::None,
+            ChartsArg::Svg => report::ChartSelection::Svg,
+            ChartsArg::Png => report::ChartSelection::Png,
+            ChartsArg::All => report::ChartSelection::All,
+        }
+    }
 }
 
 /// A problem with what the user gave us (exit code 2), as opposed to a failure while running.
@@ -94,7 +117,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { scenario, overrides, out } => run(scenario.as_deref(), &overrides, out),
+        Command::Run { scenario, overrides, out, charts } => run(scenario.as_deref(), &overrides, out, charts.into()),
         Command::Validate { scenarios } => validate(&scenarios),
     }
 }
@@ -120,12 +143,29 @@ fn apply_overrides(scenario: &mut Scenario, overrides: &Overrides) -> Result<()>
     Ok(())
 }
 
-fn run(path: Option<&Path>, overrides: &Overrides, out: Option<PathBuf>) -> Result<ExitCode> {
+/// The settings shown in report.html: the scenario file as written, and any overrides.
+fn settings_text(path: Option<&Path>, overrides: &Overrides) -> Result<String> {
+    let mut text = match path {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        None => config::DEFAULT_SCENARIO.to_string(),
+    };
+    if let Some(seed) = overrides.seed {
+        text.push_str(&format!("\n# overridden on the command line: --seed {seed}\n"));
+    }
+    if let Some(horizon) = &overrides.horizon {
+        text.push_str(&format!("\n# overridden on the command line: --horizon {horizon}\n"));
+    }
+    Ok(text)
+}
+
+fn run(path: Option<&Path>, overrides: &Overrides, out: Option<PathBuf>, charts: report::ChartSelection) -> Result<ExitCode> {
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
+    let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let results = metrics::run(&scenario, scenario.simulation.seed);
-    let written = report::write_run_reports(&results, &out).context("writing the reports")?;
+    let files = report::run_report_files(&results, &settings, charts, &report::ChartOptions::default()).context("drawing the charts")?;
+    let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
     println!("{}", report::summary_table(&results));
     for path in written {
         println!("wrote {}", path.display());
