@@ -4,6 +4,8 @@
 //! `render.rs`'s job, and no figure is computed that the results do not already hold (except
 //! the histogram, which is read off the wait quantiles).
 
+use std::collections::HashMap;
+
 use crate::metrics::{RunResults, Scope, WaitDistribution};
 
 use super::{file_stem, Chart, ChartKind, Mark, Reference, Series, XAxis, XyPlot, YFormat, YStart};
@@ -29,6 +31,7 @@ const HISTOGRAM_BINS: usize = 30;
 
 /// Every chart of a run, in the order the HTML report shows them.
 pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
+    let index = IntervalIndex::new(results);
     let channels = names_of(results, Scope::Channel);
     let queues = names_of(results, Scope::Queue);
     let groups: Vec<String> = {
@@ -64,7 +67,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
     };
 
     // Arrivals as a filled area, so the answered line drawn over it shows the gap between them.
-    let arrived = interval_points(results, Scope::Overall, "all", "offered");
+    let arrived = interval_points(&index, Scope::Overall, "all", "offered");
     let volume = vec![
         Series {
             label: "arrived".into(),
@@ -77,12 +80,12 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         line(
             "answered",
             1,
-            interval_points(results, Scope::Overall, "all", "answered"),
+            interval_points(&index, Scope::Overall, "all", "answered"),
         ),
         line(
             "abandoned",
             3,
-            interval_points(results, Scope::Overall, "all", "abandoned"),
+            interval_points(&index, Scope::Overall, "all", "abandoned"),
         ),
     ];
     charts.push(Chart {
@@ -104,7 +107,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
                 line(
                     &flow_label(*scope, name),
                     color,
-                    interval_points(results, *scope, name, &measure),
+                    interval_points(&index, *scope, name, &measure),
                 )
             })
             .collect();
@@ -126,7 +129,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
             line(
                 &flow_label(*scope, name),
                 color,
-                interval_points(results, *scope, name, "asa_s"),
+                interval_points(&index, *scope, name, "asa_s"),
             )
         })
         .collect();
@@ -154,7 +157,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
             line(
                 name,
                 color,
-                interval_points(results, Scope::Queue, name, "queue_length_mean"),
+                interval_points(&index, Scope::Queue, name, "queue_length_mean"),
             )
         })
         .collect();
@@ -174,13 +177,13 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         agent_series.push(line(
             &format!("{group} utilization"),
             color,
-            interval_points(results, Scope::AgentGroup, group, "utilization"),
+            interval_points(&index, Scope::AgentGroup, group, "utilization"),
         ));
         agent_series.push(Series {
             label: format!("{group} occupancy"),
             color,
             mark: Mark::Dashed,
-            points: interval_points(results, Scope::AgentGroup, group, "occupancy"),
+            points: interval_points(&index, Scope::AgentGroup, group, "occupancy"),
         });
     }
     charts.push(Chart {
@@ -270,7 +273,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
             kind: hourly(
                 "agents",
                 YFormat::Number,
-                presence_layers(results, group),
+                presence_layers(&index, group),
                 vec![],
             ),
         });
@@ -297,20 +300,42 @@ fn names_of(results: &RunResults, scope: Scope) -> Vec<String> {
     names
 }
 
-/// `(hour of day at the middle of the interval, value)` for one measure of one entity.
+/// The interval rows of a run as `(hour of day at the middle of the interval, value)` series
+/// by (scope, name, measure), gathered in one pass: the charts look up some forty series, and
+/// scanning every row for each would cost more than drawing them.
+struct IntervalIndex<'a> {
+    series: HashMap<SeriesKey<'a>, Vec<(f64, f64)>>,
+}
+
+/// (scope, entity name, measure).
+type SeriesKey<'a> = (Scope, &'a str, &'a str);
+
+impl<'a> IntervalIndex<'a> {
+    fn new(results: &'a RunResults) -> Self {
+        let half = results.interval_s / 2.0;
+        let mut series: HashMap<SeriesKey, Vec<(f64, f64)>> = HashMap::new();
+        for r in &results.intervals {
+            series
+                .entry((r.row.scope, r.row.name.as_str(), r.row.measure.as_str()))
+                .or_default()
+                .push(((r.start_s as f64 + half) / 3600.0, r.row.value));
+        }
+        IntervalIndex { series }
+    }
+}
+
+/// One measure of one entity over the intervals of the day (empty if the run has none).
 fn interval_points(
-    results: &RunResults,
+    index: &IntervalIndex,
     scope: Scope,
     name: &str,
     measure: &str,
 ) -> Vec<(f64, f64)> {
-    let half = results.interval_s / 2.0;
-    results
-        .intervals
-        .iter()
-        .filter(|r| r.row.scope == scope && r.row.measure == measure && r.row.name == name)
-        .map(|r| ((r.start_s as f64 + half) / 3600.0, r.row.value))
-        .collect()
+    index
+        .series
+        .get(&(scope, name, measure))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The first service-level measure (of offered) and its threshold label: `20s`.
@@ -401,7 +426,7 @@ fn histogram_steps(distribution: &WaitDistribution, cap: f64, bins: usize) -> Ve
 
 /// Stacked layers of the agents of `group` by presence: available at the bottom, offline on
 /// top, so the outline is the group's headcount and the coloured part who is logged in.
-fn presence_layers(results: &RunResults, group: &str) -> Vec<Series> {
+fn presence_layers(index: &IntervalIndex, group: &str) -> Vec<Series> {
     let layers = [
         ("available_agents", "available", 2),
         ("busy_agents", "busy", 0),
@@ -412,7 +437,7 @@ fn presence_layers(results: &RunResults, group: &str) -> Vec<Series> {
     let mut lower: Vec<f64> = Vec::new();
     let mut series = Vec::new();
     for (measure, label, color) in layers {
-        let points = interval_points(results, Scope::AgentGroup, group, measure);
+        let points = interval_points(index, Scope::AgentGroup, group, measure);
         if lower.is_empty() {
             lower = vec![0.0; points.len()];
         }
