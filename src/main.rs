@@ -164,7 +164,8 @@ fn run(path: Option<&Path>, overrides: &Overrides, out: Option<PathBuf>, charts:
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let results = metrics::run(&scenario, scenario.simulation.seed);
-    let files = report::run_report_files(&results, &settings, charts, &report::ChartOptions::default()).context("drawing the charts")?;
+    let options = report::ChartOptions { service_level_target: scenario.simulation.service_level_target };
+    let files = report::run_report_files(&results, &settings, charts, &options).context("drawing the charts")?;
     let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
     println!("{}", report::summary_table(&results));
     for path in written {

@@ -545,7 +545,9 @@ fn chart_selection_decides_which_files_are_written() {
 fn the_cli_writes_charts_and_the_report_next_to_the_csv_files() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("small.toml");
-    std::fs::write(&scenario, SMALL).unwrap();
+    // The scenario's own service-level target is what the chart draws.
+    let with_target = SMALL.replacen("seed = 7", "seed = 7\nservice_level_target = 0.9", 1);
+    std::fs::write(&scenario, with_target).unwrap();
     let out = dir.path().join("out");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_routesim"))
         .args([
@@ -571,6 +573,8 @@ fn the_cli_writes_charts_and_the_report_next_to_the_csv_files() {
         assert!(Path::new(&out).join(name).is_file(), "{name} missing");
     }
     assert!(!out.join("charts/volume.svg").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("target 90%"), "the scenario's target is drawn");
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_routesim"))
         .args([
             "run",
