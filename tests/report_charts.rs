@@ -12,7 +12,7 @@ use routesim::report::charts::{
     ChartKind, PairedDifference, PairedDifferences, SweepAxis, SweepCharts, SweepHeatMap,
     SweepPoint, SweepSeries, HEIGHT, WIDTH,
 };
-use routesim::report::{self, Chart, ChartFormat, ChartOptions, ChartSelection};
+use routesim::report::{self, Chart, ChartFormat, ChartOptions, ChartSelection, Page};
 
 /// Two channels into two queues, two groups on different shifts, 15-minute intervals over a
 /// working day: small, but every run chart has more than one line to draw.
@@ -491,6 +491,42 @@ fn the_html_report_is_self_contained_and_holds_every_chart() {
 }
 
 #[test]
+fn a_sweep_report_is_self_contained_and_holds_every_sweep_chart() {
+    let sweep = sweep_input();
+    let page = Page {
+        title: "routesim sweep: staffing".into(),
+        facts: vec![("Replications".into(), "20".into())],
+        settings: "[sweep]\nagents = [20, 22, 24]".into(),
+        ..Page::default()
+    };
+    let files = report::sweep_report_files(&sweep, page, ChartSelection::All).unwrap();
+    let charts = report::sweep_charts(&sweep);
+    assert_eq!(
+        files.len(),
+        2 * charts.len() + 1,
+        "svg and png of each chart, and the page"
+    );
+    let html = String::from_utf8(files.last().unwrap().1.clone()).unwrap();
+    for forbidden in [
+        "http:", "https:", "src=", "href=", "url(", "@import", "<script", "<link",
+    ] {
+        assert!(
+            !html.contains(forbidden),
+            "report.html contains {forbidden:?}"
+        );
+    }
+    assert_eq!(html.matches("<svg").count(), charts.len());
+    for chart in &charts {
+        assert!(
+            html.contains(&format!("<figcaption>{}</figcaption>", chart.title)),
+            "{}",
+            chart.title
+        );
+    }
+    assert!(html.contains("<dt>Replications</dt><dd>20</dd>"));
+}
+
+#[test]
 fn chart_selection_decides_which_files_are_written() {
     let results = small_results();
     let n_charts = report::run_charts(&results, &ChartOptions::default()).len();
@@ -574,7 +610,10 @@ fn the_cli_writes_charts_and_the_report_next_to_the_csv_files() {
     }
     assert!(!out.join("charts/volume.svg").exists());
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("target 90%"), "the scenario's target is drawn");
+    assert!(
+        html.contains("target 90%"),
+        "the scenario's target is drawn"
+    );
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_routesim"))
         .args([
             "run",

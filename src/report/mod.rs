@@ -7,10 +7,10 @@ mod files;
 pub mod html;
 mod terminal;
 
-pub use charts::{chart_files, run_charts, sweep_charts, Chart, ChartFormat, ChartOptions, ChartSelection};
+pub use charts::{chart_files, run_charts, sweep_charts, Chart, ChartFormat, ChartOptions, ChartSelection, SweepCharts};
 pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
 pub use files::{write_files_atomically, ReportError};
-pub use html::{html_page, run_report_html, Page};
+pub use html::{html_page, run_report_html, Page, Table};
 pub use terminal::summary_table;
 
 use std::path::{Path, PathBuf};
@@ -37,17 +37,31 @@ fn csv_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
 /// settings used: the scenario's TOML text.
 pub fn run_report_files(results: &RunResults, settings: &str, selection: ChartSelection, options: &ChartOptions) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
     let mut files = csv_files(results);
-    let mut inline = Vec::new();
-    if selection != ChartSelection::None {
-        for chart in run_charts(results, options) {
-            let svg = chart.render(ChartFormat::Svg)?;
-            for &format in selection.formats() {
-                let bytes = if format == ChartFormat::Svg { svg.clone() } else { chart.render(format)? };
-                files.push((chart.file_name(format), bytes));
-            }
-            inline.push((chart.title, svg));
+    let charts = if selection == ChartSelection::None { Vec::new() } else { run_charts(results, options) };
+    files.extend(charts_and_page(&charts, selection, html::run_page(results, settings, Vec::new()))?);
+    Ok(files)
+}
+
+/// The chart files and `report.html` of a sweep. The caller fills `page` (title, header facts,
+/// key-figure tables, settings); the charts of `sweep` are drawn, written as selected and
+/// inlined, as for a run. The sweep's own CSV files are the caller's.
+pub fn sweep_report_files(sweep: &SweepCharts, page: Page, selection: ChartSelection) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let charts = if selection == ChartSelection::None { Vec::new() } else { sweep_charts(sweep) };
+    charts_and_page(&charts, selection, page)
+}
+
+/// Renders each chart once as SVG (for the page and, if selected, its file) and as PNG if
+/// selected, and appends them to `page` as `report.html`.
+fn charts_and_page(charts: &[Chart], selection: ChartSelection, mut page: Page) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let mut files = Vec::new();
+    for chart in charts {
+        let svg = chart.render(ChartFormat::Svg)?;
+        for &format in selection.formats() {
+            let bytes = if format == ChartFormat::Svg { svg.clone() } else { chart.render(format)? };
+            files.push((chart.file_name(format), bytes));
         }
+        page.charts.push((chart.title.clone(), svg));
     }
-    files.push(("report.html".to_string(), run_report_html(results, settings, inline)));
+    files.push(("report.html".to_string(), html_page(&page)));
     Ok(files)
 }
