@@ -31,7 +31,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate one scenario and write summary.csv, intervals.csv and agents.csv.
+    /// Simulate one scenario and write summary.csv, intervals.csv, agents.csv, charts and report.html.
     #[command(
         after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today"
     )]
@@ -43,6 +43,9 @@ enum Command {
         /// Folder for the reports [default: output/<scenario name>].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
+        #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
+        charts: ChartsArg,
     },
     /// Check scenario files and report every problem, without simulating.
     #[command(
@@ -135,6 +138,26 @@ struct Overrides {
     horizon: Option<String>,
 }
 
+/// `--charts`: which chart files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ChartsArg {
+    None,
+    Svg,
+    Png,
+    All,
+}
+
+impl From<ChartsArg> for report::ChartSelection {
+    fn from(arg: ChartsArg) -> Self {
+        match arg {
+            ChartsArg::None => report::ChartSelection::None,
+            ChartsArg::Svg => report::ChartSelection::Svg,
+            ChartsArg::Png => report::ChartSelection::Png,
+            ChartsArg::All => report::ChartSelection::All,
+        }
+    }
+}
+
 /// A problem with what the user gave us (exit code 2), as opposed to a failure while running.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -180,7 +203,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             scenario,
             overrides,
             out,
-        } => run(scenario.as_deref(), &overrides, out),
+            charts,
+        } => run(scenario.as_deref(), &overrides, out, charts.into()),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Baseline {
             scenario,
@@ -233,12 +257,44 @@ fn apply_overrides(scenario: &mut Scenario, overrides: &Overrides) -> Result<()>
     Ok(())
 }
 
-fn run(path: Option<&Path>, overrides: &Overrides, out: Option<PathBuf>) -> Result<ExitCode> {
+/// The settings shown in report.html: the scenario file as written, and any overrides.
+fn settings_text(path: Option<&Path>, overrides: &Overrides) -> Result<String> {
+    let mut text = match path {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => config::DEFAULT_SCENARIO.to_string(),
+    };
+    if let Some(seed) = overrides.seed {
+        text.push_str(&format!(
+            "\n# overridden on the command line: --seed {seed}\n"
+        ));
+    }
+    if let Some(horizon) = &overrides.horizon {
+        text.push_str(&format!(
+            "\n# overridden on the command line: --horizon {horizon}\n"
+        ));
+    }
+    Ok(text)
+}
+
+fn run(
+    path: Option<&Path>,
+    overrides: &Overrides,
+    out: Option<PathBuf>,
+    charts: report::ChartSelection,
+) -> Result<ExitCode> {
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
+    let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let results = metrics::run(&scenario, scenario.simulation.seed);
-    let written = report::write_run_reports(&results, &out).context("writing the reports")?;
+    let options = report::ChartOptions {
+        service_level_target: scenario.simulation.service_level_target,
+    };
+    let files = report::run_report_files(&results, &settings, charts, &options)
+        .context("drawing the charts")?;
+    let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", report::summary_table(&results))?;
     for path in written {

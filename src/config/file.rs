@@ -32,6 +32,8 @@ pub struct SimulationFile {
     pub service_level_thresholds: Option<Vec<String>>,
     pub capacity_compare: Option<String>,
     pub full_capacity_presence: Option<String>,
+    /// The service-level goal drawn on charts, as a fraction (default 0.8).
+    pub service_level_target: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -202,3 +202,35 @@ fn bundled_scenarios_are_valid() {
         }
     }
 }
+
+#[test]
+fn the_service_level_target_defaults_to_80_percent_and_must_be_a_fraction() {
+    assert_eq!(
+        parse_scenario(MINIMAL, &origin())
+            .unwrap()
+            .simulation
+            .service_level_target,
+        0.8
+    );
+    let text = MINIMAL.replacen(
+        "horizon = \"8h\"",
+        "horizon = \"8h\"\nservice_level_target = 0.9",
+        1,
+    );
+    assert_eq!(
+        parse_scenario(&text, &origin())
+            .unwrap()
+            .simulation
+            .service_level_target,
+        0.9
+    );
+    for bad in ["80", "0", "-0.5"] {
+        check_error(
+            (
+                "horizon = \"8h\"",
+                &format!("horizon = \"8h\"\nservice_level_target = {bad}"),
+            ),
+            &["simulation.service_level_target: expected a fraction above 0 and at most 1"],
+        );
+    }
+}

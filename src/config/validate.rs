@@ -336,6 +336,10 @@ impl<'a> Validator<'a> {
                     Presence::BusyDnd
                 }
             };
+        let service_level_target = sim.service_level_target.unwrap_or(0.8);
+        if !(service_level_target > 0.0 && service_level_target <= 1.0) {
+            self.problem("simulation.service_level_target", format!("expected a fraction above 0 and at most 1 (0.8 = 80 %), got {service_level_target}"));
+        }
         Some(SimulationSettings {
             horizon: horizon?,
             warm_up: warm_up?,
@@ -344,6 +348,7 @@ impl<'a> Validator<'a> {
             service_level_thresholds: thresholds,
             capacity_compare,
             full_capacity_presence,
+            service_level_target,
         })
     }
 

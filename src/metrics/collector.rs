@@ -13,7 +13,9 @@ use crate::model::{
     Scenario,
 };
 
-use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
+use super::results::{
+    threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution,
+};
 use super::stats::{IntervalAreas, LogHistogram};
 
 const DAY: u64 = 86_400_000_000;
@@ -322,14 +324,7 @@ impl Collector {
             } else {
                 f64::NAN
             };
-            let mut total = Flow {
-                answered_within: vec![0; self.thresholds.len()],
-                ..Flow::default()
-            };
-            for interval in 0..self.n_intervals {
-                total.merge(&self.interval_flows[interval * self.n_flows + idx]);
-            }
-            let mut rows = self.flow_rows(&total, true);
+            let mut rows = self.flow_rows(&self.total_flow(idx), true);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), level.max as f64));
             summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow {
@@ -420,7 +415,50 @@ impl Collector {
             summary,
             intervals,
             agents: self.agent_rows(),
+            wait_distribution: self.wait_distributions(),
         }
+    }
+
+    /// The figures of flow scope `idx` over the whole run: the sum of its intervals.
+    fn total_flow(&self, idx: usize) -> Flow {
+        let mut total = Flow {
+            answered_within: vec![0; self.thresholds.len()],
+            ..Flow::default()
+        };
+        for interval in 0..self.n_intervals {
+            total.merge(&self.interval_flows[interval * self.n_flows + idx]);
+        }
+        total
+    }
+
+    /// Overall and per channel: the scopes a planner compares waits across.
+    fn wait_distributions(&self) -> Vec<WaitDistribution> {
+        self.flow_names[..=self.n_channels]
+            .iter()
+            .enumerate()
+            .map(|(idx, (scope, name))| {
+                let flow = &self.total_flow(idx);
+                let wait = &flow.answer_wait;
+                let total = wait.count().max(1) as f64;
+                let mut seen = 0;
+                let points = wait
+                    .buckets()
+                    .map(|(_, high, count)| {
+                        seen += count;
+                        (
+                            high.min(wait.max().unwrap_or(high)) as f64 / MICROS,
+                            seen as f64 / total,
+                        )
+                    })
+                    .collect();
+                WaitDistribution {
+                    scope: *scope,
+                    name: name.clone(),
+                    answered: wait.count(),
+                    points,
+                }
+            })
+            .collect()
     }
 
     fn flow_rows(&self, flow: &Flow, with_end_state: bool) -> Vec<(String, f64)> {

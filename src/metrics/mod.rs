@@ -9,7 +9,7 @@ mod results;
 pub mod stats;
 
 pub use collector::Collector;
-pub use results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
+pub use results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
 
 use crate::model::{simulate, Scenario};
 

@@ -77,6 +77,22 @@ pub struct RunResults {
     pub intervals: Vec<IntervalRow>,
     /// Agents, by group and overall.
     pub agents: Vec<MeasureRow>,
+    /// The distribution of the wait to answer, overall and per channel, for charts.
+    pub wait_distribution: Vec<WaitDistribution>,
+}
+
+/// The distribution of the wait of answered conversations of one entity over the measured
+/// period, as its cumulative distribution at the bounds of the collector's histogram buckets
+/// (each within 1/64 of its value): enough to draw a CDF or a histogram, without every wait.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitDistribution {
+    pub scope: Scope,
+    pub name: String,
+    /// How many waits the distribution is made of.
+    pub answered: u64,
+    /// `(wait in seconds, fraction of answered conversations that waited at most that long)`,
+    /// ascending in both; the last fraction is 1; empty when nothing was answered.
+    pub points: Vec<(f64, f64)>,
 }
 
 impl RunResults {

@@ -160,6 +160,19 @@ impl LogHistogram {
         self.counts[..end].iter().sum()
     }
 
+    /// The non-empty buckets in ascending order, as `(low, high, count)` with inclusive value
+    /// bounds, for drawing the distribution. Values 0..=127 have a bucket each.
+    pub fn buckets(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &count)| count > 0)
+            .map(|(i, &count)| {
+                let (low, high) = bucket_bounds(i);
+                (low, high, count)
+            })
+    }
+
     /// Adds `other`'s observations; the result equals (`==`) having recorded both streams.
     pub fn merge(&mut self, other: &LogHistogram) {
         if other.count == 0 {
@@ -422,6 +435,32 @@ impl Welford {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn buckets_hold_every_observation_within_their_bounds() {
+        let mut histogram = LogHistogram::new();
+        let values = [0, 0, 5, 127, 128, 1_000, 1_001, 90_000_000];
+        for v in values {
+            histogram.record(v);
+        }
+        let buckets: Vec<(u64, u64, u64)> = histogram.buckets().collect();
+        assert_eq!(
+            buckets.iter().map(|b| b.2).sum::<u64>(),
+            values.len() as u64
+        );
+        assert_eq!(buckets[0], (0, 0, 2), "small values are exact");
+        assert!(
+            buckets.windows(2).all(|w| w[0].1 < w[1].0),
+            "ascending and disjoint: {buckets:?}"
+        );
+        for v in values {
+            assert!(
+                buckets.iter().any(|&(low, high, _)| low <= v && v <= high),
+                "{v} in no bucket"
+            );
+        }
+    }
+
     use super::*;
 
     /// Buckets needed to cover all of `u64`: the count vector never grows beyond this.

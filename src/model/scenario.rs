@@ -38,6 +38,8 @@ pub struct SimulationSettings {
     pub capacity_compare: CapacityCompare,
     /// The presence of an agent whose capacity is all used.
     pub full_capacity_presence: Presence,
+    /// The service-level goal (a fraction) that reports draw against; it changes no result.
+    pub service_level_target: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

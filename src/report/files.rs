@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
+    /// A chart could not be drawn.
+    #[error("cannot draw chart {chart}: {message}")]
+    Chart { chart: String, message: String },
     /// A report file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -18,7 +21,9 @@ pub enum ReportError {
     },
 }
 
-/// Writes `(file name, bytes)` pairs into `dir`, all or nothing. Returns the final paths.
+/// Writes `(file name, bytes)` pairs into `dir`, all or nothing. Returns the final paths. A name
+/// may hold a subfolder (`charts/volume.svg`); the subfolder is created and its temporary file
+/// sits beside the target, so the rename never crosses folders.
 pub fn write_files_atomically(
     dir: &Path,
     files: &[(String, Vec<u8>)],
@@ -37,7 +42,15 @@ pub fn write_files_atomically(
     };
     for (name, bytes) in files {
         let target = dir.join(name);
-        let temporary = dir.join(format!(".{name}.{pid}.tmp"));
+        let folder = target.parent().unwrap_or(dir);
+        if let Err(e) = fs::create_dir_all(folder) {
+            cleanup(&staged);
+            return Err(error(folder, e));
+        }
+        let file_name = target
+            .file_name()
+            .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
+        let temporary = folder.join(format!(".{file_name}.{pid}.tmp"));
         let written = fs::File::create(&temporary).and_then(|mut file| {
             file.write_all(bytes)?;
             file.sync_all()
@@ -75,6 +88,26 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn files_in_a_subfolder_are_written_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = vec![
+            ("charts/a.svg".to_string(), b"<svg/>".to_vec()),
+            ("report.html".to_string(), b"x".to_vec()),
+        ];
+        write_files_atomically(dir.path(), &files).unwrap();
+        assert_eq!(
+            fs::read(dir.path().join("charts").join("a.svg")).unwrap(),
+            b"<svg/>"
+        );
+        let in_charts: Vec<_> = fs::read_dir(dir.path().join("charts")).unwrap().collect();
+        assert_eq!(
+            in_charts.len(),
+            1,
+            "no temporary file is left in the subfolder"
+        );
     }
 
     #[test]

@@ -1,12 +1,19 @@
 //! Reports: pure functions from results to bytes, and the writing of those bytes to files
 //! without ever leaving a half-written file behind. Nothing here runs a simulation.
 
+pub mod charts;
 mod csv_tables;
 mod files;
+pub mod html;
 mod terminal;
 
+pub use charts::{
+    chart_files, run_charts, sweep_charts, Chart, ChartFormat, ChartOptions, ChartSelection,
+    SweepCharts,
+};
 pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
 pub use files::{write_files_atomically, ReportError};
+pub use html::{html_page, run_report_html, Page, Table};
 pub use terminal::summary_table;
 
 use std::path::{Path, PathBuf};
@@ -16,10 +23,77 @@ use crate::metrics::RunResults;
 /// Writes `summary.csv`, `intervals.csv` and `agents.csv` of one run into `dir` (created if
 /// needed). Either all files are replaced or none is.
 pub fn write_run_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    let files = vec![
+    write_files_atomically(dir, &csv_files(results))
+}
+
+fn csv_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
+    vec![
         ("summary.csv".to_string(), summary_csv(results)),
         ("intervals.csv".to_string(), intervals_csv(results)),
         ("agents.csv".to_string(), agents_csv(results)),
-    ];
-    write_files_atomically(dir, &files)
+    ]
+}
+
+/// Every file of a run's report folder: the CSV tables, `charts/<name>.svg|png` as selected,
+/// and `report.html` with the charts inlined (drawn as SVG whatever the selection, unless it is
+/// [`ChartSelection::None`], which leaves the charts out). `settings` is shown verbatim as the
+/// settings used: the scenario's TOML text.
+pub fn run_report_files(
+    results: &RunResults,
+    settings: &str,
+    selection: ChartSelection,
+    options: &ChartOptions,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let mut files = csv_files(results);
+    let charts = if selection == ChartSelection::None {
+        Vec::new()
+    } else {
+        run_charts(results, options)
+    };
+    files.extend(charts_and_page(
+        &charts,
+        selection,
+        html::run_page(results, settings, Vec::new()),
+    )?);
+    Ok(files)
+}
+
+/// The chart files and `report.html` of a sweep. The caller fills `page` (title, header facts,
+/// key-figure tables, settings); the charts of `sweep` are drawn, written as selected and
+/// inlined, as for a run. The sweep's own CSV files are the caller's.
+pub fn sweep_report_files(
+    sweep: &SweepCharts,
+    page: Page,
+    selection: ChartSelection,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let charts = if selection == ChartSelection::None {
+        Vec::new()
+    } else {
+        sweep_charts(sweep)
+    };
+    charts_and_page(&charts, selection, page)
+}
+
+/// Renders each chart once as SVG (for the page and, if selected, its file) and as PNG if
+/// selected, and appends them to `page` as `report.html`.
+fn charts_and_page(
+    charts: &[Chart],
+    selection: ChartSelection,
+    mut page: Page,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let mut files = Vec::new();
+    for chart in charts {
+        let svg = chart.render(ChartFormat::Svg)?;
+        for &format in selection.formats() {
+            let bytes = if format == ChartFormat::Svg {
+                svg.clone()
+            } else {
+                chart.render(format)?
+            };
+            files.push((chart.file_name(format), bytes));
+        }
+        page.charts.push((chart.title.clone(), svg));
+    }
+    files.push(("report.html".to_string(), html_page(&page)));
+    Ok(files)
 }

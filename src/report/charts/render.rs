@@ -1,0 +1,560 @@
+//! Drawing a chart description ([`ChartKind`]) with plotters, as SVG text or as a PNG image.
+//!
+//! Everything plotters-specific lives here, so the chart builders stay plain data transforms
+//! that tests can inspect. Text is rendered with the DejaVu Sans font compiled into the binary
+//! (assets/fonts/), never with system fonts: charts must render on a server with no fonts and
+//! no display. This file deliberately knows nothing about runs, sweeps or measures.
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{ChartKind, HeatMap, Mark, Series, XAxis, XyPlot, YFormat, YStart};
+
+/// Pixel size of every chart: wide enough for a day of 15-minute intervals, small enough to
+/// sit two to a printed page.
+pub const WIDTH: u32 = 960;
+pub const HEIGHT: u32 = 520;
+
+/// Width of the legend column on the right of the plot, in pixels.
+const LEGEND_WIDTH: u32 = 210;
+
+const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+static REGISTER_FONT: Once = Once::new();
+
+fn register_font() {
+    REGISTER_FONT.call_once(|| {
+        // The bytes are compiled in and known to be a valid TrueType font; a failure here
+        // would be a build defect, and it surfaces as a rendering error on first use.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
+    });
+}
+
+/// Tableau 10: distinguishable, and still apart when printed in grey.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+fn color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// Areas are filled with the colour blended halfway to white, opaque rather than translucent,
+/// so lines drawn over them stay readable and the print matches the screen.
+fn tint(color: RGBColor) -> RGBColor {
+    let lighten = |c: u8| ((u16::from(c) + 255) / 2) as u8;
+    RGBColor(lighten(color.0), lighten(color.1), lighten(color.2))
+}
+
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const REFERENCE: RGBColor = RGBColor(60, 60, 60);
+
+/// A plotters failure, as text (its error type is generic over the backend).
+pub type DrawError = String;
+
+/// The chart as an SVG document.
+pub fn svg(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
+    register_font();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, title, kind).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(text.into_bytes())
+}
+
+/// The chart as a PNG image (8-bit RGB).
+pub fn png(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
+    register_font();
+    let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, title, kind).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // Charts are flat colours: fast compression is within a few per cent of the best here.
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    kind: &ChartKind,
+) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let (plot_area, legend_area) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+    match kind {
+        ChartKind::Xy(plot) => {
+            draw_xy(root, &plot_area, title, plot)?;
+            draw_legend(&legend_area, &plot.series, &plot.references)
+        }
+        ChartKind::HeatMap(map) => draw_heat_map(root, &plot_area, &legend_area, title, map),
+    }
+}
+
+fn text_style(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&BLACK)
+}
+
+/// Tick and cell labels. `span` is the range the labels cover: a narrow range of percentages
+/// needs decimals to tell its ticks apart.
+fn format_y(value: f64, format: YFormat, span: f64) -> String {
+    match format {
+        YFormat::Percent => {
+            let decimals = if span < 0.02 {
+                2
+            } else if span < 0.2 {
+                1
+            } else {
+                0
+            };
+            format!("{:.decimals$}%", value * 100.0)
+        }
+        YFormat::Number => {
+            if value.abs() >= 100.0 || value == value.trunc() {
+                format!("{value:.0}")
+            } else if value.abs() >= 1.0 {
+                format!("{value:.1}")
+            } else {
+                format!("{value:.2}")
+            }
+        }
+    }
+}
+
+/// The finite runs of a series: a NaN (an undefined value, e.g. no conversation in that
+/// interval) breaks the line rather than dropping to zero.
+fn segments(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for &(x, y) in points {
+        if x.is_finite() && y.is_finite() {
+            current.push((x, y));
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn x_range(plot: &XyPlot) -> (f64, f64) {
+    match &plot.x {
+        XAxis::HourOfDay => (0.0, 24.0),
+        XAxis::Categories { names, .. } => (-0.5, names.len().max(1) as f64 - 0.5),
+        XAxis::Numeric { .. } => {
+            let xs = plot
+                .series
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| p.0))
+                .filter(|x| x.is_finite());
+            let (low, high) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+                (l.min(x), h.max(x))
+            });
+            if !low.is_finite() {
+                (0.0, 1.0)
+            } else if high - low < 1e-12 {
+                (low - 0.5, high + 0.5)
+            } else {
+                (low, high)
+            }
+        }
+    }
+}
+
+fn y_range(plot: &XyPlot) -> (f64, f64) {
+    let mut values: Vec<f64> = plot.references.iter().map(|r| r.y).collect();
+    for series in &plot.series {
+        values.extend(series.points.iter().map(|p| p.1));
+        if let Mark::LineWithBars { intervals } | Mark::PointsWithBars { intervals } = &series.mark
+        {
+            values.extend(intervals.iter().flat_map(|&(low, high)| [low, high]));
+        }
+    }
+    let (low, high) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(v), h.max(v))
+        });
+    if !low.is_finite() {
+        return (0.0, 1.0);
+    }
+    let low = match plot.y_start {
+        // Counts, rates and waits start at zero; differences may go below it.
+        YStart::Zero => low.min(0.0),
+        YStart::Data => low,
+    };
+    let high = if high <= low { low + 1.0 } else { high };
+    let pad = (high - low) * 0.06;
+    (
+        if low < 0.0 || plot.y_start == YStart::Data {
+            low - pad
+        } else {
+            low
+        },
+        high + pad,
+    )
+}
+
+fn draw_xy<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    plot: &XyPlot,
+) -> Drawn<DB> {
+    let (x0, x1) = x_range(plot);
+    let (y0, y1) = y_range(plot);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, text_style(20))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    let y_format = plot.y_format;
+    let y_formatter = move |y: &f64| format_y(*y, y_format, y1 - y0);
+    let hour_formatter = |x: &f64| format!("{:02}:00", x.round() as i64);
+    let plain_formatter = |x: &f64| format_y(*x, YFormat::Number, x1 - x0);
+    let blank_formatter = |_: &f64| String::new();
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(plot.x.label())
+        .y_desc(plot.y_label.as_str())
+        .label_style(text_style(13))
+        .axis_desc_style(text_style(14))
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .y_labels(8)
+        .y_label_formatter(&y_formatter);
+    match &plot.x {
+        XAxis::HourOfDay => mesh.x_labels(13).x_label_formatter(&hour_formatter),
+        XAxis::Numeric { .. } => mesh.x_labels(10).x_label_formatter(&plain_formatter),
+        XAxis::Categories { .. } => mesh
+            .disable_x_mesh()
+            .x_labels(2)
+            .x_label_formatter(&blank_formatter),
+    };
+    mesh.draw()?;
+
+    for series in &plot.series {
+        let style = color(series.color).stroke_width(2);
+        match &series.mark {
+            Mark::Line => {
+                chart.draw_series(
+                    segments(&series.points)
+                        .into_iter()
+                        .map(|segment| PathElement::new(segment, style)),
+                )?;
+            }
+            Mark::Dashed => {
+                for segment in segments(&series.points) {
+                    chart.draw_series(std::iter::once(DashedPathElement::new(
+                        segment, 7, 5, style,
+                    )))?;
+                }
+            }
+            Mark::Area { lower } => {
+                let fill = tint(color(series.color)).filled();
+                let upper: Vec<(f64, f64)> = series.points.clone();
+                let mut outline = upper.clone();
+                outline.extend(upper.iter().zip(lower).rev().map(|(&(x, _), &y)| (x, y)));
+                chart.draw_series(std::iter::once(Polygon::new(outline, fill)))?;
+            }
+            Mark::LineWithBars { intervals } | Mark::PointsWithBars { intervals } => {
+                if let Mark::LineWithBars { .. } = series.mark {
+                    chart.draw_series(
+                        segments(&series.points)
+                            .into_iter()
+                            .map(|segment| PathElement::new(segment, style)),
+                    )?;
+                }
+                let half_cap = (x1 - x0) * 0.01;
+                for (&(x, y), &(low, high)) in series.points.iter().zip(intervals) {
+                    if !(x.is_finite() && y.is_finite()) {
+                        continue;
+                    }
+                    if low.is_finite() && high.is_finite() {
+                        let bar_style = color(series.color).stroke_width(2);
+                        chart.draw_series([
+                            PathElement::new(vec![(x, low), (x, high)], bar_style),
+                            PathElement::new(
+                                vec![(x - half_cap, low), (x + half_cap, low)],
+                                bar_style,
+                            ),
+                            PathElement::new(
+                                vec![(x - half_cap, high), (x + half_cap, high)],
+                                bar_style,
+                            ),
+                        ])?;
+                    }
+                    chart.draw_series(std::iter::once(Circle::new(
+                        (x, y),
+                        4,
+                        color(series.color).filled(),
+                    )))?;
+                }
+            }
+        }
+    }
+    for reference in &plot.references {
+        let style = REFERENCE.stroke_width(2);
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x0, reference.y), (x1, reference.y)],
+            10,
+            6,
+            style,
+        )))?;
+    }
+    if let XAxis::Categories { names, .. } = &plot.x {
+        for (idx, name) in names.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(idx as f64, y0));
+            root.draw(&Text::new(
+                name.clone(),
+                (px, py + 8),
+                text_style(13).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    references: &[super::Reference],
+) -> Drawn<DB> {
+    let mut y = 60;
+    let line_height = 22;
+    for item in series {
+        let sample = color(item.color);
+        match item.mark {
+            Mark::Area { .. } => area.draw(&Rectangle::new(
+                [(4, y - 7), (28, y + 7)],
+                tint(sample).filled(),
+            ))?,
+            Mark::Dashed => area.draw(&DashedPathElement::new(
+                vec![(4, y), (28, y)],
+                7,
+                5,
+                sample.stroke_width(2),
+            ))?,
+            Mark::PointsWithBars { .. } => {
+                area.draw(&PathElement::new(
+                    vec![(16, y - 8), (16, y + 8)],
+                    sample.stroke_width(2),
+                ))?;
+                area.draw(&Circle::new((16, y), 4, sample.filled()))?
+            }
+            _ => area.draw(&PathElement::new(
+                vec![(4, y), (28, y)],
+                sample.stroke_width(3),
+            ))?,
+        }
+        area.draw(&Text::new(
+            item.label.clone(),
+            (36, y),
+            text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += line_height;
+    }
+    for reference in references {
+        area.draw(&DashedPathElement::new(
+            vec![(4, y), (28, y)],
+            10,
+            6,
+            REFERENCE.stroke_width(2),
+        ))?;
+        area.draw(&Text::new(
+            reference.label.clone(),
+            (36, y),
+            text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += line_height;
+    }
+    Ok(())
+}
+
+/// A light-yellow to dark-blue ramp (after viridis, reversed so larger reads darker on paper).
+fn ramp(fraction: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 5] = [
+        (253, 231, 37),
+        (94, 201, 98),
+        (33, 145, 140),
+        (59, 82, 139),
+        (68, 1, 84),
+    ];
+    let f = if fraction.is_finite() {
+        fraction.clamp(0.0, 1.0)
+    } else {
+        0.0
+    } * (STOPS.len() - 1) as f64;
+    let idx = (f.floor() as usize).min(STOPS.len() - 2);
+    let t = f - idx as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    let (a, b) = (STOPS[idx], STOPS[idx + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+fn draw_heat_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    legend: &DrawingArea<DB, Shift>,
+    title: &str,
+    map: &HeatMap,
+) -> Drawn<DB> {
+    let nx = map.x_names.len().max(1) as f64;
+    let ny = map.y_names.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, text_style(20))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0.0..nx, 0.0..ny)?;
+    let blank = |_: &f64| String::new();
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(map.x_label.as_str())
+        .y_desc(map.y_label.as_str())
+        .axis_desc_style(text_style(14))
+        .x_labels(2)
+        .y_labels(2)
+        .x_label_formatter(&blank)
+        .y_label_formatter(&blank)
+        .draw()?;
+    let finite = map
+        .values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite());
+    let (low, high) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    let span = if high > low { high - low } else { 1.0 };
+    for (row, values) in map.values.iter().enumerate() {
+        for (column, &value) in values.iter().enumerate() {
+            let fraction = (value - low) / span;
+            let (x, y) = (column as f64, row as f64);
+            let fill = if value.is_finite() {
+                ramp(fraction).filled()
+            } else {
+                RGBColor(240, 240, 240).filled()
+            };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x, y), (x + 1.0, y + 1.0)],
+                fill,
+            )))?;
+            let ink = if fraction > 0.5 { WHITE } else { BLACK };
+            let label = if value.is_finite() {
+                format_y(value, map.format, span)
+            } else {
+                "-".into()
+            };
+            let (px, py) = chart.backend_coord(&(x + 0.5, y + 0.5));
+            root.draw(&Text::new(
+                label,
+                (px, py),
+                text_style(13)
+                    .color(&ink)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        }
+    }
+    for (idx, name) in map.x_names.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(idx as f64 + 0.5, 0.0));
+        root.draw(&Text::new(
+            name.clone(),
+            (px, py + 8),
+            text_style(13).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+    for (idx, name) in map.y_names.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, idx as f64 + 0.5));
+        root.draw(&Text::new(
+            name.clone(),
+            (px - 8, py),
+            text_style(13).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+    }
+    // The colour key: the measure's name and the values at the two ends of the ramp.
+    legend.draw(&Text::new(map.value_label.clone(), (4, 50), text_style(13)))?;
+    let steps = 10;
+    for step in 0..steps {
+        let top = 80 + step * 20;
+        let fraction = 1.0 - f64::from(step) / f64::from(steps - 1);
+        legend.draw(&Rectangle::new(
+            [(4, top), (28, top + 20)],
+            ramp(fraction).filled(),
+        ))?;
+    }
+    if low.is_finite() {
+        legend.draw(&Text::new(
+            format_y(high, map.format, span),
+            (36, 90),
+            text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        legend.draw(&Text::new(
+            format_y(low, map.format, span),
+            (36, 270),
+            text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undefined_values_break_a_line_instead_of_joining_across_them() {
+        let points = [
+            (0.0, 1.0),
+            (1.0, f64::NAN),
+            (2.0, 2.0),
+            (3.0, 3.0),
+            (4.0, f64::NAN),
+        ];
+        assert_eq!(
+            segments(&points),
+            vec![vec![(0.0, 1.0)], vec![(2.0, 2.0), (3.0, 3.0)]]
+        );
+    }
+
+    #[test]
+    fn the_colour_ramp_runs_light_to_dark_and_clamps() {
+        let luminance = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        assert!(luminance(ramp(0.0)) > luminance(ramp(0.5)));
+        assert!(luminance(ramp(0.5)) > luminance(ramp(1.0)));
+        assert_eq!(ramp(-3.0), ramp(0.0));
+        assert_eq!(ramp(7.0), ramp(1.0));
+    }
+}
