@@ -3,10 +3,12 @@
 
 mod csv_tables;
 mod files;
+mod sweep_tables;
 mod terminal;
 
 pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
 pub use files::{write_files_atomically, ReportError};
+pub use sweep_tables::{replications_csv, sweep_csv, sweep_summary_table};
 pub use terminal::summary_table;
 
 use std::path::{Path, PathBuf};
