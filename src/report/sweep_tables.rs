@@ -21,7 +21,11 @@ fn point_header(layout: &SweepLayout) -> Vec<String> {
 }
 
 fn point_cells(layout: &SweepLayout, index: usize) -> Vec<String> {
-    let PointLabel { label, variant, values } = &layout.points[index];
+    let PointLabel {
+        label,
+        variant,
+        values,
+    } = &layout.points[index];
     let mut cells = vec![index.to_string(), label.clone()];
     if layout.has_variants {
         cells.push(variant.clone().unwrap_or_default());
@@ -32,9 +36,13 @@ fn point_cells(layout: &SweepLayout, index: usize) -> Vec<String> {
 
 fn write_table(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&header).expect("writing to memory cannot fail");
+    writer
+        .write_record(&header)
+        .expect("writing to memory cannot fail");
     for row in rows {
-        writer.write_record(&row).expect("writing to memory cannot fail");
+        writer
+            .write_record(&row)
+            .expect("writing to memory cannot fail");
     }
     writer.into_inner().expect("writing to memory cannot fail")
 }
@@ -45,16 +53,46 @@ pub fn sweep_csv(results: &SweepResults) -> Vec<u8> {
     let layout = &results.layout;
     let mut header = point_header(layout);
     header.extend(
-        ["scope", "name", "measure", "n", "mean", "sd", "ci95_low", "ci95_high", "diff_mean", "diff_sd", "diff_ci95_low", "diff_ci95_high"]
-            .map(String::from),
+        [
+            "scope",
+            "name",
+            "measure",
+            "n",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "diff_mean",
+            "diff_sd",
+            "diff_ci95_low",
+            "diff_ci95_high",
+        ]
+        .map(String::from),
     );
     write_table(
         header,
         results.measures.iter().map(|m| {
             let mut cells = point_cells(layout, m.point);
             let (e, d) = (&m.estimate, &m.vs_reference);
-            cells.extend([m.key.scope.to_string(), m.key.name.clone(), m.key.measure.clone(), e.n.to_string()]);
-            cells.extend([e.mean, e.sd, e.ci95_low, e.ci95_high, d.mean, d.sd, d.ci95_low, d.ci95_high].map(format_value));
+            cells.extend([
+                m.key.scope.to_string(),
+                m.key.name.clone(),
+                m.key.measure.clone(),
+                e.n.to_string(),
+            ]);
+            cells.extend(
+                [
+                    e.mean,
+                    e.sd,
+                    e.ci95_low,
+                    e.ci95_high,
+                    d.mean,
+                    d.sd,
+                    d.ci95_low,
+                    d.ci95_high,
+                ]
+                .map(format_value),
+            );
             cells
         }),
     )
@@ -91,17 +129,44 @@ pub fn sweep_summary_table(results: &SweepResults) -> String {
     let service_level = results
         .measures
         .iter()
-        .find(|m| m.key.scope == Scope::Overall && m.key.measure.starts_with("service_level_") && m.key.measure.ends_with("_of_offered"))
+        .find(|m| {
+            m.key.scope == Scope::Overall
+                && m.key.measure.starts_with("service_level_")
+                && m.key.measure.ends_with("_of_offered")
+        })
         .map(|m| m.key.measure.clone());
     let sl_label = service_level.as_deref().map_or("SL".to_string(), |m| {
-        format!("SL{}", m.trim_start_matches("service_level_").trim_end_matches("_of_offered"))
+        format!(
+            "SL{}",
+            m.trim_start_matches("service_level_")
+                .trim_end_matches("_of_offered")
+        )
     });
     let mut out = String::new();
-    let _ = writeln!(out, "{} points x {} replications; differences are paired against point {} ({})", layout.points.len(), layout.replications, layout.reference, layout.points[layout.reference].label);
-    let _ = writeln!(out, "{:>5}  {:>15}  {:>15}  {:>15}  {:>15}  label", "point", format!("{sl_label} %"), "ASA s", "abandon %", format!("d{sl_label} % pts"));
+    let _ = writeln!(
+        out,
+        "{} points x {} replications; differences are paired against point {} ({})",
+        layout.points.len(),
+        layout.replications,
+        layout.reference,
+        layout.points[layout.reference].label
+    );
+    let _ = writeln!(
+        out,
+        "{:>5}  {:>15}  {:>15}  {:>15}  {:>15}  label",
+        "point",
+        format!("{sl_label} %"),
+        "ASA s",
+        "abandon %",
+        format!("d{sl_label} % pts")
+    );
     for (index, point) in layout.points.iter().enumerate() {
         let cell = |measure: Option<&str>, scale: f64, paired: bool| {
-            let Some(m) = measure.and_then(|measure| results.measure(index, Scope::Overall, "all", measure)) else { return "-".to_string() };
+            let Some(m) =
+                measure.and_then(|measure| results.measure(index, Scope::Overall, "all", measure))
+            else {
+                return "-".to_string();
+            };
             let e = if paired { m.vs_reference } else { m.estimate };
             if e.mean.is_nan() {
                 "-".to_string()
@@ -137,8 +202,16 @@ mod tests {
             axes: vec!["agent_groups.a.count".into()],
             has_variants: true,
             points: vec![
-                PointLabel { label: "v agent_groups.a.count=4".into(), variant: Some("v".into()), values: vec!["4".into()] },
-                PointLabel { label: "v agent_groups.a.count=5".into(), variant: Some("v".into()), values: vec!["5".into()] },
+                PointLabel {
+                    label: "v agent_groups.a.count=4".into(),
+                    variant: Some("v".into()),
+                    values: vec!["4".into()],
+                },
+                PointLabel {
+                    label: "v agent_groups.a.count=5".into(),
+                    variant: Some("v".into()),
+                    values: vec!["5".into()],
+                },
             ],
             reference: 0,
             replications: 2,
@@ -148,9 +221,22 @@ mod tests {
             point,
             replication,
             seed: 10 + u64::from(replication),
-            rows: vec![MeasureRow { scope: Scope::Overall, name: "all".into(), measure: "asa_s".into(), value }],
+            rows: vec![MeasureRow {
+                scope: Scope::Overall,
+                name: "all".into(),
+                measure: "asa_s".into(),
+                value,
+            }],
         };
-        aggregate(layout, vec![replication(0, 0, 10.0), replication(0, 1, 20.0), replication(1, 0, 7.0), replication(1, 1, 15.0)])
+        aggregate(
+            layout,
+            vec![
+                replication(0, 0, 10.0),
+                replication(0, 1, 20.0),
+                replication(1, 0, 7.0),
+                replication(1, 1, 15.0),
+            ],
+        )
     }
 
     #[test]
@@ -163,8 +249,16 @@ mod tests {
         );
         // Point 1: values 7 and 15 (mean 11); differences -3 and -5 (mean -4, sd 1.414214,
         // half-width 12.706 * 1 = 12.706205).
-        assert!(lines[2].starts_with("1,v agent_groups.a.count=5,v,5,overall,all,asa_s,2,11,5.656854,"), "{}", lines[2]);
-        assert!(lines[2].ends_with(",-4,1.414214,-16.706205,8.706205"), "{}", lines[2]);
+        assert!(
+            lines[2].starts_with("1,v agent_groups.a.count=5,v,5,overall,all,asa_s,2,11,5.656854,"),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            lines[2].ends_with(",-4,1.414214,-16.706205,8.706205"),
+            "{}",
+            lines[2]
+        );
         assert_eq!(lines.len(), 3);
     }
 
@@ -172,8 +266,14 @@ mod tests {
     fn replications_csv_has_a_row_per_replication_and_measure() {
         let text = String::from_utf8(replications_csv(&results())).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "point,label,variant,agent_groups.a.count,replication,seed,scope,name,measure,value");
-        assert_eq!(lines[4], "1,v agent_groups.a.count=5,v,5,1,11,overall,all,asa_s,15");
+        assert_eq!(
+            lines[0],
+            "point,label,variant,agent_groups.a.count,replication,seed,scope,name,measure,value"
+        );
+        assert_eq!(
+            lines[4],
+            "1,v agent_groups.a.count=5,v,5,1,11,overall,all,asa_s,15"
+        );
         assert_eq!(lines.len(), 5);
     }
 }

@@ -31,7 +31,11 @@ pub struct MeasureKey {
 
 impl MeasureKey {
     fn of(row: &MeasureRow) -> MeasureKey {
-        MeasureKey { scope: row.scope, name: row.name.clone(), measure: row.measure.clone() }
+        MeasureKey {
+            scope: row.scope,
+            name: row.name.clone(),
+            measure: row.measure.clone(),
+        }
     }
 }
 
@@ -57,8 +61,19 @@ pub struct SweepResults {
 
 impl SweepResults {
     /// The estimate of one measure of one point, if it was measured.
-    pub fn measure(&self, point: usize, scope: Scope, name: &str, measure: &str) -> Option<&PointMeasure> {
-        self.measures.iter().find(|m| m.point == point && m.key.scope == scope && m.key.name == name && m.key.measure == measure)
+    pub fn measure(
+        &self,
+        point: usize,
+        scope: Scope,
+        name: &str,
+        measure: &str,
+    ) -> Option<&PointMeasure> {
+        self.measures.iter().find(|m| {
+            m.point == point
+                && m.key.scope == scope
+                && m.key.name == name
+                && m.key.measure == measure
+        })
     }
 
     /// The values of one measure of one point by replication (NaN where undefined or absent).
@@ -83,7 +98,10 @@ struct PointTable {
 }
 
 fn point_table(replications: &[Replication], n_replications: usize) -> PointTable {
-    let mut table = PointTable { keys: Vec::new(), values: HashMap::new() };
+    let mut table = PointTable {
+        keys: Vec::new(),
+        values: HashMap::new(),
+    };
     for (slot, replication) in replications.iter().enumerate() {
         for row in &replication.rows {
             let key = MeasureKey::of(row);
@@ -116,10 +134,19 @@ pub fn aggregate(layout: SweepLayout, mut replications: Vec<Replication>) -> Swe
                 Some(reference_values) => paired_difference(values, reference_values),
                 None => Estimate::UNDEFINED,
             };
-            measures.push(PointMeasure { point, key: key.clone(), estimate: Estimate::of(values.iter().copied()), vs_reference });
+            measures.push(PointMeasure {
+                point,
+                key: key.clone(),
+                estimate: Estimate::of(values.iter().copied()),
+                vs_reference,
+            });
         }
     }
-    SweepResults { layout, replications, measures }
+    SweepResults {
+        layout,
+        replications,
+        measures,
+    }
 }
 
 #[cfg(test)]
@@ -133,7 +160,13 @@ mod tests {
             scenario: "s".into(),
             axes: vec!["x".into()],
             has_variants: false,
-            points: (0..points).map(|p| PointLabel { label: format!("x={p}"), variant: None, values: vec![p.to_string()] }).collect(),
+            points: (0..points)
+                .map(|p| PointLabel {
+                    label: format!("x={p}"),
+                    variant: None,
+                    values: vec![p.to_string()],
+                })
+                .collect(),
             reference,
             replications,
             base_seed: "1".into(),
@@ -143,9 +176,19 @@ mod tests {
     fn replication(point: usize, replication: u32, values: &[(&str, f64)]) -> Replication {
         let rows = values
             .iter()
-            .map(|(measure, value)| MeasureRow { scope: Scope::Overall, name: "all".into(), measure: measure.to_string(), value: *value })
+            .map(|(measure, value)| MeasureRow {
+                scope: Scope::Overall,
+                name: "all".into(),
+                measure: measure.to_string(),
+                value: *value,
+            })
             .collect();
-        Replication { point, replication, seed: u64::from(replication), rows }
+        Replication {
+            point,
+            replication,
+            seed: u64::from(replication),
+            rows,
+        }
     }
 
     #[test]
@@ -169,7 +212,13 @@ mod tests {
         assert_eq!(point1.vs_reference.mean, -3.0);
         assert!((point1.vs_reference.half_width() - 4.302653 / 3f64.sqrt()).abs() < 1e-5);
         let reference = results.measure(0, Scope::Overall, "all", "wait").unwrap();
-        assert_eq!((reference.vs_reference.mean, reference.vs_reference.half_width()), (0.0, 0.0));
+        assert_eq!(
+            (
+                reference.vs_reference.mean,
+                reference.vs_reference.half_width()
+            ),
+            (0.0, 0.0)
+        );
     }
 
     #[test]
@@ -189,8 +238,19 @@ mod tests {
         assert_eq!((asa.estimate.n, asa.estimate.mean), (2, 7.0));
         // Pairs (5, 4) and (9, 6): differences 1 and 3.
         assert_eq!((asa.vs_reference.n, asa.vs_reference.mean), (2, 2.0));
-        let only = results.measure(0, Scope::Overall, "all", "only_here").unwrap();
-        assert_eq!(only.vs_reference.n, 0, "a measure the reference lacks has no difference");
-        assert_eq!(results.values(0, Scope::Overall, "all", "only_here")[1..].iter().filter(|v| v.is_nan()).count(), 2);
+        let only = results
+            .measure(0, Scope::Overall, "all", "only_here")
+            .unwrap();
+        assert_eq!(
+            only.vs_reference.n, 0,
+            "a measure the reference lacks has no difference"
+        );
+        assert_eq!(
+            results.values(0, Scope::Overall, "all", "only_here")[1..]
+                .iter()
+                .filter(|v| v.is_nan())
+                .count(),
+            2
+        );
     }
 }

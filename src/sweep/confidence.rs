@@ -27,7 +27,13 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    pub const UNDEFINED: Estimate = Estimate { n: 0, mean: f64::NAN, sd: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+    pub const UNDEFINED: Estimate = Estimate {
+        n: 0,
+        mean: f64::NAN,
+        sd: f64::NAN,
+        ci95_low: f64::NAN,
+        ci95_high: f64::NAN,
+    };
 
     /// The estimate from `values` in the order given (NaNs skipped).
     pub fn of(values: impl IntoIterator<Item = f64>) -> Estimate {
@@ -36,12 +42,27 @@ impl Estimate {
             welford.push(value);
         }
         let n = welford.count() as usize;
-        let Some(mean) = welford.mean() else { return Estimate::UNDEFINED };
-        let Some(sd) = welford.std_dev() else {
-            return Estimate { n, mean, sd: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+        let Some(mean) = welford.mean() else {
+            return Estimate::UNDEFINED;
         };
-        let half = student_t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * sd / (n as f64).sqrt();
-        Estimate { n, mean, sd, ci95_low: mean - half, ci95_high: mean + half }
+        let Some(sd) = welford.std_dev() else {
+            return Estimate {
+                n,
+                mean,
+                sd: f64::NAN,
+                ci95_low: f64::NAN,
+                ci95_high: f64::NAN,
+            };
+        };
+        let half =
+            student_t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * sd / (n as f64).sqrt();
+        Estimate {
+            n,
+            mean,
+            sd,
+            ci95_low: mean - half,
+            ci95_high: mean + half,
+        }
     }
 
     /// Half the width of the interval.
@@ -59,7 +80,10 @@ pub fn paired_difference(values: &[f64], reference: &[f64]) -> Estimate {
 /// The difference of the means as if the two samples were independent (Welch's interval with
 /// Satterthwaite's degrees of freedom). `n` is the total count; `sd` is NaN.
 pub fn unpaired_difference(values: &[f64], reference: &[f64]) -> Estimate {
-    let (a, b) = (Estimate::of(values.iter().copied()), Estimate::of(reference.iter().copied()));
+    let (a, b) = (
+        Estimate::of(values.iter().copied()),
+        Estimate::of(reference.iter().copied()),
+    );
     if a.n < 2 || b.n < 2 {
         return Estimate::UNDEFINED;
     }
@@ -72,7 +96,13 @@ pub fn unpaired_difference(values: &[f64], reference: &[f64]) -> Estimate {
         let df = (va + vb).powi(2) / (va * va / (a.n - 1) as f64 + vb * vb / (b.n - 1) as f64);
         student_t_quantile(0.5 + CONFIDENCE / 2.0, df) * se
     };
-    Estimate { n: a.n + b.n, mean, sd: f64::NAN, ci95_low: mean - half, ci95_high: mean + half }
+    Estimate {
+        n: a.n + b.n,
+        mean,
+        sd: f64::NAN,
+        ci95_low: mean - half,
+        ci95_high: mean + half,
+    }
 }
 
 /// The `p` quantile of Student's t distribution with `df` degrees of freedom (`df` may be
@@ -235,7 +265,10 @@ mod tests {
         // Other levels: the one-sided 95% of df 10 and the 99.5% of df 5.
         assert!((student_t_quantile(0.95, 10.0) - 1.812).abs() < 6e-4);
         assert!((student_t_quantile(0.995, 5.0) - 4.032).abs() < 6e-4);
-        assert!((student_t_quantile(0.025, 4.0) + 2.776).abs() < 6e-4, "lower tail is the mirror image");
+        assert!(
+            (student_t_quantile(0.025, 4.0) + 2.776).abs() < 6e-4,
+            "lower tail is the mirror image"
+        );
     }
 
     #[test]
@@ -279,6 +312,10 @@ mod tests {
         // Equal variances and sizes: Welch's df is 2(n-1) = 8, t = 2.306.
         let sd = Estimate::of(a).sd;
         let expected = 2.306004 * (2.0 * sd * sd / 5.0).sqrt();
-        assert!((unpaired.half_width() - expected).abs() < 1e-4, "{} vs {expected}", unpaired.half_width());
+        assert!(
+            (unpaired.half_width() - expected).abs() < 1e-4,
+            "{} vs {expected}",
+            unpaired.half_width()
+        );
     }
 }

@@ -62,29 +62,54 @@ pub struct Plan {
 
 /// Every pair of the sweep, in (point, replication) order.
 pub fn all_pairs(layout: &SweepLayout) -> Vec<PairId> {
-    (0..layout.points.len()).flat_map(|point| (0..layout.replications).map(move |replication| PairId { point, replication })).collect()
+    (0..layout.points.len())
+        .flat_map(|point| {
+            (0..layout.replications).map(move |replication| PairId { point, replication })
+        })
+        .collect()
 }
 
 /// Prepares `out_dir/parts` for `shard` of the sweep: writes the manifest, checks what is
 /// already there, and lists the pairs to run.
-pub fn plan(sweep: &Sweep, out_dir: &Path, shard: Shard, continuation: Continuation) -> Result<Plan, SweepError> {
+pub fn plan(
+    sweep: &Sweep,
+    out_dir: &Path,
+    shard: Shard,
+    continuation: Continuation,
+) -> Result<Plan, SweepError> {
     let layout = &sweep.layout;
     let parts_dir = out_dir.join(PARTS_DIR);
-    fs::create_dir_all(&parts_dir).map_err(|source| SweepError::Io { path: parts_dir.display().to_string(), source })?;
+    fs::create_dir_all(&parts_dir).map_err(|source| SweepError::Io {
+        path: parts_dir.display().to_string(),
+        source,
+    })?;
     let manifest = parts_dir.join(MANIFEST);
     if manifest.exists() {
         let existing = parts::decode_manifest(&manifest)?;
         if existing.fingerprint != layout.fingerprint {
-            return Err(SweepError::Foreign { path: parts_dir.display().to_string(), found: existing.fingerprint, expected: layout.fingerprint.clone() });
+            return Err(SweepError::Foreign {
+                path: parts_dir.display().to_string(),
+                found: existing.fingerprint,
+                expected: layout.fingerprint.clone(),
+            });
         }
     } else {
         parts::write_atomically(&parts_dir, MANIFEST, &parts::encode_manifest(layout))?;
     }
-    let owned: Vec<PairId> = all_pairs(layout).into_iter().filter(|pair| shard.owns(pair.index(layout.replications))).collect();
+    let owned: Vec<PairId> = all_pairs(layout)
+        .into_iter()
+        .filter(|pair| shard.owns(pair.index(layout.replications)))
+        .collect();
     let owned_set: HashSet<PairId> = owned.iter().copied().collect();
     remove_stale_temporaries(&parts_dir, &owned_set)?;
 
-    let mut plan = Plan { parts_dir: parts_dir.clone(), owned: owned.len(), to_run: Vec::new(), reused: 0, incomplete: 0 };
+    let mut plan = Plan {
+        parts_dir: parts_dir.clone(),
+        owned: owned.len(),
+        to_run: Vec::new(),
+        reused: 0,
+        incomplete: 0,
+    };
     let mut already_there = 0;
     for pair in owned {
         let path = parts_dir.join(parts::part_file_name(pair.point, pair.replication));
@@ -94,7 +119,12 @@ pub fn plan(sweep: &Sweep, out_dir: &Path, shard: Shard, continuation: Continuat
                 plan.to_run.push(pair);
                 continue;
             }
-            Err(source) => return Err(SweepError::Io { path: path.display().to_string(), source }),
+            Err(source) => {
+                return Err(SweepError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
         };
         if continuation == Continuation::Fresh {
             already_there += 1;
@@ -107,13 +137,25 @@ pub fn plan(sweep: &Sweep, out_dir: &Path, shard: Shard, continuation: Continuat
                 plan.to_run.push(pair);
             }
             Err(PartProblem::Foreign { found }) => {
-                return Err(SweepError::Foreign { path: path.display().to_string(), found, expected: layout.fingerprint.clone() })
+                return Err(SweepError::Foreign {
+                    path: path.display().to_string(),
+                    found,
+                    expected: layout.fingerprint.clone(),
+                })
             }
-            Err(PartProblem::Corrupt(message)) => return Err(SweepError::CorruptPart { path: path.display().to_string(), message }),
+            Err(PartProblem::Corrupt(message)) => {
+                return Err(SweepError::CorruptPart {
+                    path: path.display().to_string(),
+                    message,
+                })
+            }
         }
     }
     if already_there > 0 {
-        return Err(SweepError::AlreadyStarted { dir: parts_dir.display().to_string(), count: already_there });
+        return Err(SweepError::AlreadyStarted {
+            dir: parts_dir.display().to_string(),
+            count: already_there,
+        });
     }
     Ok(plan)
 }
@@ -121,7 +163,10 @@ pub fn plan(sweep: &Sweep, out_dir: &Path, shard: Shard, continuation: Continuat
 /// Temporary files of the pairs this run owns can only come from a run that was killed: no
 /// other shard writes them.
 fn remove_stale_temporaries(parts_dir: &Path, owned: &HashSet<PairId>) -> Result<(), SweepError> {
-    let entries = fs::read_dir(parts_dir).map_err(|source| SweepError::Io { path: parts_dir.display().to_string(), source })?;
+    let entries = fs::read_dir(parts_dir).map_err(|source| SweepError::Io {
+        path: parts_dir.display().to_string(),
+        source,
+    })?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !(name.starts_with('.') && name.ends_with(".tmp")) {
@@ -140,27 +185,50 @@ fn remove_stale_temporaries(parts_dir: &Path, owned: &HashSet<PairId>) -> Result
 pub fn run_pair(sweep: &Sweep, pair: PairId) -> Replication {
     let seed = replication_seed(sweep.layout.base_seed(), pair.replication);
     let results = metrics::run(&sweep.scenarios[pair.point], seed);
-    Replication { point: pair.point, replication: pair.replication, seed, rows: results.all_rows().cloned().collect() }
+    Replication {
+        point: pair.point,
+        replication: pair.replication,
+        seed,
+        rows: results.all_rows().cloned().collect(),
+    }
 }
 
 /// Runs the plan's pairs on `threads`, writing each part as soon as it is done and calling
 /// `on_done` after each. Stops at the first write error; parts written before it stay.
-pub fn execute(sweep: &Sweep, plan: &Plan, threads: Threads, on_done: &(dyn Fn() + Sync)) -> Result<(), SweepError> {
+pub fn execute(
+    sweep: &Sweep,
+    plan: &Plan,
+    threads: Threads,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<(), SweepError> {
     in_pool(threads, || {
-        plan.to_run.par_iter().with_max_len(1).try_for_each(|&pair| {
-            let replication = run_pair(sweep, pair);
-            let bytes = parts::encode_part(&sweep.layout.fingerprint, &replication);
-            parts::write_atomically(&plan.parts_dir, &parts::part_file_name(pair.point, pair.replication), &bytes)?;
-            on_done();
-            Ok(())
-        })
+        plan.to_run
+            .par_iter()
+            .with_max_len(1)
+            .try_for_each(|&pair| {
+                let replication = run_pair(sweep, pair);
+                let bytes = parts::encode_part(&sweep.layout.fingerprint, &replication);
+                parts::write_atomically(
+                    &plan.parts_dir,
+                    &parts::part_file_name(pair.point, pair.replication),
+                    &bytes,
+                )?;
+                on_done();
+                Ok(())
+            })
     })
 }
 
 /// Runs every pair in memory, without files: for library users, benches and tests.
 pub fn run_in_memory(sweep: &Sweep, threads: Threads) -> SweepResults {
     let pairs = all_pairs(&sweep.layout);
-    let replications = in_pool(threads, || pairs.par_iter().with_max_len(1).map(|&pair| run_pair(sweep, pair)).collect());
+    let replications = in_pool(threads, || {
+        pairs
+            .par_iter()
+            .with_max_len(1)
+            .map(|&pair| run_pair(sweep, pair))
+            .collect()
+    });
     aggregate(sweep.layout.clone(), replications)
 }
 
@@ -171,7 +239,9 @@ fn parts_dir_of(dir: &Path) -> Result<PathBuf, SweepError> {
     } else if dir.join(MANIFEST).is_file() {
         Ok(dir.to_path_buf())
     } else {
-        Err(SweepError::NotASweep { dir: dir.display().to_string() })
+        Err(SweepError::NotASweep {
+            dir: dir.display().to_string(),
+        })
     }
 }
 
@@ -179,7 +249,10 @@ fn parts_dir_of(dir: &Path) -> Result<PathBuf, SweepError> {
 /// shards). Every pair must have a complete part in one of them, and all must belong to the
 /// same sweep.
 pub fn collect(dirs: &[PathBuf]) -> Result<SweepResults, SweepError> {
-    let parts_dirs = dirs.iter().map(|d| parts_dir_of(d)).collect::<Result<Vec<_>, _>>()?;
+    let parts_dirs = dirs
+        .iter()
+        .map(|d| parts_dir_of(d))
+        .collect::<Result<Vec<_>, _>>()?;
     let Some(first) = parts_dirs.first() else {
         return Err(SweepError::NotASweep { dir: String::new() });
     };
@@ -187,7 +260,11 @@ pub fn collect(dirs: &[PathBuf]) -> Result<SweepResults, SweepError> {
     for dir in &parts_dirs[1..] {
         let other = parts::decode_manifest(&dir.join(MANIFEST))?;
         if other.fingerprint != layout.fingerprint {
-            return Err(SweepError::Foreign { path: dir.display().to_string(), found: other.fingerprint, expected: layout.fingerprint.clone() });
+            return Err(SweepError::Foreign {
+                path: dir.display().to_string(),
+                found: other.fingerprint,
+                expected: layout.fingerprint.clone(),
+            });
         }
     }
     let mut replications = Vec::with_capacity(layout.n_pairs());
@@ -205,9 +282,18 @@ pub fn collect(dirs: &[PathBuf]) -> Result<SweepResults, SweepError> {
                 }
                 Err(PartProblem::Incomplete) => continue,
                 Err(PartProblem::Foreign { found }) => {
-                    return Err(SweepError::Foreign { path: path.display().to_string(), found, expected: layout.fingerprint.clone() })
+                    return Err(SweepError::Foreign {
+                        path: path.display().to_string(),
+                        found,
+                        expected: layout.fingerprint.clone(),
+                    })
                 }
-                Err(PartProblem::Corrupt(message)) => return Err(SweepError::CorruptPart { path: path.display().to_string(), message }),
+                Err(PartProblem::Corrupt(message)) => {
+                    return Err(SweepError::CorruptPart {
+                        path: path.display().to_string(),
+                        message,
+                    })
+                }
             }
         }
         match found {
@@ -221,7 +307,9 @@ pub fn collect(dirs: &[PathBuf]) -> Result<SweepResults, SweepError> {
             total: layout.n_pairs(),
             example: format!(
                 "point {} ({}) replication {}",
-                first_missing.point, layout.points[first_missing.point].label, first_missing.replication
+                first_missing.point,
+                layout.points[first_missing.point].label,
+                first_missing.replication
             ),
         });
     }

@@ -27,7 +27,9 @@ pub use aggregate::{aggregate, MeasureKey, PointMeasure, Replication, SweepResul
 pub use confidence::{paired_difference, student_t_quantile, unpaired_difference, Estimate};
 pub use executor::{collect, execute, plan, run_in_memory, Continuation, PairId, Plan, PARTS_DIR};
 pub use shard::Shard;
-pub use spec::{load_sweep, sweep_from_text, FieldPath, PointLabel, SpecOverrides, Sweep, SweepLayout};
+pub use spec::{
+    load_sweep, sweep_from_text, FieldPath, PointLabel, SpecOverrides, Sweep, SweepLayout,
+};
 
 /// Why a sweep could not be built, run or merged.
 #[derive(Debug, thiserror::Error)]
@@ -39,19 +41,36 @@ pub enum SweepError {
     /// One point's scenario is not valid: every line of the scenario error, prefixed with the
     /// point.
     #[error("{}", prefix_lines(&format!("sweep point {index} ({label}): "), message))]
-    Point { index: usize, label: String, message: String },
+    Point {
+        index: usize,
+        label: String,
+        message: String,
+    },
     /// Results from another sweep (another spec, scenario, seed or replication count).
     #[error("{path}: holds results of a different sweep (fingerprint {found}, this one is {expected}); choose another output folder or delete the old results")]
-    Foreign { path: String, found: String, expected: String },
+    Foreign {
+        path: String,
+        found: String,
+        expected: String,
+    },
     /// A fresh run found results for its pairs already there.
     #[error("{dir}: already holds results for {count} of this run's (point, replication) pairs; pass --resume to keep them and run only the rest, or delete the folder to start over")]
     AlreadyStarted { dir: String, count: usize },
     /// A folder given to merge is not a sweep's.
-    #[error("{dir}: holds no sweep results (expected {}/{} or {})", executor::PARTS_DIR, parts::MANIFEST, parts::MANIFEST)]
+    #[error(
+        "{dir}: holds no sweep results (expected {}/{} or {})",
+        executor::PARTS_DIR,
+        parts::MANIFEST,
+        parts::MANIFEST
+    )]
     NotASweep { dir: String },
     /// Some pairs have no complete result in the folders given.
     #[error("{missing} of {total} (point, replication) pairs have no complete result, e.g. {example}; run (or resume) the shards that own them, then merge again")]
-    Incomplete { missing: usize, total: usize, example: String },
+    Incomplete {
+        missing: usize,
+        total: usize,
+        example: String,
+    },
     /// A part or manifest that is complete but unreadable.
     #[error("{path}: {message}")]
     CorruptPart { path: String, message: String },
@@ -73,7 +92,10 @@ impl SweepError {
 }
 
 fn prefix_lines(prefix: &str, text: &str) -> String {
-    text.lines().map(|line| format!("{prefix}{line}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|line| format!("{prefix}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The seed of replication `replication` of a sweep or baseline with base seed `base_seed`.
@@ -91,7 +113,12 @@ pub struct Threads(pub Option<usize>);
 
 /// Runs `replications` replications of `scenario` in parallel and returns them in replication
 /// order.
-pub fn run_replications(scenario: &Scenario, base_seed: u64, replications: u32, threads: Threads) -> Vec<RunResults> {
+pub fn run_replications(
+    scenario: &Scenario,
+    base_seed: u64,
+    replications: u32,
+    threads: Threads,
+) -> Vec<RunResults> {
     in_pool(threads, || {
         (0..replications)
             .into_par_iter()
@@ -104,7 +131,10 @@ pub fn run_replications(scenario: &Scenario, base_seed: u64, replications: u32, 
 pub fn in_pool<T: Send>(threads: Threads, work: impl FnOnce() -> T + Send) -> T {
     match threads.0 {
         None => work(),
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
             Ok(pool) => pool.install(work),
             // A pool that cannot be built (no threads left) still gives the same results on
             // the global pool: only speed depends on the thread count.

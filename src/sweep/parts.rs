@@ -44,10 +44,19 @@ pub fn encode_part(fingerprint: &str, replication: &Replication) -> Vec<u8> {
     )
     .into_bytes();
     let mut writer = csv::Writer::from_writer(&mut out);
-    writer.write_record(["scope", "name", "measure", "value"]).expect("writing to memory cannot fail");
+    writer
+        .write_record(["scope", "name", "measure", "value"])
+        .expect("writing to memory cannot fail");
     for row in &replication.rows {
         // `{}` on f64 is the shortest text that parses back to the same bits (NaN and inf too).
-        writer.write_record([row.scope.as_str(), &row.name, &row.measure, &row.value.to_string()]).expect("writing to memory cannot fail");
+        writer
+            .write_record([
+                row.scope.as_str(),
+                &row.name,
+                &row.measure,
+                &row.value.to_string(),
+            ])
+            .expect("writing to memory cannot fail");
     }
     drop(writer);
     out.extend_from_slice(format!("{TRAILER}{}\n", replication.rows.len()).as_bytes());
@@ -67,50 +76,92 @@ pub enum PartProblem {
 
 /// Reads a part written by [`encode_part`] for sweep `fingerprint` and pair (`point`,
 /// `replication`).
-pub fn decode_part(bytes: &[u8], fingerprint: &str, point: usize, replication: u32) -> Result<Replication, PartProblem> {
+pub fn decode_part(
+    bytes: &[u8],
+    fingerprint: &str,
+    point: usize,
+    replication: u32,
+) -> Result<Replication, PartProblem> {
     let text = std::str::from_utf8(bytes).map_err(|_| PartProblem::Incomplete)?;
     let (header, body) = text.split_once('\n').ok_or(PartProblem::Incomplete)?;
-    let fields = header.strip_prefix(MAGIC).ok_or_else(|| PartProblem::Corrupt("not a routesim sweep part".into()))?;
+    let fields = header
+        .strip_prefix(MAGIC)
+        .ok_or_else(|| PartProblem::Corrupt("not a routesim sweep part".into()))?;
     let field = |key: &str| {
-        fields.split_whitespace().find_map(|f| f.strip_prefix(key).and_then(|v| v.strip_prefix('='))).map(str::to_string)
+        fields
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+            .map(str::to_string)
     };
     let found = field("fingerprint").unwrap_or_default();
     if found != fingerprint {
         return Err(PartProblem::Foreign { found });
     }
-    if field("point").and_then(|p| p.parse().ok()) != Some(point) || field("replication").and_then(|r| r.parse().ok()) != Some(replication) {
-        return Err(PartProblem::Corrupt(format!("the file does not hold point {point} replication {replication}")));
+    if field("point").and_then(|p| p.parse().ok()) != Some(point)
+        || field("replication").and_then(|r| r.parse().ok()) != Some(replication)
+    {
+        return Err(PartProblem::Corrupt(format!(
+            "the file does not hold point {point} replication {replication}"
+        )));
     }
-    let seed: u64 = field("seed").and_then(|s| s.parse().ok()).ok_or_else(|| PartProblem::Corrupt("no seed in the header".into()))?;
+    let seed: u64 = field("seed")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| PartProblem::Corrupt("no seed in the header".into()))?;
     let body = body.strip_suffix('\n').ok_or(PartProblem::Incomplete)?;
     let (rows_text, trailer) = body.rsplit_once('\n').ok_or(PartProblem::Incomplete)?;
-    let announced: usize = trailer.strip_prefix(TRAILER).and_then(|n| n.parse().ok()).ok_or(PartProblem::Incomplete)?;
+    let announced: usize = trailer
+        .strip_prefix(TRAILER)
+        .and_then(|n| n.parse().ok())
+        .ok_or(PartProblem::Incomplete)?;
     let mut reader = csv::Reader::from_reader(rows_text.as_bytes());
     let mut rows = Vec::with_capacity(announced);
     for record in reader.records() {
         let record = record.map_err(|e| PartProblem::Corrupt(e.to_string()))?;
-        let bad = || PartProblem::Corrupt(format!("unreadable row {:?}", record.iter().collect::<Vec<_>>()));
+        let bad = || {
+            PartProblem::Corrupt(format!(
+                "unreadable row {:?}",
+                record.iter().collect::<Vec<_>>()
+            ))
+        };
         if record.len() != 4 {
             return Err(bad());
         }
         let scope = Scope::parse(&record[0]).ok_or_else(bad)?;
         let value: f64 = record[3].parse().map_err(|_| bad())?;
-        rows.push(MeasureRow { scope, name: record[1].to_string(), measure: record[2].to_string(), value });
+        rows.push(MeasureRow {
+            scope,
+            name: record[1].to_string(),
+            measure: record[2].to_string(),
+            value,
+        });
     }
     if rows.len() != announced {
         return Err(PartProblem::Incomplete);
     }
-    Ok(Replication { point, replication, seed, rows })
+    Ok(Replication {
+        point,
+        replication,
+        seed,
+        rows,
+    })
 }
 
 /// The manifest: the sweep's layout as TOML.
 pub fn encode_manifest(layout: &SweepLayout) -> Vec<u8> {
-    toml::to_string(layout).expect("a layout is plain data").into_bytes()
+    toml::to_string(layout)
+        .expect("a layout is plain data")
+        .into_bytes()
 }
 
 pub fn decode_manifest(path: &Path) -> Result<SweepLayout, SweepError> {
-    let text = fs::read_to_string(path).map_err(|source| SweepError::Io { path: path.display().to_string(), source })?;
-    toml::from_str(&text).map_err(|e| SweepError::CorruptPart { path: path.display().to_string(), message: format!("not a sweep manifest: {}", e.message()) })
+    let text = fs::read_to_string(path).map_err(|source| SweepError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| SweepError::CorruptPart {
+        path: path.display().to_string(),
+        message: format!("not a sweep manifest: {}", e.message()),
+    })
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file in the same folder, so the name only
@@ -119,7 +170,10 @@ pub fn decode_manifest(path: &Path) -> Result<SweepLayout, SweepError> {
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, SweepError> {
     let target = dir.join(name);
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let io = |source| SweepError::Io { path: target.display().to_string(), source };
+    let io = |source| SweepError::Io {
+        path: target.display().to_string(),
+        source,
+    };
     let written = fs::File::create(&temporary).and_then(|mut file| {
         file.write_all(bytes)?;
         // Without it a power cut could leave a renamed but empty file; the trailer check would
@@ -139,12 +193,37 @@ mod tests {
 
     fn sample() -> Replication {
         let rows = vec![
-            MeasureRow { scope: Scope::Overall, name: "all".into(), measure: "asa_s".into(), value: 0.1 + 0.2 },
-            MeasureRow { scope: Scope::Queue, name: "a, \"quoted\" queue".into(), measure: "wait_p90_s".into(), value: f64::NAN },
-            MeasureRow { scope: Scope::AgentGroup, name: "g".into(), measure: "x".into(), value: -1e-300 },
-            MeasureRow { scope: Scope::Channel, name: "c".into(), measure: "y".into(), value: f64::INFINITY },
+            MeasureRow {
+                scope: Scope::Overall,
+                name: "all".into(),
+                measure: "asa_s".into(),
+                value: 0.1 + 0.2,
+            },
+            MeasureRow {
+                scope: Scope::Queue,
+                name: "a, \"quoted\" queue".into(),
+                measure: "wait_p90_s".into(),
+                value: f64::NAN,
+            },
+            MeasureRow {
+                scope: Scope::AgentGroup,
+                name: "g".into(),
+                measure: "x".into(),
+                value: -1e-300,
+            },
+            MeasureRow {
+                scope: Scope::Channel,
+                name: "c".into(),
+                measure: "y".into(),
+                value: f64::INFINITY,
+            },
         ];
-        Replication { point: 12, replication: 3, seed: u64::MAX, rows }
+        Replication {
+            point: 12,
+            replication: 3,
+            seed: u64::MAX,
+            rows,
+        }
     }
 
     #[test]
@@ -153,7 +232,10 @@ mod tests {
         let back = decode_part(&bytes, "abc", 12, 3).unwrap();
         assert_eq!(back.seed, u64::MAX);
         for (a, b) in sample().rows.iter().zip(&back.rows) {
-            assert_eq!((a.scope, &a.name, &a.measure), (b.scope, &b.name, &b.measure));
+            assert_eq!(
+                (a.scope, &a.name, &a.measure),
+                (b.scope, &b.name, &b.measure)
+            );
             assert_eq!(a.value.to_bits(), b.value.to_bits(), "{}", a.measure);
         }
     }
@@ -162,23 +244,40 @@ mod tests {
     fn every_truncation_of_a_part_is_incomplete_never_a_result() {
         let bytes = encode_part("abc", &sample());
         for cut in 0..bytes.len() {
-            assert!(decode_part(&bytes[..cut], "abc", 12, 3).is_err(), "a part cut at byte {cut} was accepted");
+            assert!(
+                decode_part(&bytes[..cut], "abc", 12, 3).is_err(),
+                "a part cut at byte {cut} was accepted"
+            );
         }
         let body_cut = bytes.len() - 5;
-        assert_eq!(decode_part(&bytes[..body_cut], "abc", 12, 3), Err(PartProblem::Incomplete));
+        assert_eq!(
+            decode_part(&bytes[..body_cut], "abc", 12, 3),
+            Err(PartProblem::Incomplete)
+        );
     }
 
     #[test]
     fn parts_of_another_sweep_or_pair_are_refused() {
         let bytes = encode_part("abc", &sample());
-        assert_eq!(decode_part(&bytes, "xyz", 12, 3), Err(PartProblem::Foreign { found: "abc".into() }));
-        assert!(matches!(decode_part(&bytes, "abc", 12, 4), Err(PartProblem::Corrupt(_))));
+        assert_eq!(
+            decode_part(&bytes, "xyz", 12, 3),
+            Err(PartProblem::Foreign {
+                found: "abc".into()
+            })
+        );
+        assert!(matches!(
+            decode_part(&bytes, "abc", 12, 4),
+            Err(PartProblem::Corrupt(_))
+        ));
     }
 
     #[test]
     fn file_names_give_back_their_pair() {
         assert_eq!(pair_of_file_name(&part_file_name(7, 12)), Some((7, 12)));
-        assert_eq!(pair_of_file_name(".p00007-r00012.part.4242.tmp"), Some((7, 12)));
+        assert_eq!(
+            pair_of_file_name(".p00007-r00012.part.4242.tmp"),
+            Some((7, 12))
+        );
         assert_eq!(pair_of_file_name(MANIFEST), None);
     }
 }

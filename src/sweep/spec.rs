@@ -51,8 +51,12 @@ impl FieldPath {
             }
             segments.push(Segment::Key(key.to_string()));
             while !rest.is_empty() {
-                let close = rest.find(']').ok_or_else(|| format!("\"{text}\": unclosed `[`"))?;
-                let index = rest[1..close].parse::<usize>().map_err(|_| format!("\"{text}\": `{}` is not a list index", &rest[..=close]))?;
+                let close = rest
+                    .find(']')
+                    .ok_or_else(|| format!("\"{text}\": unclosed `[`"))?;
+                let index = rest[1..close].parse::<usize>().map_err(|_| {
+                    format!("\"{text}\": `{}` is not a list index", &rest[..=close])
+                })?;
                 segments.push(Segment::Index(index));
                 rest = &rest[close + 1..];
                 if !rest.is_empty() && !rest.starts_with('[') {
@@ -60,7 +64,10 @@ impl FieldPath {
                 }
             }
         }
-        Ok(FieldPath { text: text.to_string(), segments })
+        Ok(FieldPath {
+            text: text.to_string(),
+            segments,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -85,7 +92,9 @@ impl FieldPath {
             }
             Segment::Key(key) => {
                 let keys: Vec<String> = table.keys().cloned().collect();
-                table.get_mut(key).ok_or_else(|| missing(key, "the scenario", keys.iter()))?
+                table
+                    .get_mut(key)
+                    .ok_or_else(|| missing(key, "the scenario", keys.iter()))?
             }
             Segment::Index(_) => unreachable!("parse starts every path with a name"),
         };
@@ -99,12 +108,16 @@ impl FieldPath {
                         return Ok(());
                     }
                     let keys: Vec<String> = inner.keys().cloned().collect();
-                    current = inner.get_mut(key).ok_or_else(|| missing(key, &format!("`{walked}`"), keys.iter()))?;
+                    current = inner
+                        .get_mut(key)
+                        .ok_or_else(|| missing(key, &format!("`{walked}`"), keys.iter()))?;
                     walked = format!("{walked}.{key}");
                 }
                 (Segment::Index(index), Value::Array(items)) => {
                     let len = items.len();
-                    let item = items.get_mut(*index).ok_or_else(|| format!("`{walked}` has {len} entries, so there is no [{index}]"))?;
+                    let item = items.get_mut(*index).ok_or_else(|| {
+                        format!("`{walked}` has {len} entries, so there is no [{index}]")
+                    })?;
                     if position == last {
                         *item = value;
                         return Ok(());
@@ -113,9 +126,14 @@ impl FieldPath {
                     walked = format!("{walked}[{index}]");
                 }
                 (Segment::Key(_), other) => {
-                    return Err(format!("`{walked}` is {}, not a table with named fields", describe(other)));
+                    return Err(format!(
+                        "`{walked}` is {}, not a table with named fields",
+                        describe(other)
+                    ));
                 }
-                (Segment::Index(_), other) => return Err(format!("`{walked}` is {}, not a list", describe(other))),
+                (Segment::Index(_), other) => {
+                    return Err(format!("`{walked}` is {}, not a list", describe(other)))
+                }
             }
         }
         unreachable!("the loop returns at the last segment")
@@ -229,12 +247,19 @@ pub struct SpecOverrides {
 /// point — or a spec file naming its scenario) and builds every point.
 pub fn load_sweep(path: &Path, overrides: SpecOverrides) -> Result<Sweep, SweepError> {
     let origin = Origin::of_path(path);
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: origin.file.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        file: origin.file.clone(),
+        source,
+    })?;
     sweep_from_text(&text, &origin, overrides)
 }
 
 /// As [`load_sweep`], from text.
-pub fn sweep_from_text(text: &str, origin: &Origin, overrides: SpecOverrides) -> Result<Sweep, SweepError> {
+pub fn sweep_from_text(
+    text: &str,
+    origin: &Origin,
+    overrides: SpecOverrides,
+) -> Result<Sweep, SweepError> {
     let mut table = config::parse_table(text, origin)?;
     let (mut scenario_table, scenario_origin, sweep_value) = match table.remove("scenario") {
         Some(Value::String(scenario_path)) => {
@@ -244,20 +269,37 @@ pub fn sweep_from_text(text: &str, origin: &Origin, overrides: SpecOverrides) ->
                 .map(|key| Issue { path: key.clone(), message: "unknown key: a sweep file holds `scenario = \"file.toml\"` and a `[sweep]` table; scenario fields go in the scenario file or in the sweep's axes".into() })
                 .collect();
             if !extra.is_empty() {
-                return Err(ConfigError::Invalid { file: origin.file.clone(), issues: extra }.into());
+                return Err(ConfigError::Invalid {
+                    file: origin.file.clone(),
+                    issues: extra,
+                }
+                .into());
             }
             let scenario_path = origin.base_dir.join(&scenario_path);
             let scenario_origin = Origin::of_path(&scenario_path);
-            let scenario_text = std::fs::read_to_string(&scenario_path)
-                .map_err(|source| ConfigError::Read { file: scenario_origin.file.clone(), source })?;
+            let scenario_text =
+                std::fs::read_to_string(&scenario_path).map_err(|source| ConfigError::Read {
+                    file: scenario_origin.file.clone(),
+                    source,
+                })?;
             let mut scenario_table = config::parse_table(&scenario_text, &scenario_origin)?;
             // The spec file's sweep is the one that runs; a `[sweep]` in the scenario is ignored.
             scenario_table.remove("sweep");
             (scenario_table, scenario_origin, table.remove("sweep"))
         }
         Some(other) => {
-            let issue = Issue { path: "scenario".into(), message: format!("expected the path of a scenario file as text, found {}", describe(&other)) };
-            return Err(ConfigError::Invalid { file: origin.file.clone(), issues: vec![issue] }.into());
+            let issue = Issue {
+                path: "scenario".into(),
+                message: format!(
+                    "expected the path of a scenario file as text, found {}",
+                    describe(&other)
+                ),
+            };
+            return Err(ConfigError::Invalid {
+                file: origin.file.clone(),
+                issues: vec![issue],
+            }
+            .into());
         }
         None => {
             let sweep = table.remove("sweep");
@@ -266,8 +308,16 @@ pub fn sweep_from_text(text: &str, origin: &Origin, overrides: SpecOverrides) ->
     };
     scenario_table.remove("sweep");
     let base = config::scenario_from_table(scenario_table.clone(), &scenario_origin)?;
-    let spec = parse_spec(sweep_value, &scenario_table, base.simulation.seed, overrides)
-        .map_err(|issues| ConfigError::Invalid { file: origin.file.clone(), issues })?;
+    let spec = parse_spec(
+        sweep_value,
+        &scenario_table,
+        base.simulation.seed,
+        overrides,
+    )
+    .map_err(|issues| ConfigError::Invalid {
+        file: origin.file.clone(),
+        issues,
+    })?;
     build(spec, &scenario_table, &scenario_origin, &base.name)
 }
 
@@ -280,14 +330,27 @@ struct Spec {
     reference: Option<Value>,
 }
 
-fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrides: SpecOverrides) -> Result<Spec, Vec<Issue>> {
+fn parse_spec(
+    value: Option<Value>,
+    scenario: &Table,
+    default_seed: u64,
+    overrides: SpecOverrides,
+) -> Result<Spec, Vec<Issue>> {
     let mut issues = Vec::new();
-    let mut issue = |path: &str, message: String| issues.push(Issue { path: path.to_string(), message });
+    let mut issue = |path: &str, message: String| {
+        issues.push(Issue {
+            path: path.to_string(),
+            message,
+        })
+    };
     let mut table = match value {
         None => Table::new(),
         Some(Value::Table(table)) => table,
         Some(other) => {
-            issue("sweep", format!("expected a table, found {}", describe(&other)));
+            issue(
+                "sweep",
+                format!("expected a table, found {}", describe(&other)),
+            );
             return Err(issues);
         }
     };
@@ -296,19 +359,34 @@ fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrid
         None => DEFAULT_REPLICATIONS,
         Some(Value::Integer(n)) if (1..=i64::from(u32::MAX)).contains(&n) => n as u32,
         Some(other) => {
-            issue("sweep.replications", format!("expected a whole number of at least 1, found {}", describe(&other)));
+            issue(
+                "sweep.replications",
+                format!(
+                    "expected a whole number of at least 1, found {}",
+                    describe(&other)
+                ),
+            );
             DEFAULT_REPLICATIONS
         }
     };
     let replications = overrides.replications.unwrap_or(replications);
     if replications == 0 {
-        issue("sweep.replications", "replications must be at least 1".into());
+        issue(
+            "sweep.replications",
+            "replications must be at least 1".into(),
+        );
     }
     let base_seed = match table.remove("base_seed") {
         None => default_seed,
         Some(Value::Integer(n)) if n >= 0 => n as u64,
         Some(other) => {
-            issue("sweep.base_seed", format!("expected a whole number of at least 0, found {}", describe(&other)));
+            issue(
+                "sweep.base_seed",
+                format!(
+                    "expected a whole number of at least 0, found {}",
+                    describe(&other)
+                ),
+            );
             default_seed
         }
     };
@@ -345,7 +423,13 @@ fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrid
                 }
             }
         }
-        Some(other) => issue("sweep.axes", format!("expected a table of field paths, found {}", describe(&other))),
+        Some(other) => issue(
+            "sweep.axes",
+            format!(
+                "expected a table of field paths, found {}",
+                describe(&other)
+            ),
+        ),
     }
 
     let mut variants: Vec<Variant> = Vec::new();
@@ -361,7 +445,10 @@ fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrid
                 let name = match item.remove("name") {
                     Some(Value::String(name)) if !name.is_empty() => name,
                     Some(other) => {
-                        issue(&format!("{at}.name"), format!("expected a non-empty name, found {}", describe(&other)));
+                        issue(
+                            &format!("{at}.name"),
+                            format!("expected a non-empty name, found {}", describe(&other)),
+                        );
                         continue;
                     }
                     None => {
@@ -370,7 +457,10 @@ fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrid
                     }
                 };
                 if variants.iter().any(|v| v.name == name) {
-                    issue(&format!("{at}.name"), format!("variant \"{name}\" is named twice"));
+                    issue(
+                        &format!("{at}.name"),
+                        format!("variant \"{name}\" is named twice"),
+                    );
                 }
                 let mut set = Vec::new();
                 match item.remove("set") {
@@ -385,27 +475,55 @@ fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrid
                             }
                         }
                     }
-                    Some(other) => issue(&format!("{at}.set"), format!("expected a table of field paths and values, found {}", describe(&other))),
+                    Some(other) => issue(
+                        &format!("{at}.set"),
+                        format!(
+                            "expected a table of field paths and values, found {}",
+                            describe(&other)
+                        ),
+                    ),
                 }
                 for key in item.keys() {
-                    issue(&format!("{at}.{key}"), "unknown key (a variant has `name` and `set`)".into());
+                    issue(
+                        &format!("{at}.{key}"),
+                        "unknown key (a variant has `name` and `set`)".into(),
+                    );
                 }
                 variants.push(Variant { name, set });
             }
         }
-        Some(other) => issue("sweep.variants", format!("expected a list of tables ([[sweep.variants]]), found {}", describe(&other))),
+        Some(other) => issue(
+            "sweep.variants",
+            format!(
+                "expected a list of tables ([[sweep.variants]]), found {}",
+                describe(&other)
+            ),
+        ),
     }
 
     let reference = table.remove("reference");
     for key in table.keys() {
-        issue(&format!("sweep.{key}"), "unknown key (expected replications, base_seed, axes, variants or reference)".into());
+        issue(
+            &format!("sweep.{key}"),
+            "unknown key (expected replications, base_seed, axes, variants or reference)".into(),
+        );
     }
-    let n_points = axes.iter().map(|a| a.values.len()).product::<usize>().saturating_mul(variants.len().max(1));
+    let n_points = axes
+        .iter()
+        .map(|a| a.values.len())
+        .product::<usize>()
+        .saturating_mul(variants.len().max(1));
     if n_points > MAX_POINTS {
         issue("sweep.axes", format!("the sweep has {n_points} points, more than the {MAX_POINTS} allowed; check the ranges' steps"));
     }
     if issues.is_empty() {
-        Ok(Spec { replications, base_seed, axes, variants, reference })
+        Ok(Spec {
+            replications,
+            base_seed,
+            axes,
+            variants,
+            reference,
+        })
     } else {
         Err(issues)
     }
@@ -415,7 +533,11 @@ fn parse_spec(value: Option<Value>, scenario: &Table, default_seed: u64, overrid
 /// path, so both `"agent_groups.tier1.count" = [...]` and dotted keys work.
 fn flatten_axes(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
     for (key, value) in table {
-        let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             Value::Table(inner) if !inner.contains_key("from") => flatten_axes(&path, inner, out),
             leaf => out.push((path, leaf)),
@@ -426,7 +548,11 @@ fn flatten_axes(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
 /// In a variant's `set`, every non-table value is a field's value; tables are path levels.
 fn flatten_fields(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
     for (key, value) in table {
-        let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             Value::Table(inner) => flatten_fields(&path, inner, out),
             leaf => out.push((path, leaf)),
@@ -452,10 +578,16 @@ fn checked_path(text: &str, scenario: &Table) -> Result<FieldPath, String> {
 fn range_values(range: &Table) -> Result<Vec<Value>, String> {
     for key in range.keys() {
         if !matches!(key.as_str(), "from" | "to" | "step") {
-            return Err(format!("unknown key `{key}` in a range (expected from, to, step)"));
+            return Err(format!(
+                "unknown key `{key}` in a range (expected from, to, step)"
+            ));
         }
     }
-    let field = |key: &str| range.get(key).ok_or_else(|| format!("a range needs `from`, `to` and `step`; `{key}` is missing"));
+    let field = |key: &str| {
+        range
+            .get(key)
+            .ok_or_else(|| format!("a range needs `from`, `to` and `step`; `{key}` is missing"))
+    };
     let (from, to, step) = (field("from")?, field("to")?, field("step")?);
     match (from, to, step) {
         (Value::Integer(from), Value::Integer(to), Value::Integer(step)) => {
@@ -467,17 +599,28 @@ fn range_values(range: &Table) -> Result<Vec<Value>, String> {
             }
             let count = ((to - from) / step + 1) as usize;
             if count > MAX_POINTS {
-                return Err(format!("the range has {count} values, more than the {MAX_POINTS} allowed"));
+                return Err(format!(
+                    "the range has {count} values, more than the {MAX_POINTS} allowed"
+                ));
             }
-            Ok((0..count as i64).map(|i| Value::Integer(from + i * step)).collect())
+            Ok((0..count as i64)
+                .map(|i| Value::Integer(from + i * step))
+                .collect())
         }
         _ => {
             let number = |value: &Value, key: &str| match value {
                 Value::Integer(i) => Ok(*i as f64),
                 Value::Float(x) if x.is_finite() => Ok(*x),
-                other => Err(format!("`{key}` must be a number, found {}", describe(other))),
+                other => Err(format!(
+                    "`{key}` must be a number, found {}",
+                    describe(other)
+                )),
             };
-            let (from, to, step) = (number(from, "from")?, number(to, "to")?, number(step, "step")?);
+            let (from, to, step) = (
+                number(from, "from")?,
+                number(to, "to")?,
+                number(step, "step")?,
+            );
             if step <= 0.0 {
                 return Err(format!("step must be above 0, found {step}"));
             }
@@ -488,16 +631,29 @@ fn range_values(range: &Table) -> Result<Vec<Value>, String> {
             // division rounds just below it.
             let count = ((to - from) / step + 1e-9).floor() as usize + 1;
             if count > MAX_POINTS {
-                return Err(format!("the range has {count} values, more than the {MAX_POINTS} allowed"));
+                return Err(format!(
+                    "the range has {count} values, more than the {MAX_POINTS} allowed"
+                ));
             }
-            Ok((0..count).map(|i| Value::Float(from + i as f64 * step)).collect())
+            Ok((0..count)
+                .map(|i| Value::Float(from + i as f64 * step))
+                .collect())
         }
     }
 }
 
 /// The cartesian product of the axes (the last axis varies fastest) inside each variant.
-fn build(spec: Spec, scenario_table: &Table, scenario_origin: &Origin, scenario_name: &str) -> Result<Sweep, SweepError> {
-    let variants: Vec<Option<&Variant>> = if spec.variants.is_empty() { vec![None] } else { spec.variants.iter().map(Some).collect() };
+fn build(
+    spec: Spec,
+    scenario_table: &Table,
+    scenario_origin: &Origin,
+    scenario_name: &str,
+) -> Result<Sweep, SweepError> {
+    let variants: Vec<Option<&Variant>> = if spec.variants.is_empty() {
+        vec![None]
+    } else {
+        spec.variants.iter().map(Some).collect()
+    };
     let grid_size: usize = spec.axes.iter().map(|a| a.values.len()).product();
     let mut points = Vec::new();
     let mut scenarios = Vec::new();
@@ -517,14 +673,19 @@ fn build(spec: Spec, scenario_table: &Table, scenario_origin: &Origin, scenario_
             for (axis, value) in spec.axes.iter().zip(&choice) {
                 label_parts.push(format!("{}={}", axis.path, display_value(value)));
             }
-            let label = if label_parts.is_empty() { "base".to_string() } else { label_parts.join(" ") };
+            let label = if label_parts.is_empty() {
+                "base".to_string()
+            } else {
+                label_parts.join(" ")
+            };
             let mut table = scenario_table.clone();
             let edit = |path: &FieldPath, value: &Value, table: &mut Table| {
-                path.set(table, value.clone()).map_err(|message| SweepError::Point {
-                    index,
-                    label: label.clone(),
-                    message: format!("{}: {path}: {message}", scenario_origin.file),
-                })
+                path.set(table, value.clone())
+                    .map_err(|message| SweepError::Point {
+                        index,
+                        label: label.clone(),
+                        message: format!("{}: {path}: {message}", scenario_origin.file),
+                    })
             };
             if let Some(variant) = variant {
                 for (path, value) in &variant.set {
@@ -536,8 +697,14 @@ fn build(spec: Spec, scenario_table: &Table, scenario_origin: &Origin, scenario_
             }
             fingerprint.add(&format!("point {index}\n"));
             fingerprint.add(&toml::to_string(&table).unwrap_or_default());
-            let scenario = config::scenario_from_table(table, scenario_origin)
-                .map_err(|error| SweepError::Point { index, label: label.clone(), message: error.to_string() })?;
+            let scenario =
+                config::scenario_from_table(table, scenario_origin).map_err(|error| {
+                    SweepError::Point {
+                        index,
+                        label: label.clone(),
+                        message: error.to_string(),
+                    }
+                })?;
             scenarios.push(scenario);
             points.push(PointLabel {
                 label,
@@ -548,10 +715,19 @@ fn build(spec: Spec, scenario_table: &Table, scenario_origin: &Origin, scenario_
     }
     let reference = match &spec.reference {
         None => 0,
-        Some(Value::String(name)) => points.iter().position(|p| p.variant.as_deref() == Some(name.as_str())).ok_or_else(|| {
-            let names: Vec<&str> = spec.variants.iter().map(|v| v.name.as_str()).collect();
-            reference_issue(scenario_origin, format!("no variant is named \"{name}\" (variants: {})", names.join(", ")))
-        })?,
+        Some(Value::String(name)) => points
+            .iter()
+            .position(|p| p.variant.as_deref() == Some(name.as_str()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = spec.variants.iter().map(|v| v.name.as_str()).collect();
+                reference_issue(
+                    scenario_origin,
+                    format!(
+                        "no variant is named \"{name}\" (variants: {})",
+                        names.join(", ")
+                    ),
+                )
+            })?,
         Some(Value::Table(wanted)) => {
             let mut leaves = Vec::new();
             flatten_fields("", wanted.clone(), &mut leaves);
@@ -559,19 +735,43 @@ fn build(spec: Spec, scenario_table: &Table, scenario_origin: &Origin, scenario_
             for (path, value) in &leaves {
                 match spec.axes.iter().position(|a| a.path.as_str() == path) {
                     Some(column) => columns.push((column, display_value(value))),
-                    None => return Err(reference_issue(scenario_origin, format!("`{path}` is not one of the sweep's axes"))),
+                    None => {
+                        return Err(reference_issue(
+                            scenario_origin,
+                            format!("`{path}` is not one of the sweep's axes"),
+                        ))
+                    }
                 }
             }
-            points.iter().position(|p| columns.iter().all(|(column, value)| &p.values[*column] == value)).ok_or_else(|| {
-                reference_issue(scenario_origin, "no point of the sweep has these values".into())
-            })?
+            points
+                .iter()
+                .position(|p| {
+                    columns
+                        .iter()
+                        .all(|(column, value)| &p.values[*column] == value)
+                })
+                .ok_or_else(|| {
+                    reference_issue(
+                        scenario_origin,
+                        "no point of the sweep has these values".into(),
+                    )
+                })?
         }
         Some(other) => {
-            return Err(reference_issue(scenario_origin, format!("expected a variant name or a table of axis values, found {}", describe(other))))
+            return Err(reference_issue(
+                scenario_origin,
+                format!(
+                    "expected a variant name or a table of axis values, found {}",
+                    describe(other)
+                ),
+            ))
         }
     };
     let axes: Vec<String> = spec.axes.iter().map(|a| a.path.to_string()).collect();
-    fingerprint.add(&format!("replications {} base_seed {} reference {reference}\n", spec.replications, spec.base_seed));
+    fingerprint.add(&format!(
+        "replications {} base_seed {} reference {reference}\n",
+        spec.replications, spec.base_seed
+    ));
     for point in &points {
         fingerprint.add(&point.label);
     }
@@ -589,7 +789,14 @@ fn build(spec: Spec, scenario_table: &Table, scenario_origin: &Origin, scenario_
 }
 
 fn reference_issue(origin: &Origin, message: String) -> SweepError {
-    ConfigError::Invalid { file: origin.file.clone(), issues: vec![Issue { path: "sweep.reference".into(), message }] }.into()
+    ConfigError::Invalid {
+        file: origin.file.clone(),
+        issues: vec![Issue {
+            path: "sweep.reference".into(),
+            message,
+        }],
+    }
+    .into()
 }
 
 /// FNV-1a, 64 bits: small, stable across Rust versions and platforms (unlike `DefaultHasher`),
@@ -641,18 +848,30 @@ queues = ["sales"]
 "#;
 
     fn origin() -> Origin {
-        Origin { file: "scenarios/s.toml".into(), base_dir: PathBuf::from("scenarios") }
+        Origin {
+            file: "scenarios/s.toml".into(),
+            base_dir: PathBuf::from("scenarios"),
+        }
     }
 
     fn sweep(spec: &str) -> Result<Sweep, SweepError> {
-        sweep_from_text(&format!("{SCENARIO}\n{spec}"), &origin(), SpecOverrides::default())
+        sweep_from_text(
+            &format!("{SCENARIO}\n{spec}"),
+            &origin(),
+            SpecOverrides::default(),
+        )
     }
 
     #[track_caller]
     fn check_error(spec: &str, expected: &[&str]) {
-        let error = sweep(spec).expect_err("the spec should be rejected").to_string();
+        let error = sweep(spec)
+            .expect_err("the spec should be rejected")
+            .to_string();
         for fragment in expected {
-            assert!(error.contains(fragment), "error {error:?} lacks {fragment:?}");
+            assert!(
+                error.contains(fragment),
+                "error {error:?} lacks {fragment:?}"
+            );
         }
         assert!(error.contains("scenarios/s.toml: "), "{error}");
     }
@@ -669,16 +888,40 @@ axes."queues.sales.assignment" = ["round_robin", "least_active"]
         )
         .unwrap();
         let layout = &sweep.layout;
-        assert_eq!(layout.axes, ["agent_groups.tier1.count", "queues.sales.assignment"]);
-        let cells: Vec<Vec<&str>> = layout.points.iter().map(|p| p.values.iter().map(String::as_str).collect()).collect();
+        assert_eq!(
+            layout.axes,
+            ["agent_groups.tier1.count", "queues.sales.assignment"]
+        );
+        let cells: Vec<Vec<&str>> = layout
+            .points
+            .iter()
+            .map(|p| p.values.iter().map(String::as_str).collect())
+            .collect();
         assert_eq!(
             cells,
-            [["4", "round_robin"], ["4", "least_active"], ["6", "round_robin"], ["6", "least_active"], ["8", "round_robin"], ["8", "least_active"]]
+            [
+                ["4", "round_robin"],
+                ["4", "least_active"],
+                ["6", "round_robin"],
+                ["6", "least_active"],
+                ["8", "round_robin"],
+                ["8", "least_active"]
+            ]
         );
-        assert_eq!(layout.points[1].label, "agent_groups.tier1.count=4 queues.sales.assignment=least_active");
-        let counts: Vec<u32> = sweep.scenarios.iter().map(|s| s.agent_groups[0].count).collect();
+        assert_eq!(
+            layout.points[1].label,
+            "agent_groups.tier1.count=4 queues.sales.assignment=least_active"
+        );
+        let counts: Vec<u32> = sweep
+            .scenarios
+            .iter()
+            .map(|s| s.agent_groups[0].count)
+            .collect();
         assert_eq!(counts, [4, 4, 6, 6, 8, 8]);
-        assert_eq!((layout.replications, layout.base_seed(), layout.reference), (3, 5, 0));
+        assert_eq!(
+            (layout.replications, layout.base_seed(), layout.reference),
+            (3, 5, 0)
+        );
     }
 
     #[test]
@@ -697,7 +940,12 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
 "#,
         )
         .unwrap();
-        let labels: Vec<&str> = sweep.layout.points.iter().map(|p| p.label.as_str()).collect();
+        let labels: Vec<&str> = sweep
+            .layout
+            .points
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect();
         assert_eq!(labels[2], "big queues.sales.assignment=round_robin");
         assert_eq!(sweep.layout.reference, 2);
         assert_eq!(sweep.scenarios[3].agent_groups[0].count, 9);
@@ -713,7 +961,8 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
 
     #[test]
     fn float_ranges_include_their_end() {
-        let values = range_values(&"from = 0.1\nto = 0.7\nstep = 0.2".parse::<Table>().unwrap()).unwrap();
+        let values =
+            range_values(&"from = 0.1\nto = 0.7\nstep = 0.2".parse::<Table>().unwrap()).unwrap();
         assert_eq!(values.len(), 4);
         assert!((values[3].as_float().unwrap() - 0.7).abs() < 1e-12);
     }
@@ -727,11 +976,27 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
 
     #[test]
     fn the_fingerprint_changes_with_any_swept_input_but_not_with_comments() {
-        let a = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, 5]\n").unwrap().layout.fingerprint;
-        let commented = sweep("# a comment\n[sweep]\naxes.agent_groups.tier1.count = [4, 5]\n").unwrap().layout.fingerprint;
-        let other_values = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, 6]\n").unwrap().layout.fingerprint;
-        let other_seed = sweep("[sweep]\nbase_seed = 9\naxes.agent_groups.tier1.count = [4, 5]\n").unwrap().layout.fingerprint;
-        let other_reps = sweep("[sweep]\nreplications = 3\naxes.agent_groups.tier1.count = [4, 5]\n").unwrap().layout.fingerprint;
+        let a = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, 5]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let commented = sweep("# a comment\n[sweep]\naxes.agent_groups.tier1.count = [4, 5]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let other_values = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, 6]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let other_seed = sweep("[sweep]\nbase_seed = 9\naxes.agent_groups.tier1.count = [4, 5]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let other_reps =
+            sweep("[sweep]\nreplications = 3\naxes.agent_groups.tier1.count = [4, 5]\n")
+                .unwrap()
+                .layout
+                .fingerprint;
         assert_eq!(a, commented);
         for other in [other_values, other_seed, other_reps] {
             assert_ne!(a, other);
@@ -740,19 +1005,64 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
 
     #[test]
     fn bad_specs_name_the_field_and_what_was_expected() {
-        check_error("[sweep]\naxes.agent_groups.tier9.count = [1, 2]", &["sweep.axes.agent_groups.tier9.count", "`agent_groups` has no `tier9` (it has: tier1)"]);
-        check_error("[sweep]\naxes.agent_groups.tier1.count = 4", &["sweep.axes.agent_groups.tier1.count", "expected a list of values"]);
-        check_error("[sweep]\naxes.agent_groups.tier1.count = []", &["at least one value"]);
-        check_error("[sweep]\naxes.agent_groups.tier1.count = { from = 5, to = 1, step = 1 }", &["`to` (1) is below `from` (5)"]);
-        check_error("[sweep]\naxes.agent_groups.tier1.count = { from = 1, to = 5, step = 0 }", &["step must be above 0"]);
-        check_error("[sweep]\naxes.agent_groups.tier1.count = { from = 1, to = 5 }", &["`step` is missing"]);
-        check_error("[sweep]\naxes.simulation.seed = [1, 2]", &["sweep.base_seed"]);
-        check_error("[sweep]\naxes.\"queues.sales.assignment[0]\" = [1]", &["`queues.sales.assignment` is the text \"round_robin\", not a list"]);
-        check_error("[sweep]\nreplications = 0", &["sweep.replications", "at least 1"]);
-        check_error("[sweep]\nreplicatons = 3", &["sweep.replicatons", "unknown key"]);
-        check_error("[sweep]\nreference = \"nope\"", &["sweep.reference", "no variant is named \"nope\""]);
-        check_error("[sweep]\nreference = { agent_groups.tier1.count = 4 }", &["not one of the sweep's axes"]);
-        check_error("[[sweep.variants]]\nset = { agent_groups.tier1.count = 3 }", &["sweep.variants[0].name", "needs a name"]);
+        check_error(
+            "[sweep]\naxes.agent_groups.tier9.count = [1, 2]",
+            &[
+                "sweep.axes.agent_groups.tier9.count",
+                "`agent_groups` has no `tier9` (it has: tier1)",
+            ],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = 4",
+            &[
+                "sweep.axes.agent_groups.tier1.count",
+                "expected a list of values",
+            ],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = []",
+            &["at least one value"],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = { from = 5, to = 1, step = 1 }",
+            &["`to` (1) is below `from` (5)"],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = { from = 1, to = 5, step = 0 }",
+            &["step must be above 0"],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = { from = 1, to = 5 }",
+            &["`step` is missing"],
+        );
+        check_error(
+            "[sweep]\naxes.simulation.seed = [1, 2]",
+            &["sweep.base_seed"],
+        );
+        check_error(
+            "[sweep]\naxes.\"queues.sales.assignment[0]\" = [1]",
+            &["`queues.sales.assignment` is the text \"round_robin\", not a list"],
+        );
+        check_error(
+            "[sweep]\nreplications = 0",
+            &["sweep.replications", "at least 1"],
+        );
+        check_error(
+            "[sweep]\nreplicatons = 3",
+            &["sweep.replicatons", "unknown key"],
+        );
+        check_error(
+            "[sweep]\nreference = \"nope\"",
+            &["sweep.reference", "no variant is named \"nope\""],
+        );
+        check_error(
+            "[sweep]\nreference = { agent_groups.tier1.count = 4 }",
+            &["not one of the sweep's axes"],
+        );
+        check_error(
+            "[[sweep.variants]]\nset = { agent_groups.tier1.count = 3 }",
+            &["sweep.variants[0].name", "needs a name"],
+        );
     }
 
     #[test]
@@ -761,9 +1071,16 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
             .expect_err("a negative count is invalid")
             .to_string();
         assert!(error.starts_with("sweep point 1 (agent_groups.tier1.count=-1 queues.sales.assignment=round_robin): scenarios/s.toml: agent_groups.tier1.count"), "{error}");
-        let error = sweep("[sweep]\naxes.\"queues.sales.assignment\" = [\"random\"]\n").expect_err("unknown method").to_string();
-        assert!(error.contains("queues.sales.assignment: unknown assignment method \"random\""), "{error}");
-        let error = sweep("[sweep]\naxes.agent_groups.tier1.cuont = [4]\n").expect_err("unknown field").to_string();
+        let error = sweep("[sweep]\naxes.\"queues.sales.assignment\" = [\"random\"]\n")
+            .expect_err("unknown method")
+            .to_string();
+        assert!(
+            error.contains("queues.sales.assignment: unknown assignment method \"random\""),
+            "{error}"
+        );
+        let error = sweep("[sweep]\naxes.agent_groups.tier1.cuont = [4]\n")
+            .expect_err("unknown field")
+            .to_string();
         assert!(error.contains("cuont"), "{error}");
     }
 
@@ -773,13 +1090,40 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
         std::fs::write(dir.path().join("s.toml"), SCENARIO).unwrap();
         let spec = dir.path().join("spec.toml");
         std::fs::write(&spec, "scenario = \"s.toml\"\n[sweep]\nreplications = 2\naxes.agent_groups.tier1.count = [4, 5]\n").unwrap();
-        let sweep = load_sweep(&spec, SpecOverrides { replications: Some(4) }).unwrap();
-        assert_eq!((sweep.layout.points.len(), sweep.layout.replications, sweep.layout.scenario.as_str()), (2, 4, "s"));
-        std::fs::write(&spec, "scenario = \"s.toml\"\nsimulation.horizon = \"1h\"\n").unwrap();
-        let error = load_sweep(&spec, SpecOverrides::default()).unwrap_err().to_string();
-        assert!(error.contains("spec.toml: simulation: unknown key"), "{error}");
+        let sweep = load_sweep(
+            &spec,
+            SpecOverrides {
+                replications: Some(4),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                sweep.layout.points.len(),
+                sweep.layout.replications,
+                sweep.layout.scenario.as_str()
+            ),
+            (2, 4, "s")
+        );
+        std::fs::write(
+            &spec,
+            "scenario = \"s.toml\"\nsimulation.horizon = \"1h\"\n",
+        )
+        .unwrap();
+        let error = load_sweep(&spec, SpecOverrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("spec.toml: simulation: unknown key"),
+            "{error}"
+        );
         std::fs::write(&spec, "scenario = \"missing.toml\"\n").unwrap();
-        let error = load_sweep(&spec, SpecOverrides::default()).unwrap_err().to_string();
-        assert!(error.contains("missing.toml: cannot read the file"), "{error}");
+        let error = load_sweep(&spec, SpecOverrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("missing.toml: cannot read the file"),
+            "{error}"
+        );
     }
 }
