@@ -635,8 +635,13 @@ fn range_values(range: &Table) -> Result<Vec<Value>, String> {
                     "the range has {count} values, more than the {MAX_POINTS} allowed"
                 ));
             }
+            // Rounded to 12 significant digits so that 0.1 + 2 x 0.2 is 0.5 in labels and in
+            // the scenario, not 0.5000000000000001.
             Ok((0..count)
-                .map(|i| Value::Float(from + i as f64 * step))
+                .map(|i| {
+                    let value = from + i as f64 * step;
+                    Value::Float(format!("{value:.11e}").parse().unwrap_or(value))
+                })
                 .collect())
         }
     }
@@ -964,7 +969,8 @@ set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
         let values =
             range_values(&"from = 0.1\nto = 0.7\nstep = 0.2".parse::<Table>().unwrap()).unwrap();
         assert_eq!(values.len(), 4);
-        assert!((values[3].as_float().unwrap() - 0.7).abs() < 1e-12);
+        let shown: Vec<String> = values.iter().map(display_value).collect();
+        assert_eq!(shown, ["0.1", "0.3", "0.5", "0.7"]);
     }
 
     #[test]
