@@ -52,10 +52,10 @@ enum Command {
     /// replications.csv, and one part file per finished (point, replication) under DIR/parts.
     #[command(after_help = "Examples:
   routesim sweep scenarios/sweep-default.toml --out /tmp/staffing
-  routesim sweep scenarios/sweep-default.toml --out /tmp/staffing --resume     after an interruption
+  routesim sweep scenarios/sweep-default.toml --out /tmp/staffing --resume   after a stop
   routesim sweep my-sweep.toml --threads 1 --replications 30
-  routesim sweep my-sweep.toml --shard 2/4 --out shared/run1                  this machine's quarter
-  routesim sweep my-sweep.toml --shard auto --out shared/run1                 in a Slurm or Kubernetes array job
+  routesim sweep my-sweep.toml --shard 2/4 --out shared/run1     a quarter of the runs
+  routesim sweep my-sweep.toml --shard auto --out shared/run1    in an array job
   routesim merge shared/run1 --out results/run1")]
     Sweep {
         /// A sweep file (`scenario = "file.toml"` and a [sweep] table), or a scenario file with a
