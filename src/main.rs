@@ -20,7 +20,7 @@ use routesim::{metrics, report};
     name = "routesim",
     version,
     about = "Discrete-event simulation of omnichannel work distribution (Dynamics 365 unified routing)",
-    after_help = "Examples:\n  routesim run                          run the bundled default scenario\n  routesim run scenarios/mmc.toml --seed 7 --out /tmp/mmc\n  routesim validate scenarios/*.toml\n  routesim sweep scenarios/sweep-default.toml --out /tmp/staffing"
+    after_help = "Examples:\n  routesim run                          run the bundled default scenario\n  routesim run scenarios/mmc.toml --seed 7 --out /tmp/mmc\n  routesim validate scenarios/*.toml"
 )]
 struct Cli {
     #[command(subcommand)]
