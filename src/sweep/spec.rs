@@ -1,0 +1,1135 @@
+//! Sweep specs: which scenario fields vary, over which values, how many replications, and
+//! which point the others are compared with. A spec is either a `[sweep]` table inside a
+//! scenario file or a file of its own that names its scenario (`scenario = "default.toml"`).
+//!
+//! A point is made by editing the parsed TOML table of the scenario at each swept field path
+//! and then validating the edited table like any scenario file, so every scenario error message
+//! applies to swept values too, prefixed with the point it comes from. This file knows nothing
+//! about what a field means; it does not run simulations or touch the disk beyond reading the
+//! spec and its scenario.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use toml::{Table, Value};
+
+use super::SweepError;
+use crate::config::{self, ConfigError, Issue, Origin};
+use crate::model::Scenario;
+
+/// Replications per point when the spec does not say.
+pub const DEFAULT_REPLICATIONS: u32 = 10;
+
+/// More points than this is a mistake in the spec (a range with a tiny step), not a sweep.
+const MAX_POINTS: usize = 100_000;
+
+/// A field of the scenario file, such as `agent_groups.tier1.count` or
+/// `workstreams.chat.routing[1].queue`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    text: String,
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl FieldPath {
+    pub fn parse(text: &str) -> Result<FieldPath, String> {
+        let mut segments = Vec::new();
+        for part in text.split('.') {
+            let (key, mut rest) = match part.find('[') {
+                Some(at) => (&part[..at], &part[at..]),
+                None => (part, ""),
+            };
+            if key.is_empty() {
+                return Err(format!("\"{text}\" is not a field path (expected names joined by dots, e.g. agent_groups.tier1.count)"));
+            }
+            segments.push(Segment::Key(key.to_string()));
+            while !rest.is_empty() {
+                let close = rest
+                    .find(']')
+                    .ok_or_else(|| format!("\"{text}\": unclosed `[`"))?;
+                let index = rest[1..close].parse::<usize>().map_err(|_| {
+                    format!("\"{text}\": `{}` is not a list index", &rest[..=close])
+                })?;
+                segments.push(Segment::Index(index));
+                rest = &rest[close + 1..];
+                if !rest.is_empty() && !rest.starts_with('[') {
+                    return Err(format!("\"{text}\": expected `.` or `[` after `]`"));
+                }
+            }
+        }
+        Ok(FieldPath {
+            text: text.to_string(),
+            segments,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    fn first_key(&self) -> &str {
+        match &self.segments[0] {
+            Segment::Key(key) => key,
+            Segment::Index(_) => "",
+        }
+    }
+
+    /// Sets the field to `value` in `table`. Every table and list on the way must exist, so a
+    /// misspelt group or queue name is reported here; the last name may be new (an optional
+    /// field the scenario leaves out), and validation rejects it if no such field exists.
+    pub fn set(&self, table: &mut Table, value: Value) -> Result<(), String> {
+        let mut current: &mut Value = match &self.segments[0] {
+            Segment::Key(key) if self.segments.len() == 1 => {
+                table.insert(key.clone(), value);
+                return Ok(());
+            }
+            Segment::Key(key) => {
+                let keys: Vec<String> = table.keys().cloned().collect();
+                table
+                    .get_mut(key)
+                    .ok_or_else(|| missing(key, "the scenario", keys.iter()))?
+            }
+            Segment::Index(_) => unreachable!("parse starts every path with a name"),
+        };
+        let mut walked = self.first_key().to_string();
+        let last = self.segments.len() - 1;
+        for (position, segment) in self.segments.iter().enumerate().skip(1) {
+            match (segment, current) {
+                (Segment::Key(key), Value::Table(inner)) => {
+                    if position == last {
+                        inner.insert(key.clone(), value);
+                        return Ok(());
+                    }
+                    let keys: Vec<String> = inner.keys().cloned().collect();
+                    current = inner
+                        .get_mut(key)
+                        .ok_or_else(|| missing(key, &format!("`{walked}`"), keys.iter()))?;
+                    walked = format!("{walked}.{key}");
+                }
+                (Segment::Index(index), Value::Array(items)) => {
+                    let len = items.len();
+                    let item = items.get_mut(*index).ok_or_else(|| {
+                        format!("`{walked}` has {len} entries, so there is no [{index}]")
+                    })?;
+                    if position == last {
+                        *item = value;
+                        return Ok(());
+                    }
+                    current = item;
+                    walked = format!("{walked}[{index}]");
+                }
+                (Segment::Key(_), other) => {
+                    return Err(format!(
+                        "`{walked}` is {}, not a table with named fields",
+                        describe(other)
+                    ));
+                }
+                (Segment::Index(_), other) => {
+                    return Err(format!("`{walked}` is {}, not a list", describe(other)))
+                }
+            }
+        }
+        unreachable!("the loop returns at the last segment")
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn missing<'a>(key: &str, container: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let known: Vec<&str> = known.map(String::as_str).collect();
+    if known.is_empty() {
+        format!("{container} has no `{key}`")
+    } else {
+        format!("{container} has no `{key}` (it has: {})", known.join(", "))
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("the text \"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Table(_) => "a table".into(),
+        other => format!("the value {other}"),
+    }
+}
+
+/// A value as it appears in labels and CSV cells: text without quotes, numbers as written,
+/// anything else in TOML inline form.
+pub fn display_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// One swept field and the values it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub path: FieldPath,
+    pub values: Vec<Value>,
+}
+
+/// A named set of field values, crossed with the grid of axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub set: Vec<(FieldPath, Value)>,
+}
+
+/// What the outputs need to know about the points, without the scenarios: enough for `merge`
+/// to rebuild the tables from partial results, and written next to them for that reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepLayout {
+    /// Identifies the sweep: a hash of every point's scenario, the seeds and the replications.
+    pub fingerprint: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The swept field paths, one output column each.
+    pub axes: Vec<String>,
+    /// Whether the spec has named variants (an output column).
+    pub has_variants: bool,
+    pub points: Vec<PointLabel>,
+    /// The point the others are compared with.
+    pub reference: usize,
+    pub replications: u32,
+    /// Text, because TOML integers stop at 2^63.
+    pub base_seed: String,
+}
+
+/// How one point is named in the outputs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointLabel {
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// One cell per axis, in axis order.
+    pub values: Vec<String>,
+}
+
+impl SweepLayout {
+    pub fn base_seed(&self) -> u64 {
+        self.base_seed.parse().unwrap_or_default()
+    }
+
+    pub fn n_pairs(&self) -> usize {
+        self.points.len() * self.replications as usize
+    }
+}
+
+/// A sweep ready to run: its layout and one validated scenario per point.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub layout: SweepLayout,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// Settings the command line may change.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SpecOverrides {
+    pub replications: Option<u32>,
+}
+
+/// Reads a sweep spec (a scenario with a `[sweep]` table, a scenario without one — a single
+/// point — or a spec file naming its scenario) and builds every point.
+pub fn load_sweep(path: &Path, overrides: SpecOverrides) -> Result<Sweep, SweepError> {
+    let origin = Origin::of_path(path);
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        file: origin.file.clone(),
+        source,
+    })?;
+    sweep_from_text(&text, &origin, overrides)
+}
+
+/// As [`load_sweep`], from text.
+pub fn sweep_from_text(
+    text: &str,
+    origin: &Origin,
+    overrides: SpecOverrides,
+) -> Result<Sweep, SweepError> {
+    let mut table = config::parse_table(text, origin)?;
+    let (mut scenario_table, scenario_origin, sweep_value) = match table.remove("scenario") {
+        Some(Value::String(scenario_path)) => {
+            let extra: Vec<Issue> = table
+                .keys()
+                .filter(|key| key.as_str() != "sweep")
+                .map(|key| Issue { path: key.clone(), message: "unknown key: a sweep file holds `scenario = \"file.toml\"` and a `[sweep]` table; scenario fields go in the scenario file or in the sweep's axes".into() })
+                .collect();
+            if !extra.is_empty() {
+                return Err(ConfigError::Invalid {
+                    file: origin.file.clone(),
+                    issues: extra,
+                }
+                .into());
+            }
+            let scenario_path = origin.base_dir.join(&scenario_path);
+            let scenario_origin = Origin::of_path(&scenario_path);
+            let scenario_text =
+                std::fs::read_to_string(&scenario_path).map_err(|source| ConfigError::Read {
+                    file: scenario_origin.file.clone(),
+                    source,
+                })?;
+            let mut scenario_table = config::parse_table(&scenario_text, &scenario_origin)?;
+            // The spec file's sweep is the one that runs; a `[sweep]` in the scenario is ignored.
+            scenario_table.remove("sweep");
+            (scenario_table, scenario_origin, table.remove("sweep"))
+        }
+        Some(other) => {
+            let issue = Issue {
+                path: "scenario".into(),
+                message: format!(
+                    "expected the path of a scenario file as text, found {}",
+                    describe(&other)
+                ),
+            };
+            return Err(ConfigError::Invalid {
+                file: origin.file.clone(),
+                issues: vec![issue],
+            }
+            .into());
+        }
+        None => {
+            let sweep = table.remove("sweep");
+            (table, origin.clone(), sweep)
+        }
+    };
+    scenario_table.remove("sweep");
+    let base = config::scenario_from_table(scenario_table.clone(), &scenario_origin)?;
+    let spec = parse_spec(
+        sweep_value,
+        &scenario_table,
+        base.simulation.seed,
+        overrides,
+    )
+    .map_err(|issues| ConfigError::Invalid {
+        file: origin.file.clone(),
+        issues,
+    })?;
+    build(spec, &scenario_table, &scenario_origin, &base.name)
+}
+
+/// The `[sweep]` table, checked.
+struct Spec {
+    replications: u32,
+    base_seed: u64,
+    axes: Vec<Axis>,
+    variants: Vec<Variant>,
+    reference: Option<Value>,
+}
+
+fn parse_spec(
+    value: Option<Value>,
+    scenario: &Table,
+    default_seed: u64,
+    overrides: SpecOverrides,
+) -> Result<Spec, Vec<Issue>> {
+    let mut issues = Vec::new();
+    let mut issue = |path: &str, message: String| {
+        issues.push(Issue {
+            path: path.to_string(),
+            message,
+        })
+    };
+    let mut table = match value {
+        None => Table::new(),
+        Some(Value::Table(table)) => table,
+        Some(other) => {
+            issue(
+                "sweep",
+                format!("expected a table, found {}", describe(&other)),
+            );
+            return Err(issues);
+        }
+    };
+
+    let replications = match table.remove("replications") {
+        None => DEFAULT_REPLICATIONS,
+        Some(Value::Integer(n)) if (1..=i64::from(u32::MAX)).contains(&n) => n as u32,
+        Some(other) => {
+            issue(
+                "sweep.replications",
+                format!(
+                    "expected a whole number of at least 1, found {}",
+                    describe(&other)
+                ),
+            );
+            DEFAULT_REPLICATIONS
+        }
+    };
+    let replications = overrides.replications.unwrap_or(replications);
+    if replications == 0 {
+        issue(
+            "sweep.replications",
+            "replications must be at least 1".into(),
+        );
+    }
+    let base_seed = match table.remove("base_seed") {
+        None => default_seed,
+        Some(Value::Integer(n)) if n >= 0 => n as u64,
+        Some(other) => {
+            issue(
+                "sweep.base_seed",
+                format!(
+                    "expected a whole number of at least 0, found {}",
+                    describe(&other)
+                ),
+            );
+            default_seed
+        }
+    };
+
+    let mut axes = Vec::new();
+    match table.remove("axes") {
+        None => {}
+        Some(Value::Table(axes_table)) => {
+            let mut leaves = Vec::new();
+            flatten_axes("", axes_table, &mut leaves);
+            for (path_text, leaf) in leaves {
+                let at = format!("sweep.axes.{path_text}");
+                let values = match leaf {
+                    Value::Array(values) if values.is_empty() => {
+                        issue(&at, "an axis needs at least one value".into());
+                        continue;
+                    }
+                    Value::Array(values) => values,
+                    Value::Table(range) => match range_values(&range) {
+                        Ok(values) => values,
+                        Err(message) => {
+                            issue(&at, message);
+                            continue;
+                        }
+                    },
+                    other => {
+                        issue(&at, format!("expected a list of values such as [20, 22, 24] or a range such as {{ from = 20, to = 24, step = 2 }}, found {}", describe(&other)));
+                        continue;
+                    }
+                };
+                match checked_path(&path_text, scenario) {
+                    Ok(path) => axes.push(Axis { path, values }),
+                    Err(message) => issue(&at, message),
+                }
+            }
+        }
+        Some(other) => issue(
+            "sweep.axes",
+            format!(
+                "expected a table of field paths, found {}",
+                describe(&other)
+            ),
+        ),
+    }
+
+    let mut variants: Vec<Variant> = Vec::new();
+    match table.remove("variants") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (idx, item) in items.into_iter().enumerate() {
+                let at = format!("sweep.variants[{idx}]");
+                let Value::Table(mut item) = item else {
+                    issue(&at, "expected a table with `name` and `set`".into());
+                    continue;
+                };
+                let name = match item.remove("name") {
+                    Some(Value::String(name)) if !name.is_empty() => name,
+                    Some(other) => {
+                        issue(
+                            &format!("{at}.name"),
+                            format!("expected a non-empty name, found {}", describe(&other)),
+                        );
+                        continue;
+                    }
+                    None => {
+                        issue(&format!("{at}.name"), "every variant needs a name".into());
+                        continue;
+                    }
+                };
+                if variants.iter().any(|v| v.name == name) {
+                    issue(
+                        &format!("{at}.name"),
+                        format!("variant \"{name}\" is named twice"),
+                    );
+                }
+                let mut set = Vec::new();
+                match item.remove("set") {
+                    None => {}
+                    Some(Value::Table(fields)) => {
+                        let mut leaves = Vec::new();
+                        flatten_fields("", fields, &mut leaves);
+                        for (path_text, value) in leaves {
+                            match checked_path(&path_text, scenario) {
+                                Ok(path) => set.push((path, value)),
+                                Err(message) => issue(&format!("{at}.set.{path_text}"), message),
+                            }
+                        }
+                    }
+                    Some(other) => issue(
+                        &format!("{at}.set"),
+                        format!(
+                            "expected a table of field paths and values, found {}",
+                            describe(&other)
+                        ),
+                    ),
+                }
+                for key in item.keys() {
+                    issue(
+                        &format!("{at}.{key}"),
+                        "unknown key (a variant has `name` and `set`)".into(),
+                    );
+                }
+                variants.push(Variant { name, set });
+            }
+        }
+        Some(other) => issue(
+            "sweep.variants",
+            format!(
+                "expected a list of tables ([[sweep.variants]]), found {}",
+                describe(&other)
+            ),
+        ),
+    }
+
+    let reference = table.remove("reference");
+    for key in table.keys() {
+        issue(
+            &format!("sweep.{key}"),
+            "unknown key (expected replications, base_seed, axes, variants or reference)".into(),
+        );
+    }
+    let n_points = axes
+        .iter()
+        .map(|a| a.values.len())
+        .product::<usize>()
+        .saturating_mul(variants.len().max(1));
+    if n_points > MAX_POINTS {
+        issue("sweep.axes", format!("the sweep has {n_points} points, more than the {MAX_POINTS} allowed; check the ranges' steps"));
+    }
+    if issues.is_empty() {
+        Ok(Spec {
+            replications,
+            base_seed,
+            axes,
+            variants,
+            reference,
+        })
+    } else {
+        Err(issues)
+    }
+}
+
+/// Axis leaves are lists, or tables with `from` (ranges); any other table is a level of the
+/// path, so both `"agent_groups.tier1.count" = [...]` and dotted keys work.
+fn flatten_axes(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Value::Table(inner) if !inner.contains_key("from") => flatten_axes(&path, inner, out),
+            leaf => out.push((path, leaf)),
+        }
+    }
+}
+
+/// In a variant's `set`, every non-table value is a field's value; tables are path levels.
+fn flatten_fields(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Value::Table(inner) => flatten_fields(&path, inner, out),
+            leaf => out.push((path, leaf)),
+        }
+    }
+}
+
+fn checked_path(text: &str, scenario: &Table) -> Result<FieldPath, String> {
+    let path = FieldPath::parse(text)?;
+    match path.first_key() {
+        "sweep" | "check" => return Err("the sweep's own settings cannot be swept".into()),
+        _ if text == "simulation.seed" => {
+            return Err("the seed cannot be swept: replication r of every point uses the same seed (common random numbers); set sweep.base_seed instead".into())
+        }
+        _ => {}
+    }
+    // Reports a misspelt name once, here, instead of once per point; the value is a stand-in.
+    path.set(&mut scenario.clone(), Value::Boolean(false))?;
+    Ok(path)
+}
+
+/// `{ from, to, step }`, both ends included; whole numbers stay whole.
+fn range_values(range: &Table) -> Result<Vec<Value>, String> {
+    for key in range.keys() {
+        if !matches!(key.as_str(), "from" | "to" | "step") {
+            return Err(format!(
+                "unknown key `{key}` in a range (expected from, to, step)"
+            ));
+        }
+    }
+    let field = |key: &str| {
+        range
+            .get(key)
+            .ok_or_else(|| format!("a range needs `from`, `to` and `step`; `{key}` is missing"))
+    };
+    let (from, to, step) = (field("from")?, field("to")?, field("step")?);
+    match (from, to, step) {
+        (Value::Integer(from), Value::Integer(to), Value::Integer(step)) => {
+            if *step <= 0 {
+                return Err(format!("step must be above 0, found {step}"));
+            }
+            if to < from {
+                return Err(format!("`to` ({to}) is below `from` ({from})"));
+            }
+            let count = ((to - from) / step + 1) as usize;
+            if count > MAX_POINTS {
+                return Err(format!(
+                    "the range has {count} values, more than the {MAX_POINTS} allowed"
+                ));
+            }
+            Ok((0..count as i64)
+                .map(|i| Value::Integer(from + i * step))
+                .collect())
+        }
+        _ => {
+            let number = |value: &Value, key: &str| match value {
+                Value::Integer(i) => Ok(*i as f64),
+                Value::Float(x) if x.is_finite() => Ok(*x),
+                other => Err(format!(
+                    "`{key}` must be a number, found {}",
+                    describe(other)
+                )),
+            };
+            let (from, to, step) = (
+                number(from, "from")?,
+                number(to, "to")?,
+                number(step, "step")?,
+            );
+            if step <= 0.0 {
+                return Err(format!("step must be above 0, found {step}"));
+            }
+            if to < from {
+                return Err(format!("`to` ({to}) is below `from` ({from})"));
+            }
+            // The tolerance keeps `to` in the range when (to - from) / step is whole but the
+            // division rounds just below it.
+            let count = ((to - from) / step + 1e-9).floor() as usize + 1;
+            if count > MAX_POINTS {
+                return Err(format!(
+                    "the range has {count} values, more than the {MAX_POINTS} allowed"
+                ));
+            }
+            // Rounded to 12 significant digits so that 0.1 + 2 x 0.2 is 0.5 in labels and in
+            // the scenario, not 0.5000000000000001.
+            Ok((0..count)
+                .map(|i| {
+                    let value = from + i as f64 * step;
+                    Value::Float(format!("{value:.11e}").parse().unwrap_or(value))
+                })
+                .collect())
+        }
+    }
+}
+
+/// The cartesian product of the axes (the last axis varies fastest) inside each variant.
+fn build(
+    spec: Spec,
+    scenario_table: &Table,
+    scenario_origin: &Origin,
+    scenario_name: &str,
+) -> Result<Sweep, SweepError> {
+    let variants: Vec<Option<&Variant>> = if spec.variants.is_empty() {
+        vec![None]
+    } else {
+        spec.variants.iter().map(Some).collect()
+    };
+    let grid_size: usize = spec.axes.iter().map(|a| a.values.len()).product();
+    let mut points = Vec::new();
+    let mut scenarios = Vec::new();
+    let mut fingerprint = Fingerprint::new();
+    fingerprint.add(env!("CARGO_PKG_VERSION"));
+    for variant in &variants {
+        for combination in 0..grid_size {
+            let mut choice = Vec::with_capacity(spec.axes.len());
+            let mut rest = combination;
+            for axis in spec.axes.iter().rev() {
+                choice.push(&axis.values[rest % axis.values.len()]);
+                rest /= axis.values.len();
+            }
+            choice.reverse();
+            let index = points.len();
+            let mut label_parts: Vec<String> = variant.iter().map(|v| v.name.clone()).collect();
+            for (axis, value) in spec.axes.iter().zip(&choice) {
+                label_parts.push(format!("{}={}", axis.path, display_value(value)));
+            }
+            let label = if label_parts.is_empty() {
+                "base".to_string()
+            } else {
+                label_parts.join(" ")
+            };
+            let mut table = scenario_table.clone();
+            let edit = |path: &FieldPath, value: &Value, table: &mut Table| {
+                path.set(table, value.clone())
+                    .map_err(|message| SweepError::Point {
+                        index,
+                        label: label.clone(),
+                        message: format!("{}: {path}: {message}", scenario_origin.file),
+                    })
+            };
+            if let Some(variant) = variant {
+                for (path, value) in &variant.set {
+                    edit(path, value, &mut table)?;
+                }
+            }
+            for (axis, value) in spec.axes.iter().zip(&choice) {
+                edit(&axis.path, value, &mut table)?;
+            }
+            fingerprint.add(&format!("point {index}\n"));
+            fingerprint.add(&toml::to_string(&table).unwrap_or_default());
+            let scenario =
+                config::scenario_from_table(table, scenario_origin).map_err(|error| {
+                    SweepError::Point {
+                        index,
+                        label: label.clone(),
+                        message: error.to_string(),
+                    }
+                })?;
+            scenarios.push(scenario);
+            points.push(PointLabel {
+                label,
+                variant: variant.map(|v| v.name.clone()),
+                values: choice.iter().map(|v| display_value(v)).collect(),
+            });
+        }
+    }
+    let reference = match &spec.reference {
+        None => 0,
+        Some(Value::String(name)) => points
+            .iter()
+            .position(|p| p.variant.as_deref() == Some(name.as_str()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = spec.variants.iter().map(|v| v.name.as_str()).collect();
+                reference_issue(
+                    scenario_origin,
+                    format!(
+                        "no variant is named \"{name}\" (variants: {})",
+                        names.join(", ")
+                    ),
+                )
+            })?,
+        Some(Value::Table(wanted)) => {
+            let mut leaves = Vec::new();
+            flatten_fields("", wanted.clone(), &mut leaves);
+            let mut columns = Vec::new();
+            for (path, value) in &leaves {
+                match spec.axes.iter().position(|a| a.path.as_str() == path) {
+                    Some(column) => columns.push((column, display_value(value))),
+                    None => {
+                        return Err(reference_issue(
+                            scenario_origin,
+                            format!("`{path}` is not one of the sweep's axes"),
+                        ))
+                    }
+                }
+            }
+            points
+                .iter()
+                .position(|p| {
+                    columns
+                        .iter()
+                        .all(|(column, value)| &p.values[*column] == value)
+                })
+                .ok_or_else(|| {
+                    reference_issue(
+                        scenario_origin,
+                        "no point of the sweep has these values".into(),
+                    )
+                })?
+        }
+        Some(other) => {
+            return Err(reference_issue(
+                scenario_origin,
+                format!(
+                    "expected a variant name or a table of axis values, found {}",
+                    describe(other)
+                ),
+            ))
+        }
+    };
+    let axes: Vec<String> = spec.axes.iter().map(|a| a.path.to_string()).collect();
+    fingerprint.add(&format!(
+        "replications {} base_seed {} reference {reference}\n",
+        spec.replications, spec.base_seed
+    ));
+    for point in &points {
+        fingerprint.add(&point.label);
+    }
+    let layout = SweepLayout {
+        fingerprint: fingerprint.hex(),
+        scenario: scenario_name.to_string(),
+        axes,
+        has_variants: !spec.variants.is_empty(),
+        points,
+        reference,
+        replications: spec.replications,
+        base_seed: spec.base_seed.to_string(),
+    };
+    Ok(Sweep { layout, scenarios })
+}
+
+fn reference_issue(origin: &Origin, message: String) -> SweepError {
+    ConfigError::Invalid {
+        file: origin.file.clone(),
+        issues: vec![Issue {
+            path: "sweep.reference".into(),
+            message,
+        }],
+    }
+    .into()
+}
+
+/// FNV-1a, 64 bits: small, stable across Rust versions and platforms (unlike `DefaultHasher`),
+/// which matters because fingerprints are compared between machines.
+struct Fingerprint(u64);
+
+impl Fingerprint {
+    fn new() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn add(&mut self, text: &str) {
+        for byte in text.bytes().chain([0xff]) {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    const SCENARIO: &str = r#"
+[simulation]
+horizon = "8h"
+seed = 5
+
+[channels.chat]
+kind = "live_chat"
+arrivals = { per_hour = 60 }
+handle_time = { kind = "exponential", mean = "5m" }
+
+[workstreams.messaging]
+channels = ["chat"]
+fallback_queue = "sales"
+
+[queues.sales]
+assignment = "round_robin"
+
+[agent_groups.tier1]
+count = 5
+queues = ["sales"]
+"#;
+
+    fn origin() -> Origin {
+        Origin {
+            file: "scenarios/s.toml".into(),
+            base_dir: PathBuf::from("scenarios"),
+        }
+    }
+
+    fn sweep(spec: &str) -> Result<Sweep, SweepError> {
+        sweep_from_text(
+            &format!("{SCENARIO}\n{spec}"),
+            &origin(),
+            SpecOverrides::default(),
+        )
+    }
+
+    #[track_caller]
+    fn check_error(spec: &str, expected: &[&str]) {
+        let error = sweep(spec)
+            .expect_err("the spec should be rejected")
+            .to_string();
+        for fragment in expected {
+            assert!(
+                error.contains(fragment),
+                "error {error:?} lacks {fragment:?}"
+            );
+        }
+        assert!(error.contains("scenarios/s.toml: "), "{error}");
+    }
+
+    #[test]
+    fn a_grid_is_the_cartesian_product_with_the_last_axis_fastest() {
+        let sweep = sweep(
+            r#"
+[sweep]
+replications = 3
+axes.agent_groups.tier1.count = { from = 4, to = 8, step = 2 }
+axes."queues.sales.assignment" = ["round_robin", "least_active"]
+"#,
+        )
+        .unwrap();
+        let layout = &sweep.layout;
+        assert_eq!(
+            layout.axes,
+            ["agent_groups.tier1.count", "queues.sales.assignment"]
+        );
+        let cells: Vec<Vec<&str>> = layout
+            .points
+            .iter()
+            .map(|p| p.values.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                ["4", "round_robin"],
+                ["4", "least_active"],
+                ["6", "round_robin"],
+                ["6", "least_active"],
+                ["8", "round_robin"],
+                ["8", "least_active"]
+            ]
+        );
+        assert_eq!(
+            layout.points[1].label,
+            "agent_groups.tier1.count=4 queues.sales.assignment=least_active"
+        );
+        let counts: Vec<u32> = sweep
+            .scenarios
+            .iter()
+            .map(|s| s.agent_groups[0].count)
+            .collect();
+        assert_eq!(counts, [4, 4, 6, 6, 8, 8]);
+        assert_eq!(
+            (layout.replications, layout.base_seed(), layout.reference),
+            (3, 5, 0)
+        );
+    }
+
+    #[test]
+    fn variants_cross_the_grid_and_the_reference_can_be_named() {
+        let sweep = sweep(
+            r#"
+[sweep]
+reference = "big"
+axes."queues.sales.assignment" = ["round_robin", "least_active"]
+[[sweep.variants]]
+name = "small"
+set = { agent_groups.tier1.count = 3 }
+[[sweep.variants]]
+name = "big"
+set = { "agent_groups.tier1.count" = 9, "simulation.warm_up" = "1h" }
+"#,
+        )
+        .unwrap();
+        let labels: Vec<&str> = sweep
+            .layout
+            .points
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect();
+        assert_eq!(labels[2], "big queues.sales.assignment=round_robin");
+        assert_eq!(sweep.layout.reference, 2);
+        assert_eq!(sweep.scenarios[3].agent_groups[0].count, 9);
+        assert_eq!(sweep.scenarios[0].agent_groups[0].count, 3);
+        assert_eq!(sweep.layout.replications, DEFAULT_REPLICATIONS);
+    }
+
+    #[test]
+    fn a_reference_can_be_given_by_axis_values() {
+        let sweep = sweep("[sweep]\nreference = { agent_groups.tier1.count = 6 }\naxes.agent_groups.tier1.count = [4, 5, 6, 7]\n").unwrap();
+        assert_eq!(sweep.layout.reference, 2);
+    }
+
+    #[test]
+    fn float_ranges_include_their_end() {
+        let values =
+            range_values(&"from = 0.1\nto = 0.7\nstep = 0.2".parse::<Table>().unwrap()).unwrap();
+        assert_eq!(values.len(), 4);
+        let shown: Vec<String> = values.iter().map(display_value).collect();
+        assert_eq!(shown, ["0.1", "0.3", "0.5", "0.7"]);
+    }
+
+    #[test]
+    fn a_scenario_without_a_sweep_table_is_one_point() {
+        let sweep = sweep("").unwrap();
+        assert_eq!(sweep.layout.points.len(), 1);
+        assert_eq!(sweep.layout.points[0].label, "base");
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_any_swept_input_but_not_with_comments() {
+        let a = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, 5]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let commented = sweep("# a comment\n[sweep]\naxes.agent_groups.tier1.count = [4, 5]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let other_values = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, 6]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let other_seed = sweep("[sweep]\nbase_seed = 9\naxes.agent_groups.tier1.count = [4, 5]\n")
+            .unwrap()
+            .layout
+            .fingerprint;
+        let other_reps =
+            sweep("[sweep]\nreplications = 3\naxes.agent_groups.tier1.count = [4, 5]\n")
+                .unwrap()
+                .layout
+                .fingerprint;
+        assert_eq!(a, commented);
+        for other in [other_values, other_seed, other_reps] {
+            assert_ne!(a, other);
+        }
+    }
+
+    #[test]
+    fn bad_specs_name_the_field_and_what_was_expected() {
+        check_error(
+            "[sweep]\naxes.agent_groups.tier9.count = [1, 2]",
+            &[
+                "sweep.axes.agent_groups.tier9.count",
+                "`agent_groups` has no `tier9` (it has: tier1)",
+            ],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = 4",
+            &[
+                "sweep.axes.agent_groups.tier1.count",
+                "expected a list of values",
+            ],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = []",
+            &["at least one value"],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = { from = 5, to = 1, step = 1 }",
+            &["`to` (1) is below `from` (5)"],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = { from = 1, to = 5, step = 0 }",
+            &["step must be above 0"],
+        );
+        check_error(
+            "[sweep]\naxes.agent_groups.tier1.count = { from = 1, to = 5 }",
+            &["`step` is missing"],
+        );
+        check_error(
+            "[sweep]\naxes.simulation.seed = [1, 2]",
+            &["sweep.base_seed"],
+        );
+        check_error(
+            "[sweep]\naxes.\"queues.sales.assignment[0]\" = [1]",
+            &["`queues.sales.assignment` is the text \"round_robin\", not a list"],
+        );
+        check_error(
+            "[sweep]\nreplications = 0",
+            &["sweep.replications", "at least 1"],
+        );
+        check_error(
+            "[sweep]\nreplicatons = 3",
+            &["sweep.replicatons", "unknown key"],
+        );
+        check_error(
+            "[sweep]\nreference = \"nope\"",
+            &["sweep.reference", "no variant is named \"nope\""],
+        );
+        check_error(
+            "[sweep]\nreference = { agent_groups.tier1.count = 4 }",
+            &["not one of the sweep's axes"],
+        );
+        check_error(
+            "[[sweep.variants]]\nset = { agent_groups.tier1.count = 3 }",
+            &["sweep.variants[0].name", "needs a name"],
+        );
+    }
+
+    #[test]
+    fn bad_swept_values_get_the_scenario_message_and_the_point() {
+        let error = sweep("[sweep]\naxes.agent_groups.tier1.count = [4, -1]\naxes.\"queues.sales.assignment\" = [\"round_robin\"]\n")
+            .expect_err("a negative count is invalid")
+            .to_string();
+        assert!(error.starts_with("sweep point 1 (agent_groups.tier1.count=-1 queues.sales.assignment=round_robin): scenarios/s.toml: agent_groups.tier1.count"), "{error}");
+        let error = sweep("[sweep]\naxes.\"queues.sales.assignment\" = [\"random\"]\n")
+            .expect_err("unknown method")
+            .to_string();
+        assert!(
+            error.contains("queues.sales.assignment: unknown assignment method \"random\""),
+            "{error}"
+        );
+        let error = sweep("[sweep]\naxes.agent_groups.tier1.cuont = [4]\n")
+            .expect_err("unknown field")
+            .to_string();
+        assert!(error.contains("cuont"), "{error}");
+    }
+
+    #[test]
+    fn a_spec_file_names_its_scenario_relative_to_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.toml"), SCENARIO).unwrap();
+        let spec = dir.path().join("spec.toml");
+        std::fs::write(&spec, "scenario = \"s.toml\"\n[sweep]\nreplications = 2\naxes.agent_groups.tier1.count = [4, 5]\n").unwrap();
+        let sweep = load_sweep(
+            &spec,
+            SpecOverrides {
+                replications: Some(4),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                sweep.layout.points.len(),
+                sweep.layout.replications,
+                sweep.layout.scenario.as_str()
+            ),
+            (2, 4, "s")
+        );
+        std::fs::write(
+            &spec,
+            "scenario = \"s.toml\"\nsimulation.horizon = \"1h\"\n",
+        )
+        .unwrap();
+        let error = load_sweep(&spec, SpecOverrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("spec.toml: simulation: unknown key"),
+            "{error}"
+        );
+        std::fs::write(&spec, "scenario = \"missing.toml\"\n").unwrap();
+        let error = load_sweep(&spec, SpecOverrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("missing.toml: cannot read the file"),
+            "{error}"
+        );
+    }
+}
