@@ -32,6 +32,7 @@ pub struct SimulationFile {
     pub service_level_thresholds: Option<Vec<String>>,
     pub capacity_compare: Option<String>,
     pub full_capacity_presence: Option<String>,
+    pub decline_limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,6 +44,15 @@ pub struct ChannelFile {
     pub variables: BTreeMap<String, VariableFile>,
     pub patience: Option<DistributionFile>,
     pub handle_time: DistributionFile,
+    pub waiting: Option<WaitingFile>,
+    pub wrap_up: Option<DistributionFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingFile {
+    pub probability: f64,
+    pub resume_delay: DistributionFile,
 }
 
 /// Exactly one of the three shapes must be given; `validate` says which fields clash.
@@ -95,6 +105,20 @@ pub struct WorkstreamFile {
     #[serde(default)]
     pub routing: Vec<RouteRuleFile>,
     pub fallback_queue: String,
+    pub notifications: Option<NotificationsFile>,
+    pub affinity: Option<bool>,
+    pub auto_close_after: Option<String>,
+    pub wrap_up_blocking: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsFile {
+    pub timeout: Option<String>,
+    pub reject_button: Option<bool>,
+    pub missed_sets_inactive: Option<bool>,
+    pub reject_sets_busy_dnd: Option<bool>,
+    pub reserve_capacity_on_offer: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -135,6 +159,16 @@ pub struct AgentGroupFile {
     pub capacity_units: Option<u32>,
     pub queues: Vec<String>,
     pub shift: Option<ShiftFile>,
+    pub notifications: Option<AgentNotificationsFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentNotificationsFile {
+    pub response_time: Option<DistributionFile>,
+    pub reject_probability: Option<f64>,
+    pub miss_probability: Option<f64>,
+    pub presence_reset: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -128,3 +128,48 @@ fn bundled_scenarios_are_valid() {
         }
     }
 }
+
+#[test]
+fn workstream_semantics_settings_are_checked_with_their_path() {
+    check_error(("horizon = \"8h\"", "horizon = \"8h\"\ndecline_limit = 7"), &["simulation.decline_limit: expected a decline limit from 1 to 5"]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nnotifications = { timeout = \"0s\" }"), &[
+        "workstreams.messaging.notifications.timeout: expected a duration longer than zero",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nwrap_up_blocking = \"sometimes\""), &[
+        "workstreams.messaging.wrap_up_blocking: expected \"always\", \"never\" or a duration",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nmode = \"pick\"\naffinity = true"), &[
+        "workstreams.messaging.affinity: agent affinity works only with push workstreams",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nauto_close_after = \"soon\""), &[
+        "workstreams.messaging.auto_close_after: expected a duration",
+    ]);
+    check_error(("count = 5", "count = 5\nnotifications = { reject_probability = 1.5 }"), &[
+        "agent_groups.tier1.notifications.reject_probability: expected a probability from 0 to 1, got 1.5",
+    ]);
+    check_error(("count = 5", "count = 5\nnotifications = { reject_probability = 0.6, miss_probability = 0.6 }"), &[
+        "agent_groups.tier1.notifications: reject_probability + miss_probability is 1.2, more than 1",
+    ]);
+    check_error(("count = 5", "count = 5\nnotifications = { answer = \"fast\" }"), &[
+        "agent_groups.tier1.notifications.answer: unknown field `answer`",
+    ]);
+    check_error(("mean = \"5m\" }", "mean = \"5m\" }\nwaiting = { probability = 0.3, resume_delay = { kind = \"constant\", value = \"1m\" } }"), &[
+        "channels.chat.waiting: a live_chat conversation never goes Waiting",
+    ]);
+    check_error(("mean = \"5m\" }", "mean = \"5m\" }\nwrap_up = { kind = \"constant\", value = 30 }"), &[
+        "channels.chat.wrap_up: value: expected a duration with a unit",
+    ]);
+}
+
+#[test]
+fn affinity_defaults_follow_the_channel_kind() {
+    let scenario = parse_scenario(MINIMAL, &origin()).unwrap();
+    assert_eq!(scenario.workstreams[0].affinity, crate::model::Affinity::Off, "live chat has no affinity by default");
+    let sms = parse_scenario(&MINIMAL.replace("kind = \"live_chat\"", "kind = \"sms\""), &origin()).unwrap();
+    assert_eq!(sms.workstreams[0].affinity, crate::model::Affinity::On);
+    let settings = sms.workstreams[0].notifications;
+    assert_eq!(settings.timeout.as_secs_f64(), 120.0);
+    assert_eq!(settings.offer_capacity, crate::model::OfferCapacity::Reserved);
+    assert_eq!(sms.simulation.decline_limit, 3);
+    assert_eq!(sms.workstreams[0].wrap_up_blocking, crate::model::WrapUpBlocking::Always);
+}

@@ -7,13 +7,16 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind, Condition,
-    ConditionTest, ContextVariable, Distribution, DistributionMode, NumberOp, Presence, PresenceSet, Queue, QueueId,
-    RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator, Workstream, WorkstreamId,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel,
+    ChannelKind, Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
+    NotificationSettings, NumberOp, OfferCapacity, Presence, PresenceSet, Queue, QueueId, RejectButton,
+    RejectedNotification, RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator,
+    WaitingBehaviour, Workstream, WorkstreamId, WrapUpBlocking,
 };
 
 use super::file::{
-    AgentGroupFile, ArrivalsFile, ChannelFile, ConditionFile, DistributionFile, ScenarioFile, ShiftFile, VariableFile,
+    AgentGroupFile, AgentNotificationsFile, ArrivalsFile, ChannelFile, ConditionFile, DistributionFile,
+    NotificationsFile, ScenarioFile, ShiftFile, VariableFile, WorkstreamFile,
 };
 use super::units::{parse_duration, parse_time_of_day};
 use super::Issue;
@@ -167,7 +170,17 @@ impl<'a> Validator<'a> {
                     routing.push(RouteRule { conditions: conditions.into_iter().flatten().collect(), queue: QueueId::from_index(queue) });
                 }
             }
-            if let (Some(mode), Some(allowed_presences), Some(fallback_queue)) = (mode, allowed, fallback) {
+            let notifications = self.notifications(&format!("{path}.notifications"), workstream.notifications.as_ref());
+            let kinds: Vec<ChannelKind> = workstream
+                .channels
+                .iter()
+                .filter_map(|c| file.channels.get(c))
+                .filter_map(|c| ChannelKind::ALL.iter().copied().find(|k| k.as_str() == c.kind))
+                .collect();
+            let settings = self.workstream_settings(&path, workstream, mode, &kinds);
+            if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking))) =
+                (mode, allowed, fallback, notifications, settings)
+            {
                 let capacity_units = workstream.capacity_units.unwrap_or(1);
                 workstreams.push(Workstream {
                     name: name.clone(),
@@ -176,6 +189,10 @@ impl<'a> Validator<'a> {
                     allowed_presences,
                     routing,
                     fallback_queue: QueueId::from_index(fallback_queue),
+                    notifications,
+                    affinity,
+                    auto_close_after,
+                    wrap_up_blocking,
                 });
             }
         }
@@ -264,7 +281,16 @@ impl<'a> Validator<'a> {
                 Presence::BusyDnd
             }
         };
+        let decline_limit = match sim.decline_limit {
+            None => 3,
+            Some(limit @ 1..=5) => limit as u32,
+            Some(other) => {
+                self.problem("simulation.decline_limit", format!("expected a decline limit from 1 to 5 (the product's range), got {other}"));
+                3
+            }
+        };
         Some(SimulationSettings {
+            decline_limit,
             horizon: horizon?,
             warm_up: warm_up?,
             seed: sim.seed.unwrap_or(1),
@@ -293,7 +319,27 @@ impl<'a> Validator<'a> {
             None => None,
         };
         let handle_time = self.distribution(&format!("{path}.handle_time"), &file.handle_time, Quantity::Duration);
+        let waiting = match &file.waiting {
+            None => Some(None),
+            Some(waiting) => {
+                let probability = self.probability(&format!("{path}.waiting.probability"), waiting.probability);
+                let resume_delay = self.distribution(&format!("{path}.waiting.resume_delay"), &waiting.resume_delay, Quantity::Duration);
+                if let Some(kind) = kind.filter(|k| matches!(k, ChannelKind::LiveChat | ChannelKind::Voice)) {
+                    self.problem(&format!("{path}.waiting"), format!("a {} conversation never goes Waiting (only asynchronous channels such as persistent chat, SMS and social do)", kind.as_str()));
+                }
+                match (probability, resume_delay) {
+                    (Some(probability), Some(resume_delay)) => Some(Some(WaitingBehaviour { probability, resume_delay })),
+                    _ => None,
+                }
+            }
+        };
+        let wrap_up = match &file.wrap_up {
+            Some(w) => Some(Some(self.distribution(&format!("{path}.wrap_up"), w, Quantity::Duration)?)),
+            None => Some(None),
+        };
         Some(Channel {
+            waiting: waiting?,
+            wrap_up: wrap_up?,
             name: name.to_string(),
             kind: kind?,
             workstream,
@@ -600,7 +646,119 @@ impl<'a> Validator<'a> {
             Some(shift) => Some(self.shift(&format!("{path}.shift"), shift)?),
             None => None,
         };
-        Some(AgentGroup { name: name.to_string(), count: count?, capacity_units, queues, shift })
+        let response = self.agent_response(&format!("{path}.notifications"), file.notifications.as_ref());
+        Some(AgentGroup { name: name.to_string(), count: count?, capacity_units, queues, shift, response: response? })
+    }
+
+    fn probability(&mut self, path: &str, value: f64) -> Option<f64> {
+        if (0.0..=1.0).contains(&value) {
+            Some(value)
+        } else {
+            self.problem(path, format!("expected a probability from 0 to 1, got {value}"));
+            None
+        }
+    }
+
+    /// A duration longer than zero.
+    fn positive_duration(&mut self, path: &str, text: &str) -> Option<SimDuration> {
+        let duration = self.check(path, parse_duration(text))?;
+        if duration == SimDuration::ZERO {
+            self.problem(path, "expected a duration longer than zero");
+            return None;
+        }
+        Some(duration)
+    }
+
+    fn notifications(&mut self, path: &str, file: Option<&NotificationsFile>) -> Option<NotificationSettings> {
+        let mut settings = NotificationSettings::default();
+        let Some(file) = file else { return Some(settings) };
+        if let Some(text) = &file.timeout {
+            settings.timeout = self.positive_duration(&format!("{path}.timeout"), text)?;
+        }
+        if file.reject_button == Some(false) {
+            settings.reject = RejectButton::Hidden;
+        }
+        if file.missed_sets_inactive == Some(true) {
+            settings.on_missed = MissedNotification::SetInactive;
+        }
+        if file.reject_sets_busy_dnd == Some(true) {
+            settings.on_reject = RejectedNotification::SetBusyDnd;
+        }
+        if file.reserve_capacity_on_offer == Some(false) {
+            settings.offer_capacity = OfferCapacity::OnAccept;
+        }
+        Some(settings)
+    }
+
+    fn workstream_settings(
+        &mut self,
+        path: &str,
+        file: &WorkstreamFile,
+        mode: Option<DistributionMode>,
+        kinds: &[ChannelKind],
+    ) -> Option<(Affinity, SimDuration, WrapUpBlocking)> {
+        let affinity = match file.affinity {
+            Some(true) if mode == Some(DistributionMode::Pick) => {
+                self.problem(&format!("{path}.affinity"), "agent affinity works only with push workstreams (set `mode = \"push\"` or leave `affinity` out)");
+                None
+            }
+            Some(true) => Some(Affinity::On),
+            Some(false) => Some(Affinity::Off),
+            // The product turns it on for persistent chat, SMS, social and Teams workstreams.
+            None if mode == Some(DistributionMode::Push) && !kinds.is_empty() && kinds.iter().all(|k| k.affinity_by_default()) => {
+                Some(Affinity::On)
+            }
+            None => Some(Affinity::Off),
+        };
+        let auto_close_after = match &file.auto_close_after {
+            Some(text) => self.positive_duration(&format!("{path}.auto_close_after"), text),
+            None => Some(DAY),
+        };
+        let wrap_up_blocking = match file.wrap_up_blocking.as_deref() {
+            None | Some("always") => Some(WrapUpBlocking::Always),
+            Some("never") => Some(WrapUpBlocking::Never),
+            Some(text) => match parse_duration(text) {
+                Ok(duration) if duration > SimDuration::ZERO => Some(WrapUpBlocking::For(duration)),
+                _ => {
+                    self.problem(&format!("{path}.wrap_up_blocking"), format!("expected \"always\", \"never\" or a duration such as \"5m\", got \"{text}\""));
+                    None
+                }
+            },
+        };
+        Some((affinity?, auto_close_after?, wrap_up_blocking?))
+    }
+
+    fn agent_response(&mut self, path: &str, file: Option<&AgentNotificationsFile>) -> Option<AgentResponse> {
+        let mut response = AgentResponse::default();
+        let Some(file) = file else { return Some(response) };
+        let mut ok = true;
+        if let Some(d) = &file.response_time {
+            response.response_time = self.distribution(&format!("{path}.response_time"), d, Quantity::Duration);
+            ok &= response.response_time.is_some();
+        }
+        if let Some(p) = file.reject_probability {
+            response.reject_probability = self.probability(&format!("{path}.reject_probability"), p).unwrap_or_else(|| {
+                ok = false;
+                0.0
+            });
+        }
+        if let Some(p) = file.miss_probability {
+            response.miss_probability = self.probability(&format!("{path}.miss_probability"), p).unwrap_or_else(|| {
+                ok = false;
+                0.0
+            });
+        }
+        if ok && response.reject_probability + response.miss_probability > 1.0 {
+            self.problem(path, format!("reject_probability + miss_probability is {}, more than 1", response.reject_probability + response.miss_probability));
+            ok = false;
+        }
+        if let Some(text) = &file.presence_reset {
+            match self.positive_duration(&format!("{path}.presence_reset"), text) {
+                Some(d) => response.presence_reset = d,
+                None => ok = false,
+            }
+        }
+        ok.then_some(response)
     }
 
     fn shift(&mut self, path: &str, file: &ShiftFile) -> Option<Shift> {

@@ -8,7 +8,10 @@
 //! one day, so interval figures are averages over the days and memory stays flat in the horizon.
 
 use crate::engine::SimTime;
-use crate::model::{AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState, Presence, Scenario};
+use crate::model::{
+    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OpenState, OverCapacityCause, Presence,
+    Return, Scenario,
+};
 
 use super::results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope};
 use super::stats::{IntervalAreas, LogHistogram, TimeWeighted};
@@ -54,6 +57,18 @@ struct Flow {
     answered_within: Vec<u64>,
     answer_wait: LogHistogram,
     abandon_wait_sum: u128,
+    // Workstream semantics: notifications, waiting and resume, affinity.
+    offers: u64,
+    rejected: u64,
+    timed_out: u64,
+    waiting_at_end: u64,
+    auto_closed: u64,
+    resumed: u64,
+    resumed_answered: u64,
+    resumed_same_agent: u64,
+    affinity_kept: u64,
+    affinity_broken: u64,
+    resume_wait_sum: u128,
 }
 
 /// A step signal integrated in total and per interval of the day.
@@ -104,6 +119,9 @@ struct GroupLevels {
     logged_in: Level,
     working_after_shift: Level,
     presence: [Level; 5],
+    declines: u64,
+    over_capacity_assignments: u64,
+    max_over_capacity_units: i64,
 }
 
 impl Collector {
@@ -149,6 +167,9 @@ impl Collector {
                     logged_in: level(),
                     working_after_shift: level(),
                     presence: std::array::from_fn(|_| level()),
+                    declines: 0,
+                    over_capacity_assignments: 0,
+                    max_over_capacity_units: 0,
                 })
                 .collect(),
             group_names: scenario.agent_groups.iter().map(|g| g.name.clone()).collect(),
@@ -291,6 +312,19 @@ impl Collector {
             rows.push((format!("wait_{label}_s"), seconds(wait.quantile(q))));
         }
         rows.push(("wait_max_s".to_string(), seconds(wait.max())));
+        rows.push(("offers".to_string(), flow.offers as f64));
+        rows.push(("declines_rejected".to_string(), flow.rejected as f64));
+        rows.push(("declines_timed_out".to_string(), flow.timed_out as f64));
+        if with_end_state {
+            rows.push(("waiting_at_end".to_string(), flow.waiting_at_end as f64));
+        }
+        rows.push(("auto_closed".to_string(), flow.auto_closed as f64));
+        rows.push(("resumed".to_string(), flow.resumed as f64));
+        rows.push(("resumed_answered".to_string(), flow.resumed_answered as f64));
+        rows.push(("resumed_same_agent".to_string(), flow.resumed_same_agent as f64));
+        rows.push(("affinity_kept".to_string(), flow.affinity_kept as f64));
+        rows.push(("affinity_broken".to_string(), flow.affinity_broken as f64));
+        rows.push(("resume_wait_mean_s".to_string(), ratio(flow.resume_wait_sum as f64 / MICROS, flow.resumed_answered as f64)));
         rows
     }
 
@@ -312,6 +346,9 @@ impl Collector {
                 ("handled_per_staffed_hour".to_string(), ratio(group.handled as f64, staffed_hours)),
                 ("assignment_cv".to_string(), coefficient_of_variation(assignments)),
                 ("work_after_shift_hours".to_string(), area(&group.working_after_shift) / HOUR_MICROS),
+                ("declines".to_string(), group.declines as f64),
+                ("over_capacity_assignments".to_string(), group.over_capacity_assignments as f64),
+                ("max_over_capacity_units".to_string(), group.max_over_capacity_units as f64),
             ];
             for presence in Presence::ALL {
                 values.push((format!("{}_hours", presence.as_str()), area(&group.presence[presence.index()]) / HOUR_MICROS));
@@ -448,7 +485,61 @@ impl Observer for Collector {
         self.update_flows(c, |f| match state {
             OpenState::Queued => f.queued_at_end += 1,
             OpenState::InService => f.in_service_at_end += 1,
+            OpenState::Waiting => f.waiting_at_end += 1,
         });
+    }
+
+    fn offered(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId) {
+        self.update_flows(c, |f| f.offers += 1);
+    }
+
+    fn declined(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId, group: GroupId, how: Decline) {
+        if self.measuring {
+            self.groups[group.index()].declines += 1;
+        }
+        self.update_flows(c, |f| match how {
+            Decline::Rejected => f.rejected += 1,
+            Decline::TimedOut => f.timed_out += 1,
+        });
+    }
+
+    fn resumed(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_flows(c, |f| f.resumed += 1);
+    }
+
+    fn resume_answered(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, how: Answer, resumed: SimTime, returned: Return) {
+        if how == Answer::FromQueue {
+            self.change_queue_length(now, c, -1);
+        }
+        if self.measuring {
+            self.agent_assignments[agent.index()] += 1;
+        }
+        let wait = u128::from(now.since(resumed).as_micros());
+        self.update_flows(c, |f| {
+            f.resumed_answered += 1;
+            f.resume_wait_sum += wait;
+            match returned {
+                Return::AffinityKept => {
+                    f.affinity_kept += 1;
+                    f.resumed_same_agent += 1;
+                }
+                Return::AffinityBroken => f.affinity_broken += 1,
+                Return::SameAgent => f.resumed_same_agent += 1,
+                Return::OtherAgent => {}
+            }
+        });
+    }
+
+    fn auto_closed(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_flows(c, |f| f.auto_closed += 1);
+    }
+
+    fn over_capacity(&mut self, _now: SimTime, _agent: AgentId, group: GroupId, _cause: OverCapacityCause, excess_units: i64) {
+        if self.measuring {
+            let group = &mut self.groups[group.index()];
+            group.over_capacity_assignments += 1;
+            group.max_over_capacity_units = group.max_over_capacity_units.max(excess_units);
+        }
     }
 
     fn finished(&mut self, now: SimTime) {

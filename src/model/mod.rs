@@ -15,10 +15,14 @@ mod sim;
 
 pub use distribution::Distribution;
 pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, WorkstreamId};
-pub use observer::{AgentStatus, Answer, ConversationInfo, NoObserver, Observer, OpenState};
+pub use observer::{
+    AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OpenState, OverCapacityCause, Return,
+};
 pub use scenario::{
-    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind, Condition,
-    ConditionTest, ContextVariable, DistributionMode, NumberOp, Presence, PresenceSet, Queue, RouteRule, Scenario,
-    ScenarioError, Shift, SimulationSettings, VariableGenerator, VariableValue, Workstream,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel,
+    ChannelKind, Condition, ConditionTest, ContextVariable, DistributionMode, MissedNotification,
+    NotificationSettings, NumberOp, OfferCapacity, Presence, PresenceSet, Queue, RejectButton, RejectedNotification,
+    RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,
+    Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

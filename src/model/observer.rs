@@ -29,8 +29,44 @@ pub enum Answer {
 pub enum OpenState {
     /// Waiting in a queue.
     Queued,
-    /// With an agent.
+    /// With an agent (offered, Active or in wrap-up).
     InService,
+    /// Waiting for the customer to write again, holding no capacity.
+    Waiting,
+}
+
+/// How an offer ended without being accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decline {
+    Rejected,
+    TimedOut,
+}
+
+/// Why an agent was given work beyond its capacity. These are the only ways it can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverCapacityCause {
+    /// A resumed conversation went back to its last agent regardless of capacity.
+    Affinity,
+    /// An agent picked from a pick workstream.
+    Pick,
+    /// An agent picked from a push workstream with self-selection enabled.
+    SelfSelection,
+    /// Capacity is taken on accept (`reserve_capacity_on_offer = false`) and the agent had
+    /// filled up while the notification rang.
+    UnreservedOffer,
+}
+
+/// Whether a resumed conversation came back to the agent of its previous segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Return {
+    /// Affinity is on and the previous agent took it.
+    AffinityKept,
+    /// Affinity is on but another agent took it (the previous one declined).
+    AffinityBroken,
+    /// Affinity is off and routing happened to choose the previous agent.
+    SameAgent,
+    /// Affinity is off and another agent took it.
+    OtherAgent,
 }
 
 /// The part of an agent's state that measures are made of.
@@ -60,6 +96,30 @@ pub trait Observer {
     /// Called once per conversation still in the system at the horizon, before `finished`.
     fn still_open(&mut self, _now: SimTime, _conversation: &ConversationInfo, _state: OpenState) {}
     fn finished(&mut self, _now: SimTime) {}
+    /// The conversation was offered to the agent (a notification started ringing).
+    fn offered(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
+    /// The agent rejected the offer or let it time out; the conversation went back to its queue.
+    fn declined(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId, _group: GroupId, _how: Decline) {}
+    /// An Active segment ended in Waiting; the agent's capacity was released.
+    fn went_waiting(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
+    /// The customer of a Waiting conversation wrote again.
+    fn resumed(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
+    /// A resumed segment was accepted by `agent`, `resumed` being when the customer came back.
+    /// (The first segment is reported by `answered`.)
+    fn resume_answered(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _agent: AgentId,
+        _how: Answer,
+        _resumed: SimTime,
+        _return: Return,
+    ) {
+    }
+    /// A Waiting conversation was closed after the workstream's inactivity time.
+    fn auto_closed(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
+    /// The agent's capacity in use went `excess_units` beyond its capacity, for `cause`.
+    fn over_capacity(&mut self, _now: SimTime, _agent: AgentId, _group: GroupId, _cause: OverCapacityCause, _excess_units: i64) {}
 }
 
 /// An observer that measures nothing, for benchmarks of the bare model.

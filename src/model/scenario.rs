@@ -38,6 +38,9 @@ pub struct SimulationSettings {
     pub capacity_compare: CapacityCompare,
     /// The presence of an agent whose capacity is all used.
     pub full_capacity_presence: Presence,
+    /// How many times one agent may decline (reject or let time out) the same item before it
+    /// is never offered that item again (product default 3, range 1 to 5).
+    pub decline_limit: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,8 +123,22 @@ pub struct Channel {
     pub variables: Vec<ContextVariable>,
     /// Time a customer waits in Open before abandoning; `None` waits forever.
     pub patience: Option<Distribution>,
-    /// Time an agent spends on the conversation once it is Active, in seconds.
+    /// Time an agent spends on the conversation once it is Active, in seconds (per segment:
+    /// a conversation resumed from Waiting draws a new one).
     pub handle_time: Distribution,
+    /// Whether Active segments can end in Waiting (asynchronous channels); `None`: never.
+    pub waiting: Option<WaitingBehaviour>,
+    /// Time the agent spends in wrap-up after the last segment, in seconds; `None`: no wrap-up.
+    pub wrap_up: Option<Distribution>,
+}
+
+/// How customers of an asynchronous channel go quiet and come back (SPEC §2).
+#[derive(Debug, Clone)]
+pub struct WaitingBehaviour {
+    /// Probability that an Active segment ends in Waiting rather than closing.
+    pub probability: f64,
+    /// Time from entering Waiting until the customer writes again, in seconds.
+    pub resume_delay: Distribution,
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +191,82 @@ pub struct Workstream {
     /// Ordered; the first matching rule chooses the queue.
     pub routing: Vec<RouteRule>,
     pub fallback_queue: QueueId,
+    pub notifications: NotificationSettings,
+    /// Whether a conversation resumed from Waiting goes back to its last agent.
+    pub affinity: Affinity,
+    /// A Waiting conversation with no customer activity for this long is closed.
+    pub auto_close_after: SimDuration,
+    pub wrap_up_blocking: WrapUpBlocking,
+}
+
+/// The workstream's notification template and the org-level notification features (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationSettings {
+    /// The countdown after which an unanswered offer counts as declined (default 120 s).
+    pub timeout: SimDuration,
+    pub reject: RejectButton,
+    pub on_missed: MissedNotification,
+    pub on_reject: RejectedNotification,
+    pub offer_capacity: OfferCapacity,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            timeout: SimDuration::from_secs(120),
+            reject: RejectButton::Shown,
+            on_missed: MissedNotification::KeepPresence,
+            on_reject: RejectedNotification::KeepPresence,
+            offer_capacity: OfferCapacity::Reserved,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectButton {
+    Shown,
+    Hidden,
+}
+
+/// What happens to an agent who lets a notification time out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissedNotification {
+    KeepPresence,
+    /// The agent goes Inactive (routes as Away) until it resets its presence.
+    SetInactive,
+}
+
+/// What happens to an agent who rejects a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectedNotification {
+    KeepPresence,
+    /// The agent goes Busy-DND until it resets its presence.
+    SetBusyDnd,
+}
+
+/// Whether an offer that is still ringing holds the agent's capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferCapacity {
+    Reserved,
+    /// Taken only on accept; several offers can then ring at once and overfill the agent.
+    OnAccept,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affinity {
+    On,
+    Off,
+}
+
+/// How long a conversation in wrap-up keeps holding the agent's capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrapUpBlocking {
+    /// Until the conversation closes (product default).
+    Always,
+    /// For at most this long after wrap-up starts.
+    For(SimDuration),
+    /// Not at all: released when wrap-up starts.
+    Never,
 }
 
 #[derive(Debug, Clone)]
@@ -261,6 +354,58 @@ pub struct AgentGroup {
     pub queues: Vec<QueueId>,
     /// `None` works around the clock.
     pub shift: Option<Shift>,
+    pub response: AgentResponse,
+}
+
+/// How the agents of a group answer notifications. The default answers every offer at once,
+/// which is the classic queueing model (no ringing time, no declines).
+#[derive(Debug, Clone)]
+pub struct AgentResponse {
+    /// Time from offer to accept or reject, in seconds; `None`: at once. A response slower than
+    /// the notification timeout is a miss.
+    pub response_time: Option<Distribution>,
+    /// Probability of rejecting an offer (when the template shows the reject button).
+    pub reject_probability: f64,
+    /// Probability of not answering an offer at all, so that it times out.
+    pub miss_probability: f64,
+    /// Time an agent set Inactive or Busy-DND by a notification takes to reset its presence.
+    pub presence_reset: SimDuration,
+}
+
+impl Default for AgentResponse {
+    fn default() -> Self {
+        AgentResponse {
+            response_time: None,
+            reject_probability: 0.0,
+            miss_probability: 0.0,
+            presence_reset: SimDuration::from_secs(300),
+        }
+    }
+}
+
+impl AgentResponse {
+    /// Whether every offer is accepted the moment it is made.
+    pub fn is_instant(&self) -> bool {
+        self.response_time.is_none() && self.reject_probability == 0.0 && self.miss_probability == 0.0
+    }
+}
+
+impl ChannelKind {
+    /// Whether the product turns agent affinity on by default for a workstream of this kind
+    /// (persistent chat, SMS, social and Teams).
+    pub fn affinity_by_default(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::PersistentChat
+                | ChannelKind::Sms
+                | ChannelKind::WhatsApp
+                | ChannelKind::Facebook
+                | ChannelKind::WeChat
+                | ChannelKind::Line
+                | ChannelKind::Twitter
+                | ChannelKind::Teams
+        )
+    }
 }
 
 /// A daily shift. Times are offsets from midnight; `end` before `start` means the shift runs

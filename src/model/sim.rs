@@ -6,6 +6,18 @@
 //! pairs involving that agent, so each trigger re-examines just that item or just that agent.
 //! This gives the same assignments as re-running a full cycle over every queue, at a fraction
 //! of the cost. Nothing here does I/O or returns errors: the scenario was validated.
+//!
+//! A conversation lives through segments: Open (queued) → Offered (a notification rings) →
+//! Active → either Waiting (capacity released; the customer resumes later or the conversation
+//! auto-closes) or wrap-up → Closed. An offer to an agent whose group answers at once is
+//! accepted in the same step, with no event, so the classic queueing scenarios cost what they
+//! did before notifications existed. A declined offer puts the item back in its queue with
+//! its old key and pushes `Trigger::Item` (other agents first) and `Trigger::Agent`; presence
+//! resets and capacity releases push `Trigger::Agent`; resumes route like arrivals, except that
+//! under affinity the item is offered straight to its last agent.
+//!
+//! Simplifications: a customer does not abandon while a notification rings (the abandon timer
+//! stops at the offer and restarts on decline), and resumed segments have no patience.
 
 use std::collections::BTreeMap;
 
@@ -14,10 +26,11 @@ use rand::Rng;
 use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, StreamRng};
 
 use super::arrivals::ArrivalCursor;
-use super::observer::{AgentStatus, Answer, ConversationInfo, Observer, OpenState};
+use super::observer::{AgentStatus, Answer, ConversationInfo, Decline, Observer, OpenState, OverCapacityCause, Return};
 use super::{
-    AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, GroupId, Presence, QueueId,
-    Scenario, VariableGenerator, VariableValue, WorkstreamId,
+    Affinity, AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, DistributionMode, GroupId,
+    MissedNotification, OfferCapacity, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
+    VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -44,6 +57,29 @@ enum Event {
     ServiceEnd(ConversationId),
     Shift(GroupId, ShiftEdge),
     WarmUpEnd,
+    OfferResponse(ConversationId, Response),
+    WrapUpRelease(ConversationId),
+    WrapUpEnd(ConversationId),
+    Resume(ConversationId),
+    AutoClose(ConversationId),
+    /// The agent resets a presence forced by a notification; stale unless the token matches.
+    PresenceReset(AgentId, u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Response {
+    Accept,
+    Reject,
+    Timeout,
+}
+
+/// How an offer came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Chosen by the queue's assignment method; `usize` is the agent's member index.
+    Queue(usize),
+    /// Straight to the last agent of a resumed conversation.
+    Affinity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +100,18 @@ enum Trigger {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Open,
+    Offered,
     Active,
+    Waiting,
+    WrapUp,
 }
 
 /// Queue order: affinity items first (rank 0), then priority, then oldest, then arrival order.
 type WaitKey = (u8, i32, SimTime, u64);
+
+/// Agent order for an item, smaller first: declines of this item, then the method's key, then
+/// the round-robin key.
+type AgentRank = (u32, i64, u64, u64);
 
 #[derive(Debug)]
 struct Conversation {
@@ -83,6 +126,20 @@ struct Conversation {
     wait_key: WaitKey,
     // Reused across the slot's lifetimes so a conversation costs no allocation.
     variables: Vec<VariableValue>,
+    /// Units `agent` holds for this conversation (0 when released or not yet taken).
+    held: i64,
+    /// Whether this segment was reported `queued` (so its answer is `FromQueue`).
+    queued: bool,
+    /// 0 for the first segment; resumed segments count up.
+    segment: u32,
+    /// When the customer last wrote (arrival or resume).
+    resumed_at: SimTime,
+    /// The agent of the previous segment, for affinity.
+    last_agent: Option<AgentId>,
+    /// Whether the current offer goes to the last agent by affinity.
+    affinity_offer: bool,
+    /// Declines per agent of this item.
+    declines: Vec<(AgentId, u32)>,
 }
 
 #[derive(Debug)]
@@ -98,6 +155,11 @@ struct Agent {
     last_release: u64,
     // (queue, member index) in the order queues are served: priority, then id.
     memberships: Vec<(QueueId, usize)>,
+    /// A presence set by a missed or rejected notification, until the agent resets it.
+    forced: Option<Presence>,
+    forced_token: u32,
+    /// Offers ringing on capacity not yet taken (`reserve_capacity_on_offer = false`).
+    ringing_unreserved: u32,
 }
 
 #[derive(Debug, Default)]
@@ -116,6 +178,18 @@ struct ChannelStreams {
     patience: StreamRng,
     variables: Vec<StreamRng>,
     cursor: ArrivalCursor,
+    // Drawn per segment, in their own streams so the arrival-time draws above stay put.
+    waiting: StreamRng,
+    resume_delay: StreamRng,
+    segment_handle_time: StreamRng,
+    wrap_up: StreamRng,
+}
+
+/// Agent behaviour is drawn per group, apart from customers, so customers stay the same when
+/// agents behave differently.
+struct GroupStreams {
+    response: StreamRng,
+    response_time: StreamRng,
 }
 
 struct Sim<'a, O> {
@@ -124,6 +198,7 @@ struct Sim<'a, O> {
     events: EventQueue<Event>,
     horizon: SimTime,
     channels: Vec<ChannelStreams>,
+    group_streams: Vec<GroupStreams>,
     agents: Vec<Agent>,
     group_agents: Vec<std::ops::Range<usize>>,
     queues: Vec<QueueState>,
@@ -152,6 +227,18 @@ impl<'a, O: Observer> Sim<'a, O> {
                     .map(|v| streams.stream(&format!("variable/{}/{}", channel.name, v.name)))
                     .collect(),
                 cursor: ArrivalCursor::default(),
+                waiting: streams.stream(&format!("waiting/{}", channel.name)),
+                resume_delay: streams.stream(&format!("resume_delay/{}", channel.name)),
+                segment_handle_time: streams.stream(&format!("segment_handle_time/{}", channel.name)),
+                wrap_up: streams.stream(&format!("wrap_up/{}", channel.name)),
+            })
+            .collect();
+        let group_streams = scenario
+            .agent_groups
+            .iter()
+            .map(|group| GroupStreams {
+                response: streams.stream(&format!("offer_response/{}", group.name)),
+                response_time: streams.stream(&format!("response_time/{}", group.name)),
             })
             .collect();
 
@@ -183,6 +270,9 @@ impl<'a, O: Observer> Sim<'a, O> {
                     presence: Presence::Offline,
                     last_release: 0,
                     memberships,
+                    forced: None,
+                    forced_token: 0,
+                    ringing_unreserved: 0,
                 });
             }
             group_agents.push(first..agents.len());
@@ -197,6 +287,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             events: EventQueue::new(),
             horizon: SimTime::ZERO + scenario.simulation.horizon,
             channels,
+            group_streams,
             agents,
             group_agents,
             queues,
@@ -221,6 +312,12 @@ impl<'a, O: Observer> Sim<'a, O> {
                 Event::ServiceEnd(id) => self.on_service_end(now, id),
                 Event::Shift(group, edge) => self.on_shift_edge(now, group, edge),
                 Event::WarmUpEnd => self.observer.warm_up_ended(now),
+                Event::OfferResponse(id, response) => self.on_offer_response(now, id, response),
+                Event::WrapUpRelease(id) => self.on_wrap_up_release(now, id),
+                Event::WrapUpEnd(id) => self.on_wrap_up_end(now, id),
+                Event::Resume(id) => self.on_resume(now, id),
+                Event::AutoClose(id) => self.on_auto_close(now, id),
+                Event::PresenceReset(agent, token) => self.on_presence_reset(now, agent, token),
             }
             self.process_triggers(now);
         }
@@ -279,8 +376,10 @@ impl<'a, O: Observer> Sim<'a, O> {
         let now = self.horizon;
         for conversation in self.conversations.iter().filter(|c| c.live) {
             let state = match conversation.state {
-                State::Open => OpenState::Queued,
-                State::Active => OpenState::InService,
+                // Not yet accepted: from the customer's side still waiting for an agent.
+                State::Open | State::Offered => OpenState::Queued,
+                State::Active | State::WrapUp => OpenState::InService,
+                State::Waiting => OpenState::Waiting,
             };
             self.observer.still_open(now, &conversation.info, state);
         }
@@ -329,22 +428,43 @@ impl<'a, O: Observer> Sim<'a, O> {
         conversation.abandon_event = None;
         conversation.agent = None;
         conversation.wait_key = (1, 0, now, seq);
+        conversation.held = 0;
+        conversation.queued = false;
+        conversation.segment = 0;
+        conversation.resumed_at = now;
+        conversation.last_agent = None;
+        conversation.affinity_offer = false;
+        conversation.declines.clear();
         let id = ConversationId { slot, generation: conversation.generation };
         let info = conversation.info;
         self.observer.arrived(now, &info);
+        self.enter_queue(now, id);
+    }
 
-        let key = conversation.wait_key;
+    /// Routes an Open item: offered at once if it would be in the top block and an agent may
+    /// take it, else queued (with its abandon timer on the first segment).
+    fn enter_queue(&mut self, now: SimTime, id: ConversationId) {
+        let conversation = &self.conversations[id.slot as usize];
+        let (info, key) = (conversation.info, conversation.wait_key);
+        let queue_id = info.queue;
         if self.in_top_block(queue_id, key) {
             if let Some((agent, member)) = self.best_agent_for(id) {
-                self.assign(now, id, agent, member, Answer::AtOnce);
+                self.offer(now, id, agent, Route::Queue(member));
                 return;
             }
         }
         self.queues[queue_id.index()].waiting.insert(key, id);
+        self.conversations[id.slot as usize].queued = true;
         self.observer.queued(now, &info);
-        if patience_deadline < SimTime::NEVER {
-            let event = self.events.schedule(patience_deadline.max(now), Event::Abandon(id));
-            self.conversations[slot as usize].abandon_event = Some(event);
+        self.arm_patience(now, id);
+    }
+
+    fn arm_patience(&mut self, now: SimTime, id: ConversationId) {
+        let conversation = &self.conversations[id.slot as usize];
+        let deadline = conversation.patience_deadline;
+        if conversation.segment == 0 && deadline < SimTime::NEVER && conversation.abandon_event.is_none() {
+            let event = self.events.schedule(deadline.max(now), Event::Abandon(id));
+            self.conversations[id.slot as usize].abandon_event = Some(event);
         }
     }
 
@@ -374,6 +494,13 @@ impl<'a, O: Observer> Sim<'a, O> {
             agent: None,
             wait_key: (0, 0, SimTime::ZERO, 0),
             variables: Vec::new(),
+            held: 0,
+            queued: false,
+            segment: 0,
+            resumed_at: SimTime::ZERO,
+            last_agent: None,
+            affinity_offer: false,
+            declines: Vec::new(),
         });
         slot
     }
@@ -401,6 +528,7 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn is_eligible(&self, agent: &Agent, workstream: WorkstreamId) -> bool {
         let workstream = self.scenario.workstream(workstream);
         workstream.allowed_presences.contains(agent.presence)
+            && agent.ringing_unreserved == 0
             && self
                 .scenario
                 .simulation
@@ -408,24 +536,35 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .admits(agent.capacity - agent.used, i64::from(workstream.capacity_units))
     }
 
-    /// The best eligible member of the conversation's queue, by the queue's method.
+    /// How often `agent` declined the item; at the decline limit it is never offered again.
+    fn declines_by(conversation: &Conversation, agent: AgentId) -> u32 {
+        conversation.declines.iter().find(|(a, _)| *a == agent).map_or(0, |&(_, n)| n)
+    }
+
+    /// The best eligible member of the conversation's queue, by the queue's method. Agents
+    /// that declined the item come after those that did not.
     fn best_agent_for(&self, id: ConversationId) -> Option<(AgentId, usize)> {
         let conversation = &self.conversations[id.slot as usize];
         let queue_id = conversation.info.queue;
         let queue = &self.queues[queue_id.index()];
         let method = self.scenario.queue(queue_id).assignment;
-        let mut best: Option<((i64, u64, u64), AgentId, usize)> = None;
+        let limit = self.scenario.simulation.decline_limit;
+        let mut best: Option<(AgentRank, AgentId, usize)> = None;
         for (member, (&agent_id, &rr_key)) in queue.members.iter().zip(&queue.rr_keys).enumerate() {
             let agent = &self.agents[agent_id.index()];
             if !self.is_eligible(agent, conversation.info.workstream) {
                 continue;
             }
+            let declines = if conversation.declines.is_empty() { 0 } else { Self::declines_by(conversation, agent_id) };
+            if declines >= limit {
+                continue;
+            }
             // Smaller is better; every method ends with the round-robin key, so ties go to the
             // agent whose last assignment in this queue is oldest.
             let rank = match method {
-                AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0, rr_key),
-                AssignmentMethod::RoundRobin => (0, 0, rr_key),
-                AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release, rr_key),
+                AssignmentMethod::HighestCapacity => (declines, agent.used - agent.capacity, 0, rr_key),
+                AssignmentMethod::RoundRobin => (declines, 0, 0, rr_key),
+                AssignmentMethod::LeastActive => (declines, i64::from(agent.active), agent.last_release, rr_key),
             };
             if best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank) {
                 best = Some((rank, agent_id, member));
@@ -453,7 +592,12 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .waiting
                 .iter()
                 .take(queue.block_size)
-                .find(|(_, id)| self.is_eligible(agent, self.conversations[id.slot as usize].info.workstream));
+                .find(|(_, id)| {
+                    let conversation = &self.conversations[id.slot as usize];
+                    self.is_eligible(agent, conversation.info.workstream)
+                        && (conversation.declines.is_empty()
+                            || Self::declines_by(conversation, agent_id) < self.scenario.simulation.decline_limit)
+                });
             if let Some((&key, &id)) = first_eligible {
                 let rank = (queue.priority, key, queue_id);
                 if best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank) {
@@ -468,34 +612,203 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.scenario.workstreams.iter().any(|w| w.allowed_presences.contains(Presence::Offline))
     }
 
-    fn assign(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId, member: usize, how: Answer) {
+    fn demand(&self, id: ConversationId) -> i64 {
+        let workstream = self.conversations[id.slot as usize].info.workstream;
+        i64::from(self.scenario.workstream(workstream).capacity_units)
+    }
+
+    /// Takes `units` of the agent's capacity for the conversation, reporting any excess.
+    fn hold(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId, cause: OverCapacityCause) {
+        let units = self.demand(id);
+        self.conversations[id.slot as usize].held = units;
+        let agent = &mut self.agents[agent_id.index()];
+        agent.used += units;
+        if units > 0 && agent.used > agent.capacity {
+            let (group, excess) = (agent.group, agent.used - agent.capacity);
+            self.observer.over_capacity(now, agent_id, group, cause, excess);
+        }
+    }
+
+    /// Gives back what the conversation holds of its agent's capacity.
+    fn release_held(&mut self, id: ConversationId, agent_id: AgentId) {
+        let held = std::mem::take(&mut self.conversations[id.slot as usize].held);
+        self.agents[agent_id.index()].used -= held;
+        self.next_release += 1;
+        self.agents[agent_id.index()].last_release = self.next_release;
+    }
+
+    /// Offers a conversation (already out of its queue) to an agent. An agent whose group
+    /// answers at once accepts in the same step.
+    fn offer(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId, route: Route) {
         let slot = id.slot as usize;
         let info = self.conversations[slot].info;
-        if how == Answer::FromQueue {
-            let key = self.conversations[slot].wait_key;
-            self.remove_from_queue(info.queue, key);
-        }
         if let Some(event) = self.conversations[slot].abandon_event.take() {
             self.events.cancel(event);
         }
-        let demand = i64::from(self.scenario.workstream(info.workstream).capacity_units);
         let before = self.status(agent_id);
-        let agent = &mut self.agents[agent_id.index()];
-        agent.used += demand;
-        agent.active += 1;
-        let group = agent.group;
-        let queue = &mut self.queues[info.queue.index()];
-        queue.rr_keys[member] = queue.next_rr_key;
-        queue.next_rr_key += 1;
+        if let Route::Queue(member) = route {
+            let queue = &mut self.queues[info.queue.index()];
+            queue.rr_keys[member] = queue.next_rr_key;
+            queue.next_rr_key += 1;
+        }
+        let settings = self.scenario.workstream(info.workstream).notifications;
+        let conversation = &mut self.conversations[slot];
+        conversation.state = State::Offered;
+        conversation.agent = Some(agent_id);
+        conversation.affinity_offer = route == Route::Affinity;
+        let cause = if route == Route::Affinity { OverCapacityCause::Affinity } else { OverCapacityCause::UnreservedOffer };
+        match settings.offer_capacity {
+            OfferCapacity::Reserved => self.hold(now, id, agent_id, cause),
+            OfferCapacity::OnAccept => self.agents[agent_id.index()].ringing_unreserved += 1,
+        }
+        self.observer.offered(now, &info, agent_id);
+        let group = self.agents[agent_id.index()].group;
+        let behaviour = &self.scenario.agent_group(group).response;
+        let offline = self.agents[agent_id.index()].presence == Presence::Offline;
+        if behaviour.is_instant() && !offline {
+            self.start_service(now, id, agent_id);
+        } else {
+            let streams = &mut self.group_streams[group.index()];
+            // Both draws are always made, so an agent's n-th offer sees the same numbers
+            // whatever the previous offers' outcomes were.
+            let u: f64 = streams.response.random();
+            let delay = behaviour
+                .response_time
+                .as_ref()
+                .map_or(SimDuration::ZERO, |d| SimDuration::from_secs_f64(d.sample(&mut streams.response_time)));
+            let timeout = settings.timeout;
+            let reject_shown = settings.reject == RejectButton::Shown;
+            let (response, after) = if offline || u < behaviour.miss_probability || delay >= timeout {
+                (Response::Timeout, timeout)
+            } else if reject_shown && u < behaviour.miss_probability + behaviour.reject_probability {
+                (Response::Reject, delay)
+            } else {
+                (Response::Accept, delay)
+            };
+            self.events.schedule(now + after, Event::OfferResponse(id, response));
+        }
         self.refresh_presence(agent_id);
+        let after = self.status(agent_id);
+        if after != before {
+            self.observer.agent_changed(now, agent_id, group, before, after);
+        }
+    }
+
+    /// Offered → Active: the agent accepted. Reports the answer; the caller reports the
+    /// agent's change.
+    fn start_service(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
+        let slot = id.slot as usize;
+        let info = self.conversations[slot].info;
+        if self.scenario.workstream(info.workstream).notifications.offer_capacity == OfferCapacity::OnAccept {
+            self.agents[agent_id.index()].ringing_unreserved -= 1;
+            let cause = if self.conversations[slot].affinity_offer {
+                OverCapacityCause::Affinity
+            } else {
+                OverCapacityCause::UnreservedOffer
+            };
+            self.hold(now, id, agent_id, cause);
+        }
+        self.agents[agent_id.index()].active += 1;
         let conversation = &mut self.conversations[slot];
         conversation.state = State::Active;
-        conversation.agent = Some(agent_id);
+        let how = if conversation.queued { Answer::FromQueue } else { Answer::AtOnce };
+        let previous = conversation.last_agent.replace(agent_id);
+        let (segment, resumed_at, affinity_offer) = (conversation.segment, conversation.resumed_at, conversation.affinity_offer);
         let end = now + conversation.handle_time;
         self.events.schedule(end, Event::ServiceEnd(id));
-        self.observer.answered(now, &info, agent_id, how);
+        if segment == 0 {
+            self.observer.answered(now, &info, agent_id, how);
+        } else {
+            let affinity = self.scenario.workstream(info.workstream).affinity == Affinity::On;
+            let same = previous == Some(agent_id);
+            let returned = match (affinity, same) {
+                (true, true) => Return::AffinityKept,
+                (true, false) => Return::AffinityBroken,
+                (false, true) => Return::SameAgent,
+                (false, false) => Return::OtherAgent,
+            };
+            debug_assert!(!affinity_offer || same);
+            self.observer.resume_answered(now, &info, agent_id, how, resumed_at, returned);
+        }
+    }
+
+    fn on_offer_response(&mut self, now: SimTime, id: ConversationId, response: Response) {
+        let Some(conversation) = self.conversation(id) else { return };
+        let (Some(agent_id), State::Offered) = (conversation.agent, conversation.state) else { return };
+        let info = conversation.info;
+        let group = self.agents[agent_id.index()].group;
+        let before = self.status(agent_id);
+        if response == Response::Accept {
+            self.start_service(now, id, agent_id);
+            self.refresh_presence(agent_id);
+            let after = self.status(agent_id);
+            self.observer.agent_changed(now, agent_id, group, before, after);
+            return;
+        }
+        // Declined: the item goes back to its queue with its old key (affinity, if it had it,
+        // is spent) and the agent is tried after the others from now on.
+        let settings = self.scenario.workstream(info.workstream).notifications;
+        match settings.offer_capacity {
+            OfferCapacity::Reserved => self.release_held(id, agent_id),
+            OfferCapacity::OnAccept => self.agents[agent_id.index()].ringing_unreserved -= 1,
+        }
+        let reset = self.scenario.agent_group(group).response.presence_reset;
+        let forced = match response {
+            Response::Timeout if settings.on_missed == MissedNotification::SetInactive => Some(Presence::Away),
+            Response::Reject if settings.on_reject == RejectedNotification::SetBusyDnd => Some(Presence::BusyDnd),
+            _ => None,
+        };
+        if let Some(presence) = forced {
+            let agent = &mut self.agents[agent_id.index()];
+            agent.forced = Some(presence);
+            agent.forced_token = agent.forced_token.wrapping_add(1);
+            let token = agent.forced_token;
+            self.events.schedule(now + reset, Event::PresenceReset(agent_id, token));
+        }
+        let conversation = &mut self.conversations[id.slot as usize];
+        match conversation.declines.iter_mut().find(|(a, _)| *a == agent_id) {
+            Some((_, count)) => *count += 1,
+            None => conversation.declines.push((agent_id, 1)),
+        }
+        conversation.state = State::Open;
+        conversation.agent = None;
+        conversation.affinity_offer = false;
+        conversation.wait_key.0 = 1;
+        let key = conversation.wait_key;
+        let how = if response == Response::Reject { Decline::Rejected } else { Decline::TimedOut };
+        self.observer.declined(now, &info, agent_id, group, how);
+        self.refresh_presence(agent_id);
         let after = self.status(agent_id);
         self.observer.agent_changed(now, agent_id, group, before, after);
+
+        let block_size = self.scenario.queue(info.queue).block_size;
+        let waiting = &mut self.queues[info.queue.index()].waiting;
+        waiting.insert(key, id);
+        let in_block = waiting.len() <= block_size || waiting.keys().take(block_size).any(|&k| k == key);
+        if !self.conversations[id.slot as usize].queued {
+            self.conversations[id.slot as usize].queued = true;
+            self.observer.queued(now, &info);
+        }
+        self.arm_patience(now, id);
+        if in_block {
+            self.triggers.push(Trigger::Item(id));
+        }
+        self.triggers.push(Trigger::Agent(agent_id));
+    }
+
+    fn on_presence_reset(&mut self, now: SimTime, agent_id: AgentId, token: u32) {
+        if self.agents[agent_id.index()].forced_token != token {
+            return;
+        }
+        let before = self.status(agent_id);
+        self.agents[agent_id.index()].forced = None;
+        self.refresh_presence(agent_id);
+        let after = self.status(agent_id);
+        if after != before {
+            let group = self.agents[agent_id.index()].group;
+            self.observer.agent_changed(now, agent_id, group, before, after);
+            self.triggers.push(Trigger::Agent(agent_id));
+        }
     }
 
     /// Takes an item out of its queue; if that lets another item into the top block, that item
@@ -512,6 +825,12 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
     }
 
+    fn take_from_queue(&mut self, id: ConversationId) {
+        let conversation = &self.conversations[id.slot as usize];
+        let (queue, key) = (conversation.info.queue, conversation.wait_key);
+        self.remove_from_queue(queue, key);
+    }
+
     fn process_triggers(&mut self, now: SimTime) {
         // Oldest trigger first, so the order of assignments follows the order of causes.
         let mut next = 0;
@@ -521,13 +840,15 @@ impl<'a, O: Observer> Sim<'a, O> {
                     let still_queued = self.conversation(id).is_some_and(|c| c.state == State::Open);
                     if still_queued {
                         if let Some((agent, member)) = self.best_agent_for(id) {
-                            self.assign(now, id, agent, member, Answer::FromQueue);
+                            self.take_from_queue(id);
+                            self.offer(now, id, agent, Route::Queue(member));
                         }
                     }
                 }
                 Trigger::Agent(agent_id) => {
                     while let Some((id, member)) = self.best_item_for(agent_id) {
-                        self.assign(now, id, agent_id, member, Answer::FromQueue);
+                        self.take_from_queue(id);
+                        self.offer(now, id, agent_id, Route::Queue(member));
                     }
                 }
             }
@@ -554,20 +875,129 @@ impl<'a, O: Observer> Sim<'a, O> {
         let Some(conversation) = self.conversation(id) else { return };
         let info = conversation.info;
         let Some(agent_id) = conversation.agent else { return };
-        let demand = i64::from(self.scenario.workstream(info.workstream).capacity_units);
         let before = self.status(agent_id);
-        self.next_release += 1;
-        let agent = &mut self.agents[agent_id.index()];
-        agent.used -= demand;
-        agent.active -= 1;
-        agent.last_release = self.next_release;
-        let group = agent.group;
+        let channel = self.scenario.channel(info.channel);
+        let streams = &mut self.channels[info.channel.index()];
+        let goes_waiting = channel.waiting.as_ref().is_some_and(|w| streams.waiting.random::<f64>() < w.probability);
+        let group = self.agents[agent_id.index()].group;
+        if goes_waiting {
+            // Active → Waiting: capacity released now; the customer comes back after a delay,
+            // unless the workstream closes the conversation first.
+            let delay = channel.waiting.as_ref().map_or(0.0, |w| w.resume_delay.sample(&mut streams.resume_delay));
+            let delay = SimDuration::from_secs_f64(delay);
+            self.release_held(id, agent_id);
+            self.agents[agent_id.index()].active -= 1;
+            let conversation = &mut self.conversations[id.slot as usize];
+            conversation.state = State::Waiting;
+            conversation.agent = None;
+            self.observer.went_waiting(now, &info, agent_id);
+            let auto_close = self.scenario.workstream(info.workstream).auto_close_after;
+            if delay < auto_close {
+                self.events.schedule(now + delay, Event::Resume(id));
+            } else {
+                self.events.schedule(now + auto_close, Event::AutoClose(id));
+            }
+        } else {
+            let wrap_up = channel.wrap_up.as_ref().map_or(SimDuration::ZERO, |d| SimDuration::from_secs_f64(d.sample(&mut streams.wrap_up)));
+            if wrap_up == SimDuration::ZERO {
+                self.close(now, id, agent_id);
+            } else {
+                self.conversations[id.slot as usize].state = State::WrapUp;
+                match self.scenario.workstream(info.workstream).wrap_up_blocking {
+                    WrapUpBlocking::Always => {}
+                    WrapUpBlocking::Never => self.release_held(id, agent_id),
+                    WrapUpBlocking::For(block) => {
+                        if block < wrap_up {
+                            self.events.schedule(now + block, Event::WrapUpRelease(id));
+                        }
+                    }
+                }
+                self.events.schedule(now + wrap_up, Event::WrapUpEnd(id));
+            }
+        }
         self.refresh_presence(agent_id);
-        self.observer.completed(now, &info, agent_id);
         let after = self.status(agent_id);
         self.observer.agent_changed(now, agent_id, group, before, after);
-        self.release_slot(id);
         self.triggers.push(Trigger::Agent(agent_id));
+    }
+
+    /// The conversation is over: capacity back, reported handled, slot freed. The caller
+    /// reports the agent's change.
+    fn close(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
+        let info = self.conversations[id.slot as usize].info;
+        self.release_held(id, agent_id);
+        self.agents[agent_id.index()].active -= 1;
+        self.observer.completed(now, &info, agent_id);
+        self.release_slot(id);
+    }
+
+    fn on_wrap_up_release(&mut self, now: SimTime, id: ConversationId) {
+        let Some(conversation) = self.conversation(id) else { return };
+        let Some(agent_id) = conversation.agent else { return };
+        let before = self.status(agent_id);
+        self.release_held(id, agent_id);
+        self.agent_update(now, agent_id, before);
+    }
+
+    fn on_wrap_up_end(&mut self, now: SimTime, id: ConversationId) {
+        let Some(conversation) = self.conversation(id) else { return };
+        let Some(agent_id) = conversation.agent else { return };
+        let before = self.status(agent_id);
+        self.close(now, id, agent_id);
+        self.agent_update(now, agent_id, before);
+    }
+
+    /// Recomputes the agent's presence, reports the change and lets it look for work.
+    fn agent_update(&mut self, now: SimTime, agent_id: AgentId, before: AgentStatus) {
+        self.refresh_presence(agent_id);
+        let after = self.status(agent_id);
+        if after != before {
+            let group = self.agents[agent_id.index()].group;
+            self.observer.agent_changed(now, agent_id, group, before, after);
+        }
+        self.triggers.push(Trigger::Agent(agent_id));
+    }
+
+    /// The customer of a Waiting conversation writes again: a new segment. Under affinity it
+    /// goes straight to its last agent, whatever that agent's capacity and presence.
+    fn on_resume(&mut self, now: SimTime, id: ConversationId) {
+        let Some(conversation) = self.conversation(id) else { return };
+        if conversation.state != State::Waiting {
+            return;
+        }
+        let info = conversation.info;
+        let streams = &mut self.channels[info.channel.index()];
+        let handle_time =
+            SimDuration::from_secs_f64(self.scenario.channel(info.channel).handle_time.sample(&mut streams.segment_handle_time));
+        let seq = self.next_wait_seq;
+        self.next_wait_seq += 1;
+        let workstream = self.scenario.workstream(info.workstream);
+        let affinity = workstream.affinity == Affinity::On && workstream.mode == DistributionMode::Push;
+        let conversation = &mut self.conversations[id.slot as usize];
+        conversation.state = State::Open;
+        conversation.segment += 1;
+        conversation.resumed_at = now;
+        conversation.handle_time = handle_time;
+        conversation.queued = false;
+        conversation.declines.clear();
+        // Asynchronous channels queue by last customer activity, so "oldest" is the resume time.
+        conversation.wait_key = (if affinity { 0 } else { 1 }, 0, now, seq);
+        let last_agent = conversation.last_agent;
+        self.observer.resumed(now, &info);
+        match (affinity, last_agent) {
+            (true, Some(agent)) => self.offer(now, id, agent, Route::Affinity),
+            _ => self.enter_queue(now, id),
+        }
+    }
+
+    fn on_auto_close(&mut self, now: SimTime, id: ConversationId) {
+        let Some(conversation) = self.conversation(id) else { return };
+        if conversation.state != State::Waiting {
+            return;
+        }
+        let info = conversation.info;
+        self.observer.auto_closed(now, &info);
+        self.release_slot(id);
     }
 
     // ---- agents ----
@@ -603,6 +1033,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             Presence::Offline
         } else if agent.on_break {
             Presence::Away
+        } else if let Some(forced) = agent.forced {
+            forced
         } else if agent.used <= 0 {
             Presence::Available
         } else if agent.used >= agent.capacity {

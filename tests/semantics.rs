@@ -1,0 +1,282 @@
+//! Scenario-level tests of the workstream settings: each one runs small inline scenarios that
+//! differ in one setting and checks that the difference shows in the measures, in the
+//! direction and roughly the size the product's behaviour implies. Counts are summed over a
+//! few replications (seeds 1..=REPS) so that no conclusion rests on one lucky seed; the
+//! margins are wide next to the effects (each is explained where it is asserted).
+
+use std::path::PathBuf;
+
+use routesim::config::{parse_scenario, Origin};
+use routesim::metrics::{run, RunResults, Scope};
+use routesim::model::Scenario;
+
+const REPS: u64 = 4;
+
+/// A one-queue, one-group scenario; each part is inserted as TOML lines into its table.
+fn scenario(simulation: &str, channel: &str, workstream: &str, group: &str) -> Scenario {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "12h"
+{simulation}
+
+[channels.c]
+{channel}
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "q"
+{workstream}
+
+[queues.q]
+assignment = "round_robin"
+
+[agent_groups.g]
+queues = ["q"]
+{group}
+"#
+    );
+    let origin = Origin { file: "inline.toml".into(), base_dir: PathBuf::from(".") };
+    match parse_scenario(&text, &origin) {
+        Ok(scenario) => scenario,
+        Err(error) => panic!("{error}\n{text}"),
+    }
+}
+
+fn runs(scenario: &Scenario) -> Vec<RunResults> {
+    (1..=REPS)
+        .map(|seed| {
+            let results = run(scenario, seed);
+            check_conservation(&results);
+            results
+        })
+        .collect()
+}
+
+fn value(results: &RunResults, scope: Scope, name: &str, measure: &str) -> f64 {
+    results.value(scope, name, measure).unwrap_or_else(|| panic!("no measure {scope} {name} {measure}"))
+}
+
+/// Sum over replications of an overall measure.
+fn total(runs: &[RunResults], measure: &str) -> f64 {
+    runs.iter().map(|r| value(r, Scope::Overall, "all", measure)).sum()
+}
+
+/// Sum over replications of a measure of group `g`.
+fn group_total(runs: &[RunResults], measure: &str) -> f64 {
+    runs.iter().map(|r| value(r, Scope::AgentGroup, "g", measure)).sum()
+}
+
+/// Mean over replications of a measure of group `g`.
+fn group_mean(runs: &[RunResults], measure: &str) -> f64 {
+    group_total(runs, measure) / runs.len() as f64
+}
+
+/// Every conversation offered ends in exactly one outcome or is still in the system.
+#[track_caller]
+fn check_conservation(results: &RunResults) {
+    let v = |m: &str| value(results, Scope::Overall, "all", m);
+    let outcomes = v("handled") + v("abandoned") + v("auto_closed");
+    let open = v("queued_at_end") + v("in_service_at_end") + v("waiting_at_end");
+    assert_eq!(v("offered"), outcomes + open, "offered != outcomes + open at end (seed {})", results.seed);
+}
+
+const CHAT: &str = r#"kind = "live_chat"
+arrivals = { per_hour = 100 }
+handle_time = { kind = "exponential", mean = "5m" }"#;
+
+// ---- notifications ----
+
+#[test]
+fn a_response_time_delays_every_answer_by_at_least_that_time() {
+    // 20 agents for ~8.3 Erlangs: nobody waits for an agent, so the wait is the ringing time.
+    let quick = runs(&scenario("", CHAT, "", "count = 20"));
+    let slow = runs(&scenario("", CHAT, "", "count = 20\nnotifications = { response_time = { kind = \"constant\", value = \"30s\" } }"));
+    let asa = |runs: &[RunResults]| runs.iter().map(|r| value(r, Scope::Overall, "all", "asa_s")).sum::<f64>() / REPS as f64;
+    assert!(asa(&quick) < 1.0, "{}", asa(&quick));
+    assert!(asa(&slow) >= 30.0 && asa(&slow) < 33.0, "{}", asa(&slow));
+    for r in &slow {
+        assert!(value(r, Scope::Overall, "all", "wait_p50_s") >= 29.9);
+    }
+}
+
+#[test]
+fn an_item_is_offered_to_one_agent_at_most_the_decline_limit_times() {
+    // One agent who rejects everything: each item rings exactly `limit` times, then stays queued.
+    for limit in 1..=5 {
+        let mut scenario = scenario(
+            &format!("decline_limit = {limit}"),
+            CHAT,
+            "",
+            "count = 1\nnotifications = { reject_probability = 1.0 }",
+        );
+        // With the default block of 100 the first 100 stuck items would hide the rest.
+        scenario.queues[0].block_size = 1_000_000;
+        for r in runs(&scenario) {
+            let v = |m: &str| value(&r, Scope::Overall, "all", m);
+            assert_eq!(v("offers"), limit as f64 * v("offered"), "limit {limit}");
+            assert_eq!(v("declines_rejected"), v("offers"));
+            assert_eq!(v("answered"), 0.0);
+            assert_eq!(v("queued_at_end"), v("offered"));
+        }
+    }
+}
+
+#[test]
+fn a_declined_item_goes_to_the_other_agents_first() {
+    // Two groups in one queue: `g`, one agent, rejects every offer; `other`, 30 agents for 8.3
+    // Erlangs (never all busy), accepts. Everything ends with `other`, and `g` is offered each
+    // item at most once: the re-offer goes to the others first.
+    let text_group = "count = 1\nnotifications = { reject_probability = 1.0 }";
+    let mut scenario = scenario("", CHAT, "", text_group);
+    let mut other = scenario.agent_groups[0].clone();
+    other.name = "other".into();
+    other.count = 30;
+    other.response = Default::default();
+    scenario.agent_groups.push(other);
+    for r in runs(&scenario) {
+        let v = |m: &str| value(&r, Scope::Overall, "all", m);
+        assert_eq!(v("answered") + v("queued_at_end"), v("offered"));
+        assert_eq!(value(&r, Scope::AgentGroup, "g", "handled"), 0.0);
+        assert!(v("declines_rejected") > 0.0);
+        assert!(v("declines_rejected") <= v("offered"), "an item went back to a rejecting agent");
+    }
+}
+
+#[test]
+fn missed_notifications_set_inactive_raise_away_time() {
+    let group = "count = 14\nnotifications = { miss_probability = 0.2, presence_reset = \"10m\" }";
+    let off = runs(&scenario("", CHAT, "", group));
+    let on = runs(&scenario("", CHAT, "notifications = { missed_sets_inactive = true }", group));
+    // No breaks or shifts: without the feature nobody is ever Away.
+    assert_eq!(group_total(&off, "away_hours"), 0.0);
+    // ~100 offers/h * 12 h * 0.2 misses ≈ 240 resets of 10 min a day: tens of Away hours.
+    assert!(group_mean(&on, "away_hours") > 10.0, "{}", group_mean(&on, "away_hours"));
+    assert!(total(&on, "declines_timed_out") > 0.0 && total(&off, "declines_timed_out") > 0.0);
+    // Agents who went Inactive leave fewer agents to answer: waits grow.
+    assert!(total(&on, "wait_mean_s") > total(&off, "wait_mean_s"));
+}
+
+#[test]
+fn rejections_set_busy_dnd_when_the_feature_is_on() {
+    let simulation = "full_capacity_presence = \"busy\"";
+    let group = "count = 14\nnotifications = { reject_probability = 0.2, presence_reset = \"5m\" }";
+    let off = runs(&scenario(simulation, CHAT, "", group));
+    let on = runs(&scenario(simulation, CHAT, "notifications = { reject_sets_busy_dnd = true }", group));
+    assert_eq!(group_total(&off, "busy_dnd_hours"), 0.0);
+    assert!(group_mean(&on, "busy_dnd_hours") > 5.0, "{}", group_mean(&on, "busy_dnd_hours"));
+    // With the reject button hidden nobody can reject.
+    let hidden = runs(&scenario(simulation, CHAT, "notifications = { reject_button = false }", group));
+    assert_eq!(total(&hidden, "declines_rejected"), 0.0);
+}
+
+#[test]
+fn a_ringing_offer_holds_capacity_only_when_reserved() {
+    // One minute of ringing per 5-minute conversation: reserving it adds ~20% to the units in use.
+    let group = "count = 20\nnotifications = { response_time = { kind = \"constant\", value = \"60s\" } }";
+    let reserved = runs(&scenario("", CHAT, "", group));
+    let on_accept = runs(&scenario("", CHAT, "notifications = { reserve_capacity_on_offer = false }", group));
+    let ratio = group_mean(&reserved, "utilization") / group_mean(&on_accept, "utilization");
+    assert!((1.12..1.28).contains(&ratio), "{ratio}");
+}
+
+// ---- waiting, resume, auto-close, affinity ----
+
+const PERSISTENT: &str = r#"kind = "persistent_chat"
+arrivals = { per_hour = 60 }
+handle_time = { kind = "exponential", mean = "4m" }
+waiting = { probability = 0.5, resume_delay = { kind = "exponential", mean = "10m" } }"#;
+
+#[test]
+fn affinity_sends_resumed_conversations_back_to_their_agent() {
+    let group = "count = 8\ncapacity_units = 3";
+    let on = runs(&scenario("", PERSISTENT, "", group));
+    let off = runs(&scenario("", PERSISTENT, "affinity = false", group));
+    let share = |runs: &[RunResults]| total(runs, "resumed_same_agent") / total(runs, "resumed_answered");
+    // Persistent chat has affinity on by default; nobody rejects, so every return is kept.
+    assert!(total(&on, "resumed_answered") > 500.0);
+    assert_eq!(share(&on), 1.0);
+    assert_eq!(total(&on, "affinity_broken"), 0.0);
+    // Without it, round robin over 8 agents brings the customer back to the same one about
+    // 1 time in 8; 0.3 leaves room for chance and for the light load's idle agents.
+    assert!(share(&off) < 0.3, "{}", share(&off));
+    assert_eq!(total(&off, "affinity_kept") + total(&off, "affinity_broken"), 0.0);
+}
+
+#[test]
+fn affinity_pushes_agents_over_capacity_and_the_excess_is_counted() {
+    // One conversation per agent and a busy queue: the last agent is usually full when its
+    // customer comes back, so affinity assigns beyond capacity; without affinity never.
+    let channel = PERSISTENT.replace("per_hour = 60", "per_hour = 110");
+    let group = "count = 8\ncapacity_units = 1";
+    let on = runs(&scenario("", &channel, "", group));
+    let off = runs(&scenario("", &channel, "affinity = false", group));
+    assert!(group_total(&on, "over_capacity_assignments") > 50.0, "{}", group_total(&on, "over_capacity_assignments"));
+    assert!(group_total(&on, "max_over_capacity_units") >= REPS as f64);
+    assert_eq!(group_total(&off, "over_capacity_assignments"), 0.0);
+}
+
+#[test]
+fn a_rejected_affinity_offer_is_routed_to_another_agent() {
+    let group = "count = 8\ncapacity_units = 3\nnotifications = { reject_probability = 0.2 }";
+    let runs = runs(&scenario("", PERSISTENT, "", group));
+    let kept = total(&runs, "affinity_kept");
+    let broken = total(&runs, "affinity_broken");
+    // 20% of affinity offers are rejected; a few of those still come back to the same agent
+    // when nobody else is free, so the kept share is a little over 0.8.
+    let share = kept / (kept + broken);
+    assert!((0.72..0.92).contains(&share), "{share}");
+}
+
+#[test]
+fn waiting_conversations_auto_close_after_the_inactivity_time() {
+    let channel = PERSISTENT.replace(r#"{ kind = "exponential", mean = "10m" }"#, r#"{ kind = "constant", value = "10m" }"#);
+    let group = "count = 8\ncapacity_units = 3";
+    let quick_close = runs(&scenario("", &channel, "auto_close_after = \"5m\"", group));
+    let default = runs(&scenario("", &channel, "", group));
+    // Customers come back after exactly 10 min: a 5-minute inactivity close gets them all first.
+    assert_eq!(total(&quick_close, "resumed"), 0.0);
+    assert!(total(&quick_close, "auto_closed") > 500.0);
+    // The default (1 day) never fires within a 12-hour run.
+    assert_eq!(total(&default, "auto_closed"), 0.0);
+    assert!(total(&default, "resumed") > 500.0);
+    // A conversation that auto-closed is not handled again: fewer handled than offered.
+    assert!(total(&quick_close, "handled") < total(&default, "handled"));
+}
+
+// ---- wrap-up ----
+
+#[test]
+fn wrap_up_blocking_decides_how_long_capacity_is_held() {
+    // 4 min of handling + 2 min of wrap-up; 30 agents keep everyone served at once, so the
+    // units in use are proportional to the time each conversation holds capacity: 6 min when
+    // always blocking, 5 min with a 1-minute block, 4 min when never blocking.
+    let channel = r#"kind = "live_chat"
+arrivals = { per_hour = 100 }
+handle_time = { kind = "exponential", mean = "4m" }
+wrap_up = { kind = "constant", value = "2m" }"#;
+    let utilization = |blocking: &str| {
+        let workstream = format!("wrap_up_blocking = \"{blocking}\"");
+        group_mean(&runs(&scenario("", channel, &workstream, "count = 30")), "utilization")
+    };
+    let (always, custom, never) = (utilization("always"), utilization("1m"), utilization("never"));
+    let close = |a: f64, b: f64, expected: f64| ((a / b) / expected - 1.0).abs() < 0.05;
+    assert!(close(always, never, 6.0 / 4.0), "{always} {never}");
+    assert!(close(custom, never, 5.0 / 4.0), "{custom} {never}");
+}
+
+#[test]
+fn blocking_wrap_up_raises_waits_when_staffing_is_tight() {
+    // 11 agents for 100/h: 6.7 Erlangs of handling, 10 of handling + wrap-up. Blocking the
+    // whole wrap-up leaves the queue close to saturation; not blocking leaves it comfortable.
+    let channel = r#"kind = "live_chat"
+arrivals = { per_hour = 100 }
+handle_time = { kind = "exponential", mean = "4m" }
+wrap_up = { kind = "constant", value = "2m" }"#;
+    let wait = |blocking: &str| {
+        let workstream = format!("wrap_up_blocking = \"{blocking}\"");
+        total(&runs(&scenario("", channel, &workstream, "count = 11")), "wait_mean_s") / REPS as f64
+    };
+    let (always, never) = (wait("always"), wait("never"));
+    assert!(always > 5.0 * never, "{always} {never}");
+}
