@@ -109,6 +109,7 @@ pub struct WorkstreamFile {
     pub affinity: Option<bool>,
     pub auto_close_after: Option<String>,
     pub wrap_up_blocking: Option<String>,
+    pub allow_self_selection: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +161,14 @@ pub struct AgentGroupFile {
     pub queues: Vec<String>,
     pub shift: Option<ShiftFile>,
     pub notifications: Option<AgentNotificationsFile>,
+    pub picking: Option<PickingFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickingFile {
+    pub think_time: Option<DistributionFile>,
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

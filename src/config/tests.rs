@@ -159,6 +159,15 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("mean = \"5m\" }", "mean = \"5m\" }\nwrap_up = { kind = \"constant\", value = 30 }"), &[
         "channels.chat.wrap_up: value: expected a duration with a unit",
     ]);
+    check_error(("count = 5", "count = 5\npicking = { when = \"never\" }"), &[
+        "agent_groups.tier1.picking.when: expected \"free_capacity\" or \"always\", got \"never\"",
+    ]);
+    check_error(("count = 5", "count = 5\npicking = { think_time = { kind = \"exponential\", mean = \"-5s\" } }"), &[
+        "agent_groups.tier1.picking.think_time",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nmode = \"pick\"\nallow_self_selection = true"), &[
+        "workstreams.messaging.allow_self_selection: selecting from push-based workstreams applies to push workstreams",
+    ]);
 }
 
 #[test]

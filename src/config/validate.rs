@@ -9,14 +9,14 @@ use crate::engine::{SimDuration, SimTime};
 use crate::model::{
     Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel,
     ChannelKind, Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
-    NotificationSettings, NumberOp, OfferCapacity, Presence, PresenceSet, Queue, QueueId, RejectButton,
-    RejectedNotification, RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator,
+    NotificationSettings, NumberOp, OfferCapacity, PickHabit, PickWhen, Presence, PresenceSet, Queue, QueueId, RejectButton,
+    RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SimulationSettings, VariableGenerator,
     WaitingBehaviour, Workstream, WorkstreamId, WrapUpBlocking,
 };
 
 use super::file::{
     AgentGroupFile, AgentNotificationsFile, ArrivalsFile, ChannelFile, ConditionFile, DistributionFile,
-    NotificationsFile, ScenarioFile, ShiftFile, VariableFile, WorkstreamFile,
+    NotificationsFile, PickingFile, ScenarioFile, ShiftFile, VariableFile, WorkstreamFile,
 };
 use super::units::{parse_duration, parse_time_of_day};
 use super::Issue;
@@ -178,6 +178,14 @@ impl<'a> Validator<'a> {
                 .filter_map(|c| ChannelKind::ALL.iter().copied().find(|k| k.as_str() == c.kind))
                 .collect();
             let settings = self.workstream_settings(&path, workstream, mode, &kinds);
+            let self_selection = match workstream.allow_self_selection {
+                Some(true) if mode == Some(DistributionMode::Pick) => {
+                    self.problem(&format!("{path}.allow_self_selection"), "selecting from push-based workstreams applies to push workstreams; a pick workstream is always picked from");
+                    SelfSelection::Off
+                }
+                Some(true) => SelfSelection::On,
+                _ => SelfSelection::Off,
+            };
             if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking))) =
                 (mode, allowed, fallback, notifications, settings)
             {
@@ -193,6 +201,7 @@ impl<'a> Validator<'a> {
                     affinity,
                     auto_close_after,
                     wrap_up_blocking,
+                    self_selection,
                 });
             }
         }
@@ -647,7 +656,26 @@ impl<'a> Validator<'a> {
             None => None,
         };
         let response = self.agent_response(&format!("{path}.notifications"), file.notifications.as_ref());
-        Some(AgentGroup { name: name.to_string(), count: count?, capacity_units, queues, shift, response: response? })
+        let picking = self.picking(&format!("{path}.picking"), file.picking.as_ref());
+        Some(AgentGroup { name: name.to_string(), count: count?, capacity_units, queues, shift, response: response?, picking: picking? })
+    }
+
+    fn picking(&mut self, path: &str, file: Option<&PickingFile>) -> Option<PickHabit> {
+        let default_think = || Distribution::exponential(30.0).expect("a positive mean is valid");
+        let Some(file) = file else { return Some(PickHabit { think_time: default_think(), when: PickWhen::FreeCapacity }) };
+        let think_time = match &file.think_time {
+            Some(d) => self.distribution(&format!("{path}.think_time"), d, Quantity::Duration),
+            None => Some(default_think()),
+        };
+        let when = match file.when.as_deref() {
+            None | Some("free_capacity") => Some(PickWhen::FreeCapacity),
+            Some("always") => Some(PickWhen::Always),
+            Some(other) => {
+                self.problem(&format!("{path}.when"), format!("expected \"free_capacity\" or \"always\", got \"{other}\""));
+                None
+            }
+        };
+        Some(PickHabit { think_time: think_time?, when: when? })
     }
 
     fn probability(&mut self, path: &str, value: f64) -> Option<f64> {

@@ -21,8 +21,8 @@ pub use observer::{
 pub use scenario::{
     Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel,
     ChannelKind, Condition, ConditionTest, ContextVariable, DistributionMode, MissedNotification,
-    NotificationSettings, NumberOp, OfferCapacity, Presence, PresenceSet, Queue, RejectButton, RejectedNotification,
-    RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,
+    NotificationSettings, NumberOp, OfferCapacity, PickHabit, PickWhen, Presence, PresenceSet, Queue, RejectButton, RejectedNotification,
+    RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,
     Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

@@ -197,6 +197,15 @@ pub struct Workstream {
     /// A Waiting conversation with no customer activity for this long is closed.
     pub auto_close_after: SimDuration,
     pub wrap_up_blocking: WrapUpBlocking,
+    /// "Enable selecting from push-based workstreams": agents may also pick this push
+    /// workstream's items themselves, by their picking habit.
+    pub self_selection: SelfSelection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfSelection {
+    Off,
+    On,
 }
 
 /// The workstream's notification template and the org-level notification features (SPEC §3).
@@ -355,6 +364,25 @@ pub struct AgentGroup {
     /// `None` works around the clock.
     pub shift: Option<Shift>,
     pub response: AgentResponse,
+    pub picking: PickHabit,
+}
+
+/// How agents pick from pick workstreams (and from push workstreams with self-selection):
+/// the product leaves it to people, so it is a setting. An agent that may pick looks at its
+/// queues after a think time and takes the oldest item it may see.
+#[derive(Debug, Clone)]
+pub struct PickHabit {
+    /// Seconds between being able to pick (or having picked) and picking.
+    pub think_time: Distribution,
+    pub when: PickWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickWhen {
+    /// Only with free capacity for the item (by the capacity comparison).
+    FreeCapacity,
+    /// Whatever its capacity: capacity in use can exceed the capacity.
+    Always,
 }
 
 /// How the agents of a group answer notifications. The default answers every offer at once,

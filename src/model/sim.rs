@@ -29,8 +29,8 @@ use super::arrivals::ArrivalCursor;
 use super::observer::{AgentStatus, Answer, ConversationInfo, Decline, Observer, OpenState, OverCapacityCause, Return};
 use super::{
     Affinity, AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, DistributionMode, GroupId,
-    MissedNotification, OfferCapacity, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
-    VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
+    MissedNotification, OfferCapacity, PickWhen, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
+    SelfSelection, VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -64,6 +64,8 @@ enum Event {
     AutoClose(ConversationId),
     /// The agent resets a presence forced by a notification; stale unless the token matches.
     PresenceReset(AgentId, u32),
+    /// The agent looks at its queues' open items to pick one.
+    PickAttempt(AgentId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +130,8 @@ struct Conversation {
     variables: Vec<VariableValue>,
     /// Units `agent` holds for this conversation (0 when released or not yet taken).
     held: i64,
+    /// Whether the conversation's capacity was taken (and not yet released).
+    holding: bool,
     /// Whether this segment was reported `queued` (so its answer is `FromQueue`).
     queued: bool,
     /// 0 for the first segment; resumed segments count up.
@@ -160,11 +164,19 @@ struct Agent {
     forced_token: u32,
     /// Offers ringing on capacity not yet taken (`reserve_capacity_on_offer = false`).
     ringing_unreserved: u32,
+    /// A pick attempt is scheduled.
+    pick_pending: bool,
+    /// Found nothing to pick: waits in its pickable queues' idle lists for an item.
+    idle_picker: bool,
 }
 
 #[derive(Debug, Default)]
 struct QueueState {
     waiting: BTreeMap<WaitKey, ConversationId>,
+    /// Some workstream that routes here may be picked from (pick mode or self-selection).
+    pickable: bool,
+    /// Members that found nothing to pick, to wake when an item arrives.
+    idle_pickers: Vec<AgentId>,
     members: Vec<AgentId>,
     // Round-robin order of each member: smaller goes first. Members that were never assigned
     // keep their join order (0..n); each assignment gives the member the next number.
@@ -190,6 +202,7 @@ struct ChannelStreams {
 struct GroupStreams {
     response: StreamRng,
     response_time: StreamRng,
+    think_time: StreamRng,
 }
 
 struct Sim<'a, O> {
@@ -209,6 +222,8 @@ struct Sim<'a, O> {
     next_release: u64,
     live_conversations: usize,
     stats: RunStats,
+    /// Whether any agent may ever pick: without it the pick machinery is skipped entirely.
+    any_pickable: bool,
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -239,6 +254,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             .map(|group| GroupStreams {
                 response: streams.stream(&format!("offer_response/{}", group.name)),
                 response_time: streams.stream(&format!("response_time/{}", group.name)),
+                think_time: streams.stream(&format!("think_time/{}", group.name)),
             })
             .collect();
 
@@ -273,12 +289,24 @@ impl<'a, O: Observer> Sim<'a, O> {
                     forced: None,
                     forced_token: 0,
                     ringing_unreserved: 0,
+                    pick_pending: false,
+                    idle_picker: false,
                 });
             }
             group_agents.push(first..agents.len());
         }
         for queue in &mut queues {
             queue.next_rr_key = queue.members.len() as u64;
+        }
+        let mut any_pickable = false;
+        for workstream in &scenario.workstreams {
+            if workstream.mode == DistributionMode::Pick || workstream.self_selection == SelfSelection::On {
+                any_pickable = true;
+                queues[workstream.fallback_queue.index()].pickable = true;
+                for rule in &workstream.routing {
+                    queues[rule.queue.index()].pickable = true;
+                }
+            }
         }
 
         Sim {
@@ -298,6 +326,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             next_release: 0,
             live_conversations: 0,
             stats: RunStats::default(),
+            any_pickable,
         }
     }
 
@@ -318,6 +347,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 Event::Resume(id) => self.on_resume(now, id),
                 Event::AutoClose(id) => self.on_auto_close(now, id),
                 Event::PresenceReset(agent, token) => self.on_presence_reset(now, agent, token),
+                Event::PickAttempt(agent) => self.on_pick_attempt(now, agent),
             }
             self.process_triggers(now);
         }
@@ -333,6 +363,11 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         for channel_idx in 0..self.scenario.channels.len() {
             self.schedule_next_arrival(ChannelId::from_index(channel_idx), now);
+        }
+        if self.any_pickable {
+            for agent_idx in 0..self.agents.len() {
+                self.triggers.push(Trigger::Agent(AgentId::from_index(agent_idx)));
+            }
         }
         for (group_idx, group) in self.scenario.agent_groups.iter().enumerate() {
             let group_id = GroupId::from_index(group_idx);
@@ -429,6 +464,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         conversation.agent = None;
         conversation.wait_key = (1, 0, now, seq);
         conversation.held = 0;
+        conversation.holding = false;
         conversation.queued = false;
         conversation.segment = 0;
         conversation.resumed_at = now;
@@ -457,6 +493,118 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.conversations[id.slot as usize].queued = true;
         self.observer.queued(now, &info);
         self.arm_patience(now, id);
+        if self.queues[queue_id.index()].pickable {
+            self.wake_idle_pickers(now, queue_id);
+        }
+    }
+
+    // ---- picking ----
+
+    /// Whether the agent may pick this item now: presence allowed for a pick workstream (any
+    /// presence but Offline under self-selection, which ignores presence), and room by habit.
+    fn may_pick(&self, agent: &Agent, workstream: WorkstreamId) -> Option<OverCapacityCause> {
+        let ws = self.scenario.workstream(workstream);
+        let cause = match (ws.mode, ws.self_selection) {
+            (DistributionMode::Pick, _) if ws.allowed_presences.contains(agent.presence) => OverCapacityCause::Pick,
+            (DistributionMode::Push, SelfSelection::On) if agent.presence != Presence::Offline => OverCapacityCause::SelfSelection,
+            _ => return None,
+        };
+        let room = match self.scenario.agent_group(agent.group).picking.when {
+            PickWhen::Always => true,
+            PickWhen::FreeCapacity => {
+                self.scenario.simulation.capacity_compare.admits(agent.capacity - agent.used, i64::from(ws.capacity_units))
+            }
+        };
+        room.then_some(cause)
+    }
+
+    /// The oldest item (in serving order across the agent's pickable queues) it may pick.
+    fn best_pick_for(&self, agent_id: AgentId) -> Option<(ConversationId, usize, OverCapacityCause)> {
+        let agent = &self.agents[agent_id.index()];
+        let mut best: Option<((i32, WaitKey, QueueId), ConversationId, usize, OverCapacityCause)> = None;
+        for &(queue_id, member) in &agent.memberships {
+            if !self.queues[queue_id.index()].pickable {
+                continue;
+            }
+            let queue = self.scenario.queue(queue_id);
+            let found = self.queues[queue_id.index()].waiting.iter().take(queue.block_size).find_map(|(&key, &id)| {
+                let workstream = self.conversations[id.slot as usize].info.workstream;
+                self.may_pick(agent, workstream).map(|cause| (key, id, cause))
+            });
+            if let Some((key, id, cause)) = found {
+                let rank = (queue.priority, key, queue_id);
+                if best.as_ref().is_none_or(|(best_rank, ..)| rank < *best_rank) {
+                    best = Some((rank, id, member, cause));
+                }
+            }
+        }
+        best.map(|(_, id, member, cause)| (id, member, cause))
+    }
+
+    /// Schedules a pick attempt after a think time if there is something the agent may pick;
+    /// if its queues hold nothing pickable, it waits idle until an item arrives.
+    fn consider_picking(&mut self, now: SimTime, agent_id: AgentId) {
+        let agent = &self.agents[agent_id.index()];
+        if agent.pick_pending || agent.presence == Presence::Offline {
+            return;
+        }
+        if self.best_pick_for(agent_id).is_some() {
+            let group = agent.group;
+            let think = self.scenario.agent_group(group).picking.think_time.sample(&mut self.group_streams[group.index()].think_time);
+            self.agents[agent_id.index()].pick_pending = true;
+            self.events.schedule(now + SimDuration::from_secs_f64(think), Event::PickAttempt(agent_id));
+        } else if !agent.idle_picker {
+            self.agents[agent_id.index()].idle_picker = true;
+            for idx in 0..self.agents[agent_id.index()].memberships.len() {
+                let queue = self.agents[agent_id.index()].memberships[idx].0;
+                if self.queues[queue.index()].pickable {
+                    self.queues[queue.index()].idle_pickers.push(agent_id);
+                }
+            }
+        }
+    }
+
+    fn wake_idle_pickers(&mut self, now: SimTime, queue: QueueId) {
+        let idle = std::mem::take(&mut self.queues[queue.index()].idle_pickers);
+        for &agent_id in &idle {
+            if std::mem::take(&mut self.agents[agent_id.index()].idle_picker) {
+                self.consider_picking(now, agent_id);
+            }
+        }
+        let mut idle = idle;
+        idle.clear();
+        // Keep the allocation; agents that went idle again meanwhile were pushed to the new list.
+        let list = &mut self.queues[queue.index()].idle_pickers;
+        if list.is_empty() {
+            *list = idle;
+        }
+    }
+
+    fn on_pick_attempt(&mut self, now: SimTime, agent_id: AgentId) {
+        self.agents[agent_id.index()].pick_pending = false;
+        if let Some((id, member, cause)) = self.best_pick_for(agent_id) {
+            self.take_from_queue(id);
+            let slot = id.slot as usize;
+            if let Some(event) = self.conversations[slot].abandon_event.take() {
+                self.events.cancel(event);
+            }
+            let before = self.status(agent_id);
+            let queue = &mut self.queues[self.conversations[slot].info.queue.index()];
+            queue.rr_keys[member] = queue.next_rr_key;
+            queue.next_rr_key += 1;
+            let conversation = &mut self.conversations[slot];
+            conversation.state = State::Offered;
+            conversation.agent = Some(agent_id);
+            conversation.affinity_offer = false;
+            // A pick is its own accept: no notification rings, and capacity is taken now.
+            self.hold(now, id, agent_id, cause);
+            self.start_service(now, id, agent_id);
+            self.refresh_presence(agent_id);
+            let after = self.status(agent_id);
+            let group = self.agents[agent_id.index()].group;
+            self.observer.agent_changed(now, agent_id, group, before, after);
+        }
+        self.consider_picking(now, agent_id);
     }
 
     fn arm_patience(&mut self, now: SimTime, id: ConversationId) {
@@ -495,6 +643,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             wait_key: (0, 0, SimTime::ZERO, 0),
             variables: Vec::new(),
             held: 0,
+            holding: false,
             queued: false,
             segment: 0,
             resumed_at: SimTime::ZERO,
@@ -527,7 +676,8 @@ impl<'a, O: Observer> Sim<'a, O> {
 
     fn is_eligible(&self, agent: &Agent, workstream: WorkstreamId) -> bool {
         let workstream = self.scenario.workstream(workstream);
-        workstream.allowed_presences.contains(agent.presence)
+        workstream.mode == DistributionMode::Push
+            && workstream.allowed_presences.contains(agent.presence)
             && agent.ringing_unreserved == 0
             && self
                 .scenario
@@ -621,6 +771,7 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn hold(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId, cause: OverCapacityCause) {
         let units = self.demand(id);
         self.conversations[id.slot as usize].held = units;
+        self.conversations[id.slot as usize].holding = true;
         let agent = &mut self.agents[agent_id.index()];
         agent.used += units;
         if units > 0 && agent.used > agent.capacity {
@@ -632,6 +783,7 @@ impl<'a, O: Observer> Sim<'a, O> {
     /// Gives back what the conversation holds of its agent's capacity.
     fn release_held(&mut self, id: ConversationId, agent_id: AgentId) {
         let held = std::mem::take(&mut self.conversations[id.slot as usize].held);
+        self.conversations[id.slot as usize].holding = false;
         self.agents[agent_id.index()].used -= held;
         self.next_release += 1;
         self.agents[agent_id.index()].last_release = self.next_release;
@@ -699,7 +851,8 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn start_service(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
         let slot = id.slot as usize;
         let info = self.conversations[slot].info;
-        if self.scenario.workstream(info.workstream).notifications.offer_capacity == OfferCapacity::OnAccept {
+        if !self.conversations[slot].holding {
+            // An offer that rang on capacity not yet taken (`reserve_capacity_on_offer = false`).
             self.agents[agent_id.index()].ringing_unreserved -= 1;
             let cause = if self.conversations[slot].affinity_offer {
                 OverCapacityCause::Affinity
@@ -793,6 +946,9 @@ impl<'a, O: Observer> Sim<'a, O> {
         if in_block {
             self.triggers.push(Trigger::Item(id));
         }
+        if self.queues[info.queue.index()].pickable {
+            self.wake_idle_pickers(now, info.queue);
+        }
         self.triggers.push(Trigger::Agent(agent_id));
     }
 
@@ -849,6 +1005,9 @@ impl<'a, O: Observer> Sim<'a, O> {
                     while let Some((id, member)) = self.best_item_for(agent_id) {
                         self.take_from_queue(id);
                         self.offer(now, id, agent_id, Route::Queue(member));
+                    }
+                    if self.any_pickable {
+                        self.consider_picking(now, agent_id);
                     }
                 }
             }
