@@ -110,6 +110,19 @@ pub struct WorkstreamFile {
     pub auto_close_after: Option<String>,
     pub wrap_up_blocking: Option<String>,
     pub allow_self_selection: Option<bool>,
+    pub skill_matching: Option<String>,
+    #[serde(default)]
+    pub classification: Vec<ClassificationFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationFile {
+    #[serde(default)]
+    pub when: Vec<ConditionFile>,
+    /// Required skills with their minimum ratings.
+    pub skills: Option<BTreeMap<String, i64>>,
+    pub priority: Option<i32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,6 +175,8 @@ pub struct AgentGroupFile {
     pub shift: Option<ShiftFile>,
     pub notifications: Option<AgentNotificationsFile>,
     pub picking: Option<PickingFile>,
+    /// Skills with their ratings.
+    pub skills: Option<BTreeMap<String, i64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

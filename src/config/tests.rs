@@ -168,6 +168,16 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nmode = \"pick\"\nallow_self_selection = true"), &[
         "workstreams.messaging.allow_self_selection: selecting from push-based workstreams applies to push workstreams",
     ]);
+    check_error(("count = 5", "count = 5\nskills = { english = 0 }"), &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
+        "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nclassification = [{ when = [{ variable = \"language\", equals = \"fr\" }] }]"), &[
+        "workstreams.messaging.classification[0]: a classification rule needs `skills`, `priority` or both",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nclassification = [{ when = [{ variable = \"lang\", equals = \"fr\" }], priority = 1 }]"), &[
+        "workstreams.messaging.classification[0].when[0].variable: no channel of this workstream has a context variable \"lang\"",
+    ]);
 }
 
 #[test]

@@ -2,15 +2,16 @@
 //! id, every unit parsed, every range checked. It keeps going after a problem so that one run
 //! reports every problem, each with the path of the field it is about.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
     ChannelKind, Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, PickHabit, PickWhen, Presence, PresenceSet, Queue, QueueId, RejectButton,
-    RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SimulationSettings, VariableGenerator,
+    RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillId, SkillMatching, SimulationSettings, VariableGenerator,
     WaitingBehaviour, Workstream, WorkstreamId, WrapUpBlocking,
 };
 
@@ -62,6 +63,17 @@ impl<'a> Validator<'a> {
         let queue_names: Vec<&String> = file.queues.keys().collect();
         let channel_names: Vec<&String> = file.channels.keys().collect();
         let workstream_names: Vec<&String> = file.workstreams.keys().collect();
+        // Every skill named anywhere, in name order, so ids do not depend on where it appears.
+        let mut skill_set: BTreeSet<&String> = BTreeSet::new();
+        for group in file.agent_groups.values() {
+            skill_set.extend(group.skills.iter().flat_map(|s| s.keys()));
+        }
+        for workstream in file.workstreams.values() {
+            for rule in &workstream.classification {
+                skill_set.extend(rule.skills.iter().flat_map(|s| s.keys()));
+            }
+        }
+        let skill_names: Vec<&String> = skill_set.into_iter().collect();
 
         if file.channels.is_empty() {
             self.problem("channels", "a scenario needs at least one channel");
@@ -178,6 +190,38 @@ impl<'a> Validator<'a> {
                 .filter_map(|c| ChannelKind::ALL.iter().copied().find(|k| k.as_str() == c.kind))
                 .collect();
             let settings = self.workstream_settings(&path, workstream, mode, &kinds);
+            let skill_matching = match workstream.skill_matching.as_deref().unwrap_or("exact") {
+                "exact" => Some(SkillMatching::Exact),
+                "closest" => Some(SkillMatching::Closest),
+                "none" => Some(SkillMatching::None),
+                other => {
+                    self.problem(&format!("{path}.skill_matching"), format!("expected \"exact\", \"closest\" or \"none\", got \"{other}\""));
+                    None
+                }
+            };
+            let mut classification = Vec::new();
+            for (rule_idx, rule) in workstream.classification.iter().enumerate() {
+                let rule_path = format!("{path}.classification[{rule_idx}]");
+                let conditions: Vec<Option<Condition>> = rule
+                    .when
+                    .iter()
+                    .enumerate()
+                    .map(|(idx, condition)| {
+                        self.condition(&format!("{rule_path}.when[{idx}]"), condition, &file, &channel_names, &ws_channels)
+                    })
+                    .collect();
+                let skills = self.ratings(&format!("{rule_path}.skills"), rule.skills.as_ref(), &skill_names);
+                if rule.skills.is_none() && rule.priority.is_none() {
+                    self.problem(&rule_path, "a classification rule needs `skills`, `priority` or both");
+                }
+                if let (Some(skills), true) = (skills, conditions.iter().all(Option::is_some)) {
+                    classification.push(ClassificationRule {
+                        conditions: conditions.into_iter().flatten().collect(),
+                        skills,
+                        priority: rule.priority.unwrap_or(0),
+                    });
+                }
+            }
             let self_selection = match workstream.allow_self_selection {
                 Some(true) if mode == Some(DistributionMode::Pick) => {
                     self.problem(&format!("{path}.allow_self_selection"), "selecting from push-based workstreams applies to push workstreams; a pick workstream is always picked from");
@@ -186,8 +230,8 @@ impl<'a> Validator<'a> {
                 Some(true) => SelfSelection::On,
                 _ => SelfSelection::Off,
             };
-            if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking))) =
-                (mode, allowed, fallback, notifications, settings)
+            if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking)), Some(skill_matching)) =
+                (mode, allowed, fallback, notifications, settings, skill_matching)
             {
                 let capacity_units = workstream.capacity_units.unwrap_or(1);
                 workstreams.push(Workstream {
@@ -202,6 +246,8 @@ impl<'a> Validator<'a> {
                     auto_close_after,
                     wrap_up_blocking,
                     self_selection,
+                    classification,
+                    skill_matching,
                 });
             }
         }
@@ -211,7 +257,7 @@ impl<'a> Validator<'a> {
             self.problem("agent_groups", "a scenario needs at least one agent group");
         }
         for (name, group) in &file.agent_groups {
-            if let Some(group) = self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names) {
+            if let Some(group) = self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names, &skill_names) {
                 agent_groups.push(group);
             }
         }
@@ -227,6 +273,7 @@ impl<'a> Validator<'a> {
             workstreams,
             queues,
             agent_groups,
+            skills: skill_names.iter().map(|n| n.to_string()).collect(),
         })
     }
 
@@ -630,7 +677,14 @@ impl<'a> Validator<'a> {
         Some(Condition { variable_by_channel, test })
     }
 
-    fn agent_group(&mut self, path: &str, name: &str, file: &AgentGroupFile, queue_names: &[&String]) -> Option<AgentGroup> {
+    fn agent_group(
+        &mut self,
+        path: &str,
+        name: &str,
+        file: &AgentGroupFile,
+        queue_names: &[&String],
+        skill_names: &[&String],
+    ) -> Option<AgentGroup> {
         let count = match u32::try_from(file.count) {
             Ok(count) if count >= 1 => Some(count),
             _ => {
@@ -657,7 +711,39 @@ impl<'a> Validator<'a> {
         };
         let response = self.agent_response(&format!("{path}.notifications"), file.notifications.as_ref());
         let picking = self.picking(&format!("{path}.picking"), file.picking.as_ref());
-        Some(AgentGroup { name: name.to_string(), count: count?, capacity_units, queues, shift, response: response?, picking: picking? })
+        let skills = self.ratings(&format!("{path}.skills"), file.skills.as_ref(), skill_names);
+        Some(AgentGroup {
+            name: name.to_string(),
+            count: count?,
+            capacity_units,
+            queues,
+            shift,
+            response: response?,
+            picking: picking?,
+            skills: skills?,
+        })
+    }
+
+    /// Skill ratings (`{ english = 7 }`): each a whole number of at least 1.
+    fn ratings(
+        &mut self,
+        path: &str,
+        file: Option<&std::collections::BTreeMap<String, i64>>,
+        skill_names: &[&String],
+    ) -> Option<Vec<(SkillId, u32)>> {
+        let mut ratings = Vec::new();
+        let mut ok = true;
+        for (skill, &rating) in file.into_iter().flatten() {
+            let id = skill_names.iter().position(|n| *n == skill).map(SkillId::from_index);
+            match (id, u32::try_from(rating)) {
+                (Some(id), Ok(rating)) if rating >= 1 => ratings.push((id, rating)),
+                _ => {
+                    self.problem(&format!("{path}.{skill}"), format!("expected a rating of 1 or more, got {rating}"));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(ratings)
     }
 
     fn picking(&mut self, path: &str, file: Option<&PickingFile>) -> Option<PickHabit> {

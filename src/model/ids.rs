@@ -46,6 +46,10 @@ typed_id!(
     /// One agent: agents are numbered group by group, in group order.
     AgentId
 );
+typed_id!(
+    /// A skill, in `Scenario::skills`.
+    SkillId
+);
 
 /// A conversation in flight. Slots are reused once a conversation closes, so the generation
 /// tells a stale event (for an earlier conversation in the same slot) from a current one.

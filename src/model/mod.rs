@@ -14,15 +14,15 @@ mod scenario;
 mod sim;
 
 pub use distribution::Distribution;
-pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, WorkstreamId};
+pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, SkillId, WorkstreamId};
 pub use observer::{
     AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OpenState, OverCapacityCause, Return,
 };
 pub use scenario::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, ClassificationRule, AssignmentMethod, Break, CapacityCompare, Channel,
     ChannelKind, Condition, ConditionTest, ContextVariable, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, PickHabit, PickWhen, Presence, PresenceSet, Queue, RejectButton, RejectedNotification,
-    RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,
+    RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillMatching, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,
     Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::{ChannelId, Distribution, GroupId, QueueId, WorkstreamId};
+use super::{ChannelId, Distribution, GroupId, QueueId, SkillId, WorkstreamId};
 
 /// A whole contact centre, ready to simulate.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct Scenario {
     pub workstreams: Vec<Workstream>,
     pub queues: Vec<Queue>,
     pub agent_groups: Vec<AgentGroup>,
+    /// Skill names, indexed by `SkillId`.
+    pub skills: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +190,9 @@ pub struct Workstream {
     /// Units of capacity one conversation takes while Active.
     pub capacity_units: u32,
     pub allowed_presences: PresenceSet,
+    /// Ordered; the first matching rule sets the conversation's required skills and priority.
+    pub classification: Vec<ClassificationRule>,
+    pub skill_matching: SkillMatching,
     /// Ordered; the first matching rule chooses the queue.
     pub routing: Vec<RouteRule>,
     pub fallback_queue: QueueId,
@@ -278,6 +283,28 @@ pub enum WrapUpBlocking {
     Never,
 }
 
+/// A classification rule: when all conditions hold, the conversation requires these skills
+/// (at least these ratings) and gets this priority.
+#[derive(Debug, Clone)]
+pub struct ClassificationRule {
+    pub conditions: Vec<Condition>,
+    pub skills: Vec<(SkillId, u32)>,
+    /// Higher is served first within a queue (after affinity items); unclassified items have 0.
+    pub priority: i32,
+}
+
+/// How required skills filter and order agents (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkillMatching {
+    /// Only agents with every required skill at or above the required rating.
+    Exact,
+    /// No filter; agents ordered by fewest missing rating points, then fewest surplus points;
+    /// equal scores keep going to the same agent (no round robin), as the product does.
+    Closest,
+    /// Skills are ignored.
+    None,
+}
+
 #[derive(Debug, Clone)]
 pub struct RouteRule {
     /// All must hold (an empty list always matches).
@@ -365,6 +392,8 @@ pub struct AgentGroup {
     pub shift: Option<Shift>,
     pub response: AgentResponse,
     pub picking: PickHabit,
+    /// Skills with their ratings (positive).
+    pub skills: Vec<(SkillId, u32)>,
 }
 
 /// How agents pick from pick workstreams (and from push workstreams with self-selection):

@@ -28,9 +28,9 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 use super::arrivals::ArrivalCursor;
 use super::observer::{AgentStatus, Answer, ConversationInfo, Decline, Observer, OpenState, OverCapacityCause, Return};
 use super::{
-    Affinity, AgentId, AssignmentMethod, ChannelId, ConditionTest, ConversationId, DistributionMode, GroupId,
+    Affinity, AgentId, AssignmentMethod, ChannelId, Condition, ConditionTest, ConversationId, DistributionMode, GroupId,
     MissedNotification, OfferCapacity, PickWhen, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
-    SelfSelection, VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
+    SelfSelection, SkillMatching, VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -144,6 +144,8 @@ struct Conversation {
     affinity_offer: bool,
     /// Declines per agent of this item.
     declines: Vec<(AgentId, u32)>,
+    /// The workstream's classification rule that matched (its skills and priority apply).
+    class: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -212,6 +214,8 @@ struct Sim<'a, O> {
     horizon: SimTime,
     channels: Vec<ChannelStreams>,
     group_streams: Vec<GroupStreams>,
+    /// Each group's rating of each skill (0: lacks it), indexed [group][skill].
+    group_ratings: Vec<Vec<u32>>,
     agents: Vec<Agent>,
     group_agents: Vec<std::ops::Range<usize>>,
     queues: Vec<QueueState>,
@@ -309,7 +313,19 @@ impl<'a, O: Observer> Sim<'a, O> {
             }
         }
 
+        let group_ratings = scenario
+            .agent_groups
+            .iter()
+            .map(|group| {
+                let mut ratings = vec![0; scenario.skills.len()];
+                for &(skill, rating) in &group.skills {
+                    ratings[skill.index()] = rating;
+                }
+                ratings
+            })
+            .collect();
         Sim {
+            group_ratings,
             scenario,
             observer,
             events: EventQueue::new(),
@@ -454,6 +470,13 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         let workstream_id = channel.workstream;
         let queue_id = route(self.scenario, channel_id, workstream_id, &conversation.variables);
+        let workstream = self.scenario.workstream(workstream_id);
+        conversation.class = if workstream.classification.is_empty() {
+            None
+        } else {
+            classify(self.scenario, channel_id, workstream_id, &conversation.variables)
+        };
+        let priority = conversation.class.map_or(0, |rule| workstream.classification[rule as usize].priority);
         let seq = self.next_wait_seq;
         self.next_wait_seq += 1;
         conversation.info = ConversationInfo { channel: channel_id, workstream: workstream_id, queue: queue_id, arrived: now };
@@ -462,7 +485,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         conversation.patience_deadline = patience_deadline;
         conversation.abandon_event = None;
         conversation.agent = None;
-        conversation.wait_key = (1, 0, now, seq);
+        conversation.wait_key = (1, -priority, now, seq);
         conversation.held = 0;
         conversation.holding = false;
         conversation.queued = false;
@@ -650,6 +673,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             last_agent: None,
             affinity_offer: false,
             declines: Vec::new(),
+            class: None,
         });
         slot
     }
@@ -674,7 +698,39 @@ impl<'a, O: Observer> Sim<'a, O> {
         waiting.len() < block_size || waiting.keys().take(block_size).any(|&k| key <= k)
     }
 
-    fn is_eligible(&self, agent: &Agent, workstream: WorkstreamId) -> bool {
+    /// (missing rating points, surplus rating points) of the agent for the item's skills.
+    fn skill_score(&self, agent: &Agent, conversation: &Conversation) -> (u64, u64) {
+        let Some(class) = conversation.class else { return (0, 0) };
+        let rule = &self.scenario.workstream(conversation.info.workstream).classification[class as usize];
+        let ratings = &self.group_ratings[agent.group.index()];
+        rule.skills.iter().fold((0, 0), |(missing, surplus), &(skill, wanted)| {
+            let has = ratings[skill.index()];
+            if has >= wanted {
+                (missing, surplus + u64::from(has - wanted))
+            } else {
+                (missing + u64::from(wanted - has), surplus)
+            }
+        })
+    }
+
+    /// Exact match: the agent has every required skill at or above the required rating.
+    fn skills_pass(&self, agent: &Agent, conversation: &Conversation) -> bool {
+        let workstream = self.scenario.workstream(conversation.info.workstream);
+        match (conversation.class, workstream.skill_matching) {
+            (Some(class), SkillMatching::Exact) => {
+                let ratings = &self.group_ratings[agent.group.index()];
+                workstream.classification[class as usize].skills.iter().all(|&(skill, wanted)| ratings[skill.index()] >= wanted)
+            }
+            _ => true,
+        }
+    }
+
+    fn is_eligible(&self, agent: &Agent, conversation: &Conversation) -> bool {
+        self.is_eligible_for_workstream(agent, conversation.info.workstream)
+            && (conversation.class.is_none() || self.skills_pass(agent, conversation))
+    }
+
+    fn is_eligible_for_workstream(&self, agent: &Agent, workstream: WorkstreamId) -> bool {
         let workstream = self.scenario.workstream(workstream);
         workstream.mode == DistributionMode::Push
             && workstream.allowed_presences.contains(agent.presence)
@@ -699,10 +755,13 @@ impl<'a, O: Observer> Sim<'a, O> {
         let queue = &self.queues[queue_id.index()];
         let method = self.scenario.queue(queue_id).assignment;
         let limit = self.scenario.simulation.decline_limit;
+        // Closest match replaces the method's order for classified items.
+        let closest = conversation.class.is_some()
+            && self.scenario.workstream(conversation.info.workstream).skill_matching == SkillMatching::Closest;
         let mut best: Option<(AgentRank, AgentId, usize)> = None;
         for (member, (&agent_id, &rr_key)) in queue.members.iter().zip(&queue.rr_keys).enumerate() {
             let agent = &self.agents[agent_id.index()];
-            if !self.is_eligible(agent, conversation.info.workstream) {
+            if !self.is_eligible(agent, conversation) {
                 continue;
             }
             let declines = if conversation.declines.is_empty() { 0 } else { Self::declines_by(conversation, agent_id) };
@@ -712,6 +771,10 @@ impl<'a, O: Observer> Sim<'a, O> {
             // Smaller is better; every method ends with the round-robin key, so ties go to the
             // agent whose last assignment in this queue is oldest.
             let rank = match method {
+                _ if closest => {
+                    let (missing, surplus) = self.skill_score(agent, conversation);
+                    (declines, missing as i64, surplus, member as u64)
+                }
                 AssignmentMethod::HighestCapacity => (declines, agent.used - agent.capacity, 0, rr_key),
                 AssignmentMethod::RoundRobin => (declines, 0, 0, rr_key),
                 AssignmentMethod::LeastActive => (declines, i64::from(agent.active), agent.last_release, rr_key),
@@ -744,7 +807,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .take(queue.block_size)
                 .find(|(_, id)| {
                     let conversation = &self.conversations[id.slot as usize];
-                    self.is_eligible(agent, conversation.info.workstream)
+                    self.is_eligible(agent, conversation)
                         && (conversation.declines.is_empty()
                             || Self::declines_by(conversation, agent_id) < self.scenario.simulation.decline_limit)
                 });
@@ -1140,7 +1203,9 @@ impl<'a, O: Observer> Sim<'a, O> {
         conversation.queued = false;
         conversation.declines.clear();
         // Asynchronous channels queue by last customer activity, so "oldest" is the resume time.
-        conversation.wait_key = (if affinity { 0 } else { 1 }, 0, now, seq);
+        conversation.wait_key.0 = if affinity { 0 } else { 1 };
+        conversation.wait_key.2 = now;
+        conversation.wait_key.3 = seq;
         let last_agent = conversation.last_agent;
         self.observer.resumed(now, &info);
         match (affinity, last_agent) {
@@ -1234,28 +1299,39 @@ fn draw_variable(generator: &VariableGenerator, rng: &mut StreamRng) -> Variable
     }
 }
 
+/// Whether every condition holds for a conversation of `channel` with these variables.
+fn conditions_hold(conditions: &[Condition], channel: usize, variables: &[VariableValue]) -> bool {
+    conditions.iter().all(|condition| {
+        let Some(variable) = condition.variable_by_channel[channel] else { return false };
+        match (&condition.test, variables[variable]) {
+            (ConditionTest::TextIn { values_by_channel }, VariableValue::Text(value)) => values_by_channel[channel].contains(&value),
+            (ConditionTest::TextNotIn { values_by_channel }, VariableValue::Text(value)) => {
+                !values_by_channel[channel].contains(&value)
+            }
+            (ConditionTest::Number { op, value }, VariableValue::Number(number)) => op.holds(number, *value),
+            _ => false,
+        }
+    })
+}
+
 /// The queue a conversation goes to: the first route-to-queue rule whose conditions all hold,
 /// else the workstream's fallback queue.
 fn route(scenario: &Scenario, channel: ChannelId, workstream: WorkstreamId, variables: &[VariableValue]) -> QueueId {
     let workstream = scenario.workstream(workstream);
     let channel = channel.index();
-    for rule in &workstream.routing {
-        let matches = rule.conditions.iter().all(|condition| {
-            let Some(variable) = condition.variable_by_channel[channel] else { return false };
-            match (&condition.test, variables[variable]) {
-                (ConditionTest::TextIn { values_by_channel }, VariableValue::Text(value)) => {
-                    values_by_channel[channel].contains(&value)
-                }
-                (ConditionTest::TextNotIn { values_by_channel }, VariableValue::Text(value)) => {
-                    !values_by_channel[channel].contains(&value)
-                }
-                (ConditionTest::Number { op, value }, VariableValue::Number(number)) => op.holds(number, *value),
-                _ => false,
-            }
-        });
-        if matches {
-            return rule.queue;
-        }
-    }
-    workstream.fallback_queue
+    workstream
+        .routing
+        .iter()
+        .find(|rule| conditions_hold(&rule.conditions, channel, variables))
+        .map_or(workstream.fallback_queue, |rule| rule.queue)
+}
+
+/// The first classification rule whose conditions all hold.
+fn classify(scenario: &Scenario, channel: ChannelId, workstream: WorkstreamId, variables: &[VariableValue]) -> Option<u32> {
+    let workstream = scenario.workstream(workstream);
+    workstream
+        .classification
+        .iter()
+        .position(|rule| conditions_hold(&rule.conditions, channel.index(), variables))
+        .map(|idx| idx as u32)
 }
