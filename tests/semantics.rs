@@ -428,3 +428,38 @@ queues = ["q"]
     let (vip, normal) = (wait(with_rule, "vip"), wait(with_rule, "normal"));
     assert!(vip < 0.25 * normal, "{vip} {normal}");
 }
+
+#[test]
+fn a_percentage_split_shares_arrivals_between_queues() {
+    let text = r#"
+[simulation]
+horizon = "24h"
+
+[channels.c]
+kind = "live_chat"
+arrivals = { per_hour = 200 }
+handle_time = { kind = "exponential", mean = "5m" }
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "a"
+routing = [{ split = [{ queue = "a", percent = 70 }, { queue = "b", percent = 20 }, { queue = "c", percent = 10 }] }]
+
+[queues.a]
+[queues.b]
+[queues.c]
+
+[agent_groups.g]
+count = 30
+queues = ["a", "b", "c"]
+"#;
+    let origin = Origin { file: "inline.toml".into(), base_dir: PathBuf::from(".") };
+    let runs = runs(&parse_scenario(text, &origin).unwrap());
+    let offered = |queue: &str| runs.iter().map(|r| value(r, Scope::Queue, queue, "offered")).sum::<f64>();
+    let all = total(&runs, "offered");
+    // ~19,200 arrivals over the replications: a share's standard error is under 0.004, so
+    // 0.02 is five standard errors.
+    for (queue, share) in [("a", 0.7), ("b", 0.2), ("c", 0.1)] {
+        assert!((offered(queue) / all - share).abs() < 0.02, "{queue}: {}", offered(queue) / all);
+    }
+}

@@ -138,9 +138,19 @@ pub struct NotificationsFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteRuleFile {
-    pub queue: String,
+    /// The queue; or give `split` instead.
+    pub queue: Option<String>,
+    /// A percentage split across up to 5 queues (percentages add up to 100).
+    pub split: Option<Vec<SplitFile>>,
     #[serde(default)]
     pub when: Vec<ConditionFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitFile {
+    pub queue: String,
+    pub percent: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

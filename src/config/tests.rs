@@ -168,6 +168,12 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nmode = \"pick\"\nallow_self_selection = true"), &[
         "workstreams.messaging.allow_self_selection: selecting from push-based workstreams applies to push workstreams",
     ]);
+    check_error(("queue = \"support\"", "split = [{ queue = \"support\", percent = 60 }, { queue = \"sales\", percent = 30 }]"), &[
+        "workstreams.messaging.routing[0].split: percentages add up to 90, not 100",
+    ]);
+    check_error(("queue = \"support\"", "queue = \"support\"\nsplit = []"), &[
+        "workstreams.messaging.routing[0]: give either `queue` or `split`",
+    ]);
     check_error(("count = 5", "count = 5\nskills = { english = 0 }"), &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
         "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",

@@ -169,7 +169,38 @@ impl<'a> Validator<'a> {
             let mut routing = Vec::new();
             for (rule_idx, rule) in workstream.routing.iter().enumerate() {
                 let rule_path = format!("{path}.routing[{rule_idx}]");
-                let queue = self.resolve(&format!("{rule_path}.queue"), "queue", &rule.queue, &queue_names);
+                let mut split = Vec::new();
+                let queue = match (&rule.queue, &rule.split) {
+                    (Some(queue), None) => self.resolve(&format!("{rule_path}.queue"), "queue", queue, &queue_names),
+                    (None, Some(parts)) => {
+                        let mut ok = true;
+                        if parts.is_empty() || parts.len() > 5 {
+                            self.problem(&format!("{rule_path}.split"), format!("expected 1 to 5 queues (as the product allows), got {}", parts.len()));
+                            ok = false;
+                        }
+                        for (idx, part) in parts.iter().enumerate() {
+                            let found = self.resolve(&format!("{rule_path}.split[{idx}].queue"), "queue", &part.queue, &queue_names);
+                            if !(part.percent.is_finite() && part.percent > 0.0) {
+                                self.problem(&format!("{rule_path}.split[{idx}].percent"), format!("expected a percentage above 0, got {}", part.percent));
+                                ok = false;
+                            }
+                            match found {
+                                Some(q) => split.push((QueueId::from_index(q), part.percent)),
+                                None => ok = false,
+                            }
+                        }
+                        let sum: f64 = parts.iter().map(|p| p.percent).sum();
+                        if ok && (sum - 100.0).abs() > 1e-6 {
+                            self.problem(&format!("{rule_path}.split"), format!("percentages add up to {sum}, not 100"));
+                            ok = false;
+                        }
+                        split.first().filter(|_| ok).map(|(q, _)| q.index())
+                    }
+                    _ => {
+                        self.problem(&rule_path, "give either `queue` or `split` (a percentage split across queues)");
+                        None
+                    }
+                };
                 let conditions: Vec<Option<Condition>> = rule
                     .when
                     .iter()
@@ -179,7 +210,11 @@ impl<'a> Validator<'a> {
                     })
                     .collect();
                 if let (Some(queue), true) = (queue, conditions.iter().all(Option::is_some)) {
-                    routing.push(RouteRule { conditions: conditions.into_iter().flatten().collect(), queue: QueueId::from_index(queue) });
+                    routing.push(RouteRule {
+                        conditions: conditions.into_iter().flatten().collect(),
+                        queue: QueueId::from_index(queue),
+                        split,
+                    });
                 }
             }
             let notifications = self.notifications(&format!("{path}.notifications"), workstream.notifications.as_ref());

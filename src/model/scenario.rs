@@ -310,6 +310,9 @@ pub struct RouteRule {
     /// All must hold (an empty list always matches).
     pub conditions: Vec<Condition>,
     pub queue: QueueId,
+    /// When not empty, the queue is drawn from these (queue, percentage) pairs instead
+    /// (percentages add up to 100; `queue` is then the first of them).
+    pub split: Vec<(QueueId, f64)>,
 }
 
 /// A test on one context variable of the conversation's channel.

@@ -197,6 +197,7 @@ struct ChannelStreams {
     resume_delay: StreamRng,
     segment_handle_time: StreamRng,
     wrap_up: StreamRng,
+    route_split: StreamRng,
 }
 
 /// Agent behaviour is drawn per group, apart from customers, so customers stay the same when
@@ -250,6 +251,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 resume_delay: streams.stream(&format!("resume_delay/{}", channel.name)),
                 segment_handle_time: streams.stream(&format!("segment_handle_time/{}", channel.name)),
                 wrap_up: streams.stream(&format!("wrap_up/{}", channel.name)),
+                route_split: streams.stream(&format!("route_split/{}", channel.name)),
             })
             .collect();
         let group_streams = scenario
@@ -469,7 +471,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             conversation.variables.push(draw_variable(&variable.generator, rng));
         }
         let workstream_id = channel.workstream;
-        let queue_id = route(self.scenario, channel_id, workstream_id, &conversation.variables);
+        let queue_id = route(self.scenario, channel_id, workstream_id, &conversation.variables, &mut streams.route_split);
         let workstream = self.scenario.workstream(workstream_id);
         conversation.class = if workstream.classification.is_empty() {
             None
@@ -1316,14 +1318,29 @@ fn conditions_hold(conditions: &[Condition], channel: usize, variables: &[Variab
 
 /// The queue a conversation goes to: the first route-to-queue rule whose conditions all hold,
 /// else the workstream's fallback queue.
-fn route(scenario: &Scenario, channel: ChannelId, workstream: WorkstreamId, variables: &[VariableValue]) -> QueueId {
+fn route(
+    scenario: &Scenario,
+    channel: ChannelId,
+    workstream: WorkstreamId,
+    variables: &[VariableValue],
+    split_rng: &mut StreamRng,
+) -> QueueId {
     let workstream = scenario.workstream(workstream);
     let channel = channel.index();
-    workstream
-        .routing
-        .iter()
-        .find(|rule| conditions_hold(&rule.conditions, channel, variables))
-        .map_or(workstream.fallback_queue, |rule| rule.queue)
+    let Some(rule) = workstream.routing.iter().find(|rule| conditions_hold(&rule.conditions, channel, variables)) else {
+        return workstream.fallback_queue;
+    };
+    if rule.split.is_empty() {
+        return rule.queue;
+    }
+    let mut u = split_rng.random::<f64>() * 100.0;
+    for &(queue, percent) in &rule.split {
+        if u < percent {
+            return queue;
+        }
+        u -= percent;
+    }
+    rule.split[rule.split.len() - 1].0
 }
 
 /// The first classification rule whose conditions all hold.
