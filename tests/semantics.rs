@@ -463,3 +463,39 @@ queues = ["a", "b", "c"]
         assert!((offered(queue) / all - share).abs() < 0.02, "{queue}: {}", offered(queue) / all);
     }
 }
+
+// ---- the example scenarios ----
+
+fn load(name: &str) -> Scenario {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    routesim::config::load_scenario(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_social_affinity_scenario_keeps_most_returns_with_their_agent() {
+    let scenario = load("social_affinity.toml");
+    let runs = runs(&scenario);
+    let (kept, broken) = (total(&runs, "affinity_kept"), total(&runs, "affinity_broken"));
+    assert!(total(&runs, "resumed") > 1000.0);
+    // 3-5% rejects and 2-5% misses break affinity for a small minority of returns.
+    assert!(broken > 0.0 && kept > 9.0 * broken, "{kept} {broken}");
+    // Returning customers do not queue behind new ones: resumes are answered within seconds.
+    assert!(total(&runs, "resume_wait_mean_s") / (REPS as f64) < 60.0);
+    let over: f64 = ["day", "evening", "night"]
+        .iter()
+        .map(|g| runs.iter().map(|r| value(r, Scope::AgentGroup, g, "over_capacity_assignments")).sum::<f64>())
+        .sum();
+    assert!(over > 0.0, "affinity never went over capacity");
+}
+
+#[test]
+fn in_the_pick_cases_scenario_only_the_greedy_group_goes_over_capacity() {
+    let scenario = load("pick_cases.toml");
+    let runs = runs(&scenario);
+    let of = |group: &str, measure: &str| runs.iter().map(|r| value(r, Scope::AgentGroup, group, measure)).sum::<f64>();
+    assert_eq!(of("back_office", "over_capacity_assignments"), 0.0);
+    assert!(of("senior", "over_capacity_assignments") > 0.0);
+    assert!(of("senior", "max_over_capacity_units") > 0.0);
+    assert_eq!(total(&runs, "offers"), 0.0, "pick mode sends no notifications");
+    assert!(total(&runs, "handled") > 0.9 * (total(&runs, "offered") - total(&runs, "queued_at_end") - total(&runs, "in_service_at_end")));
+}

@@ -9,7 +9,7 @@
 
 use crate::engine::SimTime;
 use crate::model::{
-    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OpenState, OverCapacityCause, Presence,
+    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OfferVia, OpenState, OverCapacityCause, Presence,
     Return, Scenario,
 };
 
@@ -489,7 +489,7 @@ impl Observer for Collector {
         });
     }
 
-    fn offered(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId) {
+    fn offered(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId, _via: OfferVia) {
         self.update_flows(c, |f| f.offers += 1);
     }
 

@@ -16,7 +16,7 @@ mod sim;
 pub use distribution::Distribution;
 pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, SkillId, WorkstreamId};
 pub use observer::{
-    AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OpenState, OverCapacityCause, Return,
+    AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia, OpenState, OverCapacityCause, Return,
 };
 pub use scenario::{
     Affinity, AgentGroup, AgentResponse, ArrivalProcess, ClassificationRule, AssignmentMethod, Break, CapacityCompare, Channel,

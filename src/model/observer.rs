@@ -35,6 +35,15 @@ pub enum OpenState {
     Waiting,
 }
 
+/// How an offer was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferVia {
+    /// The queue's distribution chose the agent among the eligible ones.
+    Queue,
+    /// Agent affinity: straight to the last agent, whatever its capacity and presence.
+    Affinity,
+}
+
 /// How an offer ended without being accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decline {
@@ -97,7 +106,7 @@ pub trait Observer {
     fn still_open(&mut self, _now: SimTime, _conversation: &ConversationInfo, _state: OpenState) {}
     fn finished(&mut self, _now: SimTime) {}
     /// The conversation was offered to the agent (a notification started ringing).
-    fn offered(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
+    fn offered(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId, _via: OfferVia) {}
     /// The agent rejected the offer or let it time out; the conversation went back to its queue.
     fn declined(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId, _group: GroupId, _how: Decline) {}
     /// An Active segment ended in Waiting; the agent's capacity was released.

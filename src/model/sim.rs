@@ -26,7 +26,9 @@ use rand::Rng;
 use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, StreamRng};
 
 use super::arrivals::ArrivalCursor;
-use super::observer::{AgentStatus, Answer, ConversationInfo, Decline, Observer, OpenState, OverCapacityCause, Return};
+use super::observer::{
+    AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState, OverCapacityCause, Return,
+};
 use super::{
     Affinity, AgentId, AssignmentMethod, ChannelId, Condition, ConditionTest, ConversationId, DistributionMode, GroupId,
     MissedNotification, OfferCapacity, PickWhen, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
@@ -566,8 +568,9 @@ impl<'a, O: Observer> Sim<'a, O> {
         best.map(|(_, id, member, cause)| (id, member, cause))
     }
 
-    /// Schedules a pick attempt after a think time if there is something the agent may pick;
-    /// if its queues hold nothing pickable, it waits idle until an item arrives.
+    /// Schedules a pick attempt after a think time if there is something the agent may pick.
+    /// If its pickable queues hold nothing at all it waits idle until an item arrives; if they
+    /// hold items it may not take now (no room, presence), its own next change brings it back.
     fn consider_picking(&mut self, now: SimTime, agent_id: AgentId) {
         let agent = &self.agents[agent_id.index()];
         if agent.pick_pending || agent.presence == Presence::Offline {
@@ -578,12 +581,27 @@ impl<'a, O: Observer> Sim<'a, O> {
             let think = self.scenario.agent_group(group).picking.think_time.sample(&mut self.group_streams[group.index()].think_time);
             self.agents[agent_id.index()].pick_pending = true;
             self.events.schedule(now + SimDuration::from_secs_f64(think), Event::PickAttempt(agent_id));
-        } else if !agent.idle_picker {
+            return;
+        }
+        let nothing_queued = agent
+            .memberships
+            .iter()
+            .all(|&(queue, _)| !self.queues[queue.index()].pickable || self.queues[queue.index()].waiting.is_empty());
+        if nothing_queued && !agent.idle_picker {
             self.agents[agent_id.index()].idle_picker = true;
             for idx in 0..self.agents[agent_id.index()].memberships.len() {
-                let queue = self.agents[agent_id.index()].memberships[idx].0;
-                if self.queues[queue.index()].pickable {
-                    self.queues[queue.index()].idle_pickers.push(agent_id);
+                let (queue, _) = self.agents[agent_id.index()].memberships[idx];
+                let state = &mut self.queues[queue.index()];
+                if state.pickable {
+                    state.idle_pickers.push(agent_id);
+                    // Entries go stale when the agent is woken through another queue; drop them
+                    // before they pile up.
+                    if state.idle_pickers.len() > 2 * state.members.len() + 8 {
+                        let agents = &self.agents;
+                        state.idle_pickers.retain(|a| agents[a.index()].idle_picker);
+                        state.idle_pickers.sort_unstable();
+                        state.idle_pickers.dedup();
+                    }
                 }
             }
         }
@@ -878,7 +896,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             OfferCapacity::Reserved => self.hold(now, id, agent_id, cause),
             OfferCapacity::OnAccept => self.agents[agent_id.index()].ringing_unreserved += 1,
         }
-        self.observer.offered(now, &info, agent_id);
+        let via = if route == Route::Affinity { OfferVia::Affinity } else { OfferVia::Queue };
+        self.observer.offered(now, &info, agent_id, via);
         let group = self.agents[agent_id.index()].group;
         let behaviour = &self.scenario.agent_group(group).response;
         let offline = self.agents[agent_id.index()].presence == Presence::Offline;
