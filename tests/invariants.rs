@@ -5,7 +5,7 @@
 //! - no agent is offered work while Offline except through affinity;
 //! - every conversation ends in exactly one outcome or is still open at the horizon, both by
 //!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
-//!   open at end).
+//!   contained + open at end). Overflow does not exist yet, so it has no term.
 //!
 //! A failure shrinks to a small scenario whose TOML text is printed.
 
@@ -47,6 +47,7 @@ struct WorkstreamParams {
     required_rating: Option<u32>,
     priority: i32,
     split: bool,
+    bot: Option<(f64, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,8 +90,9 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
         (any::<bool>(), any::<bool>(), any::<bool>()),
         (prop::sample::select(vec!["always", "never", "1m"]), 5u32..120),
         (prop::sample::select(vec!["exact", "closest", "none"]), prop::option::of(1u32..6), -2i32..3, any::<bool>()),
+        prop::option::of((0.0f64..1.0, 5u32..600)),
     )
-        .prop_map(|(a, b, c, d)| WorkstreamParams {
+        .prop_map(|(a, b, c, d, bot)| WorkstreamParams {
             pick: a.0,
             affinity: if a.0 { None } else { a.1 },
             self_selection: !a.0 && a.2,
@@ -105,6 +107,7 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             required_rating: d.1,
             priority: d.2,
             split: d.3,
+            bot: if a.0 { None } else { bot },
         })
 }
 
@@ -172,6 +175,9 @@ fn scenario_text(
             "wrap_up_blocking = \"{}\"\nauto_close_after = \"{}m\"\nskill_matching = \"{}\"\n",
             w.wrap_up_blocking, w.auto_close_m, w.matching
         );
+        if let Some((p, time)) = w.bot {
+            t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");
+        }
         if w.split {
             t += "routing = [{ when = [{ variable = \"segment\", equals = \"b\" }], split = [{ queue = \"q1\", percent = 50 }, { queue = \"q0\", percent = 50 }] }]\n";
         }
@@ -231,6 +237,7 @@ struct Checker {
     closed: u64,
     abandoned: u64,
     auto_closed: u64,
+    contained: u64,
     open_at_end: u64,
     failures: Vec<String>,
 }
@@ -255,6 +262,7 @@ impl Checker {
             closed: 0,
             abandoned: 0,
             auto_closed: 0,
+            contained: 0,
             open_at_end: 0,
             failures: Vec::new(),
         }
@@ -282,6 +290,9 @@ impl Observer for Checker {
     }
     fn auto_closed(&mut self, _now: SimTime, _c: &ConversationInfo) {
         self.auto_closed += 1;
+    }
+    fn contained(&mut self, _now: SimTime, _c: &ConversationInfo) {
+        self.contained += 1;
     }
     fn still_open(&mut self, _now: SimTime, _c: &ConversationInfo, _state: OpenState) {
         self.open_at_end += 1;
@@ -331,7 +342,7 @@ proptest! {
         let mut checker = Checker::new(&scenario);
         simulate(&scenario, seed, &mut checker);
         prop_assert!(checker.failures.is_empty(), "{}\n{text}", checker.failures.join("\n"));
-        let ended = checker.closed + checker.abandoned + checker.auto_closed + checker.open_at_end;
+        let ended = checker.closed + checker.abandoned + checker.auto_closed + checker.contained + checker.open_at_end;
         prop_assert_eq!(checker.arrived, ended, "conversations lost or counted twice\n{}", text);
 
         // The collector's rows tell the same story (no warm-up: every conversation counts).
@@ -342,10 +353,11 @@ proptest! {
             .filter(|r| r.scope == Scope::Overall)
             .map(|r| (r.measure.as_str(), r.value))
             .collect();
-        let outcomes = rows["handled"] + rows["abandoned"] + rows["auto_closed"];
-        let open = rows["queued_at_end"] + rows["in_service_at_end"] + rows["waiting_at_end"];
+        let outcomes = rows["handled"] + rows["abandoned"] + rows["auto_closed"] + rows["contained"];
+        let open = rows["queued_at_end"] + rows["in_service_at_end"] + rows["waiting_at_end"] + rows["with_bot_at_end"];
         prop_assert_eq!(rows["offered"], outcomes + open, "{}", text);
         prop_assert_eq!(rows["offered"], checker.arrived as f64);
         prop_assert_eq!(rows["handled"], checker.closed as f64);
+        prop_assert_eq!(rows["contained"], checker.contained as f64);
     }
 }

@@ -113,6 +113,14 @@ pub struct WorkstreamFile {
     pub skill_matching: Option<String>,
     #[serde(default)]
     pub classification: Vec<ClassificationFile>,
+    pub bot: Option<BotFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotFile {
+    pub containment_probability: f64,
+    pub handling_time: DistributionFile,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -174,6 +174,9 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("queue = \"support\"", "queue = \"support\"\nsplit = []"), &[
         "workstreams.messaging.routing[0]: give either `queue` or `split`",
     ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nbot = { containment_probability = 2, handling_time = { kind = \"constant\", value = \"1m\" } }"), &[
+        "workstreams.messaging.bot.containment_probability: expected a probability from 0 to 1, got 2",
+    ]);
     check_error(("count = 5", "count = 5\nskills = { english = 0 }"), &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
         "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, Bot, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
     ChannelKind, Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, PickHabit, PickWhen, Presence, PresenceSet, Queue, QueueId, RejectButton,
     RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillId, SkillMatching, SimulationSettings, VariableGenerator,
@@ -234,6 +234,20 @@ impl<'a> Validator<'a> {
                     None
                 }
             };
+            let bot = match &workstream.bot {
+                None => Some(None),
+                Some(bot) => {
+                    if mode == Some(DistributionMode::Pick) {
+                        self.problem(&format!("{path}.bot"), "a bot works only in a push workstream");
+                    }
+                    let p = self.probability(&format!("{path}.bot.containment_probability"), bot.containment_probability);
+                    let time = self.distribution(&format!("{path}.bot.handling_time"), &bot.handling_time, Quantity::Duration);
+                    match (p, time) {
+                        (Some(containment_probability), Some(handling_time)) => Some(Some(Bot { containment_probability, handling_time })),
+                        _ => None,
+                    }
+                }
+            };
             let mut classification = Vec::new();
             for (rule_idx, rule) in workstream.classification.iter().enumerate() {
                 let rule_path = format!("{path}.classification[{rule_idx}]");
@@ -265,8 +279,8 @@ impl<'a> Validator<'a> {
                 Some(true) => SelfSelection::On,
                 _ => SelfSelection::Off,
             };
-            if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking)), Some(skill_matching)) =
-                (mode, allowed, fallback, notifications, settings, skill_matching)
+            if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking)), Some(skill_matching), Some(bot)) =
+                (mode, allowed, fallback, notifications, settings, skill_matching, bot)
             {
                 let capacity_units = workstream.capacity_units.unwrap_or(1);
                 workstreams.push(Workstream {
@@ -283,6 +297,7 @@ impl<'a> Validator<'a> {
                     self_selection,
                     classification,
                     skill_matching,
+                    bot,
                 });
             }
         }

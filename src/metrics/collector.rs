@@ -62,6 +62,8 @@ struct Flow {
     rejected: u64,
     timed_out: u64,
     waiting_at_end: u64,
+    with_bot_at_end: u64,
+    contained: u64,
     auto_closed: u64,
     resumed: u64,
     resumed_answered: u64,
@@ -317,7 +319,9 @@ impl Collector {
         rows.push(("declines_timed_out".to_string(), flow.timed_out as f64));
         if with_end_state {
             rows.push(("waiting_at_end".to_string(), flow.waiting_at_end as f64));
+            rows.push(("with_bot_at_end".to_string(), flow.with_bot_at_end as f64));
         }
+        rows.push(("contained".to_string(), flow.contained as f64));
         rows.push(("auto_closed".to_string(), flow.auto_closed as f64));
         rows.push(("resumed".to_string(), flow.resumed as f64));
         rows.push(("resumed_answered".to_string(), flow.resumed_answered as f64));
@@ -411,7 +415,7 @@ impl Observer for Collector {
         if self.measuring {
             self.agent_assignments[agent.index()] += 1;
         }
-        let wait = now.since(c.arrived).as_micros();
+        let wait = now.since(c.queued_from).as_micros();
         // Thresholds ascend, so the wait meets every threshold from the first one it meets.
         let first_met = self.thresholds.partition_point(|&threshold| threshold < wait);
         self.update_flows(c, |f| {
@@ -428,7 +432,7 @@ impl Observer for Collector {
 
     fn abandoned(&mut self, now: SimTime, c: &ConversationInfo) {
         self.change_queue_length(now, c, -1);
-        let wait = u128::from(now.since(c.arrived).as_micros());
+        let wait = u128::from(now.since(c.queued_from).as_micros());
         self.update_flows(c, |f| {
             f.abandoned += 1;
             f.abandon_wait_sum += wait;
@@ -486,7 +490,12 @@ impl Observer for Collector {
             OpenState::Queued => f.queued_at_end += 1,
             OpenState::InService => f.in_service_at_end += 1,
             OpenState::Waiting => f.waiting_at_end += 1,
+            OpenState::WithBot => f.with_bot_at_end += 1,
         });
+    }
+
+    fn contained(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_flows(c, |f| f.contained += 1);
     }
 
     fn offered(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId, _via: OfferVia) {

@@ -13,6 +13,9 @@ pub struct ConversationInfo {
     pub workstream: WorkstreamId,
     pub queue: QueueId,
     pub arrived: SimTime,
+    /// When it started waiting for a human: `arrived`, or when a bot escalated it. Waits are
+    /// measured from here.
+    pub queued_from: SimTime,
 }
 
 /// How an answered conversation reached its agent.
@@ -33,6 +36,8 @@ pub enum OpenState {
     InService,
     /// Waiting for the customer to write again, holding no capacity.
     Waiting,
+    /// Still with the workstream's bot.
+    WithBot,
 }
 
 /// How an offer was decided.
@@ -125,6 +130,8 @@ pub trait Observer {
         _return: Return,
     ) {
     }
+    /// The workstream's bot resolved the conversation: it closes without reaching an agent.
+    fn contained(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// A Waiting conversation was closed after the workstream's inactivity time.
     fn auto_closed(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// The agent's capacity in use went `excess_units` beyond its capacity, for `cause`.

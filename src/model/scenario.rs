@@ -205,6 +205,17 @@ pub struct Workstream {
     /// "Enable selecting from push-based workstreams": agents may also pick this push
     /// workstream's items themselves, by their picking habit.
     pub self_selection: SelfSelection,
+    /// A bot that takes each new conversation first (push workstreams only).
+    pub bot: Option<Bot>,
+}
+
+/// A bot as first assignee: unlimited capacity; after its handling time it either contains
+/// the conversation (closes it) or escalates it to the workstream's queues.
+#[derive(Debug, Clone)]
+pub struct Bot {
+    pub containment_probability: f64,
+    /// Seconds the bot spends before containing or escalating.
+    pub handling_time: Distribution,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

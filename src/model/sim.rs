@@ -68,6 +68,8 @@ enum Event {
     PresenceReset(AgentId, u32),
     /// The agent looks at its queues' open items to pick one.
     PickAttempt(AgentId),
+    /// The bot is done with the conversation: contained (true) or escalated.
+    BotEnd(ConversationId, bool),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,7 @@ enum Trigger {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
+    WithBot,
     Open,
     Offered,
     Active,
@@ -200,6 +203,8 @@ struct ChannelStreams {
     segment_handle_time: StreamRng,
     wrap_up: StreamRng,
     route_split: StreamRng,
+    bot_containment: StreamRng,
+    bot_time: StreamRng,
 }
 
 /// Agent behaviour is drawn per group, apart from customers, so customers stay the same when
@@ -254,6 +259,8 @@ impl<'a, O: Observer> Sim<'a, O> {
                 segment_handle_time: streams.stream(&format!("segment_handle_time/{}", channel.name)),
                 wrap_up: streams.stream(&format!("wrap_up/{}", channel.name)),
                 route_split: streams.stream(&format!("route_split/{}", channel.name)),
+                bot_containment: streams.stream(&format!("bot_containment/{}", channel.name)),
+                bot_time: streams.stream(&format!("bot_time/{}", channel.name)),
             })
             .collect();
         let group_streams = scenario
@@ -368,6 +375,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 Event::AutoClose(id) => self.on_auto_close(now, id),
                 Event::PresenceReset(agent, token) => self.on_presence_reset(now, agent, token),
                 Event::PickAttempt(agent) => self.on_pick_attempt(now, agent),
+                Event::BotEnd(id, contained) => self.on_bot_end(now, id, contained),
             }
             self.process_triggers(now);
         }
@@ -435,6 +443,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 State::Open | State::Offered => OpenState::Queued,
                 State::Active | State::WrapUp => OpenState::InService,
                 State::Waiting => OpenState::Waiting,
+                State::WithBot => OpenState::WithBot,
             };
             self.observer.still_open(now, &conversation.info, state);
         }
@@ -483,7 +492,8 @@ impl<'a, O: Observer> Sim<'a, O> {
         let priority = conversation.class.map_or(0, |rule| workstream.classification[rule as usize].priority);
         let seq = self.next_wait_seq;
         self.next_wait_seq += 1;
-        conversation.info = ConversationInfo { channel: channel_id, workstream: workstream_id, queue: queue_id, arrived: now };
+        conversation.info =
+            ConversationInfo { channel: channel_id, workstream: workstream_id, queue: queue_id, arrived: now, queued_from: now };
         conversation.state = State::Open;
         conversation.handle_time = handle_time;
         conversation.patience_deadline = patience_deadline;
@@ -501,6 +511,33 @@ impl<'a, O: Observer> Sim<'a, O> {
         let id = ConversationId { slot, generation: conversation.generation };
         let info = conversation.info;
         self.observer.arrived(now, &info);
+        if let Some(bot) = &self.scenario.workstream(workstream_id).bot {
+            let streams = &mut self.channels[channel_id.index()];
+            let contained = streams.bot_containment.random::<f64>() < bot.containment_probability;
+            let time = SimDuration::from_secs_f64(bot.handling_time.sample(&mut streams.bot_time));
+            self.conversations[slot as usize].state = State::WithBot;
+            self.events.schedule(now + time, Event::BotEnd(id, contained));
+            return;
+        }
+        self.enter_queue(now, id);
+    }
+
+    fn on_bot_end(&mut self, now: SimTime, id: ConversationId, contained: bool) {
+        let Some(conversation) = self.conversation(id) else { return };
+        let info = conversation.info;
+        if contained {
+            self.observer.contained(now, &info);
+            self.release_slot(id);
+            return;
+        }
+        // Escalated: the customer starts waiting for a human now, with its patience from now.
+        let conversation = &mut self.conversations[id.slot as usize];
+        conversation.info.queued_from = now;
+        if conversation.patience_deadline < SimTime::NEVER {
+            conversation.patience_deadline = now + conversation.patience_deadline.since(info.arrived);
+        }
+        conversation.wait_key.2 = now;
+        conversation.state = State::Open;
         self.enter_queue(now, id);
     }
 
@@ -677,6 +714,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 workstream: WorkstreamId(0),
                 queue: QueueId(0),
                 arrived: SimTime::ZERO,
+                queued_from: SimTime::ZERO,
             },
             state: State::Open,
             handle_time: SimDuration::ZERO,
