@@ -528,3 +528,17 @@ fn the_bot_chat_scenario_contains_its_share_and_serves_billing_with_skilled_agen
     let team_b_share = split("team_b") / (split("team_b") + split("general"));
     assert!((team_b_share - 0.3).abs() < 0.03, "{team_b_share}");
 }
+
+#[test]
+fn the_full_featured_scenario_uses_every_feature_at_scale() {
+    let scenario = load("full_featured.toml");
+    assert!(scenario.n_agents() >= 300);
+    let results = run(&scenario, 1);
+    check_conservation(&results);
+    let v = |m: &str| value(&results, Scope::Overall, "all", m);
+    assert!(v("offered") > 100_000.0, "{}", v("offered"));
+    for measure in ["contained", "affinity_kept", "declines_rejected", "declines_timed_out", "resumed"] {
+        assert!(v(measure) > 0.0, "{measure} is 0: the feature is not exercised");
+    }
+    assert!(value(&results, Scope::Queue, "email", "answered") > 0.0, "nobody picked an email");
+}
