@@ -37,6 +37,7 @@ pub struct Collector {
     flows: Vec<Flow>,
     // Indexed [interval * flows.len() + scope].
     interval_flows: Vec<Flow>,
+    semantic_flows: Vec<SemanticFlow>,
     queue_lengths: Vec<Level>,
     groups: Vec<GroupLevels>,
     group_names: Vec<String>,
@@ -57,7 +58,13 @@ struct Flow {
     answered_within: Vec<u64>,
     answer_wait: LogHistogram,
     abandon_wait_sum: u128,
-    // Workstream semantics: notifications, waiting and resume, affinity.
+}
+
+/// Counts of the workstream semantics (notifications, bots, waiting and resume, affinity),
+/// kept for the whole run only: per interval they would enlarge every interval's figures for
+/// measures that few scenarios use.
+#[derive(Debug, Clone, Default)]
+struct SemanticFlow {
     offers: u64,
     rejected: u64,
     timed_out: u64,
@@ -155,6 +162,7 @@ impl Collector {
             n_workstreams: scenario.workstreams.len(),
             flows: vec![empty_flow.clone(); flow_names.len()],
             interval_flows: vec![empty_flow; flow_names.len() * n_intervals],
+            semantic_flows: vec![SemanticFlow::default(); flow_names.len()],
             queue_lengths: vec![level(); flow_names.len()],
             flow_names,
             thresholds,
@@ -211,6 +219,17 @@ impl Collector {
         }
     }
 
+    /// Applies `update` to the run totals of the workstream-semantics counts of a counted
+    /// conversation.
+    fn update_semantics(&mut self, c: &ConversationInfo, update: impl Fn(&mut SemanticFlow)) {
+        if !self.counted(c) {
+            return;
+        }
+        for scope in self.scopes_of(c) {
+            update(&mut self.semantic_flows[scope]);
+        }
+    }
+
     fn change_queue_length(&mut self, now: SimTime, c: &ConversationInfo, delta: i64) {
         for scope in self.scopes_of(c) {
             self.queue_lengths[scope].add(now.as_micros(), delta, self.measuring);
@@ -231,6 +250,7 @@ impl Collector {
             let mut rows = self.flow_rows(&self.flows[idx], true);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), level.total.max() as f64));
+            rows.extend(semantic_rows(&self.semantic_flows[idx]));
             summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow { scope: *scope, name: name.clone(), measure, value }));
         }
 
@@ -314,21 +334,6 @@ impl Collector {
             rows.push((format!("wait_{label}_s"), seconds(wait.quantile(q))));
         }
         rows.push(("wait_max_s".to_string(), seconds(wait.max())));
-        rows.push(("offers".to_string(), flow.offers as f64));
-        rows.push(("declines_rejected".to_string(), flow.rejected as f64));
-        rows.push(("declines_timed_out".to_string(), flow.timed_out as f64));
-        if with_end_state {
-            rows.push(("waiting_at_end".to_string(), flow.waiting_at_end as f64));
-            rows.push(("with_bot_at_end".to_string(), flow.with_bot_at_end as f64));
-        }
-        rows.push(("contained".to_string(), flow.contained as f64));
-        rows.push(("auto_closed".to_string(), flow.auto_closed as f64));
-        rows.push(("resumed".to_string(), flow.resumed as f64));
-        rows.push(("resumed_answered".to_string(), flow.resumed_answered as f64));
-        rows.push(("resumed_same_agent".to_string(), flow.resumed_same_agent as f64));
-        rows.push(("affinity_kept".to_string(), flow.affinity_kept as f64));
-        rows.push(("affinity_broken".to_string(), flow.affinity_broken as f64));
-        rows.push(("resume_wait_mean_s".to_string(), ratio(flow.resume_wait_sum as f64 / MICROS, flow.resumed_answered as f64)));
         rows
     }
 
@@ -366,6 +371,26 @@ impl Collector {
         }
         rows
     }
+}
+
+fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
+    let counts = [
+        ("offers", flow.offers),
+        ("declines_rejected", flow.rejected),
+        ("declines_timed_out", flow.timed_out),
+        ("contained", flow.contained),
+        ("auto_closed", flow.auto_closed),
+        ("waiting_at_end", flow.waiting_at_end),
+        ("with_bot_at_end", flow.with_bot_at_end),
+        ("resumed", flow.resumed),
+        ("resumed_answered", flow.resumed_answered),
+        ("resumed_same_agent", flow.resumed_same_agent),
+        ("affinity_kept", flow.affinity_kept),
+        ("affinity_broken", flow.affinity_broken),
+    ];
+    let mut rows: Vec<(String, f64)> = counts.iter().map(|&(name, count)| (name.to_string(), count as f64)).collect();
+    rows.push(("resume_wait_mean_s".to_string(), ratio(flow.resume_wait_sum as f64 / MICROS, flow.resumed_answered as f64)));
+    rows
 }
 
 fn presence_agents_measure(presence: Presence) -> &'static str {
@@ -486,34 +511,34 @@ impl Observer for Collector {
     }
 
     fn still_open(&mut self, _now: SimTime, c: &ConversationInfo, state: OpenState) {
-        self.update_flows(c, |f| match state {
-            OpenState::Queued => f.queued_at_end += 1,
-            OpenState::InService => f.in_service_at_end += 1,
-            OpenState::Waiting => f.waiting_at_end += 1,
-            OpenState::WithBot => f.with_bot_at_end += 1,
-        });
+        match state {
+            OpenState::Queued => self.update_flows(c, |f| f.queued_at_end += 1),
+            OpenState::InService => self.update_flows(c, |f| f.in_service_at_end += 1),
+            OpenState::Waiting => self.update_semantics(c, |f| f.waiting_at_end += 1),
+            OpenState::WithBot => self.update_semantics(c, |f| f.with_bot_at_end += 1),
+        }
     }
 
     fn contained(&mut self, _now: SimTime, c: &ConversationInfo) {
-        self.update_flows(c, |f| f.contained += 1);
+        self.update_semantics(c, |f| f.contained += 1);
     }
 
     fn offered(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId, _via: OfferVia) {
-        self.update_flows(c, |f| f.offers += 1);
+        self.update_semantics(c, |f| f.offers += 1);
     }
 
     fn declined(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId, group: GroupId, how: Decline) {
         if self.measuring {
             self.groups[group.index()].declines += 1;
         }
-        self.update_flows(c, |f| match how {
+        self.update_semantics(c, |f| match how {
             Decline::Rejected => f.rejected += 1,
             Decline::TimedOut => f.timed_out += 1,
         });
     }
 
     fn resumed(&mut self, _now: SimTime, c: &ConversationInfo) {
-        self.update_flows(c, |f| f.resumed += 1);
+        self.update_semantics(c, |f| f.resumed += 1);
     }
 
     fn resume_answered(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, how: Answer, resumed: SimTime, returned: Return) {
@@ -524,7 +549,7 @@ impl Observer for Collector {
             self.agent_assignments[agent.index()] += 1;
         }
         let wait = u128::from(now.since(resumed).as_micros());
-        self.update_flows(c, |f| {
+        self.update_semantics(c, |f| {
             f.resumed_answered += 1;
             f.resume_wait_sum += wait;
             match returned {
@@ -540,7 +565,7 @@ impl Observer for Collector {
     }
 
     fn auto_closed(&mut self, _now: SimTime, c: &ConversationInfo) {
-        self.update_flows(c, |f| f.auto_closed += 1);
+        self.update_semantics(c, |f| f.auto_closed += 1);
     }
 
     fn over_capacity(&mut self, _now: SimTime, _agent: AgentId, group: GroupId, _cause: OverCapacityCause, excess_units: i64) {

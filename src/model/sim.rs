@@ -813,16 +813,30 @@ impl<'a, O: Observer> Sim<'a, O> {
         let queue = &self.queues[queue_id.index()];
         let method = self.scenario.queue(queue_id).assignment;
         let limit = self.scenario.simulation.decline_limit;
+        let compare = self.scenario.simulation.capacity_compare;
+        // Everything that depends only on the item is looked up once, outside the member loop
+        // (this loop is the model's hot path).
+        let workstream = self.scenario.workstream(conversation.info.workstream);
+        if workstream.mode != DistributionMode::Push {
+            return None;
+        }
+        let allowed = workstream.allowed_presences;
+        let demand = i64::from(workstream.capacity_units);
+        let check_skills = conversation.class.is_some() && workstream.skill_matching == SkillMatching::Exact;
         // Closest match replaces the method's order for classified items.
-        let closest = conversation.class.is_some()
-            && self.scenario.workstream(conversation.info.workstream).skill_matching == SkillMatching::Closest;
+        let closest = conversation.class.is_some() && workstream.skill_matching == SkillMatching::Closest;
+        let any_declines = !conversation.declines.is_empty();
         let mut best: Option<(AgentRank, AgentId, usize)> = None;
         for (member, (&agent_id, &rr_key)) in queue.members.iter().zip(&queue.rr_keys).enumerate() {
             let agent = &self.agents[agent_id.index()];
-            if !self.is_eligible(agent, conversation) {
+            if !allowed.contains(agent.presence)
+                || agent.ringing_unreserved != 0
+                || !compare.admits(agent.capacity - agent.used, demand)
+                || (check_skills && !self.skills_pass(agent, conversation))
+            {
                 continue;
             }
-            let declines = if conversation.declines.is_empty() { 0 } else { Self::declines_by(conversation, agent_id) };
+            let declines = if any_declines { Self::declines_by(conversation, agent_id) } else { 0 };
             if declines >= limit {
                 continue;
             }
