@@ -120,6 +120,9 @@ type WaitKey = (u8, i32, SimTime, u64);
 /// the round-robin key.
 type AgentRank = (u32, i64, u64, u64);
 
+/// Item order for an agent across its queues: queue priority, then the queue's order.
+type ItemRank = (i32, WaitKey, QueueId);
+
 #[derive(Debug)]
 struct Conversation {
     generation: u32,
@@ -585,7 +588,7 @@ impl<'a, O: Observer> Sim<'a, O> {
     /// The oldest item (in serving order across the agent's pickable queues) it may pick.
     fn best_pick_for(&self, agent_id: AgentId) -> Option<(ConversationId, usize, OverCapacityCause)> {
         let agent = &self.agents[agent_id.index()];
-        let mut best: Option<((i32, WaitKey, QueueId), ConversationId, usize, OverCapacityCause)> = None;
+        let mut best: Option<(ItemRank, ConversationId, usize, OverCapacityCause)> = None;
         for &(queue_id, member) in &agent.memberships {
             if !self.queues[queue_id.index()].pickable {
                 continue;
@@ -864,7 +867,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         if matches!(agent.presence, Presence::Offline) && !self.any_workstream_allows_offline() {
             return None;
         }
-        let mut best: Option<((i32, WaitKey, QueueId), ConversationId, usize)> = None;
+        let mut best: Option<(ItemRank, ConversationId, usize)> = None;
         for &(queue_id, member) in &agent.memberships {
             let queue = self.scenario.queue(queue_id);
             if let Some((rank, _, _)) = &best {
