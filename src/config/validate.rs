@@ -136,7 +136,7 @@ impl<'a> Validator<'a> {
                     self.problem(&format!("{path}.block_size"), "expected at least 1");
                     return None;
                 }
-                Some(Queue { name: name.clone(), priority: queue.priority.unwrap_or(0), assignment, block_size })
+                Some(Queue { name: name.clone(), priority: queue.priority.unwrap_or(0), assignment, block_size, custom_ordering: None })
             })
             .collect();
 

@@ -10,6 +10,7 @@ mod arrivals;
 mod distribution;
 mod ids;
 mod observer;
+mod ordering;
 mod scenario;
 mod sim;
 
@@ -25,4 +26,5 @@ pub use scenario::{
     RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillMatching, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,
     Workstream, WrapUpBlocking,
 };
+pub use ordering::{AgentOrdering, Candidate};
 pub use sim::{simulate, RunStats};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::{ChannelId, Distribution, GroupId, QueueId, SkillId, WorkstreamId};
+use super::{AgentOrdering, ChannelId, Distribution, GroupId, QueueId, SkillId, WorkstreamId};
 
 /// A whole contact centre, ready to simulate.
 #[derive(Debug, Clone)]
@@ -374,6 +374,8 @@ pub struct Queue {
     pub assignment: AssignmentMethod,
     /// A cycle considers at most this many items from the head of the queue.
     pub block_size: usize,
+    /// A library user's ranking of eligible agents, replacing `assignment` (set in Rust code).
+    pub custom_ordering: Option<Arc<dyn AgentOrdering>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

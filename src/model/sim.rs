@@ -30,7 +30,7 @@ use super::observer::{
     AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState, OverCapacityCause, Return,
 };
 use super::{
-    Affinity, AgentId, AssignmentMethod, ChannelId, Condition, ConditionTest, ConversationId, DistributionMode, GroupId,
+    Affinity, AgentId, Candidate, AssignmentMethod, ChannelId, Condition, ConditionTest, ConversationId, DistributionMode, GroupId,
     MissedNotification, OfferCapacity, PickWhen, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
     SelfSelection, SkillMatching, VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
@@ -815,6 +815,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         let queue_id = conversation.info.queue;
         let queue = &self.queues[queue_id.index()];
         let method = self.scenario.queue(queue_id).assignment;
+        let custom = self.scenario.queue(queue_id).custom_ordering.as_deref();
         let limit = self.scenario.simulation.decline_limit;
         let compare = self.scenario.simulation.capacity_compare;
         // Everything that depends only on the item is looked up once, outside the member loop
@@ -846,6 +847,20 @@ impl<'a, O: Observer> Sim<'a, O> {
             // Smaller is better; every method ends with the round-robin key, so ties go to the
             // agent whose last assignment in this queue is oldest.
             let rank = match method {
+                _ if custom.is_some() => {
+                    let candidate = Candidate {
+                        agent: agent_id,
+                        group: agent.group,
+                        presence: agent.presence,
+                        capacity_units: agent.capacity,
+                        used_units: agent.used,
+                        active: agent.active,
+                        skill_ratings: &self.group_ratings[agent.group.index()],
+                        declines,
+                    };
+                    let ordering = custom.expect("checked by the guard");
+                    (declines, ordering.rank(self.events.now(), &conversation.info, &candidate), 0, rr_key)
+                }
                 _ if closest => {
                     let (missing, surplus) = self.skill_score(agent, conversation);
                     (declines, missing as i64, surplus, member as u64)
