@@ -5,7 +5,7 @@
 //! - no agent is offered work while Offline except through affinity;
 //! - every conversation ends in exactly one outcome or is still open at the horizon, both by
 //!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
-//!   contained + open at end). Overflow does not exist yet, so it has no term.
+//!   contained + overflowed + open at end).
 //!
 //! A failure shrinks to a small scenario whose TOML text is printed.
 
@@ -18,7 +18,7 @@ use routesim::engine::SimTime;
 use routesim::metrics::{run, Scope};
 use routesim::model::{
     simulate, AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OfferVia, OpenState,
-    OverCapacityCause, Presence, Return, Scenario,
+    OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
 };
 
 #[derive(Debug, Clone)]
@@ -138,6 +138,7 @@ fn scenario_text(
     groups: &[GroupParams],
     decline_limit: u32,
     dnd_when_full: bool,
+    overflow: &str,
 ) -> String {
     let mut t = format!(
         "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n",
@@ -189,7 +190,7 @@ fn scenario_text(
         }
         t += "\n";
     }
-    t += "[queues.q0]\n[queues.q1]\nassignment = \"least_active\"\npriority = 1\n[queues.q2]\nassignment = \"round_robin\"\n\n";
+    t += &format!("[queues.q0]\n{overflow}[queues.q1]\nassignment = \"least_active\"\npriority = 1\n[queues.q2]\nassignment = \"round_robin\"\n\n");
     for (i, g) in groups.iter().enumerate() {
         let queues: Vec<&str> = ["\"q0\"", "\"q1\"", "\"q2\""].into_iter().take(g.queues as usize).collect();
         t += &format!("[agent_groups.g{i}]\ncount = {}\ncapacity_units = {}\nqueues = [{}]\n", g.count, g.capacity, queues.join(", "));
@@ -211,18 +212,29 @@ fn scenario_text(
     t
 }
 
+fn overflow() -> impl Strategy<Value = Option<String>> {
+    prop::option::of((1u32..8, any::<bool>(), prop::sample::select(vec!["end", "transfer", "assign_anyway"]))).prop_map(|o| {
+        o.map(|(limit, hours, action)| {
+            let hours = if hours { ", operating_hours = { start = \"07:00\", end = \"03:00\" }" } else { "" };
+            let to = if action == "transfer" { ", transfer_to = \"q2\"" } else { "" };
+            format!("overflow = {{ work_item_limit = {limit}{hours}, action = \"{action}\"{to} }}\n")
+        })
+    })
+}
+
 fn scenario_strategy() -> impl Strategy<Value = String> {
-    (1usize..3, any::<bool>(), 1u32..6)
-        .prop_flat_map(|(n_channels, dnd, limit)| {
+    (1usize..3, any::<bool>(), 1u32..6, overflow())
+        .prop_flat_map(|(n_channels, dnd, limit, overflow)| {
             (
                 prop::collection::vec(channel(), n_channels),
                 prop::collection::vec(workstream(), n_channels),
                 prop::collection::vec(group(), 1..4),
                 Just(limit),
                 Just(dnd),
+                Just(overflow),
             )
         })
-        .prop_map(|(c, w, g, limit, dnd)| scenario_text(&c, &w, &g, limit, dnd))
+        .prop_map(|(c, w, g, limit, dnd, overflow)| scenario_text(&c, &w, &g, limit, dnd, overflow.as_deref().unwrap_or("")))
 }
 
 /// Checks the invariants while the simulation runs; failures are collected, not panicked,
@@ -238,6 +250,7 @@ struct Checker {
     abandoned: u64,
     auto_closed: u64,
     contained: u64,
+    overflowed: u64,
     open_at_end: u64,
     failures: Vec<String>,
 }
@@ -263,6 +276,7 @@ impl Checker {
             abandoned: 0,
             auto_closed: 0,
             contained: 0,
+            overflowed: 0,
             open_at_end: 0,
             failures: Vec::new(),
         }
@@ -293,6 +307,11 @@ impl Observer for Checker {
     }
     fn contained(&mut self, _now: SimTime, _c: &ConversationInfo) {
         self.contained += 1;
+    }
+    fn overflowed(&mut self, _now: SimTime, _c: &ConversationInfo, outcome: OverflowOutcome) {
+        if outcome == OverflowOutcome::Ended {
+            self.overflowed += 1;
+        }
     }
     fn still_open(&mut self, _now: SimTime, _c: &ConversationInfo, _state: OpenState) {
         self.open_at_end += 1;
@@ -342,7 +361,7 @@ proptest! {
         let mut checker = Checker::new(&scenario);
         simulate(&scenario, seed, &mut checker);
         prop_assert!(checker.failures.is_empty(), "{}\n{text}", checker.failures.join("\n"));
-        let ended = checker.closed + checker.abandoned + checker.auto_closed + checker.contained + checker.open_at_end;
+        let ended = checker.closed + checker.abandoned + checker.auto_closed + checker.contained + checker.overflowed + checker.open_at_end;
         prop_assert_eq!(checker.arrived, ended, "conversations lost or counted twice\n{}", text);
 
         // The collector's rows tell the same story (no warm-up: every conversation counts).
@@ -353,7 +372,7 @@ proptest! {
             .filter(|r| r.scope == Scope::Overall)
             .map(|r| (r.measure.as_str(), r.value))
             .collect();
-        let outcomes = rows["handled"] + rows["abandoned"] + rows["auto_closed"] + rows["contained"];
+        let outcomes = rows["handled"] + rows["abandoned"] + rows["auto_closed"] + rows["contained"] + rows["overflowed"];
         let open = rows["queued_at_end"] + rows["in_service_at_end"] + rows["waiting_at_end"] + rows["with_bot_at_end"];
         prop_assert_eq!(rows["offered"], outcomes + open, "{}", text);
         prop_assert_eq!(rows["offered"], checker.arrived as f64);

@@ -76,7 +76,7 @@ fn group_mean(runs: &[RunResults], measure: &str) -> f64 {
 #[track_caller]
 fn check_conservation(results: &RunResults) {
     let v = |m: &str| value(results, Scope::Overall, "all", m);
-    let outcomes = v("handled") + v("abandoned") + v("auto_closed") + v("contained");
+    let outcomes = v("handled") + v("abandoned") + v("auto_closed") + v("contained") + v("overflowed");
     let open = v("queued_at_end") + v("in_service_at_end") + v("waiting_at_end") + v("with_bot_at_end");
     assert_eq!(v("offered"), outcomes + open, "offered != outcomes + open at end (seed {})", results.seed);
 }
@@ -581,4 +581,67 @@ fn a_custom_ordering_set_in_rust_decides_who_gets_the_work() {
         Some(std::sync::Arc::new(PreferGroup(routesim::model::GroupId::from_index(1))));
     let preferred = share_of_other(&scenario);
     assert!(preferred > 0.8, "{preferred}");
+}
+
+// ---- overflow ----
+
+fn overflow_scenario(overflow: &str) -> Scenario {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "24h"
+
+[channels.c]
+kind = "live_chat"
+arrivals = {{ per_hour = 100 }}
+handle_time = {{ kind = "exponential", mean = "5m" }}
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "main"
+
+[queues.main]
+overflow = {overflow}
+
+[queues.backup]
+
+[agent_groups.g]
+count = 7
+queues = ["main"]
+
+[agent_groups.backup]
+count = 5
+queues = ["backup"]
+"#
+    );
+    let origin = Origin { file: "inline.toml".into(), base_dir: PathBuf::from(".") };
+    parse_scenario(&text, &origin).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_work_item_limit_ends_or_transfers_what_does_not_fit() {
+    // 8.3 Erlangs on 7 agents: the queue grows without bound unless something caps it.
+    let ended = runs(&overflow_scenario("{ work_item_limit = 5, action = \"end\" }"));
+    assert!(total(&ended, "overflowed") > 100.0);
+    for r in &ended {
+        assert!(value(r, Scope::Queue, "main", "queue_length_max") <= 5.0);
+    }
+    let transferred = runs(&overflow_scenario("{ work_item_limit = 5, action = \"transfer\", transfer_to = \"backup\" }"));
+    assert_eq!(total(&transferred, "overflowed"), 0.0);
+    let backup: f64 = transferred.iter().map(|r| value(r, Scope::Queue, "backup", "answered")).sum();
+    assert!(backup > 100.0, "{backup}");
+    assert!(group_total(&transferred, "handled") > 0.0);
+    let anyway = runs(&overflow_scenario("{ work_item_limit = 5, action = \"assign_anyway\" }"));
+    assert!(total(&anyway, "overflow_assigned_anyway") > 100.0);
+    assert_eq!(total(&anyway, "overflowed"), 0.0);
+    let max_len: f64 = anyway.iter().map(|r| value(r, Scope::Queue, "main", "queue_length_max")).fold(0.0, f64::max);
+    assert!(max_len > 5.0);
+}
+
+#[test]
+fn a_closed_queue_ends_conversations_arriving_outside_its_hours() {
+    let runs = runs(&overflow_scenario("{ operating_hours = { start = \"08:00\", end = \"20:00\" }, action = \"end\" }"));
+    // Flat arrivals, open 12 hours of 24: about half are ended (±0.02 is over 4 standard errors).
+    let share = total(&runs, "overflowed") / total(&runs, "offered");
+    assert!((share - 0.5).abs() < 0.02, "{share}");
 }

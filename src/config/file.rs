@@ -182,6 +182,23 @@ pub struct QueueFile {
     pub assignment: Option<String>,
     pub priority: Option<i32>,
     pub block_size: Option<usize>,
+    pub overflow: Option<OverflowFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverflowFile {
+    pub work_item_limit: Option<i64>,
+    pub operating_hours: Option<HoursFile>,
+    pub action: String,
+    pub transfer_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoursFile {
+    pub start: String,
+    pub end: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

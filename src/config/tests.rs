@@ -177,6 +177,21 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nbot = { containment_probability = 2, handling_time = { kind = \"constant\", value = \"1m\" } }"), &[
         "workstreams.messaging.bot.containment_probability: expected a probability from 0 to 1, got 2",
     ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { action = \"end\" }"), &[
+        "queues.sales.overflow: give `work_item_limit`, `operating_hours` or both",
+    ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { work_item_limit = 3, action = \"transfer\" }"), &[
+        "queues.sales.overflow.transfer_to: action \"transfer\" needs `transfer_to`",
+    ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { work_item_limit = 3, action = \"transfer\", transfer_to = \"sales\" }"), &[
+        "queues.sales.overflow.transfer_to: a queue cannot overflow into itself",
+    ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { work_item_limit = 0, action = \"end\" }"), &[
+        "queues.sales.overflow.work_item_limit: expected a limit of 1 or more open items, got 0",
+    ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { operating_hours = { start = \"8am\", end = \"20:00\" }, action = \"end\" }"), &[
+        "queues.sales.overflow.operating_hours.start",
+    ]);
     check_error(("count = 5", "count = 5\nskills = { english = 0 }"), &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
         "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",

@@ -9,7 +9,7 @@
 
 use crate::engine::SimTime;
 use crate::model::{
-    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OfferVia, OpenState, OverCapacityCause, Presence,
+    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Presence,
     Return, Scenario,
 };
 
@@ -65,6 +65,9 @@ struct Flow {
 /// measures that few scenarios use.
 #[derive(Debug, Clone, Default)]
 struct SemanticFlow {
+    overflowed: u64,
+    overflow_transferred: u64,
+    overflow_assigned_anyway: u64,
     offers: u64,
     rejected: u64,
     timed_out: u64,
@@ -379,6 +382,9 @@ fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
         ("declines_rejected", flow.rejected),
         ("declines_timed_out", flow.timed_out),
         ("contained", flow.contained),
+        ("overflowed", flow.overflowed),
+        ("overflow_transferred", flow.overflow_transferred),
+        ("overflow_assigned_anyway", flow.overflow_assigned_anyway),
         ("auto_closed", flow.auto_closed),
         ("waiting_at_end", flow.waiting_at_end),
         ("with_bot_at_end", flow.with_bot_at_end),
@@ -517,6 +523,14 @@ impl Observer for Collector {
             OpenState::Waiting => self.update_semantics(c, |f| f.waiting_at_end += 1),
             OpenState::WithBot => self.update_semantics(c, |f| f.with_bot_at_end += 1),
         }
+    }
+
+    fn overflowed(&mut self, _now: SimTime, c: &ConversationInfo, outcome: OverflowOutcome) {
+        self.update_semantics(c, |f| match outcome {
+            OverflowOutcome::Ended => f.overflowed += 1,
+            OverflowOutcome::Transferred => f.overflow_transferred += 1,
+            OverflowOutcome::AssignedAnyway => f.overflow_assigned_anyway += 1,
+        });
     }
 
     fn contained(&mut self, _now: SimTime, c: &ConversationInfo) {

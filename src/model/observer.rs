@@ -40,6 +40,17 @@ pub enum OpenState {
     WithBot,
 }
 
+/// What a queue's overflow rule did with an arriving item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverflowOutcome {
+    /// Ended at the door: the conversation's outcome.
+    Ended,
+    /// Sent to another queue (reported with the original queue).
+    Transferred,
+    /// Queued anyway.
+    AssignedAnyway,
+}
+
 /// How an offer was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfferVia {
@@ -130,6 +141,8 @@ pub trait Observer {
         _return: Return,
     ) {
     }
+    /// The queue overflowed when the conversation was about to enter it.
+    fn overflowed(&mut self, _now: SimTime, _conversation: &ConversationInfo, _outcome: OverflowOutcome) {}
     /// The workstream's bot resolved the conversation: it closes without reaching an agent.
     fn contained(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// A Waiting conversation was closed after the workstream's inactivity time.

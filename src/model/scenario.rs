@@ -376,6 +376,30 @@ pub struct Queue {
     pub block_size: usize,
     /// A library user's ranking of eligible agents, replacing `assignment` (set in Rust code).
     pub custom_ordering: Option<Arc<dyn AgentOrdering>>,
+    /// What happens to a new item when the queue is full or closed (pre-queue overflow).
+    pub overflow: Option<Overflow>,
+}
+
+/// Pre-queue overflow (SPEC §3): checked when a new item (or a bot's escalation) is about to
+/// enter the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    /// The queue overflows when it already holds this many Open items.
+    pub work_item_limit: Option<usize>,
+    /// Daily hours (offsets from midnight; `end` before `start` runs past midnight); outside
+    /// them the queue overflows.
+    pub operating_hours: Option<(SimDuration, SimDuration)>,
+    pub action: OverflowAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverflowAction {
+    /// The conversation is ended at the door.
+    End,
+    /// It goes to this queue instead (which is not checked for overflow again).
+    Transfer(QueueId),
+    /// It enters the queue anyway (the overflow is only counted).
+    AssignAnyway,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

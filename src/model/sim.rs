@@ -27,11 +27,12 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 
 use super::arrivals::ArrivalCursor;
 use super::observer::{
-    AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState, OverCapacityCause, Return,
+    AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState, OverCapacityCause, OverflowOutcome,
+    Return,
 };
 use super::{
     Affinity, AgentId, Candidate, AssignmentMethod, ChannelId, Condition, ConditionTest, ConversationId, DistributionMode, GroupId,
-    MissedNotification, OfferCapacity, PickWhen, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
+    MissedNotification, OfferCapacity, OverflowAction, PickWhen, Presence, QueueId, RejectButton, RejectedNotification, Scenario,
     SelfSelection, SkillMatching, VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
@@ -512,8 +513,19 @@ impl<'a, O: Observer> Sim<'a, O> {
         conversation.affinity_offer = false;
         conversation.declines.clear();
         let id = ConversationId { slot, generation: conversation.generation };
-        let info = conversation.info;
+        let has_bot = self.scenario.workstream(workstream_id).bot.is_some();
+        // Overflow is checked before the arrival is reported, so that a transfer is counted in
+        // the queue the item ends up in; behind a bot it is checked at escalation.
+        let overflow = if has_bot { None } else { self.apply_overflow(now, id) };
+        let info = self.conversations[slot as usize].info;
         self.observer.arrived(now, &info);
+        if let Some(outcome) = overflow {
+            self.observer.overflowed(now, &info, outcome);
+            if outcome == OverflowOutcome::Ended {
+                self.release_slot(id);
+                return;
+            }
+        }
         if let Some(bot) = &self.scenario.workstream(workstream_id).bot {
             let streams = &mut self.channels[channel_id.index()];
             let contained = streams.bot_containment.random::<f64>() < bot.containment_probability;
@@ -541,7 +553,40 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         conversation.wait_key.2 = now;
         conversation.state = State::Open;
+        if let Some(outcome) = self.apply_overflow(now, id) {
+            let info = self.conversations[id.slot as usize].info;
+            self.observer.overflowed(now, &info, outcome);
+            if outcome == OverflowOutcome::Ended {
+                self.release_slot(id);
+                return;
+            }
+        }
         self.enter_queue(now, id);
+    }
+
+    /// Checks the conversation's queue for overflow and applies a transfer; returns what
+    /// happened, if the queue overflowed.
+    fn apply_overflow(&mut self, now: SimTime, id: ConversationId) -> Option<OverflowOutcome> {
+        let queue_id = self.conversations[id.slot as usize].info.queue;
+        let overflow = self.scenario.queue(queue_id).overflow.as_ref()?;
+        let full = overflow.work_item_limit.is_some_and(|limit| self.queues[queue_id.index()].waiting.len() >= limit);
+        let closed = overflow.operating_hours.is_some_and(|(start, end)| {
+            let t = now.as_micros() % DAY;
+            let (start, end) = (start.as_micros(), end.as_micros());
+            let open = if start <= end { t >= start && t < end } else { t >= start || t < end };
+            !open
+        });
+        if !full && !closed {
+            return None;
+        }
+        Some(match overflow.action {
+            OverflowAction::End => OverflowOutcome::Ended,
+            OverflowAction::AssignAnyway => OverflowOutcome::AssignedAnyway,
+            OverflowAction::Transfer(to) => {
+                self.conversations[id.slot as usize].info.queue = to;
+                OverflowOutcome::Transferred
+            }
+        })
     }
 
     /// Routes an Open item: offered at once if it would be in the top block and an agent may
