@@ -62,6 +62,7 @@ struct GroupParams {
     think_s: u32,
     rating: Option<u32>,
     shift: Option<(u32, u32)>,
+    away: Option<(f64, u32)>,
 }
 
 fn channel() -> impl Strategy<Value = ChannelParams> {
@@ -117,8 +118,9 @@ fn group() -> impl Strategy<Value = GroupParams> {
         (prop::option::of(0u32..90), 0.0f64..0.4, 0.0f64..0.4),
         (any::<bool>(), 1u32..120, prop::option::of(1u32..6)),
         prop::option::of((0u32..24, 1u32..14)),
+        prop::option::of((0.1f64..3.0, 30u32..900)),
     )
-        .prop_map(|(a, b, c, shift)| GroupParams {
+        .prop_map(|(a, b, c, shift, away)| GroupParams {
             count: a.0,
             capacity: a.1,
             queues: a.2,
@@ -129,6 +131,7 @@ fn group() -> impl Strategy<Value = GroupParams> {
             think_s: c.1,
             rating: c.2,
             shift,
+            away,
         })
 }
 
@@ -203,6 +206,9 @@ fn scenario_text(
         );
         if let Some(r) = g.rating {
             t += &format!("skills = {{ s = {r} }}\n");
+        }
+        if let Some((rate, duration)) = g.away {
+            t += &format!("away_episodes = {{ per_hour = {rate}, duration = {{ kind = \"exponential\", mean = \"{duration}s\" }} }}\n");
         }
         if let Some((start, length)) = g.shift {
             t += &format!("shift = {{ start = \"{:02}:00\", end = \"{:02}:00\" }}\n", start, (start + length) % 24);

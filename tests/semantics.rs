@@ -645,3 +645,69 @@ fn a_closed_queue_ends_conversations_arriving_outside_its_hours() {
     let share = total(&runs, "overflowed") / total(&runs, "offered");
     assert!((share - 0.5).abs() < 0.02, "{share}");
 }
+
+// ---- presence: random away episodes ----
+
+#[test]
+fn random_away_episodes_take_their_share_of_staffed_time() {
+    // One episode an hour on average (exponential gaps), 10 minutes each: agents are away
+    // (1/6) / (1 + 1/6) = 1/7 of the time, renewal theory says. 14 agents * 12 h = 168 agent
+    // hours, so about 24 away hours; ±15% covers the spread of four replications.
+    let group = "count = 14\naway_episodes = { per_hour = 1, duration = { kind = \"constant\", value = \"10m\" } }";
+    let away = runs(&scenario("", CHAT, "", group));
+    let present = runs(&scenario("", CHAT, "", "count = 14"));
+    let hours = group_mean(&away, "away_hours");
+    assert!((hours / 24.0 - 1.0).abs() < 0.15, "{hours}");
+    assert_eq!(group_total(&present, "away_hours"), 0.0);
+    assert!(total(&away, "wait_mean_s") > total(&present, "wait_mean_s"));
+}
+
+// ---- record workstreams beside messaging ----
+
+#[test]
+fn a_record_workstreams_capacity_demand_competes_with_chat() {
+    // Agents of 3 units take chats (1 unit) and cases from a second workstream. When a case
+    // takes all 3 units an agent working one can take no chat: chat waits grow.
+    let text = |case_units: u32| {
+        format!(
+            r#"
+[simulation]
+horizon = "12h"
+
+[channels.chat]
+kind = "live_chat"
+arrivals = {{ per_hour = 150 }}
+handle_time = {{ kind = "exponential", mean = "5m" }}
+
+[channels.cases]
+kind = "case"
+arrivals = {{ per_hour = 30 }}
+handle_time = {{ kind = "exponential", mean = "20m" }}
+
+[workstreams.messaging]
+channels = ["chat"]
+fallback_queue = "chat"
+
+[workstreams.records]
+channels = ["cases"]
+capacity_units = {case_units}
+fallback_queue = "cases"
+
+[queues.chat]
+[queues.cases]
+
+[agent_groups.g]
+count = 8
+capacity_units = 3
+queues = ["chat", "cases"]
+"#
+        )
+    };
+    let origin = Origin { file: "inline.toml".into(), base_dir: PathBuf::from(".") };
+    let chat_wait = |units: u32| {
+        let runs = runs(&parse_scenario(&text(units), &origin).unwrap());
+        runs.iter().map(|r| value(r, Scope::Workstream, "messaging", "wait_mean_s")).sum::<f64>() / REPS as f64
+    };
+    let (light, heavy) = (chat_wait(1), chat_wait(3));
+    assert!(heavy > 2.0 * light + 1.0, "{light} {heavy}");
+}

@@ -212,6 +212,14 @@ pub struct AgentGroupFile {
     pub picking: Option<PickingFile>,
     /// Skills with their ratings.
     pub skills: Option<BTreeMap<String, i64>>,
+    pub away_episodes: Option<AwayEpisodesFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwayEpisodesFile {
+    pub per_hour: f64,
+    pub duration: DistributionFile,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -192,6 +192,9 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("[queues.sales]", "[queues.sales]\noverflow = { operating_hours = { start = \"8am\", end = \"20:00\" }, action = \"end\" }"), &[
         "queues.sales.overflow.operating_hours.start",
     ]);
+    check_error(("count = 5", "count = 5\naway_episodes = { per_hour = -1, duration = { kind = \"constant\", value = \"5m\" } }"), &[
+        "agent_groups.tier1.away_episodes.per_hour: expected zero or more episodes per hour, got -1",
+    ]);
     check_error(("count = 5", "count = 5\nskills = { english = 0 }"), &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
         "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",

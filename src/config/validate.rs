@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, Bot, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AwayEpisodes, Bot, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
     ChannelKind, Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet, Queue, QueueId, RejectButton,
     RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillId, SkillMatching, SimulationSettings, VariableGenerator,
@@ -766,7 +766,22 @@ impl<'a> Validator<'a> {
         let response = self.agent_response(&format!("{path}.notifications"), file.notifications.as_ref());
         let picking = self.picking(&format!("{path}.picking"), file.picking.as_ref());
         let skills = self.ratings(&format!("{path}.skills"), file.skills.as_ref(), skill_names);
+        let away_episodes = match &file.away_episodes {
+            None => Some(None),
+            Some(away) => {
+                let rate_ok = away.per_hour.is_finite() && away.per_hour >= 0.0;
+                if !rate_ok {
+                    self.problem(&format!("{path}.away_episodes.per_hour"), format!("expected zero or more episodes per hour, got {}", away.per_hour));
+                }
+                let duration = self.distribution(&format!("{path}.away_episodes.duration"), &away.duration, Quantity::Duration);
+                match (rate_ok, duration) {
+                    (true, Some(duration)) => Some(Some(AwayEpisodes { per_hour: away.per_hour, duration })),
+                    _ => None,
+                }
+            }
+        };
         Some(AgentGroup {
+            away_episodes: away_episodes?,
             name: name.to_string(),
             count: count?,
             capacity_units,

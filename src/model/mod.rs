@@ -20,7 +20,7 @@ pub use observer::{
     AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Return,
 };
 pub use scenario::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, Bot, ClassificationRule, AssignmentMethod, Break, CapacityCompare, Channel,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AwayEpisodes, Bot, ClassificationRule, AssignmentMethod, Break, CapacityCompare, Channel,
     ChannelKind, Condition, ConditionTest, ContextVariable, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet, Queue, RejectButton, RejectedNotification,
     RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillMatching, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,

@@ -434,6 +434,18 @@ pub struct AgentGroup {
     pub picking: PickHabit,
     /// Skills with their ratings (positive).
     pub skills: Vec<(SkillId, u32)>,
+    /// Random Away episodes during the shift (none when `None`).
+    pub away_episodes: Option<AwayEpisodes>,
+}
+
+/// Agents step away at random: the gaps between episodes are exponential (a Poisson rate per
+/// agent) and each episode lasts a random time. Episodes that would start outside the shift or
+/// during a break are skipped.
+#[derive(Debug, Clone)]
+pub struct AwayEpisodes {
+    pub per_hour: f64,
+    /// Seconds each episode lasts.
+    pub duration: Distribution,
 }
 
 /// How agents pick from pick workstreams (and from push workstreams with self-selection):

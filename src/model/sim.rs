@@ -71,6 +71,9 @@ enum Event {
     PickAttempt(AgentId),
     /// The bot is done with the conversation: contained (true) or escalated.
     BotEnd(ConversationId, bool),
+    /// A random Away episode starts (or, if the agent is not working then, is skipped).
+    AwayStart(AgentId),
+    AwayEnd(AgentId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +182,8 @@ struct Agent {
     pick_pending: bool,
     /// Found nothing to pick: waits in its pickable queues' idle lists for an item.
     idle_picker: bool,
+    /// In a random Away episode.
+    stepped_away: bool,
 }
 
 #[derive(Debug, Default)]
@@ -217,6 +222,8 @@ struct GroupStreams {
     response: StreamRng,
     response_time: StreamRng,
     think_time: StreamRng,
+    away_gap: StreamRng,
+    away_duration: StreamRng,
 }
 
 struct Sim<'a, O> {
@@ -274,6 +281,8 @@ impl<'a, O: Observer> Sim<'a, O> {
                 response: streams.stream(&format!("offer_response/{}", group.name)),
                 response_time: streams.stream(&format!("response_time/{}", group.name)),
                 think_time: streams.stream(&format!("think_time/{}", group.name)),
+                away_gap: streams.stream(&format!("away_gap/{}", group.name)),
+                away_duration: streams.stream(&format!("away_duration/{}", group.name)),
             })
             .collect();
 
@@ -310,6 +319,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     ringing_unreserved: 0,
                     pick_pending: false,
                     idle_picker: false,
+                    stepped_away: false,
                 });
             }
             group_agents.push(first..agents.len());
@@ -380,6 +390,8 @@ impl<'a, O: Observer> Sim<'a, O> {
                 Event::PresenceReset(agent, token) => self.on_presence_reset(now, agent, token),
                 Event::PickAttempt(agent) => self.on_pick_attempt(now, agent),
                 Event::BotEnd(id, contained) => self.on_bot_end(now, id, contained),
+                Event::AwayStart(agent) => self.on_away_start(now, agent),
+                Event::AwayEnd(agent) => self.on_away_end(now, agent),
             }
             self.process_triggers(now);
         }
@@ -400,6 +412,9 @@ impl<'a, O: Observer> Sim<'a, O> {
             for agent_idx in 0..self.agents.len() {
                 self.triggers.push(Trigger::Agent(AgentId::from_index(agent_idx)));
             }
+        }
+        for agent_idx in 0..self.agents.len() {
+            self.schedule_away(now, AgentId::from_index(agent_idx));
         }
         for (group_idx, group) in self.scenario.agent_groups.iter().enumerate() {
             let group_id = GroupId::from_index(group_idx);
@@ -1386,12 +1401,50 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
     }
 
+    /// Schedules the agent's next random Away episode, if its group has them.
+    fn schedule_away(&mut self, now: SimTime, agent_id: AgentId) {
+        let group = self.agents[agent_id.index()].group;
+        let Some(episodes) = &self.scenario.agent_group(group).away_episodes else { return };
+        if episodes.per_hour <= 0.0 {
+            return;
+        }
+        let u: f64 = self.group_streams[group.index()].away_gap.random();
+        let gap_s = -(1.0 - u).ln() * 3600.0 / episodes.per_hour;
+        self.events.schedule(now + SimDuration::from_secs_f64(gap_s), Event::AwayStart(agent_id));
+    }
+
+    fn on_away_start(&mut self, now: SimTime, agent_id: AgentId) {
+        let group = self.agents[agent_id.index()].group;
+        let Some(episodes) = &self.scenario.agent_group(group).away_episodes else { return };
+        let duration = episodes.duration.sample(&mut self.group_streams[group.index()].away_duration);
+        let agent = &self.agents[agent_id.index()];
+        if !agent.on_shift || agent.on_break || agent.stepped_away {
+            self.schedule_away(now, agent_id);
+            return;
+        }
+        let before = self.status(agent_id);
+        self.agents[agent_id.index()].stepped_away = true;
+        self.refresh_presence(agent_id);
+        let after = self.status(agent_id);
+        if after != before {
+            self.observer.agent_changed(now, agent_id, group, before, after);
+        }
+        self.events.schedule(now + SimDuration::from_secs_f64(duration), Event::AwayEnd(agent_id));
+    }
+
+    fn on_away_end(&mut self, now: SimTime, agent_id: AgentId) {
+        let before = self.status(agent_id);
+        self.agents[agent_id.index()].stepped_away = false;
+        self.agent_update(now, agent_id, before);
+        self.schedule_away(now, agent_id);
+    }
+
     fn refresh_presence(&mut self, agent_id: AgentId) {
         let full = self.scenario.simulation.full_capacity_presence;
         let agent = &mut self.agents[agent_id.index()];
         agent.presence = if !agent.on_shift {
             Presence::Offline
-        } else if agent.on_break {
+        } else if agent.on_break || agent.stepped_away {
             Presence::Away
         } else if let Some(forced) = agent.forced {
             forced
