@@ -48,6 +48,7 @@ struct WorkstreamParams {
     priority: i32,
     split: bool,
     bot: Option<(f64, u32)>,
+    profile: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +64,7 @@ struct GroupParams {
     rating: Option<u32>,
     shift: Option<(u32, u32)>,
     away: Option<(f64, u32)>,
+    profile_limit: Option<u32>,
 }
 
 fn channel() -> impl Strategy<Value = ChannelParams> {
@@ -92,8 +94,9 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
         (prop::sample::select(vec!["always", "never", "1m"]), 5u32..120),
         (prop::sample::select(vec!["exact", "closest", "none"]), prop::option::of(1u32..6), -2i32..3, any::<bool>()),
         prop::option::of((0.0f64..1.0, 5u32..600)),
+        any::<bool>(),
     )
-        .prop_map(|(a, b, c, d, bot)| WorkstreamParams {
+        .prop_map(|(a, b, c, d, bot, profile)| WorkstreamParams {
             pick: a.0,
             affinity: if a.0 { None } else { a.1 },
             self_selection: !a.0 && a.2,
@@ -109,6 +112,7 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             priority: d.2,
             split: d.3,
             bot: if a.0 { None } else { bot },
+            profile,
         })
 }
 
@@ -119,8 +123,9 @@ fn group() -> impl Strategy<Value = GroupParams> {
         (any::<bool>(), 1u32..120, prop::option::of(1u32..6)),
         prop::option::of((0u32..24, 1u32..14)),
         prop::option::of((0.1f64..3.0, 30u32..900)),
+        prop::option::of(0u32..4),
     )
-        .prop_map(|(a, b, c, shift, away)| GroupParams {
+        .prop_map(|(a, b, c, shift, away, profile_limit)| GroupParams {
             count: a.0,
             capacity: a.1,
             queues: a.2,
@@ -132,6 +137,7 @@ fn group() -> impl Strategy<Value = GroupParams> {
             rating: c.2,
             shift,
             away,
+            profile_limit,
         })
 }
 
@@ -144,8 +150,9 @@ fn scenario_text(
     overflow: &str,
 ) -> String {
     let mut t = format!(
-        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n",
-        if dnd_when_full { "busy_dnd" } else { "busy" }
+        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n[capacity_profiles.p]\nwork_item_limit = 2\nblocking = {}\n\n",
+        if dnd_when_full { "busy_dnd" } else { "busy" },
+        decline_limit % 2 == 0
     );
     for (i, c) in channels.iter().enumerate() {
         t += &format!("[channels.c{i}]\nkind = \"{}\"\narrivals = {{ per_hour = {} }}\n", c.kind, c.per_hour);
@@ -179,6 +186,9 @@ fn scenario_text(
             "wrap_up_blocking = \"{}\"\nauto_close_after = \"{}m\"\nskill_matching = \"{}\"\n",
             w.wrap_up_blocking, w.auto_close_m, w.matching
         );
+        if w.profile {
+            t += "capacity_profiles = [\"p\"]\n";
+        }
         if let Some((p, time)) = w.bot {
             t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");
         }
@@ -206,6 +216,9 @@ fn scenario_text(
         );
         if let Some(r) = g.rating {
             t += &format!("skills = {{ s = {r} }}\n");
+        }
+        if let Some(limit) = g.profile_limit {
+            t += &format!("capacity_profiles = [\"p\"]\nprofile_limits = {{ p = {limit} }}\n");
         }
         if let Some((rate, duration)) = g.away {
             t += &format!("away_episodes = {{ per_hour = {rate}, duration = {{ kind = \"exponential\", mean = \"{duration}s\" }} }}\n");

@@ -16,10 +16,19 @@ pub struct ScenarioFile {
     pub workstreams: BTreeMap<String, WorkstreamFile>,
     pub queues: BTreeMap<String, QueueFile>,
     pub agent_groups: BTreeMap<String, AgentGroupFile>,
+    #[serde(default)]
+    pub capacity_profiles: BTreeMap<String, CapacityProfileFile>,
     /// Read by `sweep`; ignored by a plain run.
     pub sweep: Option<toml::Value>,
     /// Read by `check`; ignored by a plain run.
     pub check: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityProfileFile {
+    pub work_item_limit: i64,
+    pub blocking: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +123,7 @@ pub struct WorkstreamFile {
     #[serde(default)]
     pub classification: Vec<ClassificationFile>,
     pub bot: Option<BotFile>,
+    pub capacity_profiles: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,6 +223,9 @@ pub struct AgentGroupFile {
     /// Skills with their ratings.
     pub skills: Option<BTreeMap<String, i64>>,
     pub away_episodes: Option<AwayEpisodesFile>,
+    pub capacity_profiles: Option<Vec<String>>,
+    /// Per-group overrides of the profiles' work-item limits.
+    pub profile_limits: Option<BTreeMap<String, i64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

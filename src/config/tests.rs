@@ -195,6 +195,15 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
     check_error(("count = 5", "count = 5\naway_episodes = { per_hour = -1, duration = { kind = \"constant\", value = \"5m\" } }"), &[
         "agent_groups.tier1.away_episodes.per_hour: expected zero or more episodes per hour, got -1",
     ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\ncapacity_profiles = [\"voice\"]"), &[
+        "workstreams.messaging.capacity_profiles[0]: unknown capacity profile \"voice\"",
+    ]);
+    check_error(("[queues.sales]", "[capacity_profiles.chat]\nwork_item_limit = 101\n\n[queues.sales]"), &[
+        "capacity_profiles.chat.work_item_limit: expected a work-item limit from 0 to 100",
+    ]);
+    check_error(("count = 5", "count = 5\nprofile_limits = { chat = 2 }"), &[
+        "agent_groups.tier1.profile_limits.chat: unknown capacity profile \"chat\"",
+    ]);
     check_error(("count = 5", "count = 5\nskills = { english = 0 }"), &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
         "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AwayEpisodes, Bot, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AwayEpisodes, Bot, CapacityProfile, ProfileBlocking, ProfileId, AssignmentMethod, Break, CapacityCompare, Channel, ClassificationRule,
     ChannelKind, Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet, Queue, QueueId, RejectButton,
     RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillId, SkillMatching, SimulationSettings, VariableGenerator,
@@ -74,6 +74,19 @@ impl<'a> Validator<'a> {
             }
         }
         let skill_names: Vec<&String> = skill_set.into_iter().collect();
+        let profile_names: Vec<&String> = file.capacity_profiles.keys().collect();
+        let mut capacity_profiles = Vec::new();
+        for (name, profile) in &file.capacity_profiles {
+            let limit = match u32::try_from(profile.work_item_limit) {
+                Ok(limit) if limit <= 100 => limit,
+                _ => {
+                    self.problem(&format!("capacity_profiles.{name}.work_item_limit"), format!("expected a work-item limit from 0 to 100 (the product's range), got {}", profile.work_item_limit));
+                    0
+                }
+            };
+            let blocking = if profile.blocking == Some(true) { ProfileBlocking::AllWork } else { ProfileBlocking::OwnWork };
+            capacity_profiles.push(CapacityProfile { name: name.clone(), work_item_limit: limit, blocking });
+        }
 
         if file.channels.is_empty() {
             self.problem("channels", "a scenario needs at least one channel");
@@ -286,8 +299,16 @@ impl<'a> Validator<'a> {
             if let (Some(mode), Some(allowed_presences), Some(fallback_queue), Some(notifications), Some((affinity, auto_close_after, wrap_up_blocking)), Some(skill_matching), Some(bot)) =
                 (mode, allowed, fallback, notifications, settings, skill_matching, bot)
             {
-                let capacity_units = workstream.capacity_units.unwrap_or(1);
+                let mut ws_profiles = Vec::new();
+                for (idx, profile) in workstream.capacity_profiles.iter().flatten().enumerate() {
+                    let found = self.resolve(&format!("{path}.capacity_profiles[{idx}]"), "capacity profile", profile, &profile_names);
+                    ws_profiles.extend(found.map(ProfileId::from_index));
+                }
+                // A profile-based workstream takes no units unless it says so.
+                let default_units = if ws_profiles.is_empty() { 1 } else { 0 };
+                let capacity_units = workstream.capacity_units.unwrap_or(default_units);
                 workstreams.push(Workstream {
+                    capacity_profiles: ws_profiles,
                     name: name.clone(),
                     mode,
                     capacity_units,
@@ -311,7 +332,9 @@ impl<'a> Validator<'a> {
             self.problem("agent_groups", "a scenario needs at least one agent group");
         }
         for (name, group) in &file.agent_groups {
-            if let Some(group) = self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names, &skill_names) {
+            if let Some(group) =
+                self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names, &skill_names, &file.capacity_profiles)
+            {
                 agent_groups.push(group);
             }
         }
@@ -328,6 +351,7 @@ impl<'a> Validator<'a> {
             queues,
             agent_groups,
             skills: skill_names.iter().map(|n| n.to_string()).collect(),
+            capacity_profiles,
         })
     }
 
@@ -738,7 +762,28 @@ impl<'a> Validator<'a> {
         file: &AgentGroupFile,
         queue_names: &[&String],
         skill_names: &[&String],
+        profiles: &std::collections::BTreeMap<String, super::file::CapacityProfileFile>,
     ) -> Option<AgentGroup> {
+        let profile_names: Vec<&String> = profiles.keys().collect();
+        let mut capacity_profiles = Vec::new();
+        for (idx, profile) in file.capacity_profiles.iter().flatten().enumerate() {
+            if let Some(found) = self.resolve(&format!("{path}.capacity_profiles[{idx}]"), "capacity profile", profile, &profile_names) {
+                let default = u32::try_from(profiles[profile].work_item_limit).unwrap_or(0);
+                capacity_profiles.push((ProfileId::from_index(found), default));
+            }
+        }
+        for (profile, &limit) in file.profile_limits.iter().flatten() {
+            let lpath = format!("{path}.profile_limits.{profile}");
+            let Some(idx) = profile_names.iter().position(|n| *n == profile) else {
+                self.problem(&lpath, format!("unknown capacity profile \"{profile}\""));
+                continue;
+            };
+            match (capacity_profiles.iter_mut().find(|(p, _)| p.index() == idx), u32::try_from(limit)) {
+                (Some(entry), Ok(limit)) if limit <= 100 => entry.1 = limit,
+                (None, _) => self.problem(&lpath, format!("the group does not hold profile \"{profile}\" (list it in `capacity_profiles`)")),
+                _ => self.problem(&lpath, format!("expected a work-item limit from 0 to 100, got {limit}")),
+            }
+        }
         let count = match u32::try_from(file.count) {
             Ok(count) if count >= 1 => Some(count),
             _ => {
@@ -781,6 +826,7 @@ impl<'a> Validator<'a> {
             }
         };
         Some(AgentGroup {
+            capacity_profiles,
             away_episodes: away_episodes?,
             name: name.to_string(),
             count: count?,

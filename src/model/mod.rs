@@ -15,12 +15,12 @@ mod scenario;
 mod sim;
 
 pub use distribution::Distribution;
-pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, SkillId, WorkstreamId};
+pub use ids::{AgentId, ChannelId, ConversationId, GroupId, ProfileId, QueueId, SkillId, WorkstreamId};
 pub use observer::{
     AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Return,
 };
 pub use scenario::{
-    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AwayEpisodes, Bot, ClassificationRule, AssignmentMethod, Break, CapacityCompare, Channel,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AwayEpisodes, Bot, CapacityProfile, ProfileBlocking, ClassificationRule, AssignmentMethod, Break, CapacityCompare, Channel,
     ChannelKind, Condition, ConditionTest, ContextVariable, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet, Queue, RejectButton, RejectedNotification,
     RouteRule, Scenario, ScenarioError, SelfSelection, Shift, SkillMatching, SimulationSettings, VariableGenerator, VariableValue, WaitingBehaviour,

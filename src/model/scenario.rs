@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::{AgentOrdering, ChannelId, Distribution, GroupId, QueueId, SkillId, WorkstreamId};
+use super::{AgentOrdering, ChannelId, Distribution, GroupId, ProfileId, QueueId, SkillId, WorkstreamId};
 
 /// A whole contact centre, ready to simulate.
 #[derive(Debug, Clone)]
@@ -23,6 +23,25 @@ pub struct Scenario {
     pub agent_groups: Vec<AgentGroup>,
     /// Skill names, indexed by `SkillId`.
     pub skills: Vec<String>,
+    pub capacity_profiles: Vec<CapacityProfile>,
+}
+
+/// A capacity profile (SPEC §3): a count of concurrent items per agent, separate from units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapacityProfile {
+    pub name: String,
+    /// Items an agent may hold in this profile at once, unless its group overrides it.
+    pub work_item_limit: u32,
+    pub blocking: ProfileBlocking,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileBlocking {
+    /// A full profile only stops items that need this profile.
+    OwnWork,
+    /// A full profile stops all automatic assignment to the agent ("no other work while on a
+    /// call").
+    AllWork,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +226,8 @@ pub struct Workstream {
     pub self_selection: SelfSelection,
     /// A bot that takes each new conversation first (push workstreams only).
     pub bot: Option<Bot>,
+    /// Profiles each item takes a place in while Active, beside `capacity_units`.
+    pub capacity_profiles: Vec<ProfileId>,
 }
 
 /// A bot as first assignee: unlimited capacity; after its handling time it either contains
@@ -436,6 +457,8 @@ pub struct AgentGroup {
     pub skills: Vec<(SkillId, u32)>,
     /// Random Away episodes during the shift (none when `None`).
     pub away_episodes: Option<AwayEpisodes>,
+    /// The profiles the agents hold, with each one's limit (the profile's, or an override).
+    pub capacity_profiles: Vec<(ProfileId, u32)>,
 }
 
 /// Agents step away at random: the gaps between episodes are exponential (a Poisson rate per

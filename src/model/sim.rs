@@ -184,6 +184,8 @@ struct Agent {
     idle_picker: bool,
     /// In a random Away episode.
     stepped_away: bool,
+    /// Items held in each capacity profile (empty when the scenario has none).
+    profile_used: Vec<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -235,6 +237,8 @@ struct Sim<'a, O> {
     group_streams: Vec<GroupStreams>,
     /// Each group's rating of each skill (0: lacks it), indexed [group][skill].
     group_ratings: Vec<Vec<u32>>,
+    /// Each group's limit in each profile (`None`: lacks it), indexed [group][profile].
+    group_profile_limits: Vec<Vec<Option<u32>>>,
     agents: Vec<Agent>,
     group_agents: Vec<std::ops::Range<usize>>,
     queues: Vec<QueueState>,
@@ -320,6 +324,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     pick_pending: false,
                     idle_picker: false,
                     stepped_away: false,
+                    profile_used: vec![0; scenario.capacity_profiles.len()],
                 });
             }
             group_agents.push(first..agents.len());
@@ -349,7 +354,19 @@ impl<'a, O: Observer> Sim<'a, O> {
                 ratings
             })
             .collect();
+        let group_profile_limits = scenario
+            .agent_groups
+            .iter()
+            .map(|group| {
+                let mut limits = vec![None; scenario.capacity_profiles.len()];
+                for &(profile, limit) in &group.capacity_profiles {
+                    limits[profile.index()] = Some(limit);
+                }
+                limits
+            })
+            .collect();
         Sim {
+            group_profile_limits,
             group_ratings,
             scenario,
             observer,
@@ -640,6 +657,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             PickWhen::Always => true,
             PickWhen::FreeCapacity => {
                 self.scenario.simulation.capacity_compare.admits(agent.capacity - agent.used, i64::from(ws.capacity_units))
+                    && (ws.capacity_profiles.is_empty() || self.profiles_admit(agent, &ws.capacity_profiles))
             }
         };
         room.then_some(cause)
@@ -849,6 +867,23 @@ impl<'a, O: Observer> Sim<'a, O> {
     fn is_eligible(&self, agent: &Agent, conversation: &Conversation) -> bool {
         self.is_eligible_for_workstream(agent, conversation.info.workstream)
             && (conversation.class.is_none() || self.skills_pass(agent, conversation))
+            && (self.scenario.capacity_profiles.is_empty()
+                || self.profiles_admit(agent, &self.scenario.workstream(conversation.info.workstream).capacity_profiles))
+    }
+
+    /// Room in every profile the item needs, and no full blocking profile.
+    fn profiles_admit(&self, agent: &Agent, needed: &[super::ProfileId]) -> bool {
+        let limits = &self.group_profile_limits[agent.group.index()];
+        let room = needed.iter().all(|p| limits[p.index()].is_some_and(|limit| agent.profile_used[p.index()] < limit));
+        room && !self.blocked_by_profile(agent)
+    }
+
+    fn blocked_by_profile(&self, agent: &Agent) -> bool {
+        let limits = &self.group_profile_limits[agent.group.index()];
+        self.scenario.capacity_profiles.iter().enumerate().any(|(p, profile)| {
+            profile.blocking == super::ProfileBlocking::AllWork
+                && limits[p].is_some_and(|limit| agent.profile_used[p] >= limit)
+        })
     }
 
     fn is_eligible_for_workstream(&self, agent: &Agent, workstream: WorkstreamId) -> bool {
@@ -887,6 +922,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         let allowed = workstream.allowed_presences;
         let demand = i64::from(workstream.capacity_units);
         let check_skills = conversation.class.is_some() && workstream.skill_matching == SkillMatching::Exact;
+        let check_profiles = !self.scenario.capacity_profiles.is_empty();
         // Closest match replaces the method's order for classified items.
         let closest = conversation.class.is_some() && workstream.skill_matching == SkillMatching::Closest;
         let any_declines = !conversation.declines.is_empty();
@@ -897,6 +933,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 || agent.ringing_unreserved != 0
                 || !compare.admits(agent.capacity - agent.used, demand)
                 || (check_skills && !self.skills_pass(agent, conversation))
+                || (check_profiles && !self.profiles_admit(agent, &workstream.capacity_profiles))
             {
                 continue;
             }
@@ -991,13 +1028,30 @@ impl<'a, O: Observer> Sim<'a, O> {
             let (group, excess) = (agent.group, agent.used - agent.capacity);
             self.observer.over_capacity(now, agent_id, group, cause, excess);
         }
+        let workstream = self.conversations[id.slot as usize].info.workstream;
+        for &profile in &self.scenario.workstream(workstream).capacity_profiles {
+            let agent = &mut self.agents[agent_id.index()];
+            agent.profile_used[profile.index()] += 1;
+            let limit = self.group_profile_limits[agent.group.index()][profile.index()].unwrap_or(0);
+            let used = agent.profile_used[profile.index()];
+            if used > limit {
+                // Profiles count items: the excess is in items.
+                self.observer.over_capacity(now, agent_id, agent.group, cause, i64::from(used - limit));
+            }
+        }
     }
 
     /// Gives back what the conversation holds of its agent's capacity.
     fn release_held(&mut self, id: ConversationId, agent_id: AgentId) {
         let held = std::mem::take(&mut self.conversations[id.slot as usize].held);
-        self.conversations[id.slot as usize].holding = false;
+        let was_holding = std::mem::replace(&mut self.conversations[id.slot as usize].holding, false);
         self.agents[agent_id.index()].used -= held;
+        if was_holding {
+            let workstream = self.conversations[id.slot as usize].info.workstream;
+            for &profile in &self.scenario.workstream(workstream).capacity_profiles {
+                self.agents[agent_id.index()].profile_used[profile.index()] -= 1;
+            }
+        }
         self.next_release += 1;
         self.agents[agent_id.index()].last_release = self.next_release;
     }
@@ -1441,20 +1495,51 @@ impl<'a, O: Observer> Sim<'a, O> {
 
     fn refresh_presence(&mut self, agent_id: AgentId) {
         let full = self.scenario.simulation.full_capacity_presence;
+        let (profiles_used, profiles_full) = self.profile_fill(agent_id);
         let agent = &mut self.agents[agent_id.index()];
+        let units_full = agent.used >= agent.capacity;
+        // With profiles the agent is full when a blocking profile is, or all its profiles are,
+        // and (if it also has unit work) its units are too (SPEC §4).
+        let is_full = match profiles_full {
+            None => units_full,
+            Some(profiles_full) => profiles_full && (units_full || agent.used <= 0),
+        };
         agent.presence = if !agent.on_shift {
             Presence::Offline
         } else if agent.on_break || agent.stepped_away {
             Presence::Away
         } else if let Some(forced) = agent.forced {
             forced
-        } else if agent.used <= 0 {
+        } else if agent.used <= 0 && !profiles_used {
             Presence::Available
-        } else if agent.used >= agent.capacity {
+        } else if is_full {
             full
         } else {
             Presence::Busy
         };
+    }
+
+    /// (any profile in use, whether the profiles make the agent full); `None` for the second
+    /// when the agent holds no profile.
+    fn profile_fill(&self, agent_id: AgentId) -> (bool, Option<bool>) {
+        if self.scenario.capacity_profiles.is_empty() {
+            return (false, None);
+        }
+        let agent = &self.agents[agent_id.index()];
+        let limits = &self.group_profile_limits[agent.group.index()];
+        let mut any_used = false;
+        let mut all_full = true;
+        let mut has_any = false;
+        for (p, limit) in limits.iter().enumerate() {
+            let Some(limit) = *limit else { continue };
+            has_any = true;
+            any_used |= agent.profile_used[p] > 0;
+            all_full &= agent.profile_used[p] >= limit;
+        }
+        if !has_any {
+            return (false, None);
+        }
+        (any_used, Some(all_full || self.blocked_by_profile(agent)))
     }
 
     fn status(&self, agent_id: AgentId) -> AgentStatus {
