@@ -16,6 +16,14 @@
 //! resets and capacity releases push `Trigger::Agent`; resumes route like arrivals, except that
 //! under affinity the item is offered straight to its last agent.
 //!
+//! Pick mode is a second, agent-driven path beside push: an agent that may pick schedules a
+//! `PickAttempt` after its think time and takes the oldest item it may see, without capacity
+//! checks beyond its habit; an agent with nothing visible waits in its queues' idle lists and
+//! is woken when an item arrives there. A bot holds a new conversation before it is queued;
+//! overflow is decided just before an item would enter its queue. Capacity profiles count
+//! items per profile beside units; every excess over capacity or a profile limit is reported
+//! through `Observer::over_capacity` with its cause.
+//!
 //! Simplifications: a customer does not abandon while a notification rings (the abandon timer
 //! stops at the offer and restarts on decline), and resumed segments have no patience.
 
