@@ -213,6 +213,7 @@ fn affinity_pushes_agents_over_capacity_and_the_excess_is_counted() {
     let off = runs(&scenario("", &channel, "affinity = false", group));
     assert!(group_total(&on, "over_capacity_assignments") > 50.0, "{}", group_total(&on, "over_capacity_assignments"));
     assert!(group_total(&on, "max_over_capacity_units") >= REPS as f64);
+    assert_eq!(group_total(&on, "over_capacity_by_affinity"), group_total(&on, "over_capacity_assignments"));
     assert_eq!(group_total(&off, "over_capacity_assignments"), 0.0);
 }
 
@@ -309,6 +310,7 @@ fn picking_regardless_of_capacity_overfills_agents_and_is_counted() {
     let greedy = runs(&scenario(simulation, CHAT, "mode = \"pick\"", &group("always")));
     assert_eq!(group_total(&polite, "over_capacity_assignments"), 0.0);
     assert!(group_total(&greedy, "over_capacity_assignments") > 100.0);
+    assert_eq!(group_total(&greedy, "over_capacity_by_pick"), group_total(&greedy, "over_capacity_assignments"));
     assert!(group_mean(&greedy, "max_over_capacity_units") >= 1.0);
     // Utilization (units in use / units staffed) goes above 1 only when capacity goes negative.
     assert!(group_mean(&polite, "utilization") <= 1.0);
@@ -325,6 +327,10 @@ fn self_selection_lets_agents_pick_from_a_push_workstream_beyond_capacity() {
     let with_self_selection = runs(&scenario(simulation, CHAT, "allow_self_selection = true", group));
     assert_eq!(group_total(&push_only, "over_capacity_assignments"), 0.0);
     assert!(group_total(&with_self_selection, "over_capacity_assignments") > 100.0);
+    assert_eq!(
+        group_total(&with_self_selection, "over_capacity_by_self_selection"),
+        group_total(&with_self_selection, "over_capacity_assignments")
+    );
     assert!(total(&with_self_selection, "wait_mean_s") < total(&push_only, "wait_mean_s"));
 }
 

@@ -134,6 +134,8 @@ struct GroupLevels {
     declines: u64,
     over_capacity_assignments: u64,
     max_over_capacity_units: i64,
+    /// Over-capacity assignments by cause: affinity, pick, self-selection, unreserved offer.
+    over_capacity_by_cause: [u64; 4],
 }
 
 impl Collector {
@@ -183,6 +185,7 @@ impl Collector {
                     declines: 0,
                     over_capacity_assignments: 0,
                     max_over_capacity_units: 0,
+                    over_capacity_by_cause: [0; 4],
                 })
                 .collect(),
             group_names: scenario.agent_groups.iter().map(|g| g.name.clone()).collect(),
@@ -361,6 +364,10 @@ impl Collector {
                 ("declines".to_string(), group.declines as f64),
                 ("over_capacity_assignments".to_string(), group.over_capacity_assignments as f64),
                 ("max_over_capacity_units".to_string(), group.max_over_capacity_units as f64),
+                ("over_capacity_by_affinity".to_string(), group.over_capacity_by_cause[0] as f64),
+                ("over_capacity_by_pick".to_string(), group.over_capacity_by_cause[1] as f64),
+                ("over_capacity_by_self_selection".to_string(), group.over_capacity_by_cause[2] as f64),
+                ("over_capacity_by_unreserved_offer".to_string(), group.over_capacity_by_cause[3] as f64),
             ];
             for presence in Presence::ALL {
                 values.push((format!("{}_hours", presence.as_str()), area(&group.presence[presence.index()]) / HOUR_MICROS));
@@ -582,10 +589,17 @@ impl Observer for Collector {
         self.update_semantics(c, |f| f.auto_closed += 1);
     }
 
-    fn over_capacity(&mut self, _now: SimTime, _agent: AgentId, group: GroupId, _cause: OverCapacityCause, excess_units: i64) {
+    fn over_capacity(&mut self, _now: SimTime, _agent: AgentId, group: GroupId, cause: OverCapacityCause, excess_units: i64) {
         if self.measuring {
             let group = &mut self.groups[group.index()];
             group.over_capacity_assignments += 1;
+            let cause = match cause {
+                OverCapacityCause::Affinity => 0,
+                OverCapacityCause::Pick => 1,
+                OverCapacityCause::SelfSelection => 2,
+                OverCapacityCause::UnreservedOffer => 3,
+            };
+            group.over_capacity_by_cause[cause] += 1;
             group.max_over_capacity_units = group.max_over_capacity_units.max(excess_units);
         }
     }
