@@ -686,7 +686,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             });
             if let Some((key, id, cause)) = found {
                 let rank = (queue.priority, key, queue_id);
-                if best.as_ref().is_none_or(|(best_rank, ..)| rank < *best_rank) {
+                if best.as_ref().map_or(true, |(best_rank, ..)| rank < *best_rank) {
                     best = Some((rank, id, member, cause));
                 }
             }
@@ -974,7 +974,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 AssignmentMethod::RoundRobin => (declines, 0, 0, rr_key),
                 AssignmentMethod::LeastActive => (declines, i64::from(agent.active), agent.last_release, rr_key),
             };
-            if best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank) {
+            if best.as_ref().map_or(true, |(best_rank, _, _)| rank < *best_rank) {
                 best = Some((rank, agent_id, member));
             }
         }
@@ -1008,7 +1008,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 });
             if let Some((&key, &id)) = first_eligible {
                 let rank = (queue.priority, key, queue_id);
-                if best.as_ref().is_none_or(|(best_rank, _, _)| rank < *best_rank) {
+                if best.as_ref().map_or(true, |(best_rank, _, _)| rank < *best_rank) {
                     best = Some((rank, id, member));
                 }
             }
