@@ -233,8 +233,8 @@ fn every_bundled_scenario_validates_and_runs() {
             &[
                 "run",
                 path.to_str().unwrap(),
-                "--horizon",
-                "1d",
+                "--charts",
+                "none",
                 "--out",
                 "o",
             ],

@@ -16,10 +16,19 @@ pub struct ScenarioFile {
     pub workstreams: BTreeMap<String, WorkstreamFile>,
     pub queues: BTreeMap<String, QueueFile>,
     pub agent_groups: BTreeMap<String, AgentGroupFile>,
+    #[serde(default)]
+    pub capacity_profiles: BTreeMap<String, CapacityProfileFile>,
     /// Read by `sweep`; ignored by a plain run.
     pub sweep: Option<toml::Value>,
     /// Read by `check`; ignored by a plain run.
     pub check: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityProfileFile {
+    pub work_item_limit: i64,
+    pub blocking: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +43,7 @@ pub struct SimulationFile {
     pub full_capacity_presence: Option<String>,
     /// The service-level goal drawn on charts, as a fraction (default 0.8).
     pub service_level_target: Option<f64>,
+    pub decline_limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +55,15 @@ pub struct ChannelFile {
     pub variables: BTreeMap<String, VariableFile>,
     pub patience: Option<DistributionFile>,
     pub handle_time: DistributionFile,
+    pub waiting: Option<WaitingFile>,
+    pub wrap_up: Option<DistributionFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingFile {
+    pub probability: f64,
+    pub resume_delay: DistributionFile,
 }
 
 /// Exactly one of the three shapes must be given; `validate` says which fields clash.
@@ -97,14 +116,61 @@ pub struct WorkstreamFile {
     #[serde(default)]
     pub routing: Vec<RouteRuleFile>,
     pub fallback_queue: String,
+    pub notifications: Option<NotificationsFile>,
+    pub affinity: Option<bool>,
+    pub auto_close_after: Option<String>,
+    pub wrap_up_blocking: Option<String>,
+    pub allow_self_selection: Option<bool>,
+    pub skill_matching: Option<String>,
+    #[serde(default)]
+    pub classification: Vec<ClassificationFile>,
+    pub bot: Option<BotFile>,
+    pub capacity_profiles: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotFile {
+    pub containment_probability: f64,
+    pub handling_time: DistributionFile,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationFile {
+    #[serde(default)]
+    pub when: Vec<ConditionFile>,
+    /// Required skills with their minimum ratings.
+    pub skills: Option<BTreeMap<String, i64>>,
+    pub priority: Option<i32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsFile {
+    pub timeout: Option<String>,
+    pub reject_button: Option<bool>,
+    pub missed_sets_inactive: Option<bool>,
+    pub reject_sets_busy_dnd: Option<bool>,
+    pub reserve_capacity_on_offer: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteRuleFile {
-    pub queue: String,
+    /// The queue; or give `split` instead.
+    pub queue: Option<String>,
+    /// A percentage split across up to 5 queues (percentages add up to 100).
+    pub split: Option<Vec<SplitFile>>,
     #[serde(default)]
     pub when: Vec<ConditionFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitFile {
+    pub queue: String,
+    pub percent: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -128,6 +194,23 @@ pub struct QueueFile {
     pub assignment: Option<String>,
     pub priority: Option<i32>,
     pub block_size: Option<usize>,
+    pub overflow: Option<OverflowFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverflowFile {
+    pub work_item_limit: Option<i64>,
+    pub operating_hours: Option<HoursFile>,
+    pub action: String,
+    pub transfer_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoursFile {
+    pub start: String,
+    pub end: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -137,6 +220,37 @@ pub struct AgentGroupFile {
     pub capacity_units: Option<u32>,
     pub queues: Vec<String>,
     pub shift: Option<ShiftFile>,
+    pub notifications: Option<AgentNotificationsFile>,
+    pub picking: Option<PickingFile>,
+    /// Skills with their ratings.
+    pub skills: Option<BTreeMap<String, i64>>,
+    pub away_episodes: Option<AwayEpisodesFile>,
+    pub capacity_profiles: Option<Vec<String>>,
+    /// Per-group overrides of the profiles' work-item limits.
+    pub profile_limits: Option<BTreeMap<String, i64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwayEpisodesFile {
+    pub per_hour: f64,
+    pub duration: DistributionFile,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickingFile {
+    pub think_time: Option<DistributionFile>,
+    pub when: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentNotificationsFile {
+    pub response_time: Option<DistributionFile>,
+    pub reject_probability: Option<f64>,
+    pub miss_probability: Option<f64>,
+    pub presence_reset: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -238,3 +238,173 @@ fn the_service_level_target_defaults_to_80_percent_and_must_be_a_fraction() {
         );
     }
 }
+
+#[test]
+fn workstream_semantics_settings_are_checked_with_their_path() {
+    check_error(
+        ("horizon = \"8h\"", "horizon = \"8h\"\ndecline_limit = 7"),
+        &["simulation.decline_limit: expected a decline limit from 1 to 5"],
+    );
+    check_error(
+        (
+            "fallback_queue = \"sales\"",
+            "fallback_queue = \"sales\"\nnotifications = { timeout = \"0s\" }",
+        ),
+        &["workstreams.messaging.notifications.timeout: expected a duration longer than zero"],
+    );
+    check_error(
+        (
+            "fallback_queue = \"sales\"",
+            "fallback_queue = \"sales\"\nwrap_up_blocking = \"sometimes\"",
+        ),
+        &["workstreams.messaging.wrap_up_blocking: expected \"always\", \"never\" or a duration"],
+    );
+    check_error(
+        (
+            "fallback_queue = \"sales\"",
+            "fallback_queue = \"sales\"\nmode = \"pick\"\naffinity = true",
+        ),
+        &["workstreams.messaging.affinity: agent affinity works only with push workstreams"],
+    );
+    check_error(
+        (
+            "fallback_queue = \"sales\"",
+            "fallback_queue = \"sales\"\nauto_close_after = \"soon\"",
+        ),
+        &["workstreams.messaging.auto_close_after: expected a duration"],
+    );
+    check_error(("count = 5", "count = 5\nnotifications = { reject_probability = 1.5 }"), &[
+        "agent_groups.tier1.notifications.reject_probability: expected a probability from 0 to 1, got 1.5",
+    ]);
+    check_error(("count = 5", "count = 5\nnotifications = { reject_probability = 0.6, miss_probability = 0.6 }"), &[
+        "agent_groups.tier1.notifications: reject_probability + miss_probability is 1.2, more than 1",
+    ]);
+    check_error(
+        (
+            "count = 5",
+            "count = 5\nnotifications = { answer = \"fast\" }",
+        ),
+        &["agent_groups.tier1.notifications.answer: unknown field `answer`"],
+    );
+    check_error(("mean = \"5m\" }", "mean = \"5m\" }\nwaiting = { probability = 0.3, resume_delay = { kind = \"constant\", value = \"1m\" } }"), &[
+        "channels.chat.waiting: a live_chat conversation never goes Waiting",
+    ]);
+    check_error(
+        (
+            "mean = \"5m\" }",
+            "mean = \"5m\" }\nwrap_up = { kind = \"constant\", value = 30 }",
+        ),
+        &["channels.chat.wrap_up: value: expected a duration with a unit"],
+    );
+    check_error(("count = 5", "count = 5\npicking = { when = \"never\" }"), &[
+        "agent_groups.tier1.picking.when: expected \"free_capacity\" or \"always\", got \"never\"",
+    ]);
+    check_error(
+        (
+            "count = 5",
+            "count = 5\npicking = { think_time = { kind = \"exponential\", mean = \"-5s\" } }",
+        ),
+        &["agent_groups.tier1.picking.think_time"],
+    );
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nmode = \"pick\"\nallow_self_selection = true"), &[
+        "workstreams.messaging.allow_self_selection: selecting from push-based workstreams applies to push workstreams",
+    ]);
+    check_error(
+        (
+            "queue = \"support\"",
+            "split = [{ queue = \"support\", percent = 60 }, { queue = \"sales\", percent = 30 }]",
+        ),
+        &["workstreams.messaging.routing[0].split: percentages add up to 90, not 100"],
+    );
+    check_error(
+        ("queue = \"support\"", "queue = \"support\"\nsplit = []"),
+        &["workstreams.messaging.routing[0]: give either `queue` or `split`"],
+    );
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nbot = { containment_probability = 2, handling_time = { kind = \"constant\", value = \"1m\" } }"), &[
+        "workstreams.messaging.bot.containment_probability: expected a probability from 0 to 1, got 2",
+    ]);
+    check_error(
+        (
+            "[queues.sales]",
+            "[queues.sales]\noverflow = { action = \"end\" }",
+        ),
+        &["queues.sales.overflow: give `work_item_limit`, `operating_hours` or both"],
+    );
+    check_error(
+        (
+            "[queues.sales]",
+            "[queues.sales]\noverflow = { work_item_limit = 3, action = \"transfer\" }",
+        ),
+        &["queues.sales.overflow.transfer_to: action \"transfer\" needs `transfer_to`"],
+    );
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { work_item_limit = 3, action = \"transfer\", transfer_to = \"sales\" }"), &[
+        "queues.sales.overflow.transfer_to: a queue cannot overflow into itself",
+    ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { work_item_limit = 0, action = \"end\" }"), &[
+        "queues.sales.overflow.work_item_limit: expected a limit of 1 or more open items, got 0",
+    ]);
+    check_error(("[queues.sales]", "[queues.sales]\noverflow = { operating_hours = { start = \"8am\", end = \"20:00\" }, action = \"end\" }"), &[
+        "queues.sales.overflow.operating_hours.start",
+    ]);
+    check_error(("count = 5", "count = 5\naway_episodes = { per_hour = -1, duration = { kind = \"constant\", value = \"5m\" } }"), &[
+        "agent_groups.tier1.away_episodes.per_hour: expected zero or more episodes per hour, got -1",
+    ]);
+    check_error(
+        (
+            "fallback_queue = \"sales\"",
+            "fallback_queue = \"sales\"\ncapacity_profiles = [\"voice\"]",
+        ),
+        &["workstreams.messaging.capacity_profiles[0]: unknown capacity profile \"voice\""],
+    );
+    check_error(
+        (
+            "[queues.sales]",
+            "[capacity_profiles.chat]\nwork_item_limit = 101\n\n[queues.sales]",
+        ),
+        &["capacity_profiles.chat.work_item_limit: expected a work-item limit from 0 to 100"],
+    );
+    check_error(
+        ("count = 5", "count = 5\nprofile_limits = { chat = 2 }"),
+        &["agent_groups.tier1.profile_limits.chat: unknown capacity profile \"chat\""],
+    );
+    check_error(
+        ("count = 5", "count = 5\nskills = { english = 0 }"),
+        &["agent_groups.tier1.skills.english: expected a rating of 1 or more, got 0"],
+    );
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nskill_matching = \"fuzzy\""), &[
+        "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nclassification = [{ when = [{ variable = \"language\", equals = \"fr\" }] }]"), &[
+        "workstreams.messaging.classification[0]: a classification rule needs `skills`, `priority` or both",
+    ]);
+    check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nclassification = [{ when = [{ variable = \"lang\", equals = \"fr\" }], priority = 1 }]"), &[
+        "workstreams.messaging.classification[0].when[0].variable: no channel of this workstream has a context variable \"lang\"",
+    ]);
+}
+
+#[test]
+fn affinity_defaults_follow_the_channel_kind() {
+    let scenario = parse_scenario(MINIMAL, &origin()).unwrap();
+    assert_eq!(
+        scenario.workstreams[0].affinity,
+        crate::model::Affinity::Off,
+        "live chat has no affinity by default"
+    );
+    let sms = parse_scenario(
+        &MINIMAL.replace("kind = \"live_chat\"", "kind = \"sms\""),
+        &origin(),
+    )
+    .unwrap();
+    assert_eq!(sms.workstreams[0].affinity, crate::model::Affinity::On);
+    let settings = sms.workstreams[0].notifications;
+    assert_eq!(settings.timeout.as_secs_f64(), 120.0);
+    assert_eq!(
+        settings.offer_capacity,
+        crate::model::OfferCapacity::Reserved
+    );
+    assert_eq!(sms.simulation.decline_limit, 3);
+    assert_eq!(
+        sms.workstreams[0].wrap_up_blocking,
+        crate::model::WrapUpBlocking::Always
+    );
+}

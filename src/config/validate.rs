@@ -2,20 +2,26 @@
 //! id, every unit parsed, every range checked. It keeps going after a problem so that one run
 //! reports every problem, each with the path of the field it is about.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{
-    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind,
-    Condition, ConditionTest, ContextVariable, Distribution, DistributionMode, NumberOp, Presence,
-    PresenceSet, Queue, QueueId, RouteRule, Scenario, ScenarioError, Shift, SimulationSettings,
-    VariableGenerator, Workstream, WorkstreamId,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, AwayEpisodes, Bot,
+    Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
+    ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
+    NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen,
+    Presence, PresenceSet, ProfileBlocking, ProfileId, Queue, QueueId, RejectButton,
+    RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift,
+    SimulationSettings, SkillId, SkillMatching, VariableGenerator, WaitingBehaviour, Workstream,
+    WorkstreamId, WrapUpBlocking,
 };
 
 use super::file::{
-    AgentGroupFile, ArrivalsFile, ChannelFile, ConditionFile, DistributionFile, ScenarioFile,
-    ShiftFile, VariableFile,
+    AgentGroupFile, AgentNotificationsFile, ArrivalsFile, ChannelFile, ConditionFile,
+    DistributionFile, NotificationsFile, OverflowFile, PickingFile, ScenarioFile, ShiftFile,
+    VariableFile, WorkstreamFile,
 };
 use super::units::{parse_duration, parse_time_of_day};
 use super::Issue;
@@ -71,6 +77,38 @@ impl<'a> Validator<'a> {
         let queue_names: Vec<&String> = file.queues.keys().collect();
         let channel_names: Vec<&String> = file.channels.keys().collect();
         let workstream_names: Vec<&String> = file.workstreams.keys().collect();
+        // Every skill named anywhere, in name order, so ids do not depend on where it appears.
+        let mut skill_set: BTreeSet<&String> = BTreeSet::new();
+        for group in file.agent_groups.values() {
+            skill_set.extend(group.skills.iter().flat_map(|s| s.keys()));
+        }
+        for workstream in file.workstreams.values() {
+            for rule in &workstream.classification {
+                skill_set.extend(rule.skills.iter().flat_map(|s| s.keys()));
+            }
+        }
+        let skill_names: Vec<&String> = skill_set.into_iter().collect();
+        let profile_names: Vec<&String> = file.capacity_profiles.keys().collect();
+        let mut capacity_profiles = Vec::new();
+        for (name, profile) in &file.capacity_profiles {
+            let limit = match u32::try_from(profile.work_item_limit) {
+                Ok(limit) if limit <= 100 => limit,
+                _ => {
+                    self.problem(&format!("capacity_profiles.{name}.work_item_limit"), format!("expected a work-item limit from 0 to 100 (the product's range), got {}", profile.work_item_limit));
+                    0
+                }
+            };
+            let blocking = if profile.blocking == Some(true) {
+                ProfileBlocking::AllWork
+            } else {
+                ProfileBlocking::OwnWork
+            };
+            capacity_profiles.push(CapacityProfile {
+                name: name.clone(),
+                work_item_limit: limit,
+                blocking,
+            });
+        }
 
         if file.channels.is_empty() {
             self.problem("channels", "a scenario needs at least one channel");
@@ -143,7 +181,11 @@ impl<'a> Validator<'a> {
                     self.problem(&format!("{path}.block_size"), "expected at least 1");
                     return None;
                 }
-                Some(Queue { name: name.clone(), priority: queue.priority.unwrap_or(0), assignment, block_size })
+                let overflow = match &queue.overflow {
+                    None => None,
+                    Some(file) => Some(self.overflow(&format!("{path}.overflow"), name, file, &queue_names)?),
+                };
+                Some(Queue { name: name.clone(), priority: queue.priority.unwrap_or(0), assignment, block_size, custom_ordering: None, overflow })
             })
             .collect();
 
@@ -189,12 +231,60 @@ impl<'a> Validator<'a> {
             let mut routing = Vec::new();
             for (rule_idx, rule) in workstream.routing.iter().enumerate() {
                 let rule_path = format!("{path}.routing[{rule_idx}]");
-                let queue = self.resolve(
-                    &format!("{rule_path}.queue"),
-                    "queue",
-                    &rule.queue,
-                    &queue_names,
-                );
+                let mut split = Vec::new();
+                let queue = match (&rule.queue, &rule.split) {
+                    (Some(queue), None) => {
+                        self.resolve(&format!("{rule_path}.queue"), "queue", queue, &queue_names)
+                    }
+                    (None, Some(parts)) => {
+                        let mut ok = true;
+                        if parts.is_empty() || parts.len() > 5 {
+                            self.problem(
+                                &format!("{rule_path}.split"),
+                                format!(
+                                    "expected 1 to 5 queues (as the product allows), got {}",
+                                    parts.len()
+                                ),
+                            );
+                            ok = false;
+                        }
+                        for (idx, part) in parts.iter().enumerate() {
+                            let found = self.resolve(
+                                &format!("{rule_path}.split[{idx}].queue"),
+                                "queue",
+                                &part.queue,
+                                &queue_names,
+                            );
+                            if !(part.percent.is_finite() && part.percent > 0.0) {
+                                self.problem(
+                                    &format!("{rule_path}.split[{idx}].percent"),
+                                    format!("expected a percentage above 0, got {}", part.percent),
+                                );
+                                ok = false;
+                            }
+                            match found {
+                                Some(q) => split.push((QueueId::from_index(q), part.percent)),
+                                None => ok = false,
+                            }
+                        }
+                        let sum: f64 = parts.iter().map(|p| p.percent).sum();
+                        if ok && (sum - 100.0).abs() > 1e-6 {
+                            self.problem(
+                                &format!("{rule_path}.split"),
+                                format!("percentages add up to {sum}, not 100"),
+                            );
+                            ok = false;
+                        }
+                        split.first().filter(|_| ok).map(|(q, _)| q.index())
+                    }
+                    _ => {
+                        self.problem(
+                            &rule_path,
+                            "give either `queue` or `split` (a percentage split across queues)",
+                        );
+                        None
+                    }
+                };
                 let conditions: Vec<Option<Condition>> = rule
                     .when
                     .iter()
@@ -213,20 +303,155 @@ impl<'a> Validator<'a> {
                     routing.push(RouteRule {
                         conditions: conditions.into_iter().flatten().collect(),
                         queue: QueueId::from_index(queue),
+                        split,
                     });
                 }
             }
-            if let (Some(mode), Some(allowed_presences), Some(fallback_queue)) =
-                (mode, allowed, fallback)
-            {
-                let capacity_units = workstream.capacity_units.unwrap_or(1);
+            let notifications = self.notifications(
+                &format!("{path}.notifications"),
+                workstream.notifications.as_ref(),
+            );
+            let kinds: Vec<ChannelKind> = workstream
+                .channels
+                .iter()
+                .filter_map(|c| file.channels.get(c))
+                .filter_map(|c| {
+                    ChannelKind::ALL
+                        .iter()
+                        .copied()
+                        .find(|k| k.as_str() == c.kind)
+                })
+                .collect();
+            let settings = self.workstream_settings(&path, workstream, mode, &kinds);
+            let skill_matching = match workstream.skill_matching.as_deref().unwrap_or("exact") {
+                "exact" => Some(SkillMatching::Exact),
+                "closest" => Some(SkillMatching::Closest),
+                "none" => Some(SkillMatching::None),
+                other => {
+                    self.problem(
+                        &format!("{path}.skill_matching"),
+                        format!("expected \"exact\", \"closest\" or \"none\", got \"{other}\""),
+                    );
+                    None
+                }
+            };
+            let bot = match &workstream.bot {
+                None => Some(None),
+                Some(bot) => {
+                    if mode == Some(DistributionMode::Pick) {
+                        self.problem(
+                            &format!("{path}.bot"),
+                            "a bot works only in a push workstream",
+                        );
+                    }
+                    let p = self.probability(
+                        &format!("{path}.bot.containment_probability"),
+                        bot.containment_probability,
+                    );
+                    let time = self.distribution(
+                        &format!("{path}.bot.handling_time"),
+                        &bot.handling_time,
+                        Quantity::Duration,
+                    );
+                    match (p, time) {
+                        (Some(containment_probability), Some(handling_time)) => Some(Some(Bot {
+                            containment_probability,
+                            handling_time,
+                        })),
+                        _ => None,
+                    }
+                }
+            };
+            let mut classification = Vec::new();
+            for (rule_idx, rule) in workstream.classification.iter().enumerate() {
+                let rule_path = format!("{path}.classification[{rule_idx}]");
+                let conditions: Vec<Option<Condition>> = rule
+                    .when
+                    .iter()
+                    .enumerate()
+                    .map(|(idx, condition)| {
+                        self.condition(
+                            &format!("{rule_path}.when[{idx}]"),
+                            condition,
+                            &file,
+                            &channel_names,
+                            &ws_channels,
+                        )
+                    })
+                    .collect();
+                let skills = self.ratings(
+                    &format!("{rule_path}.skills"),
+                    rule.skills.as_ref(),
+                    &skill_names,
+                );
+                if rule.skills.is_none() && rule.priority.is_none() {
+                    self.problem(
+                        &rule_path,
+                        "a classification rule needs `skills`, `priority` or both",
+                    );
+                }
+                if let (Some(skills), true) = (skills, conditions.iter().all(Option::is_some)) {
+                    classification.push(ClassificationRule {
+                        conditions: conditions.into_iter().flatten().collect(),
+                        skills,
+                        priority: rule.priority.unwrap_or(0),
+                    });
+                }
+            }
+            let self_selection = match workstream.allow_self_selection {
+                Some(true) if mode == Some(DistributionMode::Pick) => {
+                    self.problem(&format!("{path}.allow_self_selection"), "selecting from push-based workstreams applies to push workstreams; a pick workstream is always picked from");
+                    SelfSelection::Off
+                }
+                Some(true) => SelfSelection::On,
+                _ => SelfSelection::Off,
+            };
+            if let (
+                Some(mode),
+                Some(allowed_presences),
+                Some(fallback_queue),
+                Some(notifications),
+                Some((affinity, auto_close_after, wrap_up_blocking)),
+                Some(skill_matching),
+                Some(bot),
+            ) = (
+                mode,
+                allowed,
+                fallback,
+                notifications,
+                settings,
+                skill_matching,
+                bot,
+            ) {
+                let mut ws_profiles = Vec::new();
+                for (idx, profile) in workstream.capacity_profiles.iter().flatten().enumerate() {
+                    let found = self.resolve(
+                        &format!("{path}.capacity_profiles[{idx}]"),
+                        "capacity profile",
+                        profile,
+                        &profile_names,
+                    );
+                    ws_profiles.extend(found.map(ProfileId::from_index));
+                }
+                // A profile-based workstream takes no units unless it says so.
+                let default_units = if ws_profiles.is_empty() { 1 } else { 0 };
+                let capacity_units = workstream.capacity_units.unwrap_or(default_units);
                 workstreams.push(Workstream {
+                    capacity_profiles: ws_profiles,
                     name: name.clone(),
                     mode,
                     capacity_units,
                     allowed_presences,
                     routing,
                     fallback_queue: QueueId::from_index(fallback_queue),
+                    notifications,
+                    affinity,
+                    auto_close_after,
+                    wrap_up_blocking,
+                    self_selection,
+                    classification,
+                    skill_matching,
+                    bot,
                 });
             }
         }
@@ -236,9 +461,14 @@ impl<'a> Validator<'a> {
             self.problem("agent_groups", "a scenario needs at least one agent group");
         }
         for (name, group) in &file.agent_groups {
-            if let Some(group) =
-                self.agent_group(&format!("agent_groups.{name}"), name, group, &queue_names)
-            {
+            if let Some(group) = self.agent_group(
+                &format!("agent_groups.{name}"),
+                name,
+                group,
+                &queue_names,
+                &skill_names,
+                &file.capacity_profiles,
+            ) {
                 agent_groups.push(group);
             }
         }
@@ -256,6 +486,8 @@ impl<'a> Validator<'a> {
             workstreams,
             queues,
             agent_groups,
+            skills: skill_names.iter().map(|n| n.to_string()).collect(),
+            capacity_profiles,
         })
     }
 
@@ -338,9 +570,26 @@ impl<'a> Validator<'a> {
             };
         let service_level_target = sim.service_level_target.unwrap_or(0.8);
         if !(service_level_target > 0.0 && service_level_target <= 1.0) {
-            self.problem("simulation.service_level_target", format!("expected a fraction above 0 and at most 1 (0.8 = 80 %), got {service_level_target}"));
+            self.problem(
+                "simulation.service_level_target",
+                format!("expected a fraction above 0 and at most 1 (0.8 = 80 %), got {service_level_target}"),
+            );
         }
+        let decline_limit = match sim.decline_limit {
+            None => 3,
+            Some(limit @ 1..=5) => limit as u32,
+            Some(other) => {
+                self.problem(
+                    "simulation.decline_limit",
+                    format!(
+                        "expected a decline limit from 1 to 5 (the product's range), got {other}"
+                    ),
+                );
+                3
+            }
+        };
         Some(SimulationSettings {
+            decline_limit,
             horizon: horizon?,
             warm_up: warm_up?,
             seed: sim.seed.unwrap_or(1),
@@ -400,7 +649,41 @@ impl<'a> Validator<'a> {
             &file.handle_time,
             Quantity::Duration,
         );
+        let waiting = match &file.waiting {
+            None => Some(None),
+            Some(waiting) => {
+                let probability =
+                    self.probability(&format!("{path}.waiting.probability"), waiting.probability);
+                let resume_delay = self.distribution(
+                    &format!("{path}.waiting.resume_delay"),
+                    &waiting.resume_delay,
+                    Quantity::Duration,
+                );
+                if let Some(kind) =
+                    kind.filter(|k| matches!(k, ChannelKind::LiveChat | ChannelKind::Voice))
+                {
+                    self.problem(&format!("{path}.waiting"), format!("a {} conversation never goes Waiting (only asynchronous channels such as persistent chat, SMS and social do)", kind.as_str()));
+                }
+                match (probability, resume_delay) {
+                    (Some(probability), Some(resume_delay)) => Some(Some(WaitingBehaviour {
+                        probability,
+                        resume_delay,
+                    })),
+                    _ => None,
+                }
+            }
+        };
+        let wrap_up = match &file.wrap_up {
+            Some(w) => Some(Some(self.distribution(
+                &format!("{path}.wrap_up"),
+                w,
+                Quantity::Duration,
+            )?)),
+            None => Some(None),
+        };
         Some(Channel {
+            waiting: waiting?,
+            wrap_up: wrap_up?,
             name: name.to_string(),
             kind: kind?,
             workstream,
@@ -810,7 +1093,34 @@ impl<'a> Validator<'a> {
         name: &str,
         file: &AgentGroupFile,
         queue_names: &[&String],
+        skill_names: &[&String],
+        profiles: &std::collections::BTreeMap<String, super::file::CapacityProfileFile>,
     ) -> Option<AgentGroup> {
+        let profile_names: Vec<&String> = profiles.keys().collect();
+        let mut capacity_profiles = Vec::new();
+        for (idx, profile) in file.capacity_profiles.iter().flatten().enumerate() {
+            if let Some(found) = self.resolve(
+                &format!("{path}.capacity_profiles[{idx}]"),
+                "capacity profile",
+                profile,
+                &profile_names,
+            ) {
+                let default = u32::try_from(profiles[profile].work_item_limit).unwrap_or(0);
+                capacity_profiles.push((ProfileId::from_index(found), default));
+            }
+        }
+        for (profile, &limit) in file.profile_limits.iter().flatten() {
+            let lpath = format!("{path}.profile_limits.{profile}");
+            let Some(idx) = profile_names.iter().position(|n| *n == profile) else {
+                self.problem(&lpath, format!("unknown capacity profile \"{profile}\""));
+                continue;
+            };
+            match (capacity_profiles.iter_mut().find(|(p, _)| p.index() == idx), u32::try_from(limit)) {
+                (Some(entry), Ok(limit)) if limit <= 100 => entry.1 = limit,
+                (None, _) => self.problem(&lpath, format!("the group does not hold profile \"{profile}\" (list it in `capacity_profiles`)")),
+                _ => self.problem(&lpath, format!("expected a work-item limit from 0 to 100, got {limit}")),
+            }
+        }
         let count = match u32::try_from(file.count) {
             Ok(count) if count >= 1 => Some(count),
             _ => {
@@ -849,13 +1159,337 @@ impl<'a> Validator<'a> {
             Some(shift) => Some(self.shift(&format!("{path}.shift"), shift)?),
             None => None,
         };
+        let response = self.agent_response(
+            &format!("{path}.notifications"),
+            file.notifications.as_ref(),
+        );
+        let picking = self.picking(&format!("{path}.picking"), file.picking.as_ref());
+        let skills = self.ratings(&format!("{path}.skills"), file.skills.as_ref(), skill_names);
+        let away_episodes = match &file.away_episodes {
+            None => Some(None),
+            Some(away) => {
+                let rate_ok = away.per_hour.is_finite() && away.per_hour >= 0.0;
+                if !rate_ok {
+                    self.problem(
+                        &format!("{path}.away_episodes.per_hour"),
+                        format!(
+                            "expected zero or more episodes per hour, got {}",
+                            away.per_hour
+                        ),
+                    );
+                }
+                let duration = self.distribution(
+                    &format!("{path}.away_episodes.duration"),
+                    &away.duration,
+                    Quantity::Duration,
+                );
+                match (rate_ok, duration) {
+                    (true, Some(duration)) => Some(Some(AwayEpisodes {
+                        per_hour: away.per_hour,
+                        duration,
+                    })),
+                    _ => None,
+                }
+            }
+        };
         Some(AgentGroup {
+            capacity_profiles,
+            away_episodes: away_episodes?,
             name: name.to_string(),
             count: count?,
             capacity_units,
             queues,
             shift,
+            response: response?,
+            picking: picking?,
+            skills: skills?,
         })
+    }
+
+    /// Skill ratings (`{ english = 7 }`): each a whole number of at least 1.
+    fn ratings(
+        &mut self,
+        path: &str,
+        file: Option<&std::collections::BTreeMap<String, i64>>,
+        skill_names: &[&String],
+    ) -> Option<Vec<(SkillId, u32)>> {
+        let mut ratings = Vec::new();
+        let mut ok = true;
+        for (skill, &rating) in file.into_iter().flatten() {
+            let id = skill_names
+                .iter()
+                .position(|n| *n == skill)
+                .map(SkillId::from_index);
+            match (id, u32::try_from(rating)) {
+                (Some(id), Ok(rating)) if rating >= 1 => ratings.push((id, rating)),
+                _ => {
+                    self.problem(
+                        &format!("{path}.{skill}"),
+                        format!("expected a rating of 1 or more, got {rating}"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(ratings)
+    }
+
+    fn picking(&mut self, path: &str, file: Option<&PickingFile>) -> Option<PickHabit> {
+        let default_think = || Distribution::exponential(30.0).expect("a positive mean is valid");
+        let Some(file) = file else {
+            return Some(PickHabit {
+                think_time: default_think(),
+                when: PickWhen::FreeCapacity,
+            });
+        };
+        let think_time = match &file.think_time {
+            Some(d) => self.distribution(&format!("{path}.think_time"), d, Quantity::Duration),
+            None => Some(default_think()),
+        };
+        let when = match file.when.as_deref() {
+            None | Some("free_capacity") => Some(PickWhen::FreeCapacity),
+            Some("always") => Some(PickWhen::Always),
+            Some(other) => {
+                self.problem(
+                    &format!("{path}.when"),
+                    format!("expected \"free_capacity\" or \"always\", got \"{other}\""),
+                );
+                None
+            }
+        };
+        Some(PickHabit {
+            think_time: think_time?,
+            when: when?,
+        })
+    }
+
+    fn overflow(
+        &mut self,
+        path: &str,
+        queue: &str,
+        file: &OverflowFile,
+        queue_names: &[&String],
+    ) -> Option<Overflow> {
+        let work_item_limit = match file.work_item_limit {
+            None => None,
+            Some(limit) if limit >= 1 => Some(limit as usize),
+            Some(other) => {
+                self.problem(
+                    &format!("{path}.work_item_limit"),
+                    format!("expected a limit of 1 or more open items, got {other}"),
+                );
+                return None;
+            }
+        };
+        let operating_hours = match &file.operating_hours {
+            None => None,
+            Some(hours) => {
+                let start = self.check(
+                    &format!("{path}.operating_hours.start"),
+                    parse_time_of_day(&hours.start),
+                );
+                let end = self.check(
+                    &format!("{path}.operating_hours.end"),
+                    parse_time_of_day(&hours.end),
+                );
+                let (start, end) = (start?, end?);
+                let (start, end) = (
+                    SimDuration::from_micros(start.as_micros() % DAY.as_micros()),
+                    SimDuration::from_micros(end.as_micros() % DAY.as_micros()),
+                );
+                if start == end {
+                    self.problem(&format!("{path}.operating_hours"), "opening and closing times are equal (leave `operating_hours` out for a queue open round the clock)");
+                    return None;
+                }
+                Some((start, end))
+            }
+        };
+        if work_item_limit.is_none() && operating_hours.is_none() {
+            self.problem(path, "give `work_item_limit`, `operating_hours` or both: the conditions under which the queue overflows");
+            return None;
+        }
+        let action = match (file.action.as_str(), &file.transfer_to) {
+            ("end", None) => OverflowAction::End,
+            ("assign_anyway", None) => OverflowAction::AssignAnyway,
+            ("transfer", Some(to)) => {
+                let found =
+                    self.resolve(&format!("{path}.transfer_to"), "queue", to, queue_names)?;
+                if queue_names[found] == queue {
+                    self.problem(
+                        &format!("{path}.transfer_to"),
+                        "a queue cannot overflow into itself",
+                    );
+                    return None;
+                }
+                OverflowAction::Transfer(QueueId::from_index(found))
+            }
+            ("transfer", None) => {
+                self.problem(
+                    &format!("{path}.transfer_to"),
+                    "action \"transfer\" needs `transfer_to`, the queue to send items to",
+                );
+                return None;
+            }
+            ("end" | "assign_anyway", Some(_)) => {
+                self.problem(
+                    &format!("{path}.transfer_to"),
+                    "`transfer_to` applies only to action \"transfer\"",
+                );
+                return None;
+            }
+            (other, _) => {
+                self.problem(
+                    &format!("{path}.action"),
+                    format!("expected \"end\", \"transfer\" or \"assign_anyway\", got \"{other}\""),
+                );
+                return None;
+            }
+        };
+        Some(Overflow {
+            work_item_limit,
+            operating_hours,
+            action,
+        })
+    }
+
+    fn probability(&mut self, path: &str, value: f64) -> Option<f64> {
+        if (0.0..=1.0).contains(&value) {
+            Some(value)
+        } else {
+            self.problem(
+                path,
+                format!("expected a probability from 0 to 1, got {value}"),
+            );
+            None
+        }
+    }
+
+    /// A duration longer than zero.
+    fn positive_duration(&mut self, path: &str, text: &str) -> Option<SimDuration> {
+        let duration = self.check(path, parse_duration(text))?;
+        if duration == SimDuration::ZERO {
+            self.problem(path, "expected a duration longer than zero");
+            return None;
+        }
+        Some(duration)
+    }
+
+    fn notifications(
+        &mut self,
+        path: &str,
+        file: Option<&NotificationsFile>,
+    ) -> Option<NotificationSettings> {
+        let mut settings = NotificationSettings::default();
+        let Some(file) = file else {
+            return Some(settings);
+        };
+        if let Some(text) = &file.timeout {
+            settings.timeout = self.positive_duration(&format!("{path}.timeout"), text)?;
+        }
+        if file.reject_button == Some(false) {
+            settings.reject = RejectButton::Hidden;
+        }
+        if file.missed_sets_inactive == Some(true) {
+            settings.on_missed = MissedNotification::SetInactive;
+        }
+        if file.reject_sets_busy_dnd == Some(true) {
+            settings.on_reject = RejectedNotification::SetBusyDnd;
+        }
+        if file.reserve_capacity_on_offer == Some(false) {
+            settings.offer_capacity = OfferCapacity::OnAccept;
+        }
+        Some(settings)
+    }
+
+    fn workstream_settings(
+        &mut self,
+        path: &str,
+        file: &WorkstreamFile,
+        mode: Option<DistributionMode>,
+        kinds: &[ChannelKind],
+    ) -> Option<(Affinity, SimDuration, WrapUpBlocking)> {
+        let affinity = match file.affinity {
+            Some(true) if mode == Some(DistributionMode::Pick) => {
+                self.problem(&format!("{path}.affinity"), "agent affinity works only with push workstreams (set `mode = \"push\"` or leave `affinity` out)");
+                None
+            }
+            Some(true) => Some(Affinity::On),
+            Some(false) => Some(Affinity::Off),
+            // The product turns it on for persistent chat, SMS, social and Teams workstreams.
+            None if mode == Some(DistributionMode::Push)
+                && !kinds.is_empty()
+                && kinds.iter().all(|k| k.affinity_by_default()) =>
+            {
+                Some(Affinity::On)
+            }
+            None => Some(Affinity::Off),
+        };
+        let auto_close_after = match &file.auto_close_after {
+            Some(text) => self.positive_duration(&format!("{path}.auto_close_after"), text),
+            None => Some(DAY),
+        };
+        let wrap_up_blocking = match file.wrap_up_blocking.as_deref() {
+            None | Some("always") => Some(WrapUpBlocking::Always),
+            Some("never") => Some(WrapUpBlocking::Never),
+            Some(text) => match parse_duration(text) {
+                Ok(duration) if duration > SimDuration::ZERO => Some(WrapUpBlocking::For(duration)),
+                _ => {
+                    self.problem(&format!("{path}.wrap_up_blocking"), format!("expected \"always\", \"never\" or a duration such as \"5m\", got \"{text}\""));
+                    None
+                }
+            },
+        };
+        Some((affinity?, auto_close_after?, wrap_up_blocking?))
+    }
+
+    fn agent_response(
+        &mut self,
+        path: &str,
+        file: Option<&AgentNotificationsFile>,
+    ) -> Option<AgentResponse> {
+        let mut response = AgentResponse::default();
+        let Some(file) = file else {
+            return Some(response);
+        };
+        let mut ok = true;
+        if let Some(d) = &file.response_time {
+            response.response_time =
+                self.distribution(&format!("{path}.response_time"), d, Quantity::Duration);
+            ok &= response.response_time.is_some();
+        }
+        if let Some(p) = file.reject_probability {
+            response.reject_probability = self
+                .probability(&format!("{path}.reject_probability"), p)
+                .unwrap_or_else(|| {
+                    ok = false;
+                    0.0
+                });
+        }
+        if let Some(p) = file.miss_probability {
+            response.miss_probability = self
+                .probability(&format!("{path}.miss_probability"), p)
+                .unwrap_or_else(|| {
+                    ok = false;
+                    0.0
+                });
+        }
+        if ok && response.reject_probability + response.miss_probability > 1.0 {
+            self.problem(
+                path,
+                format!(
+                    "reject_probability + miss_probability is {}, more than 1",
+                    response.reject_probability + response.miss_probability
+                ),
+            );
+            ok = false;
+        }
+        if let Some(text) = &file.presence_reset {
+            match self.positive_duration(&format!("{path}.presence_reset"), text) {
+                Some(d) => response.presence_reset = d,
+                None => ok = false,
+            }
+        }
+        ok.then_some(response)
     }
 
     fn shift(&mut self, path: &str, file: &ShiftFile) -> Option<Shift> {

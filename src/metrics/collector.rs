@@ -9,8 +9,8 @@
 
 use crate::engine::SimTime;
 use crate::model::{
-    AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState, Presence,
-    Scenario,
+    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OfferVia,
+    OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
 };
 
 use super::results::{
@@ -39,6 +39,7 @@ pub struct Collector {
     n_flows: usize,
     // Indexed [interval * flows.len() + scope].
     interval_flows: Vec<Flow>,
+    semantic_flows: Vec<SemanticFlow>,
     queue_lengths: Vec<Level>,
     groups: Vec<GroupLevels>,
     group_names: Vec<String>,
@@ -76,6 +77,29 @@ impl Flow {
         self.answer_wait.merge(&other.answer_wait);
         self.abandon_wait_sum += other.abandon_wait_sum;
     }
+}
+
+/// Counts of the workstream semantics (notifications, bots, waiting and resume, affinity),
+/// kept for the whole run only: per interval they would enlarge every interval's figures for
+/// measures that few scenarios use.
+#[derive(Debug, Clone, Default)]
+struct SemanticFlow {
+    overflowed: u64,
+    overflow_transferred: u64,
+    overflow_assigned_anyway: u64,
+    offers: u64,
+    rejected: u64,
+    timed_out: u64,
+    waiting_at_end: u64,
+    with_bot_at_end: u64,
+    contained: u64,
+    auto_closed: u64,
+    resumed: u64,
+    resumed_answered: u64,
+    resumed_same_agent: u64,
+    affinity_kept: u64,
+    affinity_broken: u64,
+    resume_wait_sum: u128,
 }
 
 /// A step signal integrated per interval of the day (the total is the sum of the intervals),
@@ -186,6 +210,11 @@ struct GroupLevels {
     logged_in: Level,
     working_after_shift: Level,
     presence: [Level; 5],
+    declines: u64,
+    over_capacity_assignments: u64,
+    max_over_capacity_units: i64,
+    /// Over-capacity assignments by cause: affinity, pick, self-selection, unreserved offer.
+    over_capacity_by_cause: [u64; 4],
 }
 
 impl Collector {
@@ -242,6 +271,7 @@ impl Collector {
             n_workstreams: scenario.workstreams.len(),
             n_flows: flow_names.len(),
             interval_flows: vec![empty_flow; flow_names.len() * n_intervals],
+            semantic_flows: vec![SemanticFlow::default(); flow_names.len()],
             queue_lengths: vec![level(); flow_names.len()],
             flow_names,
             thresholds,
@@ -263,6 +293,10 @@ impl Collector {
                         }
                         level
                     }),
+                    declines: 0,
+                    over_capacity_assignments: 0,
+                    max_over_capacity_units: 0,
+                    over_capacity_by_cause: [0; 4],
                 })
                 .collect(),
             group_names: scenario
@@ -307,6 +341,17 @@ impl Collector {
         }
     }
 
+    /// Applies `update` to the run totals of the workstream-semantics counts of a counted
+    /// conversation.
+    fn update_semantics(&mut self, c: &ConversationInfo, update: impl Fn(&mut SemanticFlow)) {
+        if !self.counted(c) {
+            return;
+        }
+        for scope in self.scopes_of(c) {
+            update(&mut self.semantic_flows[scope]);
+        }
+    }
+
     fn change_queue_length(&mut self, now: SimTime, c: &ConversationInfo, delta: i64) {
         for scope in self.scopes_of(c) {
             self.queue_lengths[scope].add(now.as_micros(), delta, self.measuring);
@@ -327,6 +372,7 @@ impl Collector {
             let mut rows = self.flow_rows(&self.total_flow(idx), true);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), level.max as f64));
+            rows.extend(semantic_rows(&self.semantic_flows[idx]));
             summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow {
                 scope: *scope,
                 name: name.clone(),
@@ -551,6 +597,31 @@ impl Collector {
                     "work_after_shift_hours".to_string(),
                     area(&group.working_after_shift) / HOUR_MICROS,
                 ),
+                ("declines".to_string(), group.declines as f64),
+                (
+                    "over_capacity_assignments".to_string(),
+                    group.over_capacity_assignments as f64,
+                ),
+                (
+                    "max_over_capacity_units".to_string(),
+                    group.max_over_capacity_units as f64,
+                ),
+                (
+                    "over_capacity_by_affinity".to_string(),
+                    group.over_capacity_by_cause[0] as f64,
+                ),
+                (
+                    "over_capacity_by_pick".to_string(),
+                    group.over_capacity_by_cause[1] as f64,
+                ),
+                (
+                    "over_capacity_by_self_selection".to_string(),
+                    group.over_capacity_by_cause[2] as f64,
+                ),
+                (
+                    "over_capacity_by_unreserved_offer".to_string(),
+                    group.over_capacity_by_cause[3] as f64,
+                ),
             ];
             for presence in Presence::ALL {
                 values.push((
@@ -567,6 +638,38 @@ impl Collector {
         }
         rows
     }
+}
+
+fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
+    let counts = [
+        ("offers", flow.offers),
+        ("declines_rejected", flow.rejected),
+        ("declines_timed_out", flow.timed_out),
+        ("contained", flow.contained),
+        ("overflowed", flow.overflowed),
+        ("overflow_transferred", flow.overflow_transferred),
+        ("overflow_assigned_anyway", flow.overflow_assigned_anyway),
+        ("auto_closed", flow.auto_closed),
+        ("waiting_at_end", flow.waiting_at_end),
+        ("with_bot_at_end", flow.with_bot_at_end),
+        ("resumed", flow.resumed),
+        ("resumed_answered", flow.resumed_answered),
+        ("resumed_same_agent", flow.resumed_same_agent),
+        ("affinity_kept", flow.affinity_kept),
+        ("affinity_broken", flow.affinity_broken),
+    ];
+    let mut rows: Vec<(String, f64)> = counts
+        .iter()
+        .map(|&(name, count)| (name.to_string(), count as f64))
+        .collect();
+    rows.push((
+        "resume_wait_mean_s".to_string(),
+        ratio(
+            flow.resume_wait_sum as f64 / MICROS,
+            flow.resumed_answered as f64,
+        ),
+    ));
+    rows
 }
 
 fn presence_agents_measure(presence: Presence) -> &'static str {
@@ -620,7 +723,7 @@ impl Observer for Collector {
         if self.measuring {
             self.agent_assignments[agent.index()] += 1;
         }
-        let wait = now.since(c.arrived).as_micros();
+        let wait = now.since(c.queued_from).as_micros();
         // Thresholds ascend, so the wait meets every threshold from the first one it meets.
         let first_met = self
             .thresholds
@@ -639,7 +742,7 @@ impl Observer for Collector {
 
     fn abandoned(&mut self, now: SimTime, c: &ConversationInfo) {
         self.change_queue_length(now, c, -1);
-        let wait = u128::from(now.since(c.arrived).as_micros());
+        let wait = u128::from(now.since(c.queued_from).as_micros());
         self.update_flows(c, |f| {
             f.abandoned += 1;
             f.abandon_wait_sum += wait;
@@ -710,10 +813,106 @@ impl Observer for Collector {
     }
 
     fn still_open(&mut self, _now: SimTime, c: &ConversationInfo, state: OpenState) {
-        self.update_flows(c, |f| match state {
-            OpenState::Queued => f.queued_at_end += 1,
-            OpenState::InService => f.in_service_at_end += 1,
+        match state {
+            OpenState::Queued => self.update_flows(c, |f| f.queued_at_end += 1),
+            OpenState::InService => self.update_flows(c, |f| f.in_service_at_end += 1),
+            OpenState::Waiting => self.update_semantics(c, |f| f.waiting_at_end += 1),
+            OpenState::WithBot => self.update_semantics(c, |f| f.with_bot_at_end += 1),
+        }
+    }
+
+    fn overflowed(&mut self, _now: SimTime, c: &ConversationInfo, outcome: OverflowOutcome) {
+        self.update_semantics(c, |f| match outcome {
+            OverflowOutcome::Ended => f.overflowed += 1,
+            OverflowOutcome::Transferred => f.overflow_transferred += 1,
+            OverflowOutcome::AssignedAnyway => f.overflow_assigned_anyway += 1,
         });
+    }
+
+    fn contained(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_semantics(c, |f| f.contained += 1);
+    }
+
+    fn offered(&mut self, _now: SimTime, c: &ConversationInfo, _agent: AgentId, _via: OfferVia) {
+        self.update_semantics(c, |f| f.offers += 1);
+    }
+
+    fn declined(
+        &mut self,
+        _now: SimTime,
+        c: &ConversationInfo,
+        _agent: AgentId,
+        group: GroupId,
+        how: Decline,
+    ) {
+        if self.measuring {
+            self.groups[group.index()].declines += 1;
+        }
+        self.update_semantics(c, |f| match how {
+            Decline::Rejected => f.rejected += 1,
+            Decline::TimedOut => f.timed_out += 1,
+        });
+    }
+
+    fn resumed(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_semantics(c, |f| f.resumed += 1);
+    }
+
+    fn resume_answered(
+        &mut self,
+        now: SimTime,
+        c: &ConversationInfo,
+        agent: AgentId,
+        how: Answer,
+        resumed: SimTime,
+        returned: Return,
+    ) {
+        if how == Answer::FromQueue {
+            self.change_queue_length(now, c, -1);
+        }
+        if self.measuring {
+            self.agent_assignments[agent.index()] += 1;
+        }
+        let wait = u128::from(now.since(resumed).as_micros());
+        self.update_semantics(c, |f| {
+            f.resumed_answered += 1;
+            f.resume_wait_sum += wait;
+            match returned {
+                Return::AffinityKept => {
+                    f.affinity_kept += 1;
+                    f.resumed_same_agent += 1;
+                }
+                Return::AffinityBroken => f.affinity_broken += 1,
+                Return::SameAgent => f.resumed_same_agent += 1,
+                Return::OtherAgent => {}
+            }
+        });
+    }
+
+    fn auto_closed(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update_semantics(c, |f| f.auto_closed += 1);
+    }
+
+    fn over_capacity(
+        &mut self,
+        _now: SimTime,
+        _agent: AgentId,
+        group: GroupId,
+        cause: OverCapacityCause,
+        excess_units: i64,
+    ) {
+        if self.measuring {
+            let group = &mut self.groups[group.index()];
+            group.over_capacity_assignments += 1;
+            let cause = match cause {
+                OverCapacityCause::Affinity => 0,
+                OverCapacityCause::Pick => 1,
+                OverCapacityCause::SelfSelection => 2,
+                OverCapacityCause::UnreservedOffer => 3,
+            };
+            group.over_capacity_by_cause[cause] += 1;
+            group.max_over_capacity_units = group.max_over_capacity_units.max(excess_units);
+        }
     }
 
     fn finished(&mut self, now: SimTime) {

@@ -46,6 +46,14 @@ typed_id!(
     /// One agent: agents are numbered group by group, in group order.
     AgentId
 );
+typed_id!(
+    /// A skill, in `Scenario::skills`.
+    SkillId
+);
+typed_id!(
+    /// A capacity profile, in `Scenario::capacity_profiles`.
+    ProfileId
+);
 
 /// A conversation in flight. Slots are reused once a conversation closes, so the generation
 /// tells a stale event (for an earlier conversation in the same slot) from a current one.

@@ -10,16 +10,26 @@ mod arrivals;
 mod distribution;
 mod ids;
 mod observer;
+mod ordering;
 mod scenario;
 mod sim;
 
 pub use distribution::Distribution;
-pub use ids::{AgentId, ChannelId, ConversationId, GroupId, QueueId, WorkstreamId};
-pub use observer::{AgentStatus, Answer, ConversationInfo, NoObserver, Observer, OpenState};
+pub use ids::{
+    AgentId, ChannelId, ConversationId, GroupId, ProfileId, QueueId, SkillId, WorkstreamId,
+};
+pub use observer::{
+    AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia, OpenState,
+    OverCapacityCause, OverflowOutcome, Return,
+};
+pub use ordering::{AgentOrdering, Candidate};
 pub use scenario::{
-    AgentGroup, ArrivalProcess, AssignmentMethod, Break, CapacityCompare, Channel, ChannelKind,
-    Condition, ConditionTest, ContextVariable, DistributionMode, NumberOp, Presence, PresenceSet,
-    Queue, RouteRule, Scenario, ScenarioError, Shift, SimulationSettings, VariableGenerator,
-    VariableValue, Workstream,
+    Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, AwayEpisodes, Bot,
+    Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
+    ConditionTest, ContextVariable, DistributionMode, MissedNotification, NotificationSettings,
+    NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet,
+    ProfileBlocking, Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError,
+    SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue,
+    WaitingBehaviour, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

@@ -13,6 +13,9 @@ pub struct ConversationInfo {
     pub workstream: WorkstreamId,
     pub queue: QueueId,
     pub arrived: SimTime,
+    /// When it started waiting for a human: `arrived`, or when a bot escalated it. Waits are
+    /// measured from here.
+    pub queued_from: SimTime,
 }
 
 /// How an answered conversation reached its agent.
@@ -29,8 +32,66 @@ pub enum Answer {
 pub enum OpenState {
     /// Waiting in a queue.
     Queued,
-    /// With an agent.
+    /// With an agent (offered, Active or in wrap-up).
     InService,
+    /// Waiting for the customer to write again, holding no capacity.
+    Waiting,
+    /// Still with the workstream's bot.
+    WithBot,
+}
+
+/// What a queue's overflow rule did with an arriving item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverflowOutcome {
+    /// Ended at the door: the conversation's outcome.
+    Ended,
+    /// Sent to another queue (reported with the original queue).
+    Transferred,
+    /// Queued anyway.
+    AssignedAnyway,
+}
+
+/// How an offer was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferVia {
+    /// The queue's distribution chose the agent among the eligible ones.
+    Queue,
+    /// Agent affinity: straight to the last agent, whatever its capacity and presence.
+    Affinity,
+}
+
+/// How an offer ended without being accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decline {
+    Rejected,
+    TimedOut,
+}
+
+/// Why an agent was given work beyond its capacity. These are the only ways it can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverCapacityCause {
+    /// A resumed conversation went back to its last agent regardless of capacity.
+    Affinity,
+    /// An agent picked from a pick workstream.
+    Pick,
+    /// An agent picked from a push workstream with self-selection enabled.
+    SelfSelection,
+    /// Capacity is taken on accept (`reserve_capacity_on_offer = false`) and the agent had
+    /// filled up while the notification rang.
+    UnreservedOffer,
+}
+
+/// Whether a resumed conversation came back to the agent of its previous segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Return {
+    /// Affinity is on and the previous agent took it.
+    AffinityKept,
+    /// Affinity is on but another agent took it (the previous one declined).
+    AffinityBroken,
+    /// Affinity is off and routing happened to choose the previous agent.
+    SameAgent,
+    /// Affinity is off and another agent took it.
+    OtherAgent,
 }
 
 /// The part of an agent's state that measures are made of.
@@ -77,6 +138,63 @@ pub trait Observer {
     /// Called once per conversation still in the system at the horizon, before `finished`.
     fn still_open(&mut self, _now: SimTime, _conversation: &ConversationInfo, _state: OpenState) {}
     fn finished(&mut self, _now: SimTime) {}
+    /// The conversation was offered to the agent (a notification started ringing).
+    fn offered(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _agent: AgentId,
+        _via: OfferVia,
+    ) {
+    }
+    /// The agent rejected the offer or let it time out; the conversation went back to its queue.
+    fn declined(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _agent: AgentId,
+        _group: GroupId,
+        _how: Decline,
+    ) {
+    }
+    /// An Active segment ended in Waiting; the agent's capacity was released.
+    fn went_waiting(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
+    /// The customer of a Waiting conversation wrote again.
+    fn resumed(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
+    /// A resumed segment was accepted by `agent`, `resumed` being when the customer came back.
+    /// (The first segment is reported by `answered`.)
+    fn resume_answered(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _agent: AgentId,
+        _how: Answer,
+        _resumed: SimTime,
+        _return: Return,
+    ) {
+    }
+    /// The queue overflowed when the conversation was about to enter it.
+    fn overflowed(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _outcome: OverflowOutcome,
+    ) {
+    }
+    /// The workstream's bot resolved the conversation: it closes without reaching an agent.
+    fn contained(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
+    /// A Waiting conversation was closed after the workstream's inactivity time.
+    fn auto_closed(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
+    /// The agent's capacity in use went `excess_units` beyond its capacity, for `cause`.
+    fn over_capacity(
+        &mut self,
+        _now: SimTime,
+        _agent: AgentId,
+        _group: GroupId,
+        _cause: OverCapacityCause,
+        _excess_units: i64,
+    ) {
+    }
 }
 
 /// An observer that measures nothing, for benchmarks of the bare model.

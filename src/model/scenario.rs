@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use crate::engine::{SimDuration, SimTime};
 
-use super::{ChannelId, Distribution, GroupId, QueueId, WorkstreamId};
+use super::{
+    AgentOrdering, ChannelId, Distribution, GroupId, ProfileId, QueueId, SkillId, WorkstreamId,
+};
 
 /// A whole contact centre, ready to simulate.
 #[derive(Debug, Clone)]
@@ -21,6 +23,27 @@ pub struct Scenario {
     pub workstreams: Vec<Workstream>,
     pub queues: Vec<Queue>,
     pub agent_groups: Vec<AgentGroup>,
+    /// Skill names, indexed by `SkillId`.
+    pub skills: Vec<String>,
+    pub capacity_profiles: Vec<CapacityProfile>,
+}
+
+/// A capacity profile (SPEC §3): a count of concurrent items per agent, separate from units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapacityProfile {
+    pub name: String,
+    /// Items an agent may hold in this profile at once, unless its group overrides it.
+    pub work_item_limit: u32,
+    pub blocking: ProfileBlocking,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileBlocking {
+    /// A full profile only stops items that need this profile.
+    OwnWork,
+    /// A full profile stops all automatic assignment to the agent ("no other work while on a
+    /// call").
+    AllWork,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +63,9 @@ pub struct SimulationSettings {
     pub full_capacity_presence: Presence,
     /// The service-level goal (a fraction) that reports draw against; it changes no result.
     pub service_level_target: f64,
+    /// How many times one agent may decline (reject or let time out) the same item before it
+    /// is never offered that item again (product default 3, range 1 to 5).
+    pub decline_limit: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,8 +148,22 @@ pub struct Channel {
     pub variables: Vec<ContextVariable>,
     /// Time a customer waits in Open before abandoning; `None` waits forever.
     pub patience: Option<Distribution>,
-    /// Time an agent spends on the conversation once it is Active, in seconds.
+    /// Time an agent spends on the conversation once it is Active, in seconds (per segment:
+    /// a conversation resumed from Waiting draws a new one).
     pub handle_time: Distribution,
+    /// Whether Active segments can end in Waiting (asynchronous channels); `None`: never.
+    pub waiting: Option<WaitingBehaviour>,
+    /// Time the agent spends in wrap-up after the last segment, in seconds; `None`: no wrap-up.
+    pub wrap_up: Option<Distribution>,
+}
+
+/// How customers of an asynchronous channel go quiet and come back (SPEC §2).
+#[derive(Debug, Clone)]
+pub struct WaitingBehaviour {
+    /// Probability that an Active segment ends in Waiting rather than closing.
+    pub probability: f64,
+    /// Time from entering Waiting until the customer writes again, in seconds.
+    pub resume_delay: Distribution,
 }
 
 #[derive(Debug, Clone)]
@@ -179,9 +219,132 @@ pub struct Workstream {
     /// Units of capacity one conversation takes while Active.
     pub capacity_units: u32,
     pub allowed_presences: PresenceSet,
+    /// Ordered; the first matching rule sets the conversation's required skills and priority.
+    pub classification: Vec<ClassificationRule>,
+    pub skill_matching: SkillMatching,
     /// Ordered; the first matching rule chooses the queue.
     pub routing: Vec<RouteRule>,
     pub fallback_queue: QueueId,
+    pub notifications: NotificationSettings,
+    /// Whether a conversation resumed from Waiting goes back to its last agent.
+    pub affinity: Affinity,
+    /// A Waiting conversation with no customer activity for this long is closed.
+    pub auto_close_after: SimDuration,
+    pub wrap_up_blocking: WrapUpBlocking,
+    /// "Enable selecting from push-based workstreams": agents may also pick this push
+    /// workstream's items themselves, by their picking habit.
+    pub self_selection: SelfSelection,
+    /// A bot that takes each new conversation first (push workstreams only).
+    pub bot: Option<Bot>,
+    /// Profiles each item takes a place in while Active, beside `capacity_units`.
+    pub capacity_profiles: Vec<ProfileId>,
+}
+
+/// A bot as first assignee: unlimited capacity; after its handling time it either contains
+/// the conversation (closes it) or escalates it to the workstream's queues.
+#[derive(Debug, Clone)]
+pub struct Bot {
+    pub containment_probability: f64,
+    /// Seconds the bot spends before containing or escalating.
+    pub handling_time: Distribution,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfSelection {
+    Off,
+    On,
+}
+
+/// The workstream's notification template and the org-level notification features (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationSettings {
+    /// The countdown after which an unanswered offer counts as declined (default 120 s).
+    pub timeout: SimDuration,
+    pub reject: RejectButton,
+    pub on_missed: MissedNotification,
+    pub on_reject: RejectedNotification,
+    pub offer_capacity: OfferCapacity,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            timeout: SimDuration::from_secs(120),
+            reject: RejectButton::Shown,
+            on_missed: MissedNotification::KeepPresence,
+            on_reject: RejectedNotification::KeepPresence,
+            offer_capacity: OfferCapacity::Reserved,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectButton {
+    Shown,
+    Hidden,
+}
+
+/// What happens to an agent who lets a notification time out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissedNotification {
+    KeepPresence,
+    /// The agent goes Inactive (routes as Away) until it resets its presence.
+    SetInactive,
+}
+
+/// What happens to an agent who rejects a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectedNotification {
+    KeepPresence,
+    /// The agent goes Busy-DND until it resets its presence.
+    SetBusyDnd,
+}
+
+/// Whether an offer that is still ringing holds the agent's capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferCapacity {
+    Reserved,
+    /// Taken only on accept; several offers can then ring at once and overfill the agent.
+    OnAccept,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affinity {
+    On,
+    Off,
+}
+
+/// How long a conversation in wrap-up keeps holding the agent's capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrapUpBlocking {
+    /// Until the conversation closes (product default).
+    Always,
+    /// For at most this long after wrap-up starts.
+    For(SimDuration),
+    /// Not at all: released when wrap-up starts.
+    Never,
+}
+
+/// A classification rule: when all conditions hold, the conversation requires these skills
+/// (at least these ratings) and gets this priority.
+#[derive(Debug, Clone)]
+pub struct ClassificationRule {
+    pub conditions: Vec<Condition>,
+    pub skills: Vec<(SkillId, u32)>,
+    /// Higher is served first within a queue (after affinity items); unclassified items have 0.
+    pub priority: i32,
+}
+
+/// How required skills filter and order agents (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkillMatching {
+    /// Only agents with every required skill at or above the required rating.
+    Exact,
+    /// No filter; agents ordered by fewest missing rating points, then fewest surplus points;
+    /// equal scores keep going to the same agent (no round robin), as the product does.
+    Closest,
+    /// Skills are ignored.
+    None,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +352,9 @@ pub struct RouteRule {
     /// All must hold (an empty list always matches).
     pub conditions: Vec<Condition>,
     pub queue: QueueId,
+    /// When not empty, the queue is drawn from these (queue, percentage) pairs instead
+    /// (percentages add up to 100; `queue` is then the first of them).
+    pub split: Vec<(QueueId, f64)>,
 }
 
 /// A test on one context variable of the conversation's channel.
@@ -246,6 +412,32 @@ pub struct Queue {
     pub assignment: AssignmentMethod,
     /// A cycle considers at most this many items from the head of the queue.
     pub block_size: usize,
+    /// A library user's ranking of eligible agents, replacing `assignment` (set in Rust code).
+    pub custom_ordering: Option<Arc<dyn AgentOrdering>>,
+    /// What happens to a new item when the queue is full or closed (pre-queue overflow).
+    pub overflow: Option<Overflow>,
+}
+
+/// Pre-queue overflow (SPEC §3): checked when a new item (or a bot's escalation) is about to
+/// enter the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    /// The queue overflows when it already holds this many Open items.
+    pub work_item_limit: Option<usize>,
+    /// Daily hours (offsets from midnight; `end` before `start` runs past midnight); outside
+    /// them the queue overflows.
+    pub operating_hours: Option<(SimDuration, SimDuration)>,
+    pub action: OverflowAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverflowAction {
+    /// The conversation is ended at the door.
+    End,
+    /// It goes to this queue instead (which is not checked for overflow again).
+    Transfer(QueueId),
+    /// It enters the queue anyway (the overflow is only counted).
+    AssignAnyway,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +468,95 @@ pub struct AgentGroup {
     pub queues: Vec<QueueId>,
     /// `None` works around the clock.
     pub shift: Option<Shift>,
+    pub response: AgentResponse,
+    pub picking: PickHabit,
+    /// Skills with their ratings (positive).
+    pub skills: Vec<(SkillId, u32)>,
+    /// Random Away episodes during the shift (none when `None`).
+    pub away_episodes: Option<AwayEpisodes>,
+    /// The profiles the agents hold, with each one's limit (the profile's, or an override).
+    pub capacity_profiles: Vec<(ProfileId, u32)>,
+}
+
+/// Agents step away at random: the gaps between episodes are exponential (a Poisson rate per
+/// agent) and each episode lasts a random time. Episodes that would start outside the shift or
+/// during a break are skipped.
+#[derive(Debug, Clone)]
+pub struct AwayEpisodes {
+    pub per_hour: f64,
+    /// Seconds each episode lasts.
+    pub duration: Distribution,
+}
+
+/// How agents pick from pick workstreams (and from push workstreams with self-selection):
+/// the product leaves it to people, so it is a setting. An agent that may pick looks at its
+/// queues after a think time and takes the oldest item it may see.
+#[derive(Debug, Clone)]
+pub struct PickHabit {
+    /// Seconds between being able to pick (or having picked) and picking.
+    pub think_time: Distribution,
+    pub when: PickWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickWhen {
+    /// Only with free capacity for the item (by the capacity comparison).
+    FreeCapacity,
+    /// Whatever its capacity: capacity in use can exceed the capacity.
+    Always,
+}
+
+/// How the agents of a group answer notifications. The default answers every offer at once,
+/// which is the classic queueing model (no ringing time, no declines).
+#[derive(Debug, Clone)]
+pub struct AgentResponse {
+    /// Time from offer to accept or reject, in seconds; `None`: at once. A response slower than
+    /// the notification timeout is a miss.
+    pub response_time: Option<Distribution>,
+    /// Probability of rejecting an offer (when the template shows the reject button).
+    pub reject_probability: f64,
+    /// Probability of not answering an offer at all, so that it times out.
+    pub miss_probability: f64,
+    /// Time an agent set Inactive or Busy-DND by a notification takes to reset its presence.
+    pub presence_reset: SimDuration,
+}
+
+impl Default for AgentResponse {
+    fn default() -> Self {
+        AgentResponse {
+            response_time: None,
+            reject_probability: 0.0,
+            miss_probability: 0.0,
+            presence_reset: SimDuration::from_secs(300),
+        }
+    }
+}
+
+impl AgentResponse {
+    /// Whether every offer is accepted the moment it is made.
+    pub fn is_instant(&self) -> bool {
+        self.response_time.is_none()
+            && self.reject_probability == 0.0
+            && self.miss_probability == 0.0
+    }
+}
+
+impl ChannelKind {
+    /// Whether the product turns agent affinity on by default for a workstream of this kind
+    /// (persistent chat, SMS, social and Teams).
+    pub fn affinity_by_default(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::PersistentChat
+                | ChannelKind::Sms
+                | ChannelKind::WhatsApp
+                | ChannelKind::Facebook
+                | ChannelKind::WeChat
+                | ChannelKind::Line
+                | ChannelKind::Twitter
+                | ChannelKind::Teams
+        )
+    }
 }
 
 /// A daily shift. Times are offsets from midnight; `end` before `start` means the shift runs

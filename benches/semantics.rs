@@ -1,0 +1,39 @@
+//! Speed of the full workstream model: one day of `scenarios/full_featured.toml` (about
+//! 113,000 conversations, 400 agents, every feature on: bot, notifications with response
+//! times, rejects and misses, skills, split routing, waiting and affinity, wrap-up, pick).
+//! Target: under half a second per day, single-threaded, with the standard collector.
+//! Also the M/M/c scenario with the features off, to watch the fast path of instant offers.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use routesim::config::load_scenario;
+use routesim::metrics;
+use routesim::model::{simulate, NoObserver};
+
+fn scenario(name: &str) -> routesim::model::Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    load_scenario(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn full_featured(c: &mut Criterion) {
+    let full = scenario("full_featured.toml");
+    let mut group = c.benchmark_group("semantics");
+    group.sample_size(10);
+    group.bench_function("full_featured_day_model_only", |b| {
+        b.iter(|| simulate(&full, 1, &mut NoObserver))
+    });
+    group.bench_function("full_featured_day_with_collector", |b| {
+        b.iter(|| metrics::run(&full, 1))
+    });
+    let mmc = scenario("mmc.toml");
+    group.bench_function("mmc_week_with_collector", |b| {
+        b.iter(|| metrics::run(&mmc, 1))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, full_featured);
+criterion_main!(benches);

@@ -1,0 +1,494 @@
+//! Invariants over many random scenarios (proptest): every workstream setting is drawn at
+//! random, the scenario is simulated, and an observer checks as it goes that
+//! - capacity in use exceeds an agent's capacity only by an excess the model reported through
+//!   `over_capacity` (pick, affinity, self-selection or an unreserved offer), never silently;
+//! - no agent is offered work while Offline except through affinity;
+//! - every conversation ends in exactly one outcome or is still open at the horizon, both by
+//!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
+//!   contained + overflowed + open at end).
+//!
+//! A failure shrinks to a small scenario whose TOML text is printed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use routesim::config::{parse_scenario, Origin};
+use routesim::engine::SimTime;
+use routesim::metrics::{run, Scope};
+use routesim::model::{
+    simulate, AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OfferVia,
+    OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
+};
+
+#[derive(Debug, Clone)]
+struct ChannelParams {
+    kind: &'static str,
+    per_hour: u32,
+    handle_mean_s: u32,
+    patience_mean_s: Option<u32>,
+    waiting: Option<(f64, u32)>,
+    wrap_up_s: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct WorkstreamParams {
+    pick: bool,
+    affinity: Option<bool>,
+    self_selection: bool,
+    units: u32,
+    timeout_s: u32,
+    missed_sets_inactive: bool,
+    reject_sets_busy_dnd: bool,
+    reserve: bool,
+    wrap_up_blocking: &'static str,
+    auto_close_m: u32,
+    matching: &'static str,
+    required_rating: Option<u32>,
+    priority: i32,
+    split: bool,
+    bot: Option<(f64, u32)>,
+    profile: bool,
+}
+
+#[derive(Debug, Clone)]
+struct GroupParams {
+    count: u32,
+    capacity: u32,
+    queues: u8,
+    response_s: Option<u32>,
+    reject: f64,
+    miss: f64,
+    picking_always: bool,
+    think_s: u32,
+    rating: Option<u32>,
+    shift: Option<(u32, u32)>,
+    away: Option<(f64, u32)>,
+    profile_limit: Option<u32>,
+}
+
+fn channel() -> impl Strategy<Value = ChannelParams> {
+    (
+        prop::sample::select(vec!["live_chat", "persistent_chat", "sms", "whatsapp"]),
+        10u32..150,
+        30u32..900,
+        prop::option::of(30u32..1200),
+        prop::option::of((0.0f64..0.7, 30u32..3600)),
+        prop::option::of(5u32..300),
+    )
+        .prop_map(
+            |(kind, per_hour, handle_mean_s, patience_mean_s, waiting, wrap_up_s)| ChannelParams {
+                kind,
+                per_hour,
+                handle_mean_s,
+                patience_mean_s,
+                // Live chat never goes Waiting (the validator refuses it).
+                waiting: if kind == "live_chat" { None } else { waiting },
+                wrap_up_s,
+            },
+        )
+}
+
+fn workstream() -> impl Strategy<Value = WorkstreamParams> {
+    (
+        (
+            any::<bool>(),
+            prop::option::of(any::<bool>()),
+            any::<bool>(),
+            1u32..3,
+            10u32..180,
+        ),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (
+            prop::sample::select(vec!["always", "never", "1m"]),
+            5u32..120,
+        ),
+        (
+            prop::sample::select(vec!["exact", "closest", "none"]),
+            prop::option::of(1u32..6),
+            -2i32..3,
+            any::<bool>(),
+        ),
+        prop::option::of((0.0f64..1.0, 5u32..600)),
+        any::<bool>(),
+    )
+        .prop_map(|(a, b, c, d, bot, profile)| WorkstreamParams {
+            pick: a.0,
+            affinity: if a.0 { None } else { a.1 },
+            self_selection: !a.0 && a.2,
+            units: a.3,
+            timeout_s: a.4,
+            missed_sets_inactive: b.0,
+            reject_sets_busy_dnd: b.1,
+            reserve: b.2,
+            wrap_up_blocking: c.0,
+            auto_close_m: c.1,
+            matching: d.0,
+            required_rating: d.1,
+            priority: d.2,
+            split: d.3,
+            bot: if a.0 { None } else { bot },
+            profile,
+        })
+}
+
+fn group() -> impl Strategy<Value = GroupParams> {
+    (
+        (1u32..6, 1u32..5, 1u8..4),
+        (prop::option::of(0u32..90), 0.0f64..0.4, 0.0f64..0.4),
+        (any::<bool>(), 1u32..120, prop::option::of(1u32..6)),
+        prop::option::of((0u32..24, 1u32..14)),
+        prop::option::of((0.1f64..3.0, 30u32..900)),
+        prop::option::of(0u32..4),
+    )
+        .prop_map(|(a, b, c, shift, away, profile_limit)| GroupParams {
+            count: a.0,
+            capacity: a.1,
+            queues: a.2,
+            response_s: b.0,
+            reject: b.1,
+            miss: b.2,
+            picking_always: c.0,
+            think_s: c.1,
+            rating: c.2,
+            shift,
+            away,
+            profile_limit,
+        })
+}
+
+fn scenario_text(
+    channels: &[ChannelParams],
+    workstreams: &[WorkstreamParams],
+    groups: &[GroupParams],
+    decline_limit: u32,
+    dnd_when_full: bool,
+    overflow: &str,
+) -> String {
+    let mut t = format!(
+        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n[capacity_profiles.p]\nwork_item_limit = 2\nblocking = {}\n\n",
+        if dnd_when_full { "busy_dnd" } else { "busy" },
+        decline_limit % 2 == 0
+    );
+    for (i, c) in channels.iter().enumerate() {
+        t += &format!(
+            "[channels.c{i}]\nkind = \"{}\"\narrivals = {{ per_hour = {} }}\n",
+            c.kind, c.per_hour
+        );
+        t += &format!(
+            "handle_time = {{ kind = \"exponential\", mean = \"{}s\" }}\n",
+            c.handle_mean_s
+        );
+        t += "variables.segment = { values = [\"a\", \"b\"], weights = [1, 1] }\n";
+        if let Some(p) = c.patience_mean_s {
+            t += &format!("patience = {{ kind = \"exponential\", mean = \"{p}s\" }}\n");
+        }
+        if let Some((p, resume)) = c.waiting {
+            t += &format!("waiting = {{ probability = {p}, resume_delay = {{ kind = \"exponential\", mean = \"{resume}s\" }} }}\n");
+        }
+        if let Some(w) = c.wrap_up_s {
+            t += &format!("wrap_up = {{ kind = \"exponential\", mean = \"{w}s\" }}\n");
+        }
+        t += "\n";
+    }
+    for (i, w) in workstreams.iter().enumerate() {
+        t += &format!("[workstreams.w{i}]\nchannels = [\"c{i}\"]\nfallback_queue = \"q0\"\n");
+        t += &format!(
+            "mode = \"{}\"\ncapacity_units = {}\n",
+            if w.pick { "pick" } else { "push" },
+            w.units
+        );
+        if let Some(a) = w.affinity {
+            t += &format!("affinity = {a}\n");
+        }
+        if w.self_selection {
+            t += "allow_self_selection = true\n";
+        }
+        t += &format!(
+            "notifications = {{ timeout = \"{}s\", missed_sets_inactive = {}, reject_sets_busy_dnd = {}, reserve_capacity_on_offer = {} }}\n",
+            w.timeout_s, w.missed_sets_inactive, w.reject_sets_busy_dnd, w.reserve
+        );
+        t += &format!(
+            "wrap_up_blocking = \"{}\"\nauto_close_after = \"{}m\"\nskill_matching = \"{}\"\n",
+            w.wrap_up_blocking, w.auto_close_m, w.matching
+        );
+        if w.profile {
+            t += "capacity_profiles = [\"p\"]\n";
+        }
+        if let Some((p, time)) = w.bot {
+            t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");
+        }
+        if w.split {
+            t += "routing = [{ when = [{ variable = \"segment\", equals = \"b\" }], split = [{ queue = \"q1\", percent = 50 }, { queue = \"q0\", percent = 50 }] }]\n";
+        }
+        if let Some(rating) = w.required_rating {
+            t += &format!(
+                "classification = [{{ when = [{{ variable = \"segment\", equals = \"a\" }}], skills = {{ s = {rating} }}, priority = {} }}]\n",
+                w.priority
+            );
+        }
+        t += "\n";
+    }
+    t += &format!("[queues.q0]\n{overflow}[queues.q1]\nassignment = \"least_active\"\npriority = 1\n[queues.q2]\nassignment = \"round_robin\"\n\n");
+    for (i, g) in groups.iter().enumerate() {
+        let queues: Vec<&str> = ["\"q0\"", "\"q1\"", "\"q2\""]
+            .into_iter()
+            .take(g.queues as usize)
+            .collect();
+        t += &format!(
+            "[agent_groups.g{i}]\ncount = {}\ncapacity_units = {}\nqueues = [{}]\n",
+            g.count,
+            g.capacity,
+            queues.join(", ")
+        );
+        let response = g.response_s.map_or(String::new(), |s| {
+            format!(
+                "response_time = {{ kind = \"exponential\", mean = \"{}s\" }}, ",
+                s + 1
+            )
+        });
+        t += &format!("notifications = {{ {response}reject_probability = {}, miss_probability = {}, presence_reset = \"2m\" }}\n", g.reject, g.miss);
+        t += &format!(
+            "picking = {{ think_time = {{ kind = \"exponential\", mean = \"{}s\" }}, when = \"{}\" }}\n",
+            g.think_s,
+            if g.picking_always { "always" } else { "free_capacity" }
+        );
+        if let Some(r) = g.rating {
+            t += &format!("skills = {{ s = {r} }}\n");
+        }
+        if let Some(limit) = g.profile_limit {
+            t += &format!("capacity_profiles = [\"p\"]\nprofile_limits = {{ p = {limit} }}\n");
+        }
+        if let Some((rate, duration)) = g.away {
+            t += &format!("away_episodes = {{ per_hour = {rate}, duration = {{ kind = \"exponential\", mean = \"{duration}s\" }} }}\n");
+        }
+        if let Some((start, length)) = g.shift {
+            t += &format!(
+                "shift = {{ start = \"{:02}:00\", end = \"{:02}:00\" }}\n",
+                start,
+                (start + length) % 24
+            );
+        }
+        t += "\n";
+    }
+    t
+}
+
+fn overflow() -> impl Strategy<Value = Option<String>> {
+    prop::option::of((
+        1u32..8,
+        any::<bool>(),
+        prop::sample::select(vec!["end", "transfer", "assign_anyway"]),
+    ))
+    .prop_map(|o| {
+        o.map(|(limit, hours, action)| {
+            let hours = if hours {
+                ", operating_hours = { start = \"07:00\", end = \"03:00\" }"
+            } else {
+                ""
+            };
+            let to = if action == "transfer" {
+                ", transfer_to = \"q2\""
+            } else {
+                ""
+            };
+            format!(
+                "overflow = {{ work_item_limit = {limit}{hours}, action = \"{action}\"{to} }}\n"
+            )
+        })
+    })
+}
+
+fn scenario_strategy() -> impl Strategy<Value = String> {
+    (1usize..3, any::<bool>(), 1u32..6, overflow())
+        .prop_flat_map(|(n_channels, dnd, limit, overflow)| {
+            (
+                prop::collection::vec(channel(), n_channels),
+                prop::collection::vec(workstream(), n_channels),
+                prop::collection::vec(group(), 1..4),
+                Just(limit),
+                Just(dnd),
+                Just(overflow),
+            )
+        })
+        .prop_map(|(c, w, g, limit, dnd, overflow)| {
+            scenario_text(&c, &w, &g, limit, dnd, overflow.as_deref().unwrap_or(""))
+        })
+}
+
+/// Checks the invariants while the simulation runs; failures are collected, not panicked,
+/// so the test can print the scenario.
+struct Checker {
+    capacity: Vec<i64>,
+    group_of: Vec<GroupId>,
+    presence: Vec<Presence>,
+    /// The excess over capacity the model has reported for each agent since it last fitted.
+    reported_excess: Vec<i64>,
+    arrived: u64,
+    closed: u64,
+    abandoned: u64,
+    auto_closed: u64,
+    contained: u64,
+    overflowed: u64,
+    open_at_end: u64,
+    failures: Vec<String>,
+}
+
+impl Checker {
+    fn new(scenario: &Scenario) -> Checker {
+        let mut capacity = Vec::new();
+        let mut group_of = Vec::new();
+        for (idx, group) in scenario.agent_groups.iter().enumerate() {
+            for _ in 0..group.count {
+                capacity.push(i64::from(group.capacity_units));
+                group_of.push(GroupId::from_index(idx));
+            }
+        }
+        let n = capacity.len();
+        Checker {
+            capacity,
+            group_of,
+            presence: vec![Presence::Offline; n],
+            reported_excess: vec![0; n],
+            arrived: 0,
+            closed: 0,
+            abandoned: 0,
+            auto_closed: 0,
+            contained: 0,
+            overflowed: 0,
+            open_at_end: 0,
+            failures: Vec::new(),
+        }
+    }
+}
+
+impl Checker {
+    fn fail(&mut self, message: String) {
+        // A broken invariant tends to repeat at every event: keep the first few.
+        if self.failures.len() < 5 {
+            self.failures.push(message);
+        }
+    }
+}
+
+impl Observer for Checker {
+    fn arrived(&mut self, _now: SimTime, _c: &ConversationInfo) {
+        self.arrived += 1;
+    }
+    fn completed(&mut self, _now: SimTime, _c: &ConversationInfo, _agent: AgentId) {
+        self.closed += 1;
+    }
+    fn abandoned(&mut self, _now: SimTime, _c: &ConversationInfo) {
+        self.abandoned += 1;
+    }
+    fn auto_closed(&mut self, _now: SimTime, _c: &ConversationInfo) {
+        self.auto_closed += 1;
+    }
+    fn contained(&mut self, _now: SimTime, _c: &ConversationInfo) {
+        self.contained += 1;
+    }
+    fn overflowed(&mut self, _now: SimTime, _c: &ConversationInfo, outcome: OverflowOutcome) {
+        if outcome == OverflowOutcome::Ended {
+            self.overflowed += 1;
+        }
+    }
+    fn still_open(&mut self, _now: SimTime, _c: &ConversationInfo, _state: OpenState) {
+        self.open_at_end += 1;
+    }
+    fn over_capacity(
+        &mut self,
+        now: SimTime,
+        agent: AgentId,
+        group: GroupId,
+        _cause: OverCapacityCause,
+        excess: i64,
+    ) {
+        if group != self.group_of[agent.index()] || excess <= 0 {
+            self.fail(format!(
+                "{now}: bad over_capacity report for {agent}: group {group}, excess {excess}"
+            ));
+        }
+        self.reported_excess[agent.index()] = self.reported_excess[agent.index()].max(excess);
+    }
+    fn agent_changed(
+        &mut self,
+        now: SimTime,
+        agent: AgentId,
+        _group: GroupId,
+        _before: AgentStatus,
+        after: AgentStatus,
+    ) {
+        let i = agent.index();
+        self.presence[i] = after.presence;
+        let excess = after.used_units - self.capacity[i];
+        if excess > self.reported_excess[i] {
+            self.fail(format!(
+                "{now}: {agent} uses {} of {} units, unreported",
+                after.used_units, self.capacity[i]
+            ));
+        }
+        if excess <= 0 {
+            self.reported_excess[i] = 0;
+        }
+        if after.used_units < 0 {
+            self.fail(format!("{now}: {agent} uses {} units", after.used_units));
+        }
+    }
+    fn offered(&mut self, now: SimTime, _c: &ConversationInfo, agent: AgentId, via: OfferVia) {
+        if self.presence[agent.index()] == Presence::Offline && via != OfferVia::Affinity {
+            self.fail(format!(
+                "{now}: {agent} offered work while Offline, not by affinity"
+            ));
+        }
+    }
+    fn answered(&mut self, _now: SimTime, _c: &ConversationInfo, _agent: AgentId, _how: Answer) {}
+    fn resume_answered(
+        &mut self,
+        _: SimTime,
+        _: &ConversationInfo,
+        _: AgentId,
+        _: Answer,
+        _: SimTime,
+        _: Return,
+    ) {
+    }
+}
+
+fn origin() -> Origin {
+    Origin {
+        file: "random.toml".into(),
+        base_dir: PathBuf::from("."),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, max_shrink_iters: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_scenarios_keep_the_invariants(text in scenario_strategy(), seed in 0u64..1000) {
+        let scenario = match parse_scenario(&text, &origin()) {
+            Ok(scenario) => scenario,
+            Err(error) => return Err(TestCaseError::fail(format!("generated an invalid scenario: {error}\n{text}"))),
+        };
+        let mut checker = Checker::new(&scenario);
+        simulate(&scenario, seed, &mut checker);
+        prop_assert!(checker.failures.is_empty(), "{}\n{text}", checker.failures.join("\n"));
+        let ended = checker.closed + checker.abandoned + checker.auto_closed + checker.contained + checker.overflowed + checker.open_at_end;
+        prop_assert_eq!(checker.arrived, ended, "conversations lost or counted twice\n{}", text);
+
+        // The collector's rows tell the same story (no warm-up: every conversation counts).
+        let results = run(&scenario, seed);
+        let rows: HashMap<&str, f64> = results
+            .summary
+            .iter()
+            .filter(|r| r.scope == Scope::Overall)
+            .map(|r| (r.measure.as_str(), r.value))
+            .collect();
+        let outcomes = rows["handled"] + rows["abandoned"] + rows["auto_closed"] + rows["contained"] + rows["overflowed"];
+        let open = rows["queued_at_end"] + rows["in_service_at_end"] + rows["waiting_at_end"] + rows["with_bot_at_end"];
+        prop_assert_eq!(rows["offered"], outcomes + open, "{}", text);
+        prop_assert_eq!(rows["offered"], checker.arrived as f64);
+        prop_assert_eq!(rows["handled"], checker.closed as f64);
+        prop_assert_eq!(rows["contained"], checker.contained as f64);
+    }
+}
