@@ -485,11 +485,22 @@ fn the_example_sweep_in_scenarios_runs() {
         &"--out",
         &out,
     ]));
-    assert!(stdout.contains("12 points x 2 replications"), "{stdout}");
+    assert!(stdout.contains("9 points x 2 replications"), "{stdout}");
+    // The reference is named by variant and axis value together.
+    assert!(
+        stdout
+            .contains("paired against point 2 (push-affinity agent_groups.english_early.count=12)"),
+        "{stdout}"
+    );
     let table = String::from_utf8(fs::read(out.join("sweep.csv")).unwrap()).unwrap();
-    assert!(table.lines().next().unwrap().contains(
-        "agent_groups.bilingual_a.count,agent_groups.night.count,queues.english.assignment"
-    ));
+    assert!(table
+        .lines()
+        .next()
+        .unwrap()
+        .contains("variant,agent_groups.english_early.count,scope"));
+    for variant in ["push-affinity", "push-no-affinity", "pick"] {
+        assert!(table.contains(&format!(",{variant},")), "{variant}");
+    }
 }
 
 /// Common random numbers: two points whose mean handle time differs by 5 seconds in 5 minutes

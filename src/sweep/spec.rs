@@ -737,7 +737,12 @@ fn build(
             let mut leaves = Vec::new();
             flatten_fields("", wanted.clone(), &mut leaves);
             let mut columns = Vec::new();
+            let mut variant = None;
             for (path, value) in &leaves {
+                if path == "variant" {
+                    variant = Some(display_value(value));
+                    continue;
+                }
                 match spec.axes.iter().position(|a| a.path.as_str() == path) {
                     Some(column) => columns.push((column, display_value(value))),
                     None => {
@@ -751,9 +756,12 @@ fn build(
             points
                 .iter()
                 .position(|p| {
-                    columns
-                        .iter()
-                        .all(|(column, value)| &p.values[*column] == value)
+                    variant
+                        .as_ref()
+                        .is_none_or(|v| p.variant.as_ref() == Some(v))
+                        && columns
+                            .iter()
+                            .all(|(column, value)| &p.values[*column] == value)
                 })
                 .ok_or_else(|| {
                     reference_issue(
