@@ -152,6 +152,9 @@ enum Command {
         /// Replace the spec's number of replications per point.
         #[arg(long, value_name = "R")]
         replications: Option<u32>,
+        /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
+        #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
+        charts: ChartsArg,
     },
     /// Combine the parts written by sweep shards into the sweep.csv and replications.csv that one
     /// machine running the whole sweep would write.
@@ -165,6 +168,9 @@ enum Command {
         /// Folder for sweep.csv and replications.csv.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
+        #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
+        charts: ChartsArg,
     },
 }
 
@@ -285,6 +291,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             resume,
             out,
             replications,
+            charts,
         } => {
             let continuation = if resume {
                 Continuation::Resume
@@ -298,9 +305,10 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 continuation,
                 out,
                 replications,
+                charts.into(),
             )
         }
-        Command::Merge { dirs, out } => merge(&dirs, &out),
+        Command::Merge { dirs, out, charts } => merge(&dirs, &out, charts.into()),
     }
 }
 
@@ -522,6 +530,7 @@ fn run_sweep(
     continuation: Continuation,
     out: Option<PathBuf>,
     replications: Option<u32>,
+    charts: report::ChartSelection,
 ) -> Result<ExitCode> {
     if threads == Some(0) {
         return Err(BadInput("--threads must be at least 1".into()).into());
@@ -581,22 +590,48 @@ fn run_sweep(
         return Ok(ExitCode::SUCCESS);
     }
     let results = sweep::collect(std::slice::from_ref(&out))?;
-    write_sweep_reports(&results, &out)
+    write_sweep_reports(&results, &out, charts)
 }
 
-fn merge(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+fn merge(dirs: &[PathBuf], out: &Path, charts: report::ChartSelection) -> Result<ExitCode> {
     let results = sweep::collect(dirs)?;
-    write_sweep_reports(&results, out)
+    write_sweep_reports(&results, out, charts)
 }
 
-fn write_sweep_reports(results: &SweepResults, out: &Path) -> Result<ExitCode> {
-    let files = vec![
+/// Writes sweep.csv, replications.csv, the charts and report.html. Everything is derived from
+/// the results alone, so a merge of shards writes the same bytes as a single run.
+fn write_sweep_reports(
+    results: &SweepResults,
+    out: &Path,
+    charts: report::ChartSelection,
+) -> Result<ExitCode> {
+    let mut files = vec![
         ("sweep.csv".to_string(), report::sweep_csv(results)),
         (
             "replications.csv".to_string(),
             report::replications_csv(results),
         ),
     ];
+    let measures = report::sweep_chart_measures(results);
+    let chart_data = report::sweep_chart_data(results, &measures);
+    let settings = format!(
+        "sweep fingerprint {}\nswept fields: {}\npoints:\n{}",
+        results.layout.fingerprint,
+        results.layout.axes.join(", "),
+        results
+            .layout
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("  {i}: {}", p.label))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let page = report::sweep_page(results, &measures, &settings);
+    files.extend(
+        report::sweep_report_files(&chart_data, page, charts)
+            .context("drawing the sweep charts")?,
+    );
     let written =
         report::write_files_atomically(out, &files).context("writing the sweep tables")?;
     print!("{}", report::sweep_summary_table(results));

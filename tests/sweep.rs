@@ -101,7 +101,17 @@ fn failed_with_bad_input(output: &Output) -> String {
 
 #[track_caller]
 fn assert_same_tables(a: &Path, b: &Path) {
-    for name in ["sweep.csv", "replications.csv"] {
+    // The tables, the report page and every chart: all are derived from the results alone.
+    let mut names: Vec<String> = ["sweep.csv", "replications.csv", "report.html"]
+        .map(String::from)
+        .to_vec();
+    let charts: Vec<String> = fs::read_dir(a.join("charts"))
+        .unwrap()
+        .map(|e| format!("charts/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert!(charts.len() >= 3, "no sweep charts in {}", a.display());
+    names.extend(charts);
+    for name in &names {
         let (left, right) = (
             fs::read(a.join(name)).unwrap(),
             fs::read(b.join(name)).unwrap(),
@@ -501,6 +511,23 @@ fn the_example_sweep_in_scenarios_runs() {
     for variant in ["push-affinity", "push-no-affinity", "pick"] {
         assert!(table.contains(&format!(",{variant},")), "{variant}");
     }
+    // Charts: the measure against the swept count, one line per policy, and the page.
+    let chart =
+        fs::read_to_string(out.join("charts/sweep-service_level_20s_of_offered.svg")).unwrap();
+    for label in [
+        "english_early.count",
+        "variant = push-affinity",
+        "variant = pick",
+    ] {
+        assert!(chart.contains(label), "chart lacks {label}");
+    }
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(
+        page.matches("<svg").count(),
+        9,
+        "3 measures x (series, heat map, differences)"
+    );
+    assert!(!page.contains("http"), "the page must load nothing");
 }
 
 /// Common random numbers: two points whose mean handle time differs by 5 seconds in 5 minutes

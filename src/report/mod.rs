@@ -5,6 +5,7 @@ pub mod charts;
 mod csv_tables;
 mod files;
 pub mod html;
+mod sweep_page;
 mod sweep_tables;
 mod terminal;
 
@@ -15,6 +16,7 @@ pub use charts::{
 pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
 pub use files::{write_files_atomically, ReportError};
 pub use html::{html_page, run_report_html, Page, Table};
+pub use sweep_page::{sweep_chart_data, sweep_chart_measures, sweep_page};
 pub use sweep_tables::{replications_csv, sweep_csv, sweep_summary_table};
 pub use terminal::summary_table;
 

@@ -1,0 +1,252 @@
+//! From a sweep's results to its charts and report page: picks the measures to chart, lays the
+//! sweep's dimensions (named variants and swept fields) onto chart axes, and fills the chart
+//! inputs of `charts::sweep` with the means, confidence intervals and paired differences the
+//! sweep computed. Nothing is aggregated here; points that differ from the reference in a
+//! dimension that is not on a chart are left off that chart.
+
+use super::charts::{
+    PairedDifference, PairedDifferences, SweepAxis, SweepCharts, SweepHeatMap, SweepPoint,
+    SweepSeries,
+};
+use super::csv_tables::format_value;
+use super::html::{Page, Table};
+use crate::metrics::Scope;
+use crate::sweep::{MeasureKey, SweepResults};
+
+/// The measures a sweep report charts: the overall service level at the first threshold, the
+/// speed of answer and the abandonment rate (those the results hold).
+pub fn sweep_chart_measures(results: &SweepResults) -> Vec<MeasureKey> {
+    let overall = |measure: &str| MeasureKey {
+        scope: Scope::Overall,
+        name: "all".to_string(),
+        measure: measure.to_string(),
+    };
+    let first_service_level = results
+        .measures
+        .iter()
+        .find(|m| {
+            m.key.scope == Scope::Overall
+                && m.key.measure.starts_with("service_level_")
+                && m.key.measure.ends_with("_of_offered")
+        })
+        .map(|m| m.key.measure.clone());
+    first_service_level
+        .into_iter()
+        .chain(["asa_s".to_string(), "abandon_rate".to_string()])
+        .map(|measure| overall(&measure))
+        .filter(|key| results.measures.iter().any(|m| &m.key == key))
+        .collect()
+}
+
+/// One dimension of a sweep: the variant name or a swept field, with each point's value.
+struct Dimension {
+    name: String,
+    /// Distinct values in order of first appearance.
+    values: Vec<String>,
+    /// Per point, the index into `values`.
+    of_point: Vec<usize>,
+}
+
+fn dimensions(results: &SweepResults) -> Vec<Dimension> {
+    let layout = &results.layout;
+    let mut columns: Vec<(String, Vec<String>)> = Vec::new();
+    if layout.has_variants {
+        let values = layout
+            .points
+            .iter()
+            .map(|p| p.variant.clone().unwrap_or_default())
+            .collect();
+        columns.push(("variant".to_string(), values));
+    }
+    for (axis_idx, axis) in layout.axes.iter().enumerate() {
+        let values = layout
+            .points
+            .iter()
+            .map(|p| p.values[axis_idx].clone())
+            .collect();
+        columns.push((short_path(axis), values));
+    }
+    if columns.is_empty() {
+        let labels = layout.points.iter().map(|p| p.label.clone()).collect();
+        columns.push(("point".to_string(), labels));
+    }
+    columns
+        .into_iter()
+        .map(|(name, per_point)| {
+            let mut values: Vec<String> = Vec::new();
+            let of_point = per_point
+                .iter()
+                .map(|value| match values.iter().position(|v| v == value) {
+                    Some(idx) => idx,
+                    None => {
+                        values.push(value.clone());
+                        values.len() - 1
+                    }
+                })
+                .collect();
+            Dimension {
+                name,
+                values,
+                of_point,
+            }
+        })
+        .filter(|d| d.values.len() > 1 || d.name == "point")
+        .collect()
+}
+
+/// The last two segments of a field path (`english_early.count`): enough to tell axes apart on
+/// a chart without overflowing its title; the page's table gives the full labels.
+fn short_path(path: &str) -> String {
+    let segments: Vec<&str> = path.split('.').collect();
+    segments[segments.len().saturating_sub(2)..].join(".")
+}
+
+fn is_numeric(dimension: &Dimension) -> bool {
+    dimension
+        .values
+        .iter()
+        .all(|v| v.trim().parse::<f64>().is_ok())
+}
+
+/// The chart inputs of a sweep for `measures`: one measure-against-axis chart each (the first
+/// numeric dimension on x, the next dimension as lines), a heat map when there are two
+/// dimensions or more, and the paired differences of every point to the reference.
+pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> SweepCharts {
+    let dims = dimensions(results);
+    let reference = results.layout.reference;
+    let x_dim = dims.iter().position(is_numeric).unwrap_or(0);
+    let line_dim = (0..dims.len()).find(|&d| d != x_dim);
+    // A point is on the charts when it matches the reference in every other dimension.
+    let on_chart = |point: usize| {
+        dims.iter().enumerate().all(|(d, dim)| {
+            d == x_dim || Some(d) == line_dim || dim.of_point[point] == dim.of_point[reference]
+        })
+    };
+    let axis = |d: usize| SweepAxis {
+        name: dims[d].name.clone(),
+        values: dims[d].values.clone(),
+    };
+    let mut charts = SweepCharts::default();
+    for key in measures {
+        let estimate = |point: usize| {
+            results
+                .measure(point, key.scope, &key.name, &key.measure)
+                .map(|m| &m.estimate)
+        };
+        let points: Vec<SweepPoint> = (0..results.layout.points.len())
+            .filter(|&p| on_chart(p))
+            .filter_map(|p| {
+                let e = estimate(p)?;
+                Some(SweepPoint {
+                    x: dims[x_dim].of_point[p],
+                    line: line_dim.map_or(0, |d| dims[d].of_point[p]),
+                    mean: e.mean,
+                    ci_low: e.ci95_low,
+                    ci_high: e.ci95_high,
+                })
+            })
+            .collect();
+        charts.series.push(SweepSeries {
+            measure: key.measure.clone(),
+            axis_x: axis(x_dim),
+            axis_line: line_dim.map(axis),
+            points: points.clone(),
+        });
+        if let Some(y_dim) = line_dim {
+            let mut values =
+                vec![vec![f64::NAN; dims[x_dim].values.len()]; dims[y_dim].values.len()];
+            for point in &points {
+                values[point.line][point.x] = point.mean;
+            }
+            charts.heat_maps.push(SweepHeatMap {
+                measure: key.measure.clone(),
+                axis_x: axis(x_dim),
+                axis_y: axis(y_dim),
+                values,
+            });
+        }
+        let differences = (0..results.layout.points.len())
+            .filter(|&p| p != reference)
+            .filter_map(|p| {
+                let m = results.measure(p, key.scope, &key.name, &key.measure)?;
+                // Point numbers keep the axis readable; the page's table names each point.
+                Some(PairedDifference {
+                    label: format!("#{p}"),
+                    mean: m.vs_reference.mean,
+                    ci_low: m.vs_reference.ci95_low,
+                    ci_high: m.vs_reference.ci95_high,
+                })
+            })
+            .collect();
+        charts.differences.push(PairedDifferences {
+            measure: key.measure.clone(),
+            reference: format!("#{reference}"),
+            differences,
+        });
+    }
+    charts
+}
+
+/// The page of a sweep report (charts are added by `sweep_report_files`): the sweep's facts, a
+/// table of every point's estimates of the charted measures, and the spec as it was used.
+pub fn sweep_page(results: &SweepResults, measures: &[MeasureKey], settings: &str) -> Page {
+    let layout = &results.layout;
+    let facts = vec![
+        ("scenario".to_string(), layout.scenario.clone()),
+        ("points".to_string(), layout.points.len().to_string()),
+        (
+            "replications per point".to_string(),
+            layout.replications.to_string(),
+        ),
+        ("base seed".to_string(), layout.base_seed.clone()),
+        (
+            "reference point".to_string(),
+            layout.points[layout.reference].label.clone(),
+        ),
+        (
+            "routesim".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ];
+    let mut header = vec!["#".to_string(), "point".to_string()];
+    for key in measures {
+        header.push(format!("{} (mean, 95% CI)", key.measure));
+        header.push(format!("{} vs reference", key.measure));
+    }
+    let rows = (0..layout.points.len())
+        .map(|p| {
+            let mut row = vec![format!("#{p}"), layout.points[p].label.clone()];
+            for key in measures {
+                match results.measure(p, key.scope, &key.name, &key.measure) {
+                    Some(m) => {
+                        row.push(format!(
+                            "{} [{}, {}]",
+                            format_value(m.estimate.mean),
+                            format_value(m.estimate.ci95_low),
+                            format_value(m.estimate.ci95_high)
+                        ));
+                        row.push(format!(
+                            "{} [{}, {}]",
+                            format_value(m.vs_reference.mean),
+                            format_value(m.vs_reference.ci95_low),
+                            format_value(m.vs_reference.ci95_high)
+                        ));
+                    }
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
+            row
+        })
+        .collect();
+    Page {
+        title: format!("Sweep: {}", layout.scenario),
+        facts,
+        tables: vec![Table {
+            caption: "Points".to_string(),
+            header,
+            rows,
+        }],
+        charts: Vec::new(),
+        settings: settings.to_string(),
+    }
+}
