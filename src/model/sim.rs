@@ -878,11 +878,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             // A pick is its own accept: no notification rings, and capacity is taken now.
             self.hold(now, id, agent_id, cause);
             self.start_service(now, id, agent_id);
-            self.refresh_presence(agent_id);
-            let after = self.status(agent_id);
-            let group = self.agents[agent_id.index()].group;
-            self.observer
-                .agent_changed(now, agent_id, group, before, after);
+            self.report_agent(now, agent_id, before);
         }
         self.consider_picking(now, agent_id);
     }
@@ -1333,12 +1329,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             self.events
                 .schedule(now + after, Event::OfferResponse(id, response));
         }
-        self.refresh_presence(agent_id);
-        let after = self.status(agent_id);
-        if after != before {
-            self.observer
-                .agent_changed(now, agent_id, group, before, after);
-        }
+        self.report_agent(now, agent_id, before);
     }
 
     /// Offered → Active: the agent accepted. Reports the answer; the caller reports the
@@ -1401,10 +1392,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         let before = self.status(agent_id);
         if response == Response::Accept {
             self.start_service(now, id, agent_id);
-            self.refresh_presence(agent_id);
-            let after = self.status(agent_id);
-            self.observer
-                .agent_changed(now, agent_id, group, before, after);
+            self.report_agent(now, agent_id, before);
             return;
         }
         // Declined: the item goes back to its queue with its old key (affinity, if it had it,
@@ -1452,10 +1440,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             Decline::TimedOut
         };
         self.observer.declined(now, &info, agent_id, group, how);
-        self.refresh_presence(agent_id);
-        let after = self.status(agent_id);
-        self.observer
-            .agent_changed(now, agent_id, group, before, after);
+        self.report_agent(now, agent_id, before);
 
         let block_size = self.scenario.queue(info.queue).block_size;
         let waiting = &mut self.queues[info.queue.index()].waiting;
@@ -1482,12 +1467,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         let before = self.status(agent_id);
         self.agents[agent_id.index()].forced = None;
-        self.refresh_presence(agent_id);
-        let after = self.status(agent_id);
-        if after != before {
-            let group = self.agents[agent_id.index()].group;
-            self.observer
-                .agent_changed(now, agent_id, group, before, after);
+        if self.report_agent(now, agent_id, before) {
             self.triggers.push(Trigger::Agent(agent_id));
         }
     }
@@ -1574,7 +1554,6 @@ impl<'a, O: Observer> Sim<'a, O> {
             .waiting
             .as_ref()
             .is_some_and(|w| streams.waiting.random::<f64>() < w.probability);
-        let group = self.agents[agent_id.index()].group;
         if goes_waiting {
             // Active → Waiting: capacity released now; the customer comes back after a delay,
             // unless the workstream closes the conversation first.
@@ -1615,11 +1594,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 self.events.schedule(now + wrap_up, Event::WrapUpEnd(id));
             }
         }
-        self.refresh_presence(agent_id);
-        let after = self.status(agent_id);
-        self.observer
-            .agent_changed(now, agent_id, group, before, after);
-        self.triggers.push(Trigger::Agent(agent_id));
+        self.agent_update(now, agent_id, before);
     }
 
     /// The conversation is over: capacity back, reported handled, slot freed. The caller
@@ -1658,14 +1633,22 @@ impl<'a, O: Observer> Sim<'a, O> {
 
     /// Recomputes the agent's presence, reports the change and lets it look for work.
     fn agent_update(&mut self, now: SimTime, agent_id: AgentId, before: AgentStatus) {
+        self.report_agent(now, agent_id, before);
+        self.triggers.push(Trigger::Agent(agent_id));
+    }
+
+    /// Recomputes the agent's presence and reports the change from `before`, if any; returns
+    /// whether the agent's status changed.
+    fn report_agent(&mut self, now: SimTime, agent_id: AgentId, before: AgentStatus) -> bool {
         self.refresh_presence(agent_id);
         let after = self.status(agent_id);
-        if after != before {
+        let changed = after != before;
+        if changed {
             let group = self.agents[agent_id.index()].group;
             self.observer
                 .agent_changed(now, agent_id, group, before, after);
         }
-        self.triggers.push(Trigger::Agent(agent_id));
+        changed
     }
 
     /// The customer of a Waiting conversation writes again: a new segment. Under affinity it
