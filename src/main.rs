@@ -389,12 +389,13 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     for path in paths {
         if is_sweep_file(path) {
             match sweep::load_sweep(path, SpecOverrides::default()) {
-                Ok(sweep) => println!(
+                Ok(sweep) => writeln!(
+                    std::io::stdout(),
                     "{}: ok (sweep of {} points x {} replications)",
                     path.display(),
                     sweep.layout.points.len(),
                     sweep.layout.replications
-                ),
+                )?,
                 Err(error) => failures.push(error.to_string()),
             }
             continue;
@@ -569,7 +570,8 @@ fn run_sweep(
     let executed = sweep::execute(&sweep, &plan, Threads(threads), &|| bar.inc(1));
     bar.finish_and_clear();
     executed?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "ran {} of {} (point, replication) pairs{}: {} already done{}",
         plan.to_run.len(),
         plan.owned,
@@ -584,9 +586,9 @@ fn run_sweep(
         } else {
             String::new()
         }
-    );
+    )?;
     if !shard.is_whole() {
-        println!("wrote the shard's parts to {}; when every shard is done: routesim merge <their --out folders> --out <folder>", plan.parts_dir.display());
+        writeln!(std::io::stdout(), "wrote the shard's parts to {}; when every shard is done: routesim merge <their --out folders> --out <folder>", plan.parts_dir.display())?;
         return Ok(ExitCode::SUCCESS);
     }
     let results = sweep::collect(std::slice::from_ref(&out))?;
@@ -634,9 +636,13 @@ fn write_sweep_reports(
     );
     let written =
         report::write_files_atomically(out, &files).context("writing the sweep tables")?;
-    print!("{}", report::sweep_summary_table(results));
+    write!(
+        std::io::stdout(),
+        "{}",
+        report::sweep_summary_table(results)
+    )?;
     for path in written {
-        println!("wrote {}", path.display());
+        writeln!(std::io::stdout(), "wrote {}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }
