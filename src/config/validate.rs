@@ -285,23 +285,11 @@ impl<'a> Validator<'a> {
                         None
                     }
                 };
-                let conditions: Vec<Option<Condition>> = rule
-                    .when
-                    .iter()
-                    .enumerate()
-                    .map(|(idx, condition)| {
-                        self.condition(
-                            &format!("{rule_path}.when[{idx}]"),
-                            condition,
-                            &file,
-                            &channel_names,
-                            &ws_channels,
-                        )
-                    })
-                    .collect();
-                if let (Some(queue), true) = (queue, conditions.iter().all(Option::is_some)) {
+                let conditions =
+                    self.conditions(&rule_path, &rule.when, &file, &channel_names, &ws_channels);
+                if let (Some(queue), Some(conditions)) = (queue, conditions) {
                     routing.push(RouteRule {
-                        conditions: conditions.into_iter().flatten().collect(),
+                        conditions,
                         queue: QueueId::from_index(queue),
                         split,
                     });
@@ -365,20 +353,8 @@ impl<'a> Validator<'a> {
             let mut classification = Vec::new();
             for (rule_idx, rule) in workstream.classification.iter().enumerate() {
                 let rule_path = format!("{path}.classification[{rule_idx}]");
-                let conditions: Vec<Option<Condition>> = rule
-                    .when
-                    .iter()
-                    .enumerate()
-                    .map(|(idx, condition)| {
-                        self.condition(
-                            &format!("{rule_path}.when[{idx}]"),
-                            condition,
-                            &file,
-                            &channel_names,
-                            &ws_channels,
-                        )
-                    })
-                    .collect();
+                let conditions =
+                    self.conditions(&rule_path, &rule.when, &file, &channel_names, &ws_channels);
                 let skills = self.ratings(
                     &format!("{rule_path}.skills"),
                     rule.skills.as_ref(),
@@ -390,9 +366,9 @@ impl<'a> Validator<'a> {
                         "a classification rule needs `skills`, `priority` or both",
                     );
                 }
-                if let (Some(skills), true) = (skills, conditions.iter().all(Option::is_some)) {
+                if let (Some(skills), Some(conditions)) = (skills, conditions) {
                     classification.push(ClassificationRule {
-                        conditions: conditions.into_iter().flatten().collect(),
+                        conditions,
                         skills,
                         priority: rule.priority.unwrap_or(0),
                     });
@@ -944,6 +920,27 @@ impl<'a> Validator<'a> {
             _ => unreachable!("kind checked above"),
         };
         built.map_err(|e: ScenarioError| e.to_string())
+    }
+
+    /// The conditions of a rule's `when` list; `None` if any is invalid (each problem is
+    /// recorded with its path).
+    fn conditions(
+        &mut self,
+        rule_path: &str,
+        when: &[ConditionFile],
+        file: &ScenarioFile,
+        channel_names: &[&String],
+        ws_channels: &[usize],
+    ) -> Option<Vec<Condition>> {
+        let conditions: Vec<Option<Condition>> = when
+            .iter()
+            .enumerate()
+            .map(|(idx, condition)| {
+                let path = format!("{rule_path}.when[{idx}]");
+                self.condition(&path, condition, file, channel_names, ws_channels)
+            })
+            .collect();
+        conditions.into_iter().collect()
     }
 
     fn condition(

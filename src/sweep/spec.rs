@@ -532,21 +532,21 @@ fn parse_spec(
 /// Axis leaves are lists, or tables with `from` (ranges); any other table is a level of the
 /// path, so both `"agent_groups.tier1.count" = [...]` and dotted keys work.
 fn flatten_axes(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
-    for (key, value) in table {
-        let path = if prefix.is_empty() {
-            key
-        } else {
-            format!("{prefix}.{key}")
-        };
-        match value {
-            Value::Table(inner) if !inner.contains_key("from") => flatten_axes(&path, inner, out),
-            leaf => out.push((path, leaf)),
-        }
-    }
+    flatten(prefix, table, out, &|inner| !inner.contains_key("from"));
 }
 
 /// In a variant's `set`, every non-table value is a field's value; tables are path levels.
 fn flatten_fields(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
+    flatten(prefix, table, out, &|_| true);
+}
+
+/// Collects `(dotted path, leaf)` pairs, descending into the tables `is_level` accepts.
+fn flatten(
+    prefix: &str,
+    table: Table,
+    out: &mut Vec<(String, Value)>,
+    is_level: &dyn Fn(&Table) -> bool,
+) {
     for (key, value) in table {
         let path = if prefix.is_empty() {
             key
@@ -554,7 +554,7 @@ fn flatten_fields(prefix: &str, table: Table, out: &mut Vec<(String, Value)>) {
             format!("{prefix}.{key}")
         };
         match value {
-            Value::Table(inner) => flatten_fields(&path, inner, out),
+            Value::Table(inner) if is_level(&inner) => flatten(&path, inner, out, is_level),
             leaf => out.push((path, leaf)),
         }
     }
