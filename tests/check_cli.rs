@@ -13,6 +13,21 @@ fn routesim(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `routesim check scenario.toml --baseline baseline.csv --out <out>` in `dir`.
+fn check_against_baseline(dir: &Path, out: &str) -> Output {
+    routesim(
+        dir,
+        &[
+            "check",
+            "scenario.toml",
+            "--baseline",
+            "baseline.csv",
+            "--out",
+            out,
+        ],
+    )
+}
+
 fn small() -> String {
     std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/check/small.toml"),
@@ -46,17 +61,7 @@ fn workspace() -> tempfile::TempDir {
 #[test]
 fn an_unchanged_scenario_passes_and_a_worse_one_fails_with_exit_code_1() {
     let dir = workspace();
-    let same = routesim(
-        dir.path(),
-        &[
-            "check",
-            "scenario.toml",
-            "--baseline",
-            "baseline.csv",
-            "--out",
-            "same",
-        ],
-    );
+    let same = check_against_baseline(dir.path(), "same");
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     let md = std::fs::read_to_string(dir.path().join("same/check.md")).unwrap();
     assert!(
@@ -198,17 +203,7 @@ fn a_damaged_or_mismatched_baseline_is_bad_input_named_by_file_and_line() {
     ];
     for (what, text, expected) in cases {
         std::fs::write(dir.path().join("baseline.csv"), text).unwrap();
-        let output = routesim(
-            dir.path(),
-            &[
-                "check",
-                "scenario.toml",
-                "--baseline",
-                "baseline.csv",
-                "--out",
-                "report",
-            ],
-        );
+        let output = check_against_baseline(dir.path(), "report");
         assert_eq!(output.status.code(), Some(2), "{what}: {}", stderr(&output));
         assert!(
             stderr(&output).contains(&expected),
@@ -315,17 +310,7 @@ fn a_baseline_from_another_routesim_version_is_a_warning_not_an_error() {
     );
     assert_ne!(old, good);
     std::fs::write(dir.path().join("baseline.csv"), old).unwrap();
-    let output = routesim(
-        dir.path(),
-        &[
-            "check",
-            "scenario.toml",
-            "--baseline",
-            "baseline.csv",
-            "--out",
-            "report",
-        ],
-    );
+    let output = check_against_baseline(dir.path(), "report");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let md = std::fs::read_to_string(dir.path().join("report/check.md")).unwrap();
     assert!(md.contains("made by routesim 0.0.1"), "{md}");
