@@ -74,11 +74,7 @@ pub fn encode_part(fingerprint: &str, replication: &Replication) -> Vec<u8> {
     drop(writer);
     let sum = checksum(&out);
     out.extend_from_slice(
-        format!(
-            "{TRAILER}{}{CHECKSUM}{sum:016x}\n",
-            replication.rows.len()
-        )
-        .as_bytes(),
+        format!("{TRAILER}{}{CHECKSUM}{sum:016x}\n", replication.rows.len()).as_bytes(),
     );
     out
 }
@@ -193,22 +189,78 @@ pub fn decode_part(
     })
 }
 
-/// The manifest: the sweep's layout as TOML.
-pub fn encode_manifest(layout: &SweepLayout) -> Vec<u8> {
-    toml::to_string(layout)
-        .expect("a layout is plain data")
-        .into_bytes()
+/// A parts folder's manifest: the sweep's layout, and how many shards it was split into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub layout: SweepLayout,
+    /// Shards of the run that wrote the folder (1 for one machine); `None` in manifests written
+    /// before the count was recorded.
+    pub shards: Option<u32>,
 }
 
-pub fn decode_manifest(path: &Path) -> Result<SweepLayout, SweepError> {
+const SHARDS_KEY: &str = "shards";
+
+/// The manifest as TOML: `shards = N`, then the layout's fields.
+pub fn encode_manifest(layout: &SweepLayout, shards: u32) -> Vec<u8> {
+    let layout = toml::to_string(layout).expect("a layout is plain data");
+    format!("{SHARDS_KEY} = {shards}\n{layout}").into_bytes()
+}
+
+pub fn decode_manifest(path: &Path) -> Result<Manifest, SweepError> {
     let text = fs::read_to_string(path).map_err(|source| SweepError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    toml::from_str(&text).map_err(|e| SweepError::CorruptPart {
+    let corrupt = |message: String| SweepError::CorruptPart {
         path: path.display().to_string(),
-        message: format!("not a sweep manifest: {}", e.message()),
-    })
+        message: format!("not a sweep manifest: {message}"),
+    };
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| corrupt(e.message().to_string()))?;
+    let shards = match table.remove(SHARDS_KEY) {
+        None => None,
+        Some(toml::Value::Integer(n)) if (1..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
+        Some(other) => {
+            return Err(corrupt(format!(
+                "`{SHARDS_KEY}` must be a whole number of at least 1, found {other}"
+            )))
+        }
+    };
+    let layout = table
+        .try_into()
+        .map_err(|e: toml::de::Error| corrupt(e.message().to_string()))?;
+    Ok(Manifest { layout, shards })
+}
+
+/// Writes the manifest unless the folder already has one, atomically: of two runs starting
+/// together into an empty folder, exactly one writes it and the other reads it back (and is
+/// refused if it belongs to another sweep). Returns the manifest now in the folder.
+pub fn ensure_manifest(
+    parts_dir: &Path,
+    layout: &SweepLayout,
+    shards: u32,
+) -> Result<Manifest, SweepError> {
+    let target = parts_dir.join(MANIFEST);
+    if !target.exists() {
+        let temporary = parts_dir.join(format!(".{MANIFEST}.{}.tmp", std::process::id()));
+        let io = |source| SweepError::Io {
+            path: target.display().to_string(),
+            source,
+        };
+        fs::write(&temporary, encode_manifest(layout, shards)).map_err(io)?;
+        // A hard link fails if the name exists, where a rename would replace it.
+        let linked = fs::hard_link(&temporary, &target);
+        let result = match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // File systems without hard links: a rename, which is atomic but not exclusive.
+            Err(_) => fs::rename(&temporary, &target).map_err(io),
+        };
+        let _ = fs::remove_file(&temporary);
+        result?;
+    }
+    decode_manifest(&target)
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file in the same folder, so the name only
@@ -325,7 +377,12 @@ mod tests {
 
     #[test]
     fn infinite_values_are_refused_nan_is_kept() {
-        for (value, accepted) in [("inf", false), ("-inf", false), ("NaN", true), ("1e308", true)] {
+        for (value, accepted) in [
+            ("inf", false),
+            ("-inf", false),
+            ("NaN", true),
+            ("1e308", true),
+        ] {
             let mut replication = sample();
             replication.rows[0].value = value.parse().unwrap();
             let bytes = encode_part("abc", &replication);
