@@ -24,6 +24,7 @@ export ROUTESIM=$routesim
 
 own_cluster=
 cleanup() {
+  cd / || true
   [ -n "${work:-}" ] && [ -z "${KEEP:-}" ] && rm -rf "$work"
   if [ -n "$own_cluster" ]; then "$here/cluster-down.sh"; fi
 }
