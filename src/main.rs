@@ -159,7 +159,8 @@ enum Command {
         charts: ChartsArg,
     },
     /// Combine the parts written by sweep shards into the sweep.csv and replications.csv that one
-    /// machine running the whole sweep would write.
+    /// machine running the whole sweep would write. Exit code 3 when some pairs have no result
+    /// yet (a shard did not finish), 2 on bad input.
     #[command(after_help = "Examples:
   routesim merge shared/run1 --out results/run1             shards that shared one folder
   routesim merge shard-0 shard-1 shard-2 shard-3 --out results")]
