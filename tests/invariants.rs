@@ -5,7 +5,10 @@
 //! - no agent is offered work while Offline except through affinity;
 //! - every conversation ends in exactly one outcome or is still open at the horizon, both by
 //!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
-//!   contained + overflowed + open at end).
+//!   contained + overflowed + open at end);
+//! - a concurrency slowdown never loses work: a service rescheduled at every change of its
+//!   agent's concurrency never ends with work left (a debug assertion in the model, which
+//!   these debug-build tests run) and never leaves a conversation without an end.
 //!
 //! A failure shrinks to a small scenario whose TOML text is printed.
 
@@ -49,6 +52,7 @@ struct WorkstreamParams {
     split: bool,
     bot: Option<(f64, u32)>,
     profile: bool,
+    slowdown: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -110,9 +114,9 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             any::<bool>(),
         ),
         prop::option::of((0.0f64..1.0, 5u32..600)),
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
     )
-        .prop_map(|(a, b, c, d, bot, profile)| WorkstreamParams {
+        .prop_map(|(a, b, c, d, bot, (profile, slowdown))| WorkstreamParams {
             pick: a.0,
             affinity: if a.0 { None } else { a.1 },
             self_selection: !a.0 && a.2,
@@ -129,6 +133,7 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             split: d.3,
             bot: if a.0 { None } else { bot },
             profile,
+            slowdown,
         })
 }
 
@@ -214,6 +219,9 @@ fn scenario_text(
         );
         if w.profile {
             t += "capacity_profiles = [\"p\"]\n";
+        }
+        if w.slowdown {
+            t += "concurrency_slowdown = [1.0, 1.3, 0.8, 2.5]\n";
         }
         if let Some((p, time)) = w.bot {
             t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");

@@ -57,6 +57,9 @@ pub struct ChannelFile {
     pub handle_time: DistributionFile,
     pub waiting: Option<WaitingFile>,
     pub wrap_up: Option<DistributionFile>,
+    /// Handle-time factors by the number of conversations the agent holds (overrides the
+    /// workstream's).
+    pub concurrency_slowdown: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +129,8 @@ pub struct WorkstreamFile {
     pub classification: Vec<ClassificationFile>,
     pub bot: Option<BotFile>,
     pub capacity_profiles: Option<Vec<String>>,
+    /// Handle-time factors by the number of conversations the agent holds.
+    pub concurrency_slowdown: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

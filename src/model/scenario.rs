@@ -155,6 +155,9 @@ pub struct Channel {
     pub waiting: Option<WaitingBehaviour>,
     /// Time the agent spends in wrap-up after the last segment, in seconds; `None`: no wrap-up.
     pub wrap_up: Option<Distribution>,
+    /// Concurrency slowdown of this channel's conversations, overriding the workstream's;
+    /// empty: the workstream's applies.
+    pub concurrency_slowdown: Vec<f64>,
 }
 
 /// How customers of an asynchronous channel go quiet and come back (SPEC §2).
@@ -238,6 +241,10 @@ pub struct Workstream {
     pub bot: Option<Bot>,
     /// Profiles each item takes a place in while Active, beside `capacity_units`.
     pub capacity_profiles: Vec<ProfileId>,
+    /// Concurrency slowdown (SPEC §5): entry `n - 1` stretches the handle time of a
+    /// conversation while its agent holds `n` conversations (the last entry holds beyond the
+    /// list); each is above zero. Empty: no slowdown.
+    pub concurrency_slowdown: Vec<f64>,
 }
 
 /// A bot as first assignee: unlimited capacity; after its handling time it either contains

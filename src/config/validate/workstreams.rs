@@ -107,6 +107,10 @@ impl Validator<'_> {
         };
         let classification =
             self.classification_rules(&path, workstream, file, names, &ws_channels);
+        let concurrency_slowdown = self.concurrency_slowdown(
+            &format!("{path}.concurrency_slowdown"),
+            workstream.concurrency_slowdown.as_deref(),
+        );
         let self_selection = match workstream.allow_self_selection {
             Some(true) if mode == Some(DistributionMode::Pick) => {
                 self.problem(&format!("{path}.allow_self_selection"), "selecting from push-based workstreams applies to push workstreams; a pick workstream is always picked from");
@@ -123,6 +127,7 @@ impl Validator<'_> {
             Some((affinity, auto_close_after, wrap_up_blocking)),
             Some(skill_matching),
             Some(bot),
+            Some(concurrency_slowdown),
         ) = (
             mode,
             allowed,
@@ -131,6 +136,7 @@ impl Validator<'_> {
             settings,
             skill_matching,
             bot,
+            concurrency_slowdown,
         ) {
             let mut ws_profiles = Vec::new();
             for (idx, profile) in workstream.capacity_profiles.iter().flatten().enumerate() {
@@ -146,6 +152,7 @@ impl Validator<'_> {
             let default_units = if ws_profiles.is_empty() { 1 } else { 0 };
             let capacity_units = workstream.capacity_units.unwrap_or(default_units);
             return Some(Workstream {
+                concurrency_slowdown,
                 capacity_profiles: ws_profiles,
                 name: name.to_string(),
                 mode,

@@ -44,6 +44,7 @@ mod presence;
 mod push;
 mod routing;
 mod run;
+mod slowdown;
 
 use std::collections::BTreeMap;
 
@@ -186,6 +187,12 @@ struct Conversation {
     declines: Vec<(AgentId, u32)>,
     /// The workstream's classification rule that matched (its skills and priority apply).
     class: Option<u32>,
+    /// Under a concurrency slowdown: unstretched work left (µs) as of `work_since`, the
+    /// factor it has gone at since, and the pending service end (see `slowdown.rs`).
+    work_left: f64,
+    work_since: SimTime,
+    work_factor: f64,
+    service_event: Option<EventId>,
 }
 
 #[derive(Debug)]
@@ -214,6 +221,8 @@ struct Agent {
     stepped_away: bool,
     /// Items held in each capacity profile (empty when the scenario has none).
     profile_used: Vec<u32>,
+    /// Active conversations with a concurrency slowdown (empty without one).
+    serving: Vec<ConversationId>,
 }
 
 #[derive(Debug, Default)]
@@ -286,6 +295,8 @@ struct Sim<'a, O> {
     routable: PresenceSet,
     /// Whether any agent may ever pick: without it the pick machinery is skipped entirely.
     any_pickable: bool,
+    /// Whether some channel or workstream has a concurrency slowdown.
+    any_slowdown: bool,
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -366,6 +377,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     idle_picker: false,
                     stepped_away: false,
                     profile_used: vec![0; scenario.capacity_profiles.len()],
+                    serving: Vec::new(),
                 });
             }
             group_agents.push(first..agents.len());
@@ -438,6 +450,14 @@ impl<'a, O: Observer> Sim<'a, O> {
             zero_demand,
             routable,
             any_pickable,
+            any_slowdown: scenario
+                .channels
+                .iter()
+                .any(|c| !c.concurrency_slowdown.is_empty())
+                || scenario
+                    .workstreams
+                    .iter()
+                    .any(|w| !w.concurrency_slowdown.is_empty()),
         }
     }
 }

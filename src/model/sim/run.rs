@@ -184,6 +184,10 @@ impl<O: Observer> Sim<'_, O> {
             affinity_offer: false,
             declines: Vec::new(),
             class: None,
+            work_left: 0.0,
+            work_since: SimTime::ZERO,
+            work_factor: 1.0,
+            service_event: None,
         });
         slot
     }
