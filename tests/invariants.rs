@@ -171,9 +171,15 @@ fn scenario_text(
     overflow: &str,
 ) -> String {
     let mut t = format!(
-        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n[capacity_profiles.p]\nwork_item_limit = 2\nblocking = {}\n\n",
+        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n[capacity_profiles.p]\nwork_item_limit = 2\nblocking = {}\n{}\n",
         if dnd_when_full { "busy_dnd" } else { "busy" },
-        decline_limit % 2 == 0
+        decline_limit % 2 == 0,
+        // The profile's other rules, drawn through the decline limit to keep the case small.
+        match decline_limit {
+            3 => "reset = \"end_of_day\"\n",
+            4 => "blocking_scope = \"same_profile\"\n",
+            _ => "",
+        }
     );
     for (i, c) in channels.iter().enumerate() {
         t += &format!(
@@ -230,8 +236,14 @@ fn scenario_text(
             t += "routing = [{ when = [{ variable = \"segment\", equals = \"b\" }], split = [{ queue = \"q1\", percent = 50 }, { queue = \"q0\", percent = 50 }] }]\n";
         }
         if let Some(rating) = w.required_rating {
+            // Some rules also append the profile to the items they match.
+            let appended = if !w.profile && w.priority > 0 {
+                ", capacity_profiles = [\"p\"]"
+            } else {
+                ""
+            };
             t += &format!(
-                "classification = [{{ when = [{{ variable = \"segment\", equals = \"a\" }}], skills = {{ s = {rating} }}, priority = {} }}]\n",
+                "classification = [{{ when = [{{ variable = \"segment\", equals = \"a\" }}], skills = {{ s = {rating} }}, priority = {}{appended} }}]\n",
                 w.priority
             );
         }

@@ -29,6 +29,10 @@ pub struct ScenarioFile {
 pub struct CapacityProfileFile {
     pub work_item_limit: i64,
     pub blocking: Option<bool>,
+    /// What a full blocking profile stops: "all_work" (default) or "same_profile".
+    pub blocking_scope: Option<String>,
+    /// "immediate" (default) or "end_of_day".
+    pub reset: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -148,6 +152,8 @@ pub struct ClassificationFile {
     /// Required skills with their minimum ratings.
     pub skills: Option<BTreeMap<String, i64>>,
     pub priority: Option<i32>,
+    /// Capacity profiles appended to the workstream's for the matched item.
+    pub capacity_profiles: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

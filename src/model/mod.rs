@@ -28,8 +28,8 @@ pub use scenario::{
     Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
     ConditionTest, ContextVariable, DistributionMode, MissedNotification, NotificationSettings,
     NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet,
-    ProfileBlocking, Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError,
-    SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue,
-    WaitingBehaviour, Workstream, WrapUpBlocking,
+    ProfileBlocking, ProfileReset, Queue, RejectButton, RejectedNotification, RouteRule, Scenario,
+    ScenarioError, SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator,
+    VariableValue, WaitingBehaviour, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

@@ -35,6 +35,7 @@ pub struct CapacityProfile {
     /// Items an agent may hold in this profile at once, unless its group overrides it.
     pub work_item_limit: u32,
     pub blocking: ProfileBlocking,
+    pub reset: ProfileReset,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,20 @@ pub enum ProfileBlocking {
     /// A full profile stops all automatic assignment to the agent ("no other work while on a
     /// call").
     AllWork,
+    /// A full blocking profile stops items that need it and makes the agent Busy-DND at once;
+    /// other work stops only where Busy-DND is not an allowed presence (the "same profile"
+    /// reading of the product's blocking).
+    SameProfile,
+}
+
+/// When the items an agent took in a profile stop counting against its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileReset {
+    /// As each item releases its capacity (product "Immediate").
+    Immediate,
+    /// Only at the end of the agent's shift (midnight for round-the-clock groups): the limit
+    /// is a quota per shift, and items still open then do not count in the next one.
+    EndOfDay,
 }
 
 #[derive(Debug, Clone)]
@@ -340,6 +355,9 @@ pub struct ClassificationRule {
     pub skills: Vec<(SkillId, u32)>,
     /// Higher is served first within a queue (after affinity items); unclassified items have 0.
     pub priority: i32,
+    /// Profiles appended to the workstream's for the matched item (none of them already the
+    /// workstream's).
+    pub capacity_profiles: Vec<ProfileId>,
 }
 
 /// How required skills filter and order agents (SPEC §3).

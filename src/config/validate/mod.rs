@@ -25,7 +25,7 @@ use crate::model::{
     Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
     ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen,
-    Presence, PresenceSet, ProfileBlocking, ProfileId, Queue, QueueId, RejectButton,
+    Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset, Queue, QueueId, RejectButton,
     RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift,
     SimulationSettings, SkillId, SkillMatching, VariableGenerator, WaitingBehaviour, Workstream,
     WorkstreamId, WrapUpBlocking,

@@ -60,9 +60,9 @@ use super::observer::{
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,
     ConversationId, DistributionMode, GroupId, MissedNotification, OfferCapacity, OverflowAction,
-    PickWhen, Presence, PresenceSet, ProfileBlocking, ProfileId, QueueId, RejectButton,
-    RejectedNotification, Scenario, SelfSelection, SkillMatching, VariableGenerator, VariableValue,
-    WorkstreamId, WrapUpBlocking,
+    PickWhen, Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset, QueueId,
+    RejectButton, RejectedNotification, Scenario, SelfSelection, SkillMatching, VariableGenerator,
+    VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -103,6 +103,8 @@ enum Event {
     /// A random Away episode starts (or, if the agent is not working then, is skipped).
     AwayStart(AgentId),
     AwayEnd(AgentId),
+    /// Midnight for a round-the-clock group with end-of-day profiles.
+    DayEnd(GroupId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -94,13 +94,7 @@ impl<O: Observer> Sim<'_, O> {
         self.is_eligible_for_workstream(agent, conversation.info.workstream)
             && (conversation.class.is_none() || self.skills_pass(agent, conversation))
             && (self.scenario.capacity_profiles.is_empty()
-                || self.profiles_admit(
-                    agent,
-                    &self
-                        .scenario
-                        .workstream(conversation.info.workstream)
-                        .capacity_profiles,
-                ))
+                || self.profiles_admit(agent, conversation))
     }
 
     pub(super) fn is_eligible_for_workstream(
@@ -160,7 +154,7 @@ impl<O: Observer> Sim<'_, O> {
                 || agent.ringing_unreserved != 0
                 || !compare.admits(agent.capacity - agent.used, demand)
                 || (check_skills && !self.skills_pass(agent, conversation))
-                || (check_profiles && !self.profiles_admit(agent, &workstream.capacity_profiles))
+                || (check_profiles && !self.profiles_admit(agent, conversation))
             {
                 return;
             }

@@ -25,6 +25,7 @@ impl<O: Observer> Sim<'_, O> {
                 Event::BotEnd(id, contained) => self.on_bot_end(now, id, contained),
                 Event::AwayStart(agent) => self.on_away_start(now, agent),
                 Event::AwayEnd(agent) => self.on_away_end(now, agent),
+                Event::DayEnd(group) => self.on_day_end(now, group),
             }
             self.process_triggers(now);
         }
@@ -81,6 +82,15 @@ impl<O: Observer> Sim<'_, O> {
                 let after = self.status(agent_id);
                 self.observer
                     .agent_changed(now, agent_id, group_id, before, after);
+            }
+            let end_of_day = self
+                .scenario
+                .capacity_profiles
+                .iter()
+                .any(|p| p.reset == ProfileReset::EndOfDay);
+            if group.shift.is_none() && end_of_day {
+                self.events
+                    .schedule(SimTime::from_micros(DAY), Event::DayEnd(group_id));
             }
             if let Some(shift) = &group.shift {
                 let mut edges = vec![(shift.start, ShiftEdge::Start), (shift.end, ShiftEdge::End)];
