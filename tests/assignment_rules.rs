@@ -362,3 +362,273 @@ queues = ["q"]
     // A rule whose only output is a profile is a valid rule.
     parse(&text("", "capacity_profiles = [\"chat\"]"));
 }
+
+// ---- preferred agents ----
+
+/// Agents by id: boss 0 (shift 00:00-12:00 with a break 01:00-02:00), managers 1 and 2
+/// (capacity 1, not members of the queue), team 3 and 4 (members). `rule` is the body of
+/// the workstream's `preferred_agents` table; `boss` goes into the boss group. No arrivals
+/// until traces are given.
+fn preferred(rule: &str, boss: &str) -> Scenario {
+    preferred_with(rule, boss, "")
+}
+
+fn preferred_with(rule: &str, boss: &str, workstream: &str) -> Scenario {
+    let text = format!(
+        r#"
+[simulation]
+horizon = "4h"
+
+[channels.gold]
+kind = "live_chat"
+arrivals = {{ per_hour = 1 }}
+handle_time = {{ kind = "constant", value = "100s" }}
+variables.account = {{ values = ["gold"], weights = [1] }}
+
+[channels.std]
+kind = "live_chat"
+arrivals = {{ per_hour = 1 }}
+handle_time = {{ kind = "constant", value = "100s" }}
+variables.account = {{ values = ["std"], weights = [1] }}
+
+[workstreams.w]
+channels = ["gold", "std"]
+fallback_queue = "q"
+{workstream}
+
+[workstreams.w.preferred_agents]
+{rule}
+
+[queues.q]
+assignment = "round_robin"
+
+[queues.other]
+
+[agent_groups.boss]
+count = 1
+queues = ["other"]
+shift = {{ start = "00:00", end = "12:00", breaks = [{{ start = "01:00", end = "02:00" }}] }}
+{boss}
+
+[agent_groups.managers]
+count = 2
+queues = ["other"]
+
+[agent_groups.team]
+count = 2
+queues = ["q"]
+"#
+    );
+    with_traces(parse(&text), &[("gold", &[]), ("std", &[])])
+}
+
+#[test]
+fn a_preferred_agent_gets_its_conversations_whatever_its_capacity() {
+    // Gold customers prefer the first manager (agent 1, capacity 1, not even in the queue),
+    // and the workstream allows Busy-DND, the presence of a full agent: gold chats at 0, 10
+    // and 20 s all go to it at once, the last two beyond its capacity (2 over-capacity
+    // assignments by preference). The standard chat at 30 s has no preference: round robin
+    // gives it to the team's first agent (3).
+    let scenario = with_traces(
+        preferred_with(
+            "variable = \"account\"\nby_value = { gold = [\"managers:1\"] }",
+            "",
+            "allowed_presences = [\"available\", \"busy\", \"busy_dnd\"]",
+        ),
+        &[("gold", &[0, 10, 20]), ("std", &[30])],
+    );
+    let taken = answers(&scenario);
+    for arrived in [0, 10, 20] {
+        assert_eq!(taken.at("gold", arrived), Some(arrived));
+        assert_eq!(taken.agent("gold", arrived), Some(1));
+    }
+    assert_eq!(taken.agent("std", 30), Some(3));
+    let results = routesim::metrics::run(&scenario, 1);
+    let over = |measure: &str| {
+        results
+            .value(routesim::metrics::Scope::AgentGroup, "managers", measure)
+            .unwrap()
+    };
+    assert_eq!(over("over_capacity_by_preferred_agent"), 2.0);
+    assert_eq!(over("over_capacity_assignments"), 2.0);
+
+    // With the default presences a full manager is Busy-DND, not allowed: from the second
+    // gold chat on, the fallback (next best by round robin) gives them to the team.
+    let scenario = with_traces(
+        preferred(
+            "variable = \"account\"\nby_value = { gold = [\"managers:1\"] }",
+            "",
+        ),
+        &[("gold", &[0, 10, 20])],
+    );
+    let dnd = answers(&scenario);
+    assert_eq!(dnd.agent("gold", 0), Some(1));
+    assert_eq!(dnd.agent("gold", 10), Some(3));
+    assert_eq!(dnd.agent("gold", 20), Some(4));
+}
+
+#[test]
+fn the_first_preferred_agent_in_an_allowed_presence_gets_it() {
+    // Gold prefers [boss, second manager]. At 4 200 s (01:10) the boss is on its break
+    // (Away, not allowed): the second manager (agent 2) takes it. At 7 800 s (02:10) the
+    // boss is back: it takes it.
+    let scenario = with_traces(
+        preferred(
+            "variable = \"account\"\nby_value = { gold = [\"boss\", \"managers:2\"] }",
+            "",
+        ),
+        &[("gold", &[4200, 7800])],
+    );
+    let answers = answers(&scenario);
+    assert_eq!(answers.agent("gold", 4200), Some(2));
+    assert_eq!(answers.agent("gold", 7800), Some(0));
+}
+
+#[test]
+fn the_fallback_decides_between_the_next_best_agent_and_waiting() {
+    // Gold prefers only the boss, on its break at 4 200 s. "next_best": round robin gives
+    // it to the team's first agent at once. "leave_in_queue": it waits for the boss, who is
+    // back at 7 200 s (02:00) and takes it then.
+    let traces: &[(&str, &[u64])] = &[("gold", &[4200])];
+    let next = with_traces(
+        preferred(
+            "variable = \"account\"\nfallback = \"next_best\"\nby_value = { gold = [\"boss\"] }",
+            "",
+        ),
+        traces,
+    );
+    let answers_next = answers(&next);
+    assert_eq!(answers_next.at("gold", 4200), Some(4200));
+    assert_eq!(answers_next.agent("gold", 4200), Some(3));
+    let wait = with_traces(
+        preferred(
+            "variable = \"account\"\nfallback = \"leave_in_queue\"\nby_value = { gold = [\"boss\"] }",
+            "",
+        ),
+        traces,
+    );
+    let answers_wait = answers(&wait);
+    assert_eq!(answers_wait.at("gold", 4200), Some(7200));
+    assert_eq!(answers_wait.agent("gold", 4200), Some(0));
+}
+
+#[test]
+fn a_preferred_agent_who_declines_is_spent_for_that_conversation() {
+    // The boss rejects every offer at once. Gold at 0 s prefers [boss, first manager]: the
+    // boss declines, the manager (1) answers at 0 s. With only the boss preferred and
+    // "leave_in_queue", every preference is spent after its decline, so the queue's method
+    // routes it: the team's first agent (3) at 0 s instead of waiting forever.
+    let rejecting = "notifications = { reject_probability = 1.0 }";
+    let traces: &[(&str, &[u64])] = &[("gold", &[0])];
+    let two = with_traces(
+        preferred(
+            "variable = \"account\"\nby_value = { gold = [\"boss\", \"managers:1\"] }",
+            rejecting,
+        ),
+        traces,
+    );
+    assert_eq!(answers(&two).agent("gold", 0), Some(1));
+    let only = with_traces(
+        preferred(
+            "variable = \"account\"\nfallback = \"leave_in_queue\"\nby_value = { gold = [\"boss\"] }",
+            rejecting,
+        ),
+        traces,
+    );
+    let answers = answers(&only);
+    assert_eq!(answers.at("gold", 0), Some(0));
+    assert_eq!(answers.agent("gold", 0), Some(3));
+}
+
+#[test]
+fn a_whole_group_as_preferred_agent_spreads_customers_over_its_agents() {
+    // "managers" without a number: each gold customer has one of the two managers, drawn
+    // at arrival; over 70 gold chats (200 s apart, so no manager is ever full) both get
+    // some, and only managers answer gold.
+    let times: Vec<u64> = (0..70).map(|i| i * 200).collect();
+    let scenario = with_traces(
+        preferred(
+            "variable = \"account\"\nby_value = { gold = [\"managers\"] }",
+            "",
+        ),
+        &[("gold", &times)],
+    );
+    let answers = answers(&scenario);
+    let by = |agent: usize| {
+        times
+            .iter()
+            .filter(|&&t| answers.agent("gold", t) == Some(agent))
+            .count()
+    };
+    // Binomial(70, 1/2): 15 is 4.8 standard deviations below the mean of 35.
+    assert!(by(1) > 15 && by(2) > 15, "{} {}", by(1), by(2));
+    assert_eq!(by(1) + by(2), 70);
+}
+
+#[test]
+fn bad_preferred_agents_are_refused_with_their_paths() {
+    let path = "workstreams.w.preferred_agents";
+    for (rule, expected) in [
+        (
+            "variable = \"account\"\nby_value = { gold = [\"bosses\"] }",
+            format!("{path}.by_value.gold[0]: unknown agent group \"bosses\""),
+        ),
+        (
+            "variable = \"account\"\nby_value = { gold = [\"managers:3\"] }",
+            format!("{path}.by_value.gold[0]: expected \"managers\" or \"managers:N\" with N an agent of the group, from 1 to 2"),
+        ),
+        (
+            "variable = \"account\"\nby_value = { gold = [\"boss\", \"team\", \"managers\", \"managers:1\"] }",
+            format!("{path}.by_value.gold: expected 1 to 3 preferred agents"),
+        ),
+        (
+            "variable = \"account\"\nby_value = { platinum = [\"boss\"] }",
+            format!("{path}.by_value.platinum: \"platinum\" is never a value of variable \"account\""),
+        ),
+        (
+            "variable = \"tier\"\nby_value = { gold = [\"boss\"] }",
+            format!("{path}.variable: no channel of this workstream has a text context variable \"tier\""),
+        ),
+        (
+            "variable = \"account\"\nfallback = \"drop\"\nby_value = { gold = [\"boss\"] }",
+            format!("{path}.fallback: expected \"next_best\" or \"leave_in_queue\", got \"drop\""),
+        ),
+    ] {
+        let text = |rule: &str| {
+            format!(
+                r#"
+[simulation]
+horizon = "1h"
+
+[channels.gold]
+kind = "live_chat"
+arrivals = {{ per_hour = 1 }}
+handle_time = {{ kind = "constant", value = "100s" }}
+variables.account = {{ values = ["gold"], weights = [1] }}
+
+[workstreams.w]
+channels = ["gold"]
+fallback_queue = "q"
+preferred_agents = {{ {} }}
+
+[queues.q]
+
+[agent_groups.boss]
+count = 1
+queues = ["q"]
+
+[agent_groups.managers]
+count = 2
+queues = ["q"]
+
+[agent_groups.team]
+count = 2
+queues = ["q"]
+"#,
+                rule.replace('\n', ", ")
+            )
+        };
+        let error = error_of(&text(rule));
+        assert!(error.contains(&expected), "{expected}\n{error}");
+    }
+}

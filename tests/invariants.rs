@@ -1,7 +1,8 @@
 //! Invariants over many random scenarios (proptest): every workstream setting is drawn at
 //! random, the scenario is simulated, and an observer checks as it goes that
 //! - capacity in use exceeds an agent's capacity only by an excess the model reported through
-//!   `over_capacity` (pick, affinity, self-selection or an unreserved offer), never silently;
+//!   `over_capacity` (pick, affinity, self-selection, an unreserved offer or a preferred
+//!   agent), never silently;
 //! - no agent is offered work while Offline except through affinity;
 //! - every conversation ends in exactly one outcome or is still open at the horizon, both by
 //!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
@@ -225,6 +226,15 @@ fn scenario_text(
         );
         if w.profile {
             t += "capacity_profiles = [\"p\"]\n";
+        }
+        // Preferred agents on a third of the push workstreams, both fallbacks.
+        if !w.pick && w.timeout_s % 3 == 0 {
+            let fallback = if w.timeout_s % 2 == 0 {
+                "next_best"
+            } else {
+                "leave_in_queue"
+            };
+            t += &format!("preferred_agents = {{ variable = \"segment\", fallback = \"{fallback}\", by_value = {{ a = [\"g0:1\", \"g0\"] }} }}\n");
         }
         if w.slowdown {
             t += "concurrency_slowdown = [1.0, 1.3, 0.8, 2.5]\n";

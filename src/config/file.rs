@@ -135,6 +135,19 @@ pub struct WorkstreamFile {
     pub capacity_profiles: Option<Vec<String>>,
     /// Handle-time factors by the number of conversations the agent holds.
     pub concurrency_slowdown: Option<Vec<f64>>,
+    pub preferred_agents: Option<PreferredAgentsFile>,
+}
+
+/// Preferred agents by the value of a text context variable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferredAgentsFile {
+    pub variable: String,
+    /// "next_best" (default) or "leave_in_queue".
+    pub fallback: Option<String>,
+    /// Value → up to 3 agents, each "group" (one of the group, drawn per conversation) or
+    /// "group:N" (its N-th agent, from 1).
+    pub by_value: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

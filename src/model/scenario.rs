@@ -260,6 +260,39 @@ pub struct Workstream {
     /// conversation while its agent holds `n` conversations (the last entry holds beyond the
     /// list); each is above zero. Empty: no slowdown.
     pub concurrency_slowdown: Vec<f64>,
+    /// Preferred agents chosen by a context variable (push workstreams only).
+    pub preferred_agents: Option<PreferredAgents>,
+}
+
+/// Up to three ordered preferred agents per conversation, chosen by the value of a text
+/// context variable (SPEC §3): the first in an allowed presence gets the conversation,
+/// whatever its capacity, skills and the queue's assignment method.
+#[derive(Debug, Clone)]
+pub struct PreferredAgents {
+    /// Index of the variable on each channel (by channel id); `None`: no preference there.
+    pub variable_by_channel: Vec<Option<usize>>,
+    /// For each channel (by channel id) and each value of its variable (by value index), the
+    /// ordered preferred agents (at most 3; empty: no preference).
+    pub by_channel_value: Vec<Vec<Vec<PreferredAgent>>>,
+    pub fallback: PreferredFallback,
+}
+
+/// One preferred agent: a given agent of a group, or one agent of the group drawn per
+/// conversation (each customer has their own among the group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreferredAgent {
+    pub group: GroupId,
+    /// 0-based agent of the group (below its count); `None`: drawn per conversation.
+    pub agent: Option<u32>,
+}
+
+/// What happens when no preferred agent is in an allowed presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreferredFallback {
+    /// The queue's assignment method picks the next best agent.
+    NextBest,
+    /// The conversation waits in its queue for a preferred agent.
+    LeaveInQueue,
 }
 
 /// A bot as first assignee: unlimited capacity; after its handling time it either contains

@@ -107,6 +107,19 @@ impl Validator<'_> {
         };
         let classification =
             self.classification_rules(&path, workstream, file, names, &ws_channels);
+        let preferred_agents = match &workstream.preferred_agents {
+            None => Some(None),
+            Some(preferred) => self
+                .preferred_agents(
+                    &format!("{path}.preferred_agents"),
+                    preferred,
+                    mode,
+                    file,
+                    names,
+                    &ws_channels,
+                )
+                .map(Some),
+        };
         let concurrency_slowdown = self.concurrency_slowdown(
             &format!("{path}.concurrency_slowdown"),
             workstream.concurrency_slowdown.as_deref(),
@@ -128,6 +141,7 @@ impl Validator<'_> {
             Some(skill_matching),
             Some(bot),
             Some(concurrency_slowdown),
+            Some(preferred_agents),
         ) = (
             mode,
             allowed,
@@ -137,6 +151,7 @@ impl Validator<'_> {
             skill_matching,
             bot,
             concurrency_slowdown,
+            preferred_agents,
         ) {
             let mut ws_profiles = Vec::new();
             for (idx, profile) in workstream.capacity_profiles.iter().flatten().enumerate() {
@@ -152,6 +167,7 @@ impl Validator<'_> {
             let default_units = if ws_profiles.is_empty() { 1 } else { 0 };
             let capacity_units = workstream.capacity_units.unwrap_or(default_units);
             return Some(Workstream {
+                preferred_agents,
                 concurrency_slowdown,
                 capacity_profiles: ws_profiles,
                 name: name.to_string(),

@@ -40,6 +40,8 @@ impl<O: Observer> Sim<'_, O> {
             self.agents[agent_id.index()].ringing_unreserved -= 1;
             let cause = if self.conversations[slot].affinity_offer {
                 OverCapacityCause::Affinity
+            } else if self.conversations[slot].preferred_offer {
+                OverCapacityCause::PreferredAgent
             } else {
                 OverCapacityCause::UnreservedOffer
             };

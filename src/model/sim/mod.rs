@@ -40,6 +40,7 @@ mod conversation;
 mod offers;
 mod overflow;
 mod pick;
+mod preferred;
 mod presence;
 mod push;
 mod routing;
@@ -60,9 +61,9 @@ use super::observer::{
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,
     ConversationId, DistributionMode, GroupId, MissedNotification, OfferCapacity, OverflowAction,
-    PickWhen, Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset, QueueId,
-    RejectButton, RejectedNotification, Scenario, SelfSelection, SkillMatching, VariableGenerator,
-    VariableValue, WorkstreamId, WrapUpBlocking,
+    PickWhen, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset,
+    QueueId, RejectButton, RejectedNotification, Scenario, SelfSelection, SkillMatching,
+    VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -121,6 +122,8 @@ enum Route {
     Queue(usize),
     /// Straight to the last agent of a resumed conversation.
     Affinity,
+    /// To a preferred agent in an allowed presence (no round-robin turn is used up).
+    Preferred,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +198,12 @@ struct Conversation {
     work_since: SimTime,
     work_factor: f64,
     service_event: Option<EventId>,
+    /// Preferred agents, in order (see `preferred.rs`); all `None` without preferences.
+    preferred: [Option<AgentId>; 3],
+    /// Listed in `Sim::preferred_queued`.
+    in_preferred_list: bool,
+    /// Whether the current offer goes to a preferred agent.
+    preferred_offer: bool,
 }
 
 #[derive(Debug)]
@@ -258,6 +267,7 @@ struct ChannelStreams {
     route_split: StreamRng,
     bot_containment: StreamRng,
     bot_time: StreamRng,
+    preferred: StreamRng,
 }
 
 /// Agent behaviour is drawn per group, apart from customers, so customers stay the same when
@@ -299,6 +309,10 @@ struct Sim<'a, O> {
     any_pickable: bool,
     /// Whether some channel or workstream has a concurrency slowdown.
     any_slowdown: bool,
+    /// Whether some workstream has preferred agents.
+    any_preferred: bool,
+    /// Queued items with preferred agents (stale entries are dropped when scanned).
+    preferred_queued: Vec<ConversationId>,
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -325,6 +339,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 route_split: streams.stream(&format!("route_split/{}", channel.name)),
                 bot_containment: streams.stream(&format!("bot_containment/{}", channel.name)),
                 bot_time: streams.stream(&format!("bot_time/{}", channel.name)),
+                preferred: streams.stream(&format!("preferred_agents/{}", channel.name)),
             })
             .collect();
         let group_streams = scenario
@@ -460,6 +475,11 @@ impl<'a, O: Observer> Sim<'a, O> {
                     .workstreams
                     .iter()
                     .any(|w| !w.concurrency_slowdown.is_empty()),
+            any_preferred: scenario
+                .workstreams
+                .iter()
+                .any(|w| w.preferred_agents.is_some()),
+            preferred_queued: Vec::new(),
         }
     }
 }

@@ -137,13 +137,16 @@ impl<O: Observer> Sim<'_, O> {
                         .conversation(id)
                         .is_some_and(|c| c.state == State::Open);
                     if still_queued {
-                        if let Some((agent, member)) = self.best_agent_for(id) {
+                        if let Some((agent, route)) = self.choose_agent_for(id) {
                             self.take_from_queue(id);
-                            self.offer(now, id, agent, Route::Queue(member));
+                            self.offer(now, id, agent, route);
                         }
                     }
                 }
                 Trigger::Agent(agent_id) => {
+                    if self.any_preferred {
+                        self.offer_preferred_items(now, agent_id);
+                    }
                     while let Some((id, member)) = self.best_item_for(agent_id) {
                         self.take_from_queue(id);
                         self.offer(now, id, agent_id, Route::Queue(member));
@@ -198,6 +201,9 @@ impl<O: Observer> Sim<'_, O> {
             work_since: SimTime::ZERO,
             work_factor: 1.0,
             service_event: None,
+            preferred: [None; 3],
+            in_preferred_list: false,
+            preferred_offer: false,
         });
         slot
     }
