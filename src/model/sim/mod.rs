@@ -28,8 +28,9 @@
 //! (event loop, dispatch, triggers, slots), `routing.rs` (arrivals, classification,
 //! route-to-queue), `overflow.rs`, `bot.rs`, `push.rs` (queue order, eligibility, assignment
 //! methods), `offers.rs` (notifications and responses), `pick.rs`, `capacity.rs` (units and
-//! profiles), `presence.rs` (shifts, breaks, away, presence from capacity) and
-//! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close).
+//! profiles), `presence.rs` (shifts, breaks, away, presence from capacity),
+//! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close),
+//! `slowdown.rs` (concurrency slowdown) and `preferred.rs` (preferred agents).
 //!
 //! Simplifications: a customer does not abandon while a notification rings (the abandon timer
 //! stops at the offer and restarts on decline), and resumed segments have no patience.
