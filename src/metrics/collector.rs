@@ -46,6 +46,9 @@ pub struct Collector {
     agent_group: Vec<GroupId>,
     group_first_agent: Vec<usize>,
     agent_assignments: Vec<u64>,
+    /// Whether the scenario has preferred agents (only then is their over-capacity column
+    /// reported, so other scenarios' reports stay as they were).
+    preferred_agents: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -214,7 +217,7 @@ struct GroupLevels {
     over_capacity_assignments: u64,
     max_over_capacity_units: i64,
     /// Over-capacity assignments by cause: affinity, pick, self-selection, unreserved offer.
-    over_capacity_by_cause: [u64; 4],
+    over_capacity_by_cause: [u64; 5],
 }
 
 impl Collector {
@@ -296,7 +299,7 @@ impl Collector {
                     declines: 0,
                     over_capacity_assignments: 0,
                     max_over_capacity_units: 0,
-                    over_capacity_by_cause: [0; 4],
+                    over_capacity_by_cause: [0; 5],
                 })
                 .collect(),
             group_names: scenario
@@ -307,6 +310,10 @@ impl Collector {
             agent_assignments: vec![0; agent_group.len()],
             agent_group,
             group_first_agent,
+            preferred_agents: scenario
+                .workstreams
+                .iter()
+                .any(|w| w.preferred_agents.is_some()),
         }
     }
 
@@ -623,6 +630,12 @@ impl Collector {
                     group.over_capacity_by_cause[3] as f64,
                 ),
             ];
+            if self.preferred_agents {
+                values.push((
+                    "over_capacity_by_preferred_agent".to_string(),
+                    group.over_capacity_by_cause[4] as f64,
+                ));
+            }
             for presence in Presence::ALL {
                 values.push((
                     format!("{}_hours", presence.as_str()),
@@ -909,6 +922,7 @@ impl Observer for Collector {
                 OverCapacityCause::Pick => 1,
                 OverCapacityCause::SelfSelection => 2,
                 OverCapacityCause::UnreservedOffer => 3,
+                OverCapacityCause::PreferredAgent => 4,
             };
             group.over_capacity_by_cause[cause] += 1;
             group.max_over_capacity_units = group.max_over_capacity_units.max(excess_units);

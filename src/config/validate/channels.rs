@@ -134,7 +134,12 @@ impl Validator<'_> {
             )?)),
             None => Some(None),
         };
+        let concurrency_slowdown = self.concurrency_slowdown(
+            &format!("{path}.concurrency_slowdown"),
+            file.concurrency_slowdown.as_deref(),
+        );
         Some(Channel {
+            concurrency_slowdown: concurrency_slowdown?,
             waiting: waiting?,
             wrap_up: wrap_up?,
             name: name.to_string(),
@@ -145,6 +150,39 @@ impl Validator<'_> {
             patience,
             handle_time: handle_time?,
         })
+    }
+
+    /// A concurrency slowdown list (`[1.0, 1.25, 1.5]`): 1 to 100 factors, each above zero
+    /// (a channel's or a workstream's; none given: empty).
+    pub(super) fn concurrency_slowdown(
+        &mut self,
+        path: &str,
+        factors: Option<&[f64]>,
+    ) -> Option<Vec<f64>> {
+        let Some(factors) = factors else {
+            return Some(Vec::new());
+        };
+        if factors.is_empty() || factors.len() > 100 {
+            self.problem(
+                path,
+                format!(
+                    "expected 1 to 100 factors, one per number of conversations the agent holds (e.g. [1.0, 1.25, 1.5]), got {}",
+                    factors.len()
+                ),
+            );
+            return None;
+        }
+        let mut ok = true;
+        for (idx, &factor) in factors.iter().enumerate() {
+            if !(factor.is_finite() && factor > 0.0 && factor <= 1000.0) {
+                self.problem(
+                    &format!("{path}[{idx}]"),
+                    format!("expected a handle-time factor above 0 and at most 1000 (1.0 = no slowdown), got {factor}"),
+                );
+                ok = false;
+            }
+        }
+        ok.then(|| factors.to_vec())
     }
 
     pub(super) fn arrivals(&mut self, path: &str, file: &ArrivalsFile) -> Option<ArrivalProcess> {

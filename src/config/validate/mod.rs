@@ -4,12 +4,14 @@
 //!
 //! One file per section of the scenario file: `simulation.rs`, `channels.rs`,
 //! `distributions.rs`, `workstreams.rs`, `rules.rs` (route-to-queue and classification),
+//! `preferred.rs` (a workstream's preferred agents),
 //! `queues.rs` and `agents.rs`; this file holds the validator itself and the small checks
 //! the sections share.
 
 mod agents;
 mod channels;
 mod distributions;
+mod preferred;
 mod queues;
 mod rules;
 mod simulation;
@@ -25,7 +27,7 @@ use crate::model::{
     Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
     ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen,
-    Presence, PresenceSet, ProfileBlocking, ProfileId, Queue, QueueId, RejectButton,
+    Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset, Queue, QueueId, RejectButton,
     RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift,
     SimulationSettings, SkillId, SkillMatching, VariableGenerator, WaitingBehaviour, Workstream,
     WorkstreamId, WrapUpBlocking,

@@ -102,17 +102,36 @@ impl Validator<'_> {
                 rule.skills.as_ref(),
                 &names.skills,
             );
-            if rule.skills.is_none() && rule.priority.is_none() {
+            if rule.skills.is_none() && rule.priority.is_none() && rule.capacity_profiles.is_none()
+            {
                 self.problem(
                     &rule_path,
-                    "a classification rule needs `skills`, `priority` or both",
+                    "a classification rule needs `skills`, `priority` or `capacity_profiles`",
                 );
             }
-            if let (Some(skills), Some(conditions)) = (skills, conditions) {
+            let mut profiles_ok = true;
+            let mut capacity_profiles = Vec::new();
+            for (idx, profile) in rule.capacity_profiles.iter().flatten().enumerate() {
+                let profile_path = format!("{rule_path}.capacity_profiles[{idx}]");
+                match self.resolve(&profile_path, "capacity profile", profile, &names.profiles) {
+                    // Appending the workstream's own profile (or one twice) changes nothing.
+                    Some(found)
+                        if workstream
+                            .capacity_profiles
+                            .iter()
+                            .flatten()
+                            .any(|p| p == profile)
+                            || capacity_profiles.contains(&ProfileId::from_index(found)) => {}
+                    Some(found) => capacity_profiles.push(ProfileId::from_index(found)),
+                    None => profiles_ok = false,
+                }
+            }
+            if let (Some(skills), Some(conditions), true) = (skills, conditions, profiles_ok) {
                 classification.push(ClassificationRule {
                     conditions,
                     skills,
                     priority: rule.priority.unwrap_or(0),
+                    capacity_profiles,
                 });
             }
         }

@@ -111,15 +111,42 @@ impl Validator<'_> {
                     0
                 }
             };
-            let blocking = if profile.blocking == Some(true) {
-                ProfileBlocking::AllWork
-            } else {
-                ProfileBlocking::OwnWork
+            let path = format!("capacity_profiles.{name}");
+            let blocking = match (profile.blocking, profile.blocking_scope.as_deref()) {
+                (Some(true), None | Some("all_work")) => ProfileBlocking::AllWork,
+                (Some(true), Some("same_profile")) => ProfileBlocking::SameProfile,
+                (Some(true), Some(other)) => {
+                    self.problem(
+                        &format!("{path}.blocking_scope"),
+                        format!("expected \"all_work\" or \"same_profile\", got \"{other}\""),
+                    );
+                    ProfileBlocking::AllWork
+                }
+                (_, Some(_)) => {
+                    self.problem(
+                        &format!("{path}.blocking_scope"),
+                        "a blocking scope applies only to a blocking profile (set `blocking = true`)",
+                    );
+                    ProfileBlocking::OwnWork
+                }
+                (_, None) => ProfileBlocking::OwnWork,
+            };
+            let reset = match profile.reset.as_deref() {
+                None | Some("immediate") => ProfileReset::Immediate,
+                Some("end_of_day") => ProfileReset::EndOfDay,
+                Some(other) => {
+                    self.problem(
+                        &format!("{path}.reset"),
+                        format!("expected \"immediate\" or \"end_of_day\", got \"{other}\""),
+                    );
+                    ProfileReset::Immediate
+                }
             };
             capacity_profiles.push(CapacityProfile {
                 name: name.clone(),
                 work_item_limit: limit,
                 blocking,
+                reset,
             });
         }
         capacity_profiles

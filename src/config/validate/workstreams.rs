@@ -107,6 +107,23 @@ impl Validator<'_> {
         };
         let classification =
             self.classification_rules(&path, workstream, file, names, &ws_channels);
+        let preferred_agents = match &workstream.preferred_agents {
+            None => Some(None),
+            Some(preferred) => self
+                .preferred_agents(
+                    &format!("{path}.preferred_agents"),
+                    preferred,
+                    mode,
+                    file,
+                    names,
+                    &ws_channels,
+                )
+                .map(Some),
+        };
+        let concurrency_slowdown = self.concurrency_slowdown(
+            &format!("{path}.concurrency_slowdown"),
+            workstream.concurrency_slowdown.as_deref(),
+        );
         let self_selection = match workstream.allow_self_selection {
             Some(true) if mode == Some(DistributionMode::Pick) => {
                 self.problem(&format!("{path}.allow_self_selection"), "selecting from push-based workstreams applies to push workstreams; a pick workstream is always picked from");
@@ -123,6 +140,8 @@ impl Validator<'_> {
             Some((affinity, auto_close_after, wrap_up_blocking)),
             Some(skill_matching),
             Some(bot),
+            Some(concurrency_slowdown),
+            Some(preferred_agents),
         ) = (
             mode,
             allowed,
@@ -131,6 +150,8 @@ impl Validator<'_> {
             settings,
             skill_matching,
             bot,
+            concurrency_slowdown,
+            preferred_agents,
         ) {
             let mut ws_profiles = Vec::new();
             for (idx, profile) in workstream.capacity_profiles.iter().flatten().enumerate() {
@@ -146,6 +167,8 @@ impl Validator<'_> {
             let default_units = if ws_profiles.is_empty() { 1 } else { 0 };
             let capacity_units = workstream.capacity_units.unwrap_or(default_units);
             return Some(Workstream {
+                preferred_agents,
+                concurrency_slowdown,
                 capacity_profiles: ws_profiles,
                 name: name.to_string(),
                 mode,

@@ -40,6 +40,8 @@ impl<O: Observer> Sim<'_, O> {
             self.agents[agent_id.index()].ringing_unreserved -= 1;
             let cause = if self.conversations[slot].affinity_offer {
                 OverCapacityCause::Affinity
+            } else if self.conversations[slot].preferred_offer {
+                OverCapacityCause::PreferredAgent
             } else {
                 OverCapacityCause::UnreservedOffer
             };
@@ -59,8 +61,8 @@ impl<O: Observer> Sim<'_, O> {
             conversation.resumed_at,
             conversation.affinity_offer,
         );
-        let end = now + conversation.handle_time;
-        self.events.schedule(end, Event::ServiceEnd(id));
+        self.schedule_service_end(now, id, agent_id);
+        self.concurrency_changed(now, agent_id);
         if segment == 0 {
             self.observer.answered(now, &info, agent_id, how);
         } else {
@@ -87,6 +89,7 @@ impl<O: Observer> Sim<'_, O> {
             return;
         };
         let before = self.status(agent_id);
+        self.service_ended(now, id, agent_id);
         let channel = self.scenario.channel(info.channel);
         let streams = &mut self.channels[info.channel.index()];
         let goes_waiting = channel
@@ -103,6 +106,7 @@ impl<O: Observer> Sim<'_, O> {
             let delay = SimDuration::from_secs_f64(delay);
             self.release_held(id, agent_id);
             self.agents[agent_id.index()].active -= 1;
+            self.concurrency_changed(now, agent_id);
             let conversation = &mut self.conversations[id.slot as usize];
             conversation.state = State::Waiting;
             conversation.agent = None;
@@ -142,6 +146,7 @@ impl<O: Observer> Sim<'_, O> {
         let info = self.conversations[id.slot as usize].info;
         self.release_held(id, agent_id);
         self.agents[agent_id.index()].active -= 1;
+        self.concurrency_changed(now, agent_id);
         self.observer.completed(now, &info, agent_id);
         self.release_slot(id);
     }

@@ -28,8 +28,9 @@
 //! (event loop, dispatch, triggers, slots), `routing.rs` (arrivals, classification,
 //! route-to-queue), `overflow.rs`, `bot.rs`, `push.rs` (queue order, eligibility, assignment
 //! methods), `offers.rs` (notifications and responses), `pick.rs`, `capacity.rs` (units and
-//! profiles), `presence.rs` (shifts, breaks, away, presence from capacity) and
-//! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close).
+//! profiles), `presence.rs` (shifts, breaks, away, presence from capacity),
+//! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close),
+//! `slowdown.rs` (concurrency slowdown) and `preferred.rs` (preferred agents).
 //!
 //! Simplifications: a customer does not abandon while a notification rings (the abandon timer
 //! stops at the offer and restarts on decline), and resumed segments have no patience.
@@ -40,10 +41,12 @@ mod conversation;
 mod offers;
 mod overflow;
 mod pick;
+mod preferred;
 mod presence;
 mod push;
 mod routing;
 mod run;
+mod slowdown;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,9 +62,9 @@ use super::observer::{
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,
     ConversationId, DistributionMode, GroupId, MissedNotification, OfferCapacity, OverflowAction,
-    PickWhen, Presence, PresenceSet, ProfileBlocking, ProfileId, QueueId, RejectButton,
-    RejectedNotification, Scenario, SelfSelection, SkillMatching, VariableGenerator, VariableValue,
-    WorkstreamId, WrapUpBlocking,
+    PickWhen, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset,
+    QueueId, RejectButton, RejectedNotification, Scenario, SelfSelection, SkillMatching,
+    VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -102,6 +105,8 @@ enum Event {
     /// A random Away episode starts (or, if the agent is not working then, is skipped).
     AwayStart(AgentId),
     AwayEnd(AgentId),
+    /// Midnight for a round-the-clock group with end-of-day profiles.
+    DayEnd(GroupId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +123,8 @@ enum Route {
     Queue(usize),
     /// Straight to the last agent of a resumed conversation.
     Affinity,
+    /// To a preferred agent in an allowed presence (no round-robin turn is used up).
+    Preferred,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +193,18 @@ struct Conversation {
     declines: Vec<(AgentId, u32)>,
     /// The workstream's classification rule that matched (its skills and priority apply).
     class: Option<u32>,
+    /// Under a concurrency slowdown: unstretched work left (µs) as of `work_since`, the
+    /// factor it has gone at since, and the pending service end (see `slowdown.rs`).
+    work_left: f64,
+    work_since: SimTime,
+    work_factor: f64,
+    service_event: Option<EventId>,
+    /// Preferred agents, in order (see `preferred.rs`); all `None` without preferences.
+    preferred: [Option<AgentId>; 3],
+    /// Listed in `Sim::preferred_queued`.
+    in_preferred_list: bool,
+    /// Whether the current offer goes to a preferred agent.
+    preferred_offer: bool,
 }
 
 #[derive(Debug)]
@@ -214,6 +233,8 @@ struct Agent {
     stepped_away: bool,
     /// Items held in each capacity profile (empty when the scenario has none).
     profile_used: Vec<u32>,
+    /// Active conversations with a concurrency slowdown (empty without one).
+    serving: Vec<ConversationId>,
 }
 
 #[derive(Debug, Default)]
@@ -256,6 +277,7 @@ struct ChannelStreams {
     route_split: StreamRng,
     bot_containment: StreamRng,
     bot_time: StreamRng,
+    preferred: StreamRng,
 }
 
 /// Agent behaviour is drawn per group, apart from customers, so customers stay the same when
@@ -295,6 +317,12 @@ struct Sim<'a, O> {
     routable: PresenceSet,
     /// Whether any agent may ever pick: without it the pick machinery is skipped entirely.
     any_pickable: bool,
+    /// Whether some channel or workstream has a concurrency slowdown.
+    any_slowdown: bool,
+    /// Whether some workstream has preferred agents.
+    any_preferred: bool,
+    /// Queued items with preferred agents (stale entries are dropped when scanned).
+    preferred_queued: Vec<ConversationId>,
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -321,6 +349,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 route_split: streams.stream(&format!("route_split/{}", channel.name)),
                 bot_containment: streams.stream(&format!("bot_containment/{}", channel.name)),
                 bot_time: streams.stream(&format!("bot_time/{}", channel.name)),
+                preferred: streams.stream(&format!("preferred_agents/{}", channel.name)),
             })
             .collect();
         let group_streams = scenario
@@ -375,6 +404,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     idle_picker: false,
                     stepped_away: false,
                     profile_used: vec![0; scenario.capacity_profiles.len()],
+                    serving: Vec::new(),
                 });
             }
             group_agents.push(first..agents.len());
@@ -448,6 +478,19 @@ impl<'a, O: Observer> Sim<'a, O> {
             zero_demand,
             routable,
             any_pickable,
+            any_slowdown: scenario
+                .channels
+                .iter()
+                .any(|c| !c.concurrency_slowdown.is_empty())
+                || scenario
+                    .workstreams
+                    .iter()
+                    .any(|w| !w.concurrency_slowdown.is_empty()),
+            any_preferred: scenario
+                .workstreams
+                .iter()
+                .any(|w| w.preferred_agents.is_some()),
+            preferred_queued: Vec::new(),
         }
     }
 }

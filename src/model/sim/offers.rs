@@ -29,19 +29,20 @@ impl<O: Observer> Sim<'_, O> {
         conversation.state = State::Offered;
         conversation.agent = Some(agent_id);
         conversation.affinity_offer = route == Route::Affinity;
-        let cause = if route == Route::Affinity {
-            OverCapacityCause::Affinity
-        } else {
-            OverCapacityCause::UnreservedOffer
+        conversation.preferred_offer = route == Route::Preferred;
+        let cause = match route {
+            Route::Affinity => OverCapacityCause::Affinity,
+            Route::Preferred => OverCapacityCause::PreferredAgent,
+            Route::Queue(_) => OverCapacityCause::UnreservedOffer,
         };
         match settings.offer_capacity {
             OfferCapacity::Reserved => self.hold(now, id, agent_id, cause),
             OfferCapacity::OnAccept => self.agents[agent_id.index()].ringing_unreserved += 1,
         }
-        let via = if route == Route::Affinity {
-            OfferVia::Affinity
-        } else {
-            OfferVia::Queue
+        let via = match route {
+            Route::Affinity => OfferVia::Affinity,
+            Route::Preferred => OfferVia::Preferred,
+            Route::Queue(_) => OfferVia::Queue,
         };
         self.observer.offered(now, &info, agent_id, via);
         let group = self.agents[agent_id.index()].group;
@@ -134,6 +135,7 @@ impl<O: Observer> Sim<'_, O> {
         conversation.state = State::Open;
         conversation.agent = None;
         conversation.affinity_offer = false;
+        conversation.preferred_offer = false;
         conversation.wait_key.0 = 1;
         let key = conversation.wait_key;
         let how = if response == Response::Reject {
@@ -145,6 +147,9 @@ impl<O: Observer> Sim<'_, O> {
         self.report_agent(now, agent_id, before);
 
         let block_size = self.scenario.queue(info.queue).block_size;
+        if self.any_preferred {
+            self.note_queued_preferences(id);
+        }
         let waiting = &mut self.queues[info.queue.index()].waiting;
         waiting.insert(key, id);
         let in_block =

@@ -1,6 +1,7 @@
 //! Pick mode and self-selection: agents who pick the oldest item they may see after a think
 //! time, and idle pickers woken when an item arrives.
 
+use super::capacity::item_profiles;
 use super::*;
 
 impl<O: Observer> Sim<'_, O> {
@@ -9,9 +10,9 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn may_pick(
         &self,
         agent: &Agent,
-        workstream: WorkstreamId,
+        conversation: &Conversation,
     ) -> Option<OverCapacityCause> {
-        let ws = self.scenario.workstream(workstream);
+        let ws = self.scenario.workstream(conversation.info.workstream);
         let cause = match (ws.mode, ws.self_selection) {
             (DistributionMode::Pick, _) if ws.allowed_presences.contains(agent.presence) => {
                 OverCapacityCause::Pick
@@ -28,8 +29,8 @@ impl<O: Observer> Sim<'_, O> {
                     .simulation
                     .capacity_compare
                     .admits(agent.capacity - agent.used, i64::from(ws.capacity_units))
-                    && (ws.capacity_profiles.is_empty()
-                        || self.profiles_admit(agent, &ws.capacity_profiles))
+                    && (item_profiles(self.scenario, conversation).next().is_none()
+                        || self.profiles_admit(agent, conversation))
             }
         };
         room.then_some(cause)
@@ -52,8 +53,7 @@ impl<O: Observer> Sim<'_, O> {
                 .iter()
                 .take(queue.block_size)
                 .find_map(|(&key, &id)| {
-                    let workstream = self.conversations[id.slot as usize].info.workstream;
-                    self.may_pick(agent, workstream)
+                    self.may_pick(agent, &self.conversations[id.slot as usize])
                         .map(|cause| (key, id, cause))
                 });
             if let Some((key, id, cause)) = found {

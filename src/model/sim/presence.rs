@@ -22,6 +22,9 @@ impl<O: Observer> Sim<'_, O> {
                 ShiftEdge::BreakStart => agent.on_break = agent.on_shift,
                 ShiftEdge::BreakEnd => agent.on_break = false,
             }
+            if edge == ShiftEdge::End {
+                self.reset_day_profiles(agent_id);
+            }
             self.refresh_presence(agent_id);
             let after = self.status(agent_id);
             if after != before {

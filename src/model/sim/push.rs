@@ -12,12 +12,15 @@ impl<O: Observer> Sim<'_, O> {
         let (info, key) = (conversation.info, conversation.wait_key);
         let queue_id = info.queue;
         if self.in_top_block(queue_id, key) {
-            if let Some((agent, member)) = self.best_agent_for(id) {
-                self.offer(now, id, agent, Route::Queue(member));
+            if let Some((agent, route)) = self.choose_agent_for(id) {
+                self.offer(now, id, agent, route);
                 return;
             }
         }
         self.queues[queue_id.index()].waiting.insert(key, id);
+        if self.any_preferred {
+            self.note_queued_preferences(id);
+        }
         self.conversations[id.slot as usize].queued = true;
         self.observer.queued(now, &info);
         self.arm_patience(now, id);
@@ -94,13 +97,7 @@ impl<O: Observer> Sim<'_, O> {
         self.is_eligible_for_workstream(agent, conversation.info.workstream)
             && (conversation.class.is_none() || self.skills_pass(agent, conversation))
             && (self.scenario.capacity_profiles.is_empty()
-                || self.profiles_admit(
-                    agent,
-                    &self
-                        .scenario
-                        .workstream(conversation.info.workstream)
-                        .capacity_profiles,
-                ))
+                || self.profiles_admit(agent, conversation))
     }
 
     pub(super) fn is_eligible_for_workstream(
@@ -160,7 +157,7 @@ impl<O: Observer> Sim<'_, O> {
                 || agent.ringing_unreserved != 0
                 || !compare.admits(agent.capacity - agent.used, demand)
                 || (check_skills && !self.skills_pass(agent, conversation))
-                || (check_profiles && !self.profiles_admit(agent, &workstream.capacity_profiles))
+                || (check_profiles && !self.profiles_admit(agent, conversation))
             {
                 return;
             }
@@ -274,6 +271,7 @@ impl<O: Observer> Sim<'_, O> {
                 .find(|(_, id)| {
                     let conversation = &self.conversations[id.slot as usize];
                     self.is_eligible(agent, conversation)
+                        && (!self.any_preferred || self.method_may_assign(conversation, agent_id))
                         && (conversation.declines.is_empty()
                             || Self::declines_by(conversation, agent_id)
                                 < self.scenario.simulation.decline_limit)

@@ -86,6 +86,8 @@ impl<O: Observer> Sim<'_, O> {
         conversation.last_agent = None;
         conversation.affinity_offer = false;
         conversation.declines.clear();
+        self.draw_preferred(slot as usize);
+        let conversation = &self.conversations[slot as usize];
         let id = ConversationId {
             slot,
             generation: conversation.generation,

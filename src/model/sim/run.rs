@@ -25,6 +25,7 @@ impl<O: Observer> Sim<'_, O> {
                 Event::BotEnd(id, contained) => self.on_bot_end(now, id, contained),
                 Event::AwayStart(agent) => self.on_away_start(now, agent),
                 Event::AwayEnd(agent) => self.on_away_end(now, agent),
+                Event::DayEnd(group) => self.on_day_end(now, group),
             }
             self.process_triggers(now);
         }
@@ -82,6 +83,15 @@ impl<O: Observer> Sim<'_, O> {
                 self.observer
                     .agent_changed(now, agent_id, group_id, before, after);
             }
+            let end_of_day = self
+                .scenario
+                .capacity_profiles
+                .iter()
+                .any(|p| p.reset == ProfileReset::EndOfDay);
+            if group.shift.is_none() && end_of_day {
+                self.events
+                    .schedule(SimTime::from_micros(DAY), Event::DayEnd(group_id));
+            }
             if let Some(shift) = &group.shift {
                 let mut edges = vec![(shift.start, ShiftEdge::Start), (shift.end, ShiftEdge::End)];
                 for brk in &shift.breaks {
@@ -127,13 +137,16 @@ impl<O: Observer> Sim<'_, O> {
                         .conversation(id)
                         .is_some_and(|c| c.state == State::Open);
                     if still_queued {
-                        if let Some((agent, member)) = self.best_agent_for(id) {
+                        if let Some((agent, route)) = self.choose_agent_for(id) {
                             self.take_from_queue(id);
-                            self.offer(now, id, agent, Route::Queue(member));
+                            self.offer(now, id, agent, route);
                         }
                     }
                 }
                 Trigger::Agent(agent_id) => {
+                    if self.any_preferred {
+                        self.offer_preferred_items(now, agent_id);
+                    }
                     while let Some((id, member)) = self.best_item_for(agent_id) {
                         self.take_from_queue(id);
                         self.offer(now, id, agent_id, Route::Queue(member));
@@ -184,6 +197,13 @@ impl<O: Observer> Sim<'_, O> {
             affinity_offer: false,
             declines: Vec::new(),
             class: None,
+            work_left: 0.0,
+            work_since: SimTime::ZERO,
+            work_factor: 1.0,
+            service_event: None,
+            preferred: [None; 3],
+            in_preferred_list: false,
+            preferred_offer: false,
         });
         slot
     }
