@@ -53,15 +53,15 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 
 use super::arrivals::ArrivalCursor;
 use super::observer::{
-    AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState,
+    Abandonment, AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState,
     OverCapacityCause, OverflowOutcome, Return,
 };
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,
     ConversationId, DistributionMode, GroupId, MissedNotification, OfferCapacity, OverflowAction,
     PickWhen, Presence, PresenceSet, ProfileBlocking, ProfileId, QueueId, RejectButton,
-    RejectedNotification, Scenario, SelfSelection, SkillMatching, VariableGenerator, VariableValue,
-    WorkstreamId, WrapUpBlocking,
+    RejectedNotification, RouteRule, Scenario, SelfSelection, SkillMatching, VariableGenerator,
+    VariableValue, WhenAbsent, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -148,9 +148,9 @@ enum State {
 /// Queue order: affinity items first (rank 0), then priority, then oldest, then arrival order.
 type WaitKey = (u8, i32, SimTime, u64);
 
-/// Agent order for an item, smaller first: declines of this item, then the method's key, then
-/// the round-robin key.
-type AgentRank = (u32, i64, u64, u64);
+/// Agent order for an item, smaller first: declines of this item, then the method's two keys,
+/// then the round-robin key.
+type AgentRank = (u32, i64, i64, u64);
 
 /// Item order for an agent across its queues: queue priority, then the queue's order.
 type ItemRank = (i32, WaitKey, QueueId);
@@ -182,8 +182,13 @@ struct Conversation {
     last_agent: Option<AgentId>,
     /// Whether the current offer goes to the last agent by affinity.
     affinity_offer: bool,
+    /// When the current offer started ringing.
+    offered_at: SimTime,
     /// Declines per agent of this item.
     declines: Vec<(AgentId, u32)>,
+    /// The route-to-queue rule that chose `info.queue` (`None`: the fallback queue, because no
+    /// rule matched, which exempts the item from that queue's overflow).
+    route_rule: Option<u32>,
     /// The workstream's classification rule that matched (its skills and priority apply).
     class: Option<u32>,
 }
@@ -197,8 +202,9 @@ struct Agent {
     on_shift: bool,
     on_break: bool,
     presence: Presence,
-    // Global order of capacity releases, for least active (0 = never released).
-    last_release: u64,
+    /// When the agent last released capacity, for least active (`ZERO`: never, which ranks
+    /// first; equal times go round robin).
+    last_release: SimTime,
     // (queue, member index) in the order queues are served: priority, then id.
     memberships: Vec<(QueueId, usize)>,
     /// A presence set by a missed or rejected notification, until the agent resets it.
@@ -244,6 +250,7 @@ struct ChannelStreams {
     resume_delay: StreamRng,
     segment_handle_time: StreamRng,
     wrap_up: StreamRng,
+    resume_patience: StreamRng,
     route_split: StreamRng,
     bot_containment: StreamRng,
     bot_time: StreamRng,
@@ -277,7 +284,6 @@ struct Sim<'a, O> {
     free_slots: Vec<u32>,
     triggers: Vec<Trigger>,
     next_wait_seq: u64,
-    next_release: u64,
     live_conversations: usize,
     stats: RunStats,
     // Whether some workstream takes no unit capacity (then a full agent may still take work).
@@ -309,6 +315,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 segment_handle_time: streams
                     .stream(&format!("segment_handle_time/{}", channel.name)),
                 wrap_up: streams.stream(&format!("wrap_up/{}", channel.name)),
+                resume_patience: streams.stream(&format!("resume_patience/{}", channel.name)),
                 route_split: streams.stream(&format!("route_split/{}", channel.name)),
                 bot_containment: streams.stream(&format!("bot_containment/{}", channel.name)),
                 bot_time: streams.stream(&format!("bot_time/{}", channel.name)),
@@ -357,7 +364,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     on_shift: false,
                     on_break: false,
                     presence: Presence::Offline,
-                    last_release: 0,
+                    last_release: SimTime::ZERO,
                     memberships,
                     forced: None,
                     forced_token: 0,
@@ -432,7 +439,6 @@ impl<'a, O: Observer> Sim<'a, O> {
             free_slots: Vec::new(),
             triggers: Vec::new(),
             next_wait_seq: 0,
-            next_release: 0,
             live_conversations: 0,
             stats: RunStats::default(),
             zero_demand,

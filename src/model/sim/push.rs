@@ -196,16 +196,21 @@ impl<O: Observer> Sim<'_, O> {
                 }
                 _ if closest => {
                     let (missing, surplus) = self.skill_score(agent, conversation);
-                    (declines, missing as i64, surplus, member as u64)
+                    (declines, missing as i64, surplus as i64, member as u64)
                 }
-                AssignmentMethod::HighestCapacity => {
-                    (declines, agent.used - agent.capacity, 0, rr_key)
-                }
+                // Most room first: in the item's profiles, then in units (SPEC §3). Without
+                // profiles the first key is 0 for everyone and units decide.
+                AssignmentMethod::HighestCapacity => (
+                    declines,
+                    -self.profile_room(agent, &workstream.capacity_profiles),
+                    agent.used - agent.capacity,
+                    rr_key,
+                ),
                 AssignmentMethod::RoundRobin => (declines, 0, 0, rr_key),
                 AssignmentMethod::LeastActive => (
                     declines,
                     i64::from(agent.active),
-                    agent.last_release,
+                    agent.last_release.as_micros() as i64,
                     rr_key,
                 ),
             };

@@ -182,7 +182,9 @@ impl<O: Observer> Sim<'_, O> {
             resumed_at: SimTime::ZERO,
             last_agent: None,
             affinity_offer: false,
+            offered_at: SimTime::ZERO,
             declines: Vec::new(),
+            route_rule: None,
             class: None,
         });
         slot
