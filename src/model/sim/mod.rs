@@ -31,8 +31,14 @@
 //! profiles), `presence.rs` (shifts, breaks, away, presence from capacity) and
 //! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close).
 //!
-//! Simplifications: a customer does not abandon while a notification rings (the abandon timer
-//! stops at the offer and restarts on decline), and resumed segments have no patience.
+//! The customer's patience runs in the queue and while an offer rings alike (an abandonment
+//! withdraws the offer); resumed segments have their own optional patience. An agent who is
+//! Away or Offline does not answer (unless its group says so): its offers ring out.
+//!
+//! Simplifications: an answer that would fall in a break rings out to the timeout even if the
+//! agent is back before it; overflow is a pre-queue check only (no in-queue overflow);
+//! least active counts conversations in wrap-up as active, and a declined or withdrawn
+//! reserved offer is a capacity release like any other.
 
 mod bot;
 mod capacity;
