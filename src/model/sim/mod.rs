@@ -51,7 +51,7 @@ mod push;
 mod routing;
 mod run;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng;
 
@@ -243,7 +243,16 @@ struct QueueState {
     // Bit set over members: set for every member that `may_take_work`. Assignment scans only
     // these, which at high load is a handful of agents instead of the whole queue.
     candidates: Vec<u64>,
+    /// The candidates in the order of the queue's assignment method: (method key, round-robin
+    /// key, member). Without declines, skill scoring or a custom ordering, the best agent is the
+    /// first eligible entry, found without visiting every idle agent.
+    ranked: BTreeSet<RankedMember>,
+    /// Each member's entry in `ranked`, if it is a candidate.
+    ranked_key: Vec<Option<RankedMember>>,
 }
+
+/// A queue member's place in its queue's method order: smaller goes first.
+type RankedMember = ((i64, u64), u64, usize);
 
 struct ChannelStreams {
     arrivals: StreamRng,
@@ -386,6 +395,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         for queue in &mut queues {
             queue.next_rr_key = queue.members.len() as u64;
             queue.candidates = vec![0; queue.members.len().div_ceil(64)];
+            queue.ranked_key = vec![None; queue.members.len()];
         }
         let zero_demand = scenario.workstreams.iter().any(|w| w.capacity_units == 0);
         let routable = scenario

@@ -111,11 +111,25 @@ impl<O: Observer> Sim<'_, O> {
         let may_take_work = self.routable.contains(agent.presence)
             && (agent.used < agent.capacity || self.zero_demand);
         for &(queue_id, member) in &agent.memberships {
-            let word = &mut self.queues[queue_id.index()].candidates[member / 64];
+            let queue = &mut self.queues[queue_id.index()];
+            let word = &mut queue.candidates[member / 64];
             if may_take_work {
                 *word |= 1 << (member % 64);
             } else {
                 *word &= !(1 << (member % 64));
+            }
+            let key = may_take_work.then(|| {
+                let method = self.scenario.queue(queue_id).assignment;
+                (method_key(method, agent), queue.rr_keys[member], member)
+            });
+            if key != queue.ranked_key[member] {
+                if let Some(old) = queue.ranked_key[member] {
+                    queue.ranked.remove(&old);
+                }
+                if let Some(new) = key {
+                    queue.ranked.insert(new);
+                }
+                queue.ranked_key[member] = key;
             }
         }
     }
@@ -157,5 +171,16 @@ impl<O: Observer> Sim<'_, O> {
                 .agent_changed(now, agent_id, group, before, after);
         }
         changed
+    }
+}
+
+/// The part of an agent's rank that its queue's assignment method gives (smaller first); the
+/// round-robin key breaks ties. Must agree with the ranks `best_agent_for` computes (highest
+/// capacity over capacity profiles ranks by the item's profiles and is searched without it).
+pub(super) fn method_key(method: AssignmentMethod, agent: &Agent) -> (i64, u64) {
+    match method {
+        AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0),
+        AssignmentMethod::RoundRobin => (0, 0),
+        AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release.as_micros()),
     }
 }

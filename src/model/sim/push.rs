@@ -221,14 +221,30 @@ impl<O: Observer> Sim<'_, O> {
                 *best = Some((rank, agent_id, member));
             }
         };
-        // Only agents that may take work at all are looked at (see `refresh_presence`); in a
-        // busy centre that is a handful instead of the whole queue.
+        // Highest capacity over profiles ranks by the room in this item's profiles, which the
+        // queue's standing order (by units) does not know.
+        let profile_ranked =
+            method == AssignmentMethod::HighestCapacity && !workstream.capacity_profiles.is_empty();
         let mut best = None;
-        for (word_idx, &word) in queue.candidates.iter().enumerate() {
-            let mut rest = word;
-            while rest != 0 {
-                consider(word_idx * 64 + rest.trailing_zeros() as usize, &mut best);
-                rest &= rest - 1;
+        if custom.is_none() && !closest && !any_declines && !profile_ranked {
+            // The candidates are kept in the method's order (see `refresh_presence`), so the
+            // first eligible one is the best: the search does not grow with the idle agents.
+            for &(_, _, member) in &queue.ranked {
+                consider(member, &mut best);
+                if best.is_some() {
+                    break;
+                }
+            }
+        } else {
+            // Only agents that may take work at all are looked at; the rank depends on the
+            // item (declines, skill scores, profiles, a custom ordering), so every candidate
+            // is ranked.
+            for (word_idx, &word) in queue.candidates.iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    consider(word_idx * 64 + rest.trailing_zeros() as usize, &mut best);
+                    rest &= rest - 1;
+                }
             }
         }
         #[cfg(debug_assertions)]
