@@ -9,8 +9,8 @@
 
 use crate::engine::SimTime;
 use crate::model::{
-    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OfferVia,
-    OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
+    Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer,
+    OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
 };
 
 use super::results::{
@@ -102,6 +102,9 @@ struct SemanticFlow {
     resumed_same_agent: u64,
     affinity_kept: u64,
     affinity_broken: u64,
+    /// First segments abandoned while an offer rang (also counted in `abandoned`).
+    abandoned_ringing: u64,
+    resume_abandoned: u64,
     resume_wait_sum: u128,
 }
 
@@ -670,6 +673,8 @@ fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
         ("resumed_same_agent", flow.resumed_same_agent),
         ("affinity_kept", flow.affinity_kept),
         ("affinity_broken", flow.affinity_broken),
+        ("abandoned_ringing", flow.abandoned_ringing),
+        ("resume_abandoned", flow.resume_abandoned),
     ];
     let mut rows: Vec<(String, f64)> = counts
         .iter()
@@ -753,13 +758,26 @@ impl Observer for Collector {
         });
     }
 
-    fn abandoned(&mut self, now: SimTime, c: &ConversationInfo) {
-        self.change_queue_length(now, c, -1);
+    fn abandoned(&mut self, now: SimTime, c: &ConversationInfo, from: Abandonment) {
+        // A ringing offer still counts in its queue's length if the item queued before it.
+        if from != Abandonment::Ringing {
+            self.change_queue_length(now, c, -1);
+        }
         let wait = u128::from(now.since(c.queued_from).as_micros());
         self.update_flows(c, |f| {
             f.abandoned += 1;
             f.abandon_wait_sum += wait;
         });
+        if from != Abandonment::Queue {
+            self.update_semantics(c, |f| f.abandoned_ringing += 1);
+        }
+    }
+
+    fn resume_abandoned(&mut self, now: SimTime, c: &ConversationInfo, from: Abandonment) {
+        if from != Abandonment::Ringing {
+            self.change_queue_length(now, c, -1);
+        }
+        self.update_semantics(c, |f| f.resume_abandoned += 1);
     }
 
     fn completed(&mut self, _now: SimTime, c: &ConversationInfo, agent: AgentId) {
