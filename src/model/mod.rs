@@ -29,7 +29,7 @@ pub use scenario::{
     ConditionTest, ContextVariable, DistributionMode, MissedNotification, NotificationSettings,
     NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet,
     ProfileBlocking, Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError,
-    SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue,
-    WaitingBehaviour, Workstream, WrapUpBlocking,
+    SelfSelection, Shift, SimulationSettings, SkillMatching, StaffingCurve, VariableGenerator,
+    VariableValue, WaitingBehaviour, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};
