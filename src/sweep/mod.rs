@@ -127,6 +127,17 @@ pub fn run_replications(
     })
 }
 
+/// `f` of every item, in parallel on `threads`, returned in the items' order (so results do
+/// not depend on the thread count). The staffing search runs its replications through this,
+/// which keeps rayon inside this module.
+pub fn map_in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: Threads,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    in_pool(threads, || items.par_iter().map(&f).collect())
+}
+
 /// Runs `work` on a pool of the requested size (the global pool for all cores).
 pub fn in_pool<T: Send>(threads: Threads, work: impl FnOnce() -> T + Send) -> T {
     match threads.0 {
