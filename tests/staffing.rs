@@ -364,3 +364,115 @@ fn multi_session_chat_against_the_naive_multi_slot_erlang_figure() {
         report.simulated[0]
     );
 }
+
+/// A staffing curve logs agents in and out at interval edges; logging out finishes the work in
+/// progress (as at a shift end) and takes no new work.
+#[test]
+fn a_staffing_curve_logs_agents_in_and_out_at_interval_edges() {
+    let text = r#"
+[simulation]
+horizon = "24h"
+interval = "1h"
+
+[channels.calls]
+kind = "voice"
+arrivals = { per_hour = 60 }
+handle_time = { kind = "constant", value = "50m" }
+
+[workstreams.voice]
+channels = ["calls"]
+fallback_queue = "main"
+
+[queues.main]
+
+[agent_groups.curve]
+staffing = [0, 3, 1, 0]
+queues = ["main"]
+"#;
+    let origin = Origin {
+        file: "t.toml".into(),
+        base_dir: ".".into(),
+    };
+    let (scenario, _) =
+        scenario_and_staffing_from_table(parse_table(text, &origin).unwrap(), &origin).unwrap();
+    assert_eq!(scenario.agent_groups[0].count, 3);
+    let results = routesim::metrics::run(&scenario, 1);
+    let value = |m: &str| {
+        results
+            .value(routesim::metrics::Scope::AgentGroup, "curve", m)
+            .unwrap()
+    };
+    // 3 agents for 6 hours, then 1 for 6: 24 agent-hours logged in.
+    assert!(
+        (value("staffed_agent_hours") - 24.0).abs() < 1e-9,
+        "{}",
+        value("staffed_agent_hours")
+    );
+    // At 12:00 two agents and at 18:00 the last one log out mid-conversation and finish it.
+    let after = value("work_after_shift_hours");
+    assert!(after > 0.0 && after <= 3.0 * 50.0 / 60.0 + 1e-9, "{after}");
+    // Agents logged in, per hour, follow the curve's six-hour steps.
+    let staffed = |hour: usize| {
+        results
+            .intervals
+            .iter()
+            .find(|r| {
+                r.interval == hour
+                    && r.row.scope == routesim::metrics::Scope::AgentGroup
+                    && r.row.measure == "staffed_agents"
+            })
+            .map(|r| r.row.value)
+            .unwrap()
+    };
+    assert_eq!(
+        [3, 7, 14, 20].map(staffed),
+        [0.0, 3.0, 1.0, 0.0],
+        "agents logged in at 03:00, 07:00, 14:00, 20:00"
+    );
+}
+
+#[test]
+fn a_staffing_curve_is_validated_with_its_path() {
+    let base = |group: &str| {
+        format!(
+            "[simulation]\nhorizon = \"1h\"\n[channels.c]\nkind = \"voice\"\narrivals = {{ per_hour = 1 }}\nhandle_time = {{ kind = \"constant\", value = \"1m\" }}\n[workstreams.w]\nchannels = [\"c\"]\nfallback_queue = \"q\"\n[queues.q]\n[agent_groups.g]\nqueues = [\"q\"]\n{group}"
+        )
+    };
+    let cases = [
+        (
+            "staffing = [1, 2, 3, 4, 5, 6, 7]",
+            "agent_groups.g.staffing: expected one value per interval of the day",
+        ),
+        (
+            "staffing = [1, -2]",
+            "agent_groups.g.staffing: value 2: expected a whole number of agents",
+        ),
+        (
+            "staffing = [1, 2]\ncount = 3",
+            "agent_groups.g.count: give either `count` or `staffing`",
+        ),
+        (
+            "staffing = [1, 2]\nshift = { start = \"08:00\", end = \"16:00\" }",
+            "agent_groups.g.shift: a group with a staffing curve",
+        ),
+        (
+            "staffing = { csv = \"nowhere.csv\", column = \"n\" }",
+            "agent_groups.g.staffing.csv: cannot read CSV file",
+        ),
+        ("", "agent_groups.g: an agent group needs `count`"),
+    ];
+    let origin = Origin {
+        file: "t.toml".into(),
+        base_dir: ".".into(),
+    };
+    for (group, expected) in cases {
+        let error =
+            scenario_and_staffing_from_table(parse_table(&base(group), &origin).unwrap(), &origin)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            error.contains(expected),
+            "expected {expected:?} in:\n{error}"
+        );
+    }
+}
