@@ -810,24 +810,20 @@ fn compare_staffing(
     table_b.insert("staffing".into(), staffing_table);
     let (scenario_b, spec_b) = config::scenario_and_staffing_from_table(table_b, &origin_b)?;
     let spec_b = spec_b.expect("the [staffing] table was just inserted");
-    let options = staffing_options(replications, None, &threads)?;
-    let base = seed.unwrap_or(scenario_a.simulation.seed);
-    let mut hours = (Vec::new(), Vec::new());
-    for batch in 0..STAFFING_BATCHES {
-        let options = StaffingOptions {
-            base_seed: Some(sweep::replication_seed(base, 1_000_000 + batch)),
-            ..options
-        };
-        let ra = staffing::staff(&scenario_a, &spec_a, options)?;
-        let rb = staffing::staff(&scenario_b, &spec_b, options)?;
-        let h =
-            |r: &staffing::StaffingReport| r.agent_hours(r.simulated.iter().map(|&x| f64::from(x)));
-        hours.0.push(h(&ra));
-        hours.1.push(h(&rb));
-    }
+    let options = StaffingOptions {
+        base_seed: seed,
+        ..staffing_options(replications, None, &threads)?
+    };
+    let comparison = staffing::compare_agent_hours(
+        (&scenario_a, &spec_a),
+        (&scenario_b, &spec_b),
+        options,
+        STAFFING_BATCHES,
+    )?;
+    let hours = (&comparison.a, &comparison.b);
+    let diff = comparison.difference;
     let mean_a = sweep::Estimate::of(hours.0.iter().copied());
     let mean_b = sweep::Estimate::of(hours.1.iter().copied());
-    let diff = sweep::paired_difference(&hours.1, &hours.0);
     let pct = |x: f64| 100.0 * x / mean_a.mean;
     let mut stdout = std::io::stdout().lock();
     writeln!(
@@ -862,7 +858,7 @@ fn compare_staffing(
         pct(diff.ci95_high)
     )?;
     let mut csv = String::from("setting,scenario,batch,required_agent_hours\n");
-    for (setting, path, values) in [("A", a, &hours.0), ("B", b, &hours.1)] {
+    for (setting, path, values) in [("A", a, hours.0), ("B", b, hours.1)] {
         for (batch, value) in values.iter().enumerate() {
             csv.push_str(&format!(
                 "{setting},{},{batch},{}\n",

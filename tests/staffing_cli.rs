@@ -95,3 +95,50 @@ fn unreachable_targets_exit_with_code_3_and_name_the_intervals() {
         "nothing is written when no staffing is found"
     );
 }
+
+#[test]
+fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
+        .unwrap()
+        .replace("horizon = \"7d\"", "horizon = \"3h\"")
+        .replace("warm_up = \"2h\"", "warm_up = \"1h\"")
+        .replace("interval = \"1h\"", "interval = \"24h\"");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(
+        &a,
+        format!("{mmc}\n[staffing]\nreplications = 3\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+    )
+    .unwrap();
+    // B: handle time 6 minutes instead of 5 (a fifth more work), and no targets of its own.
+    std::fs::write(&b, mmc.replace("mean = \"5m\"", "mean = \"6m\"")).unwrap();
+    let out = dir.path().join("out");
+    let output = routesim(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--staffing",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("B - A: +"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("staffing-compare.csv")).unwrap();
+    let mean: f64 = csv
+        .lines()
+        .find(|l| l.starts_with("B-A,,mean,"))
+        .and_then(|l| l.rsplit(',').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    // 45 erlangs need 51 agents, 54 erlangs about 60: some 9 agents x 24 h more.
+    assert!(
+        (150.0..=300.0).contains(&mean),
+        "B - A = {mean} agent-hours"
+    );
+}
