@@ -251,8 +251,6 @@ pub struct HoursFile {
 pub struct AgentGroupFile {
     /// Required unless `staffing` gives agents per interval instead.
     pub count: Option<i64>,
-    /// Agents logged in per interval of the day: a list of counts, or `{ csv, column }`.
-    pub staffing: Option<toml::Value>,
     pub capacity_units: Option<u32>,
     pub queues: Vec<String>,
     pub shift: Option<ShiftFile>,
@@ -264,6 +262,9 @@ pub struct AgentGroupFile {
     pub capacity_profiles: Option<Vec<String>>,
     /// Per-group overrides of the profiles' work-item limits.
     pub profile_limits: Option<BTreeMap<String, i64>>,
+    /// Agents logged in per interval of the day instead of `count` and `shift`: a list of
+    /// counts, or `{ csv, column }`.
+    pub staffing: Option<toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
