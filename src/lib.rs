@@ -13,4 +13,5 @@ pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod report;
+pub mod staffing;
 pub mod sweep;

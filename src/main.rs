@@ -2,7 +2,8 @@
 //! would need lives in the library; this file only wires it to the terminal.
 //!
 //! Exit codes: 0 ok, 1 runtime failure (or a check that found a regression), 2 bad input,
-//! 3 sweep results incomplete (`merge` before every shard finished).
+//! 3 sweep results incomplete (`merge` before every shard finished), 4 staffing targets that
+//! cannot be met (or not within the iteration limit).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use routesim::check::{self, PolicyScenario};
 use routesim::config::{self, ConfigError};
 use routesim::engine::SimDuration;
 use routesim::model::Scenario;
+use routesim::staffing::{self, StaffingError, StaffingOptions};
 use routesim::sweep::{
     self, Continuation, Shard, SpecOverrides, SweepError, SweepResults, Threads,
 };
@@ -116,11 +118,39 @@ enum Command {
         /// Base seed [default: A's [check] base_seed, or A's seed].
         #[arg(long)]
         seed: Option<u64>,
-        /// Folder for check.csv and check.md.
+        /// Folder for check.csv and check.md (with --staffing: staffing-compare.csv).
         #[arg(long, value_name = "DIR", default_value = "output/compare")]
         out: PathBuf,
+        /// Compare the agent-hours each scenario needs for A's [staffing] targets instead of
+        /// their guards (the staffing search on 4 paired batches of seeds).
+        #[arg(long)]
+        staffing: bool,
         #[command(flatten)]
         threads: ThreadsArg,
+    },
+    /// How many agents each interval needs for the scenario's [staffing] targets: Erlang C and
+    /// Erlang A per interval, the simulated requirement (iterative staffing algorithm) and flat
+    /// sizing of the chosen groups. Exit code 4 when the targets cannot be met.
+    #[command(
+        after_help = "Examples:\n  routesim staffing                       the bundled default scenario\n  routesim staffing my.toml --replications 20 --out reports/staffing\n\nWrites staffing.csv, charts/staffing.svg and report.html into --out."
+    )]
+    Staffing {
+        /// The scenario file (TOML) with a [staffing] table. Without it, the bundled default.
+        scenario: Option<PathBuf>,
+        /// Folder for the reports [default: output/<scenario name>-staffing].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replications per evaluated staffing [default: [staffing] replications, or 10].
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Base seed [default: the scenario's seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        #[command(flatten)]
+        threads: ThreadsArg,
+        /// Chart files to write into <out>/charts/; report.html inlines the chart unless none.
+        #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
+        charts: ChartsArg,
     },
     /// Run a parameter sweep: every point of a grid (or list of variants) of scenario settings,
     /// several replications each with common random numbers, in parallel. Writes sweep.csv and
@@ -261,6 +291,8 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             if is_incomplete(&error) {
                 ExitCode::from(EXIT_INCOMPLETE)
+            } else if error.chain().any(|cause| cause.is::<StaffingError>()) {
+                ExitCode::from(EXIT_UNREACHABLE)
             } else if is_bad_input(&error) {
                 ExitCode::from(2)
             } else {
@@ -273,6 +305,10 @@ fn main() -> ExitCode {
 /// `merge` (or a whole sweep) found pairs without a result: run the missing shards, then merge
 /// again. Distinct from 2 so that a merge job run after every task can tell the two apart.
 const EXIT_INCOMPLETE: u8 = 3;
+
+/// `staffing` found targets that no staffing within the limits meets (or not within the
+/// iteration limit): distinct from bad input (2) and from a failure (1).
+const EXIT_UNREACHABLE: u8 = 4;
 
 fn is_incomplete(error: &anyhow::Error) -> bool {
     error
@@ -329,8 +365,33 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             replications,
             seed,
             out,
+            staffing: true,
+            threads,
+        } => compare_staffing(&a, &b, replications, seed, &out, threads),
+        Command::Compare {
+            a,
+            b,
+            replications,
+            seed,
+            out,
+            staffing: false,
             threads,
         } => compare(&a, &b, replications, seed, &out, threads),
+        Command::Staffing {
+            scenario,
+            out,
+            replications,
+            seed,
+            threads,
+            charts,
+        } => run_staffing(
+            scenario.as_deref(),
+            out,
+            replications,
+            seed,
+            threads,
+            charts.into(),
+        ),
         Command::Sweep {
             spec,
             threads,
@@ -698,4 +759,171 @@ fn is_sweep_file(path: &Path) -> bool {
     };
     config::parse_table(&text, &config::Origin::of_path(path))
         .is_ok_and(|table| table.contains_key("scenario") || table.contains_key("sweep"))
+}
+
+/// The scenario and its `[staffing]` targets; a scenario without them is bad input.
+fn load_staffing(path: Option<&Path>) -> Result<(Scenario, config::StaffingSpec)> {
+    let (scenario, spec) = config::load_scenario_and_staffing(path)?;
+    let name = path.map_or(config::DEFAULT_SCENARIO_ORIGIN.to_string(), |p| {
+        p.display().to_string()
+    });
+    let spec = spec.ok_or_else(|| {
+        BadInput(format!(
+            "{name}: has no [staffing] table; add one with at least one [[staffing.targets]] (see the README section \"Staffing\")"
+        ))
+    })?;
+    Ok((scenario, spec))
+}
+
+fn staffing_options(
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: &ThreadsArg,
+) -> Result<StaffingOptions> {
+    Ok(StaffingOptions {
+        replications: replications
+            .map(|r| replications_arg(Some(r), r))
+            .transpose()?,
+        base_seed: seed,
+        threads: threads.threads(),
+    })
+}
+
+fn run_staffing(
+    path: Option<&Path>,
+    out: Option<PathBuf>,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: ThreadsArg,
+    charts: report::ChartSelection,
+) -> Result<ExitCode> {
+    let (scenario, spec) = load_staffing(path)?;
+    let options = staffing_options(replications, seed, &threads)?;
+    let settings = settings_text(
+        path,
+        &Overrides {
+            seed: None,
+            horizon: None,
+        },
+    )?;
+    let result = staffing::staff(&scenario, &spec, options)?;
+    let out =
+        out.unwrap_or_else(|| Path::new("output").join(format!("{}-staffing", scenario.name)));
+    let mut files = vec![("staffing.csv".to_string(), report::staffing_csv(&result))];
+    files.extend(
+        report::page_report_files(
+            &[report::staffing_chart(&result)],
+            report::staffing_page(&result, &settings),
+            charts,
+        )
+        .context("drawing the staffing chart")?,
+    );
+    let written =
+        report::write_files_atomically(&out, &files).context("writing the staffing reports")?;
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", report::staffing_table(&result))?;
+    for path in written {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Batches of the staffing comparison: each runs the whole search for A and for B on the
+/// same seeds, so the difference in agent-hours is paired batch by batch.
+const STAFFING_BATCHES: u32 = 4;
+
+fn compare_staffing(
+    a: &Path,
+    b: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    out: &Path,
+    threads: ThreadsArg,
+) -> Result<ExitCode> {
+    let (scenario_a, spec_a) = load_staffing(Some(a))?;
+    // B is judged on A's targets: A's [staffing] table replaces B's before validation.
+    let origin_a = config::Origin::of_path(a);
+    let text_a = std::fs::read_to_string(a).with_context(|| format!("reading {}", a.display()))?;
+    let staffing_table = config::parse_table(&text_a, &origin_a)?
+        .get("staffing")
+        .cloned()
+        .ok_or_else(|| BadInput(format!("{}: has no [staffing] table", a.display())))?;
+    let origin_b = config::Origin::of_path(b);
+    let text_b = std::fs::read_to_string(b).with_context(|| format!("reading {}", b.display()))?;
+    let mut table_b = config::parse_table(&text_b, &origin_b)?;
+    table_b.insert("staffing".into(), staffing_table);
+    let (scenario_b, spec_b) = config::scenario_and_staffing_from_table(table_b, &origin_b)?;
+    let spec_b = spec_b.expect("the [staffing] table was just inserted");
+    let options = StaffingOptions {
+        base_seed: seed,
+        ..staffing_options(replications, None, &threads)?
+    };
+    let comparison = staffing::compare_agent_hours(
+        (&scenario_a, &spec_a),
+        (&scenario_b, &spec_b),
+        options,
+        STAFFING_BATCHES,
+    )?;
+    let hours = (&comparison.a, &comparison.b);
+    let diff = comparison.difference;
+    let mean_a = sweep::Estimate::of(hours.0.iter().copied());
+    let mean_b = sweep::Estimate::of(hours.1.iter().copied());
+    let pct = |x: f64| 100.0 * x / mean_a.mean;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "agent-hours a day for the targets of {} ({STAFFING_BATCHES} paired batches of the staffing search):",
+        a.display()
+    )?;
+    writeln!(
+        stdout,
+        "  A {}: {:.1} (95 % interval {:.1} to {:.1})",
+        a.display(),
+        mean_a.mean,
+        mean_a.ci95_low,
+        mean_a.ci95_high
+    )?;
+    writeln!(
+        stdout,
+        "  B {}: {:.1} (95 % interval {:.1} to {:.1})",
+        b.display(),
+        mean_b.mean,
+        mean_b.ci95_low,
+        mean_b.ci95_high
+    )?;
+    writeln!(
+        stdout,
+        "  B - A: {:+.1} agent-hours ({:+.1} %), 95 % interval {:+.1} to {:+.1} ({:+.1} % to {:+.1} %)",
+        diff.mean,
+        pct(diff.mean),
+        diff.ci95_low,
+        diff.ci95_high,
+        pct(diff.ci95_low),
+        pct(diff.ci95_high)
+    )?;
+    let mut csv = String::from("setting,scenario,batch,required_agent_hours\n");
+    for (setting, path, values) in [("A", a, hours.0), ("B", b, hours.1)] {
+        for (batch, value) in values.iter().enumerate() {
+            csv.push_str(&format!(
+                "{setting},{},{batch},{}\n",
+                path.display(),
+                report::format_value(*value)
+            ));
+        }
+    }
+    csv.push_str(&format!(
+        "B-A,,mean,{}\nB-A,,ci95_low,{}\nB-A,,ci95_high,{}\n",
+        report::format_value(diff.mean),
+        report::format_value(diff.ci95_low),
+        report::format_value(diff.ci95_high)
+    ));
+    for path in report::write_files_atomically(
+        out,
+        &[("staffing-compare.csv".to_string(), csv.into_bytes())],
+    )
+    .context("writing the staffing comparison")?
+    {
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

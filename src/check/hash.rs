@@ -10,7 +10,7 @@
 use std::fmt;
 
 /// Top-level tables that do not change a run.
-const IGNORED_TABLES: [&str; 2] = ["check", "sweep"];
+const IGNORED_TABLES: [&str; 3] = ["check", "staffing", "sweep"];
 
 /// A 64-bit FNV-1a hash of a scenario's canonical text, shown as `fnv1a64:0123456789abcdef`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,6 +22,39 @@ pub struct ScenarioFile {
     pub sweep: Option<toml::Value>,
     /// Read by `check`; ignored by a plain run.
     pub check: Option<toml::Value>,
+    /// The targets of `routesim staffing`; validated with the scenario, ignored by a plain run.
+    pub staffing: Option<StaffingFile>,
+}
+
+/// `[staffing]`: what `routesim staffing` sizes and for which targets.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingFile {
+    /// The agent groups that are sized (default: every group).
+    pub groups: Option<Vec<String>>,
+    /// Share of each sized group in a requirement (default: in proportion to their counts).
+    pub mix: Option<BTreeMap<String, f64>>,
+    pub shrinkage: Option<f64>,
+    pub min_agents: Option<i64>,
+    pub max_agents: Option<i64>,
+    pub confidence: Option<f64>,
+    pub replications: Option<i64>,
+    pub max_iterations: Option<i64>,
+    #[serde(default)]
+    pub targets: Vec<StaffingTargetFile>,
+}
+
+/// One `[[staffing.targets]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingTargetFile {
+    pub scope: Option<String>,
+    pub name: Option<String>,
+    pub service_level: Option<f64>,
+    pub threshold: Option<String>,
+    pub max_asa: Option<String>,
+    pub max_abandon_rate: Option<f64>,
+    pub max_occupancy: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -242,7 +275,8 @@ pub struct HoursFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentGroupFile {
-    pub count: i64,
+    /// Required unless `staffing` gives agents per interval instead.
+    pub count: Option<i64>,
     pub capacity_units: Option<u32>,
     pub queues: Vec<String>,
     pub shift: Option<ShiftFile>,
@@ -254,6 +288,9 @@ pub struct AgentGroupFile {
     pub capacity_profiles: Option<Vec<String>>,
     /// Per-group overrides of the profiles' work-item limits.
     pub profile_limits: Option<BTreeMap<String, i64>>,
+    /// Agents logged in per interval of the day instead of `count` and `shift`: a list of
+    /// counts, or `{ csv, column }`.
+    pub staffing: Option<toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use file::ScenarioFile;
 pub use units::{parse_duration, parse_time_of_day};
+pub use validate::{StaffingSpec, StaffingTarget, TargetScope};
 
 use crate::model::Scenario;
 
@@ -135,6 +136,14 @@ pub fn parse_scenario(text: &str, origin: &Origin) -> Result<Scenario, ConfigErr
 
 /// Validates a TOML table (parsed, possibly edited by a sweep) into a scenario.
 pub fn scenario_from_table(table: toml::Table, origin: &Origin) -> Result<Scenario, ConfigError> {
+    Ok(scenario_and_staffing_from_table(table, origin)?.0)
+}
+
+/// Validates a TOML table into a scenario and its `[staffing]` targets, if it has them.
+pub fn scenario_and_staffing_from_table(
+    table: toml::Table,
+    origin: &Origin,
+) -> Result<(Scenario, Option<StaffingSpec>), ConfigError> {
     let file = scenario_file_from_table(table, origin)?;
     validate::Validator::new(&origin.base_dir)
         .validate(file, &origin.default_name())
@@ -142,6 +151,31 @@ pub fn scenario_from_table(table: toml::Table, origin: &Origin) -> Result<Scenar
             file: origin.file.clone(),
             issues,
         })
+}
+
+/// Reads and validates a scenario file with its `[staffing]` targets (`None` when it has no
+/// `[staffing]` table). `None` for `path` reads the bundled default.
+pub fn load_scenario_and_staffing(
+    path: Option<&Path>,
+) -> Result<(Scenario, Option<StaffingSpec>), ConfigError> {
+    let (text, origin) = match path {
+        Some(path) => {
+            let origin = Origin::of_path(path);
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                file: origin.file.clone(),
+                source,
+            })?;
+            (text, origin)
+        }
+        None => (
+            DEFAULT_SCENARIO.to_string(),
+            Origin {
+                file: DEFAULT_SCENARIO_ORIGIN.to_string(),
+                base_dir: PathBuf::from("scenarios"),
+            },
+        ),
+    };
+    scenario_and_staffing_from_table(parse_table(&text, &origin)?, &origin)
 }
 
 /// The file's raw shape, for callers that read the `[sweep]` or `[check]` tables.

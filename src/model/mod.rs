@@ -30,7 +30,7 @@ pub use scenario::{
     NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, PreferredAgent,
     PreferredAgents, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileReset,
     Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection,
-    Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue, WaitingBehaviour,
-    WhenAbsent, Workstream, WrapUpBlocking,
+    Shift, SimulationSettings, SkillMatching, StaffingCurve, VariableGenerator, VariableValue,
+    WaitingBehaviour, WhenAbsent, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

@@ -522,13 +522,17 @@ impl AssignmentMethod {
 #[derive(Debug, Clone)]
 pub struct AgentGroup {
     pub name: String,
-    /// At least 1.
+    /// At least 1 for a group with a fixed count; for a group with a staffing curve, the
+    /// curve's largest value (which may be 0).
     pub count: u32,
     pub capacity_units: u32,
     /// The queues the agents are members of; they join in group order.
     pub queues: Vec<QueueId>,
     /// `None` works around the clock.
     pub shift: Option<Shift>,
+    /// Agents logged in per interval of the day, instead of `count` agents on `shift`.
+    /// Invariant: with a curve, `shift` is `None` and `count` is the curve's maximum.
+    pub staffing_curve: Option<StaffingCurve>,
     pub response: AgentResponse,
     pub picking: PickHabit,
     /// Skills with their ratings (positive).
@@ -537,6 +541,38 @@ pub struct AgentGroup {
     pub away_episodes: Option<AwayEpisodes>,
     /// The profiles the agents hold, with each one's limit (the profile's, or an override).
     pub capacity_profiles: Vec<(ProfileId, u32)>,
+}
+
+/// Agents logged in per interval of the day (SPEC §7): in interval k the group's first
+/// `agents[k]` agents are logged in and the others Offline. Agents log in and out at interval
+/// edges; one logging out finishes the work in progress, as at a shift end. The curve repeats
+/// every day. Invariant: `interval * agents.len()` is 24 h.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffingCurve {
+    pub interval: SimDuration,
+    pub agents: Arc<[u32]>,
+}
+
+impl StaffingCurve {
+    /// The curve with `agents` per interval spread over a day.
+    pub fn new(agents: Vec<u32>) -> StaffingCurve {
+        let n = agents.len().max(1) as u64;
+        StaffingCurve {
+            interval: SimDuration::from_micros(86_400_000_000 / n),
+            agents: agents.into(),
+        }
+    }
+
+    /// The largest number of agents logged in at once.
+    pub fn peak(&self) -> u32 {
+        self.agents.iter().copied().max().unwrap_or(0)
+    }
+
+    /// Agents logged in at `offset` from midnight.
+    pub fn at(&self, offset: SimDuration) -> u32 {
+        let k = (offset.as_micros() / self.interval.as_micros()) as usize;
+        self.agents[k.min(self.agents.len() - 1)]
+    }
 }
 
 /// Agents step away at random: the gaps between episodes are exponential (a Poisson rate per

@@ -5,6 +5,7 @@ pub mod charts;
 mod csv_tables;
 mod files;
 pub mod html;
+mod staffing;
 mod sweep_page;
 mod sweep_tables;
 mod terminal;
@@ -16,6 +17,7 @@ pub use charts::{
 pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
 pub use files::{write_files_atomically, ReportError};
 pub use html::{html_page, run_report_html, Page, Table};
+pub use staffing::{staffing_chart, staffing_csv, staffing_page, staffing_table};
 pub use sweep_page::{sweep_chart_data, sweep_chart_measures, sweep_page};
 pub use sweep_tables::{replications_csv, sweep_csv, sweep_summary_table};
 pub use terminal::summary_table;
@@ -76,6 +78,19 @@ pub fn sweep_report_files(
         sweep_charts(sweep)
     };
     charts_and_page(&charts, selection, page)
+}
+
+/// The chart files and `report.html` of any page (the staffing run's): `charts` drawn,
+/// written as selected and inlined, as for a run.
+pub fn page_report_files(
+    charts: &[Chart],
+    page: Page,
+    selection: ChartSelection,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    if selection == ChartSelection::None {
+        return charts_and_page(&[], selection, page);
+    }
+    charts_and_page(charts, selection, page)
 }
 
 /// Renders each chart once as SVG (for the page and, if selected, its file) and as PNG if

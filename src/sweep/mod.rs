@@ -160,6 +160,17 @@ pub fn run_replications(
     })
 }
 
+/// `f` of every item, in parallel on `threads`, returned in the items' order (so results do
+/// not depend on the thread count). The staffing search runs its replications through this,
+/// which keeps rayon inside this module.
+pub fn map_in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: Threads,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    in_pool(threads, items.len(), || items.par_iter().map(&f).collect())
+}
+
 /// Runs `work` (of `items` independent items) on a pool of [`Threads::effective`] threads.
 pub fn in_pool<T: Send>(threads: Threads, items: usize, work: impl FnOnce() -> T + Send) -> T {
     let wanted = threads.effective(items);

@@ -38,16 +38,46 @@ impl Validator<'_> {
                 _ => self.problem(&lpath, format!("expected a work-item limit from 0 to 100, got {limit}")),
             }
         }
-        let count = match u32::try_from(file.count) {
-            Ok(count) if count >= 1 => Some(count),
-            _ => {
+        let staffing_curve = match &file.staffing {
+            None => Some(None),
+            Some(value) => self
+                .staffing_curve(&format!("{path}.staffing"), value)
+                .map(Some),
+        };
+        let count = match (file.count, &staffing_curve) {
+            (Some(_), Some(Some(_))) => {
                 self.problem(
                     &format!("{path}.count"),
-                    format!("an agent group needs at least 1 agent, got {}", file.count),
+                    "give either `count` or `staffing` (agents per interval), not both",
                 );
                 None
             }
+            (None, Some(Some(curve))) => Some(curve.peak()),
+            (None, None) => None,
+            (None, Some(None)) => {
+                self.problem(
+                    path,
+                    "an agent group needs `count` (or `staffing`, agents per interval of the day)",
+                );
+                None
+            }
+            (Some(count), _) => match u32::try_from(count) {
+                Ok(count) if count >= 1 => Some(count),
+                _ => {
+                    self.problem(
+                        &format!("{path}.count"),
+                        format!("an agent group needs at least 1 agent, got {count}"),
+                    );
+                    None
+                }
+            },
         };
+        if file.staffing.is_some() && file.shift.is_some() {
+            self.problem(
+                &format!("{path}.shift"),
+                "a group with a staffing curve logs in and out by the curve; leave `shift` out",
+            );
+        }
         let capacity_units = file.capacity_units.unwrap_or(1);
         if capacity_units == 0 {
             self.problem(
@@ -117,6 +147,7 @@ impl Validator<'_> {
             capacity_units,
             queues,
             shift,
+            staffing_curve: staffing_curve?,
             response: response?,
             picking: picking?,
             skills: skills?,

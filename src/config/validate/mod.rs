@@ -15,7 +15,10 @@ mod preferred;
 mod queues;
 mod rules;
 mod simulation;
+mod staffing;
 mod workstreams;
+
+pub use staffing::{StaffingSpec, StaffingTarget, TargetScope};
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -96,7 +99,7 @@ impl<'a> Validator<'a> {
         mut self,
         file: ScenarioFile,
         default_name: &str,
-    ) -> Result<Scenario, Vec<Issue>> {
+    ) -> Result<(Scenario, Option<StaffingSpec>), Vec<Issue>> {
         let simulation = self.simulation(&file);
         let queue_names: Vec<&String> = file.queues.keys().collect();
         let channel_names: Vec<&String> = file.channels.keys().collect();
@@ -153,13 +156,23 @@ impl<'a> Validator<'a> {
             }
         }
 
+        let staffing = file.staffing.as_ref().and_then(|staffing| {
+            let group_names: Vec<&String> = file.agent_groups.keys().collect();
+            let sizes: Vec<u32> = agent_groups.iter().map(|g| g.count).collect();
+            let spec = self.staffing_spec(staffing, &names, &group_names, &sizes);
+            if spec.is_none() && self.issues.is_empty() {
+                self.problem("staffing", "invalid staffing table");
+            }
+            spec
+        });
+
         if !self.issues.is_empty() {
             return Err(self.issues);
         }
         let Some(simulation) = simulation else {
             return Err(self.issues);
         };
-        Ok(Scenario {
+        let scenario = Scenario {
             name: file.name.unwrap_or_else(|| default_name.to_string()),
             simulation,
             channels,
@@ -168,7 +181,8 @@ impl<'a> Validator<'a> {
             agent_groups,
             skills: names.skills.iter().map(|n| n.to_string()).collect(),
             capacity_profiles,
-        })
+        };
+        Ok((scenario, staffing))
     }
 
     pub(super) fn resolve(

@@ -111,9 +111,17 @@ impl Validator<'_> {
                     continue;
                 };
                 let count = scenario.agent_groups[group_names[group_idx]].count;
-                let agent = match number {
-                    None => None,
-                    Some(text) => match text.parse::<i64>() {
+                let agent = match (number, count) {
+                    (None, _) => None,
+                    (Some(_), None) => {
+                        self.problem(
+                            &entry_path,
+                            format!("\"{group}\" is staffed by a curve (its agents change by interval): name the whole group, \"{group}\", not one of its agents"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    (Some(text), Some(count)) => match text.parse::<i64>() {
                         Ok(n) if n >= 1 && n <= count => Some((n - 1) as u32),
                         _ => {
                             self.problem(

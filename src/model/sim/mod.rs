@@ -96,6 +96,8 @@ enum Event {
     Abandon(ConversationId),
     ServiceEnd(ConversationId),
     Shift(GroupId, ShiftEdge),
+    /// A group with a staffing curve moves to interval `u32` of its curve.
+    StaffingEdge(GroupId, u32),
     WarmUpEnd,
     OfferResponse(ConversationId, Response),
     WrapUpRelease(ConversationId),

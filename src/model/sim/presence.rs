@@ -1,4 +1,5 @@
-//! Presence: shifts and breaks, random away episodes, presence from capacity, the candidate
+//! Presence: shifts and breaks, staffing curves (agents logged in per interval), random away
+//! episodes, presence from capacity, the candidate
 //! set of each queue, and the agent status reported to the observer.
 
 use super::*;
@@ -25,6 +26,62 @@ impl<O: Observer> Sim<'_, O> {
             if edge == ShiftEdge::End {
                 self.reset_day_profiles(agent_id);
             }
+            self.refresh_presence(agent_id);
+            let after = self.status(agent_id);
+            if after != before {
+                self.observer
+                    .agent_changed(now, agent_id, group_id, before, after);
+                self.triggers.push(Trigger::Agent(agent_id));
+            }
+        }
+    }
+
+    /// Logs in the agents of the curve's first interval (the run starts at midnight) and
+    /// schedules every interval edge at which the curve changes.
+    pub(super) fn start_staffing_curve(&mut self, group_id: GroupId) {
+        let Some(curve) = &self.scenario.agent_group(group_id).staffing_curve else {
+            return;
+        };
+        let n = curve.agents.len();
+        let width = curve.interval.as_micros();
+        for k in 0..n {
+            if curve.agents[k] != curve.agents[(k + n - 1) % n] {
+                // Edge 0 is midnight, applied below; its next occurrence is a day later.
+                let first = if k == 0 { DAY } else { k as u64 * width };
+                self.events.schedule(
+                    SimTime::from_micros(first),
+                    Event::StaffingEdge(group_id, k as u32),
+                );
+            }
+        }
+        self.log_in_curve(SimTime::ZERO, group_id, curve.agents[0]);
+    }
+
+    pub(super) fn on_staffing_edge(&mut self, now: SimTime, group_id: GroupId, k: u32) {
+        self.events.schedule(
+            now + SimDuration::from_micros(DAY),
+            Event::StaffingEdge(group_id, k),
+        );
+        let Some(curve) = &self.scenario.agent_group(group_id).staffing_curve else {
+            return;
+        };
+        let logged_in = curve.agents[k as usize];
+        self.log_in_curve(now, group_id, logged_in);
+    }
+
+    /// The group's first `logged_in` agents are on shift, the others off: like a shift end,
+    /// logging out takes no work away (the agent is Offline and finishes what it holds).
+    fn log_in_curve(&mut self, now: SimTime, group_id: GroupId, logged_in: u32) {
+        let range = self.group_agents[group_id.index()].clone();
+        let first = range.start;
+        for agent_idx in range {
+            let on_shift = agent_idx - first < logged_in as usize;
+            if self.agents[agent_idx].on_shift == on_shift {
+                continue;
+            }
+            let agent_id = AgentId::from_index(agent_idx);
+            let before = self.status(agent_id);
+            self.agents[agent_idx].on_shift = on_shift;
             self.refresh_presence(agent_id);
             let after = self.status(agent_id);
             if after != before {

@@ -14,6 +14,7 @@ impl<O: Observer> Sim<'_, O> {
                 Event::Abandon(id) => self.on_abandon(now, id),
                 Event::ServiceEnd(id) => self.on_service_end(now, id),
                 Event::Shift(group, edge) => self.on_shift_edge(now, group, edge),
+                Event::StaffingEdge(group, k) => self.on_staffing_edge(now, group, k),
                 Event::WarmUpEnd => self.observer.warm_up_ended(now),
                 Event::OfferResponse(id, response) => self.on_offer_response(now, id, response),
                 Event::WrapUpRelease(id) => self.on_wrap_up_release(now, id),
@@ -55,6 +56,7 @@ impl<O: Observer> Sim<'_, O> {
         for (group_idx, group) in self.scenario.agent_groups.iter().enumerate() {
             let group_id = GroupId::from_index(group_idx);
             let (on_shift, on_break) = match &group.shift {
+                None if group.staffing_curve.is_some() => (false, false),
                 None => (true, false),
                 Some(shift) => {
                     let start = shift.start.as_micros();
@@ -91,6 +93,9 @@ impl<O: Observer> Sim<'_, O> {
             if group.shift.is_none() && end_of_day {
                 self.events
                     .schedule(SimTime::from_micros(DAY), Event::DayEnd(group_id));
+            }
+            if group.staffing_curve.is_some() {
+                self.start_staffing_curve(group_id);
             }
             if let Some(shift) = &group.shift {
                 let mut edges = vec![(shift.start, ShiftEdge::Start), (shift.end, ShiftEdge::End)];

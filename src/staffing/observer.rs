@@ -1,0 +1,183 @@
+//! A lean observer for the staffing search: per target and interval of the day, the counts
+//! behind its service level, speed of answer and abandon rate, and the occupancy of the sized
+//! groups. It measures exactly what `metrics::Collector` measures for these figures (arrival
+//! interval, waits from `queued_from`, answered + abandoned as the base, days folded, nothing
+//! before the warm-up), without the thousands of rows a full run produces, because the search
+//! runs hundreds of replications.
+
+use crate::config::{StaffingTarget, TargetScope};
+use crate::engine::SimTime;
+use crate::metrics::stats::IntervalAreas;
+use crate::model::{
+    Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, Presence,
+    Scenario,
+};
+
+const DAY: u64 = 86_400_000_000;
+
+/// Counts of one target scope in one interval.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct IntervalCounts {
+    pub arrived: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    /// Answered within the target's threshold (0 when it has no service-level target).
+    pub within: u64,
+    /// Sum of the waits of answered conversations, seconds.
+    pub wait_sum_s: f64,
+}
+
+/// What one replication measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetMeasures {
+    /// `[target][interval]`.
+    pub counts: Vec<Vec<IntervalCounts>>,
+    /// Occupancy of the sized groups per interval (NaN when nobody was logged in).
+    pub occupancy: Vec<f64>,
+    /// `(busy agent-seconds, logged-in agent-seconds)` of the sized groups per interval.
+    pub occupancy_parts: Vec<(f64, f64)>,
+}
+
+pub struct TargetObserver<'a> {
+    targets: &'a [StaffingTarget],
+    thresholds: Vec<Option<u64>>,
+    warm_up: u64,
+    interval: u64,
+    measuring: bool,
+    counts: Vec<Vec<IntervalCounts>>,
+    sized: Vec<bool>,
+    logged_in: i64,
+    busy: i64,
+    last_change: u64,
+    logged_in_area: IntervalAreas,
+    busy_area: IntervalAreas,
+}
+
+impl<'a> TargetObserver<'a> {
+    pub fn new(scenario: &Scenario, targets: &'a [StaffingTarget], sized: &[GroupId]) -> Self {
+        let interval = scenario.simulation.interval.as_micros();
+        let n = (DAY / interval) as usize;
+        let mut is_sized = vec![false; scenario.agent_groups.len()];
+        for g in sized {
+            is_sized[g.index()] = true;
+        }
+        TargetObserver {
+            targets,
+            thresholds: targets
+                .iter()
+                .map(|t| t.service_level.map(|(d, _)| d.as_micros()))
+                .collect(),
+            warm_up: scenario.simulation.warm_up.as_micros(),
+            interval,
+            measuring: false,
+            counts: vec![vec![IntervalCounts::default(); n]; targets.len()],
+            sized: is_sized,
+            logged_in: 0,
+            busy: 0,
+            last_change: 0,
+            logged_in_area: IntervalAreas::new(interval, n),
+            busy_area: IntervalAreas::new(interval, n),
+        }
+    }
+
+    pub fn into_measures(self) -> TargetMeasures {
+        let n = self.logged_in_area.len();
+        let occupancy = (0..n)
+            .map(|i| {
+                let logged = self.logged_in_area.area(i);
+                if logged > 0 {
+                    self.busy_area.area(i) as f64 / logged as f64
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        let occupancy_parts = (0..n)
+            .map(|i| {
+                (
+                    self.busy_area.area(i) as f64 / 1e6,
+                    self.logged_in_area.area(i) as f64 / 1e6,
+                )
+            })
+            .collect();
+        TargetMeasures {
+            counts: self.counts,
+            occupancy,
+            occupancy_parts,
+        }
+    }
+
+    fn update(&mut self, c: &ConversationInfo, f: impl Fn(&mut IntervalCounts, Option<u64>)) {
+        if c.arrived.as_micros() < self.warm_up {
+            return;
+        }
+        let interval = ((c.arrived.as_micros() % DAY) / self.interval) as usize;
+        for (idx, target) in self.targets.iter().enumerate() {
+            let applies = match target.scope {
+                TargetScope::Overall => true,
+                TargetScope::Channel(channel) => channel == c.channel,
+                TargetScope::Queue(queue) => queue == c.queue,
+            };
+            if applies {
+                f(&mut self.counts[idx][interval], self.thresholds[idx]);
+            }
+        }
+    }
+
+    fn advance(&mut self, now: u64) {
+        if self.measuring && now > self.last_change {
+            self.logged_in_area
+                .accumulate(self.last_change, now, self.logged_in);
+            self.busy_area.accumulate(self.last_change, now, self.busy);
+        }
+        self.last_change = now;
+    }
+}
+
+impl Observer for TargetObserver<'_> {
+    fn arrived(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.update(c, |counts, _| counts.arrived += 1);
+    }
+
+    fn answered(&mut self, now: SimTime, c: &ConversationInfo, _agent: AgentId, _how: Answer) {
+        let wait = now.as_micros().saturating_sub(c.queued_from.as_micros());
+        self.update(c, |counts, threshold| {
+            counts.answered += 1;
+            counts.wait_sum_s += wait as f64 / 1e6;
+            if threshold.is_some_and(|t| wait <= t) {
+                counts.within += 1;
+            }
+        });
+    }
+
+    fn abandoned(&mut self, _now: SimTime, c: &ConversationInfo, _from: Abandonment) {
+        self.update(c, |counts, _| counts.abandoned += 1);
+    }
+
+    fn agent_changed(
+        &mut self,
+        now: SimTime,
+        _agent: AgentId,
+        group: GroupId,
+        before: AgentStatus,
+        after: AgentStatus,
+    ) {
+        if !self.sized[group.index()] {
+            return;
+        }
+        self.advance(now.as_micros());
+        let logged = |s: &AgentStatus| i64::from(s.presence != Presence::Offline);
+        let busy = |s: &AgentStatus| i64::from(s.presence != Presence::Offline && s.active > 0);
+        self.logged_in += logged(&after) - logged(&before);
+        self.busy += busy(&after) - busy(&before);
+    }
+
+    fn warm_up_ended(&mut self, now: SimTime) {
+        self.last_change = now.as_micros();
+        self.measuring = true;
+    }
+
+    fn finished(&mut self, now: SimTime) {
+        self.advance(now.as_micros());
+    }
+}

@@ -1,0 +1,144 @@
+//! `routesim staffing` from the command line: the bundled default works out of the box and
+//! writes its reports; a scenario without targets is bad input (exit 2); unreachable targets
+//! end with the intervals named and exit code 4.
+
+use std::process::Command;
+
+fn routesim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_routesim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn the_default_scenario_is_staffed_out_of_the_box() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let output = routesim(&[
+        "staffing",
+        "--out",
+        out,
+        "--replications",
+        "3",
+        "--threads",
+        "2",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("simulated requirement (ISA)"), "{stdout}");
+    let csv = std::fs::read_to_string(dir.path().join("staffing.csv")).unwrap();
+    assert!(csv.starts_with(
+        "scenario,seed,interval,interval_start,scope,name,measure,value,ci95_low,ci95_high\n"
+    ));
+    for measure in [
+        ",overall,all,required_agents_simulated,",
+        ",overall,all,scheduled_agents,",
+        ",channel,chat,offered_load_erlangs,",
+        ",channel,chat,required_agents_erlang_c,",
+        ",channel,chat,required_agents_erlang_a,",
+        ",channel,chat,service_level_20s_of_offered,",
+        ",channel,sms,service_level_5m_of_offered,",
+        ",overall,all,required_agent_hours_simulated,",
+    ] {
+        assert!(csv.contains(measure), "staffing.csv lacks {measure}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("routesim staffing: retail-default") && html.contains("<svg"));
+    assert!(dir.path().join("charts/staffing.svg").exists());
+}
+
+#[test]
+fn a_scenario_without_targets_is_bad_input() {
+    let output = routesim(&["staffing", "scenarios/mmc.toml", "--out", "/nonexistent/x"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("scenarios/mmc.toml: has no [staffing] table"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unreachable_targets_exit_with_code_3_and_name_the_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
+        .unwrap()
+        .replace("horizon = \"7d\"", "horizon = \"4h\"")
+        .replace("warm_up = \"2h\"", "warm_up = \"1h\"");
+    let path = dir.path().join("tight.toml");
+    std::fs::write(
+        &path,
+        format!("{mmc}\n[staffing]\nreplications = 2\nmax_agents = 30\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = routesim(&[
+        "staffing",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot be met") && stderr.contains("01:00-02:00"),
+        "{stderr}"
+    );
+    assert!(
+        !out.exists(),
+        "nothing is written when no staffing is found"
+    );
+}
+
+#[test]
+fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
+        .unwrap()
+        .replace("horizon = \"7d\"", "horizon = \"3h\"")
+        .replace("warm_up = \"2h\"", "warm_up = \"1h\"")
+        .replace("interval = \"1h\"", "interval = \"24h\"");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(
+        &a,
+        format!("{mmc}\n[staffing]\nreplications = 3\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+    )
+    .unwrap();
+    // B: handle time 6 minutes instead of 5 (a fifth more work), and no targets of its own.
+    std::fs::write(&b, mmc.replace("mean = \"5m\"", "mean = \"6m\"")).unwrap();
+    let out = dir.path().join("out");
+    let output = routesim(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--staffing",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("B - A: +"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("staffing-compare.csv")).unwrap();
+    let mean: f64 = csv
+        .lines()
+        .find(|l| l.starts_with("B-A,,mean,"))
+        .and_then(|l| l.rsplit(',').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    // 45 erlangs need 51 agents, 54 erlangs about 60: some 9 agents x 24 h more.
+    assert!(
+        (150.0..=300.0).contains(&mean),
+        "B - A = {mean} agent-hours"
+    );
+}
