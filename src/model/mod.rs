@@ -8,6 +8,7 @@
 
 mod arrivals;
 mod distribution;
+mod goals;
 mod ids;
 mod observer;
 mod ordering;
@@ -15,6 +16,7 @@ mod scenario;
 mod sim;
 
 pub use distribution::Distribution;
+pub use goals::{Entity, ServiceLevelGoal};
 pub use ids::{
     AgentId, ChannelId, ConversationId, GroupId, ProfileId, QueueId, SkillId, WorkstreamId,
 };
@@ -28,8 +30,8 @@ pub use scenario::{
     Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
     ConditionTest, ContextVariable, DistributionMode, MissedNotification, NotificationSettings,
     NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet,
-    ProfileBlocking, Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError,
-    SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue,
-    WaitingBehaviour, Workstream, WrapUpBlocking,
+    ProfileBlocking, Queue, RejectButton, RejectedNotification, ReportDays, RouteRule, Scenario,
+    ScenarioError, SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator,
+    VariableValue, WaitingBehaviour, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};
