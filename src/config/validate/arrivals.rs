@@ -138,6 +138,14 @@ impl Validator<'_> {
                 }
             },
         };
+        // The rows' own starts first: a file of other intervals is best told by its first
+        // wrong row.
+        if let Some((csv, Some(starts))) = &starts {
+            self.check(
+                &values_path,
+                check_interval_starts(csv, starts, interval, &source),
+            )?;
+        }
         let covered = interval.as_micros().saturating_mul(n as u64);
         if covered % DAY.as_micros() != 0 {
             self.problem(
@@ -150,12 +158,6 @@ impl Validator<'_> {
                 ),
             );
             return None;
-        }
-        if let Some((csv, Some(starts))) = &starts {
-            self.check(
-                &values_path,
-                check_interval_starts(csv, starts, interval, &source),
-            )?;
         }
         let rates: Vec<f64> = match kind {
             Values::RatesPerHour => values,
