@@ -255,7 +255,7 @@ fn draw_xy<DB: DrawingBackend>(
         if x1 > 24.0 && hour % 24 == 0 {
             format!("day {}", hour / 24)
         } else if x1 > 24.0 {
-            format!("{:02}h", hour % 24)
+            format!("day {} {:02}h", hour / 24, hour % 24)
         } else {
             format!("{hour:02}:00")
         }
