@@ -14,3 +14,4 @@ pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod sweep;
+pub mod warnings;

@@ -17,7 +17,7 @@ use routesim::model::Scenario;
 use routesim::sweep::{
     self, Continuation, Shard, SpecOverrides, SweepError, SweepResults, Threads,
 };
-use routesim::{metrics, report};
+use routesim::{metrics, report, warnings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -376,12 +376,24 @@ fn run(
     let files = report::run_report_files(&results, &settings, charts, &options)
         .context("drawing the charts")?;
     let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
+    let mut found = warnings::scenario_warnings(&scenario);
+    found.extend(warnings::run_warnings(&scenario, &results));
+    print_warnings(&found);
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", report::summary_table(&results))?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Warnings go to stderr, one a line; they never change the exit code.
+fn print_warnings(found: &[warnings::Warning]) {
+    let mut stderr = std::io::stderr().lock();
+    for warning in found {
+        // A closed stderr is no reason to fail the command.
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
 }
 
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
@@ -401,15 +413,18 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
             continue;
         }
         match config::load_scenario(path) {
-            Ok(scenario) => writeln!(
-                std::io::stdout(),
-                "{}: ok ({} channels, {} workstreams, {} queues, {} agents)",
-                path.display(),
-                scenario.channels.len(),
-                scenario.workstreams.len(),
-                scenario.queues.len(),
-                scenario.n_agents()
-            )?,
+            Ok(scenario) => {
+                writeln!(
+                    std::io::stdout(),
+                    "{}: ok ({} channels, {} workstreams, {} queues, {} agents)",
+                    path.display(),
+                    scenario.channels.len(),
+                    scenario.workstreams.len(),
+                    scenario.queues.len(),
+                    scenario.n_agents()
+                )?;
+                print_warnings(&warnings::scenario_warnings(&scenario));
+            }
             Err(error) => failures.push(error.to_string()),
         }
     }
@@ -496,6 +511,9 @@ fn compare(
 ) -> Result<ExitCode> {
     let a = PolicyScenario::load(a)?;
     let b = PolicyScenario::load(b)?;
+    if warnings::same_after_defaults(&a.scenario, &b.scenario) {
+        print_warnings(&[warnings::same_scenarios_warning(&a.file, &b.file)]);
+    }
     let replications = replications_arg(replications, a.spec.replications)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
     let report =

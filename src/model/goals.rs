@@ -94,21 +94,34 @@ impl Scenario {
             .collect()
     }
 
-    /// Whether a workstream's conversations can end up in `queue`: by a route-to-queue rule or
-    /// split, the fallback queue, or an overflow transfer from one of those.
+    /// Whether a workstream's conversations can end up in `queue`.
     fn reaches(&self, workstream: WorkstreamId, queue: QueueId) -> bool {
+        self.queues_reached_by(workstream).contains(&queue)
+    }
+
+    /// The queues a workstream's conversations can end up in: by a route-to-queue rule or
+    /// split, the fallback queue, or an overflow transfer from one of those; each once, in
+    /// that order.
+    pub fn queues_reached_by(&self, workstream: WorkstreamId) -> Vec<QueueId> {
         let ws = self.workstream(workstream);
-        let mut direct: Vec<QueueId> = vec![ws.fallback_queue];
+        let mut direct: Vec<QueueId> = Vec::new();
         for rule in &ws.routing {
             direct.push(rule.queue);
             direct.extend(rule.split.iter().map(|&(q, _)| q));
         }
-        direct.iter().any(|&q| {
-            q == queue
-                || matches!(
-                    self.queue(q).overflow.as_ref().map(|o| &o.action),
-                    Some(OverflowAction::Transfer(to)) if *to == queue
-                )
-        })
+        direct.push(ws.fallback_queue);
+        let mut reached: Vec<QueueId> = Vec::new();
+        for q in direct {
+            let transfer = match self.queue(q).overflow.as_ref().map(|o| &o.action) {
+                Some(OverflowAction::Transfer(to)) => Some(*to),
+                _ => None,
+            };
+            for queue in std::iter::once(q).chain(transfer) {
+                if !reached.contains(&queue) {
+                    reached.push(queue);
+                }
+            }
+        }
+        reached
     }
 }
