@@ -15,7 +15,7 @@ mod interval_starts;
 mod queues;
 mod rules;
 mod simulation;
-mod suggest;
+pub(super) mod suggest;
 mod workstreams;
 
 use std::collections::BTreeSet;
@@ -220,7 +220,11 @@ impl<'a> Validator<'a> {
             } else {
                 list.join(", ")
             };
-            self.problem(path, format!("unknown {what} \"{name}\" (known: {list})"));
+            let hint = suggest::did_you_mean(name, known.iter().map(|k| k.as_str()));
+            self.problem(
+                path,
+                format!("unknown {what} \"{name}\"{hint} (known: {list})"),
+            );
         }
         found
     }

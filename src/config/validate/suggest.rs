@@ -5,7 +5,8 @@
 /// ` (did you mean "x"?)` when one of `known` is a likely intended spelling of `name`, else
 /// an empty string, ready to append to a message.
 pub(crate) fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
-    match closest(name, known) {
+    let known: Vec<&str> = known.into_iter().collect();
+    match closest_or_prefix(name, known.iter().copied()) {
         Some(best) => format!(" (did you mean \"{best}\"?)"),
         None => String::new(),
     }
@@ -35,6 +36,28 @@ pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) 
         }
     }
     best.filter(|_| !tied).map(|(_, candidate)| candidate)
+}
+
+/// [`closest`], or else the one name in `known` that starts with `name` (`block` for
+/// `block_size`), for names of three characters or more.
+pub(crate) fn closest_or_prefix<'a>(
+    name: &str,
+    known: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    if let Some(best) = closest(name, known.clone()) {
+        return Some(best);
+    }
+    if name.chars().count() < 3 {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    let mut prefixed = known
+        .into_iter()
+        .filter(|k| k.to_lowercase().starts_with(&lower) && *k != name);
+    match (prefixed.next(), prefixed.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
 
 /// Optimal string alignment distance: Levenshtein plus swaps of two neighbouring characters.
@@ -101,5 +124,10 @@ mod tests {
             " (did you mean \"service_level\"?)"
         );
         assert_eq!(did_you_mean("zzz", ["service_level"]), "");
+        assert_eq!(
+            closest_or_prefix("block", ["block_size", "priority"]),
+            Some("block_size")
+        );
+        assert_eq!(closest_or_prefix("over", ["overflow", "overtime"]), None);
     }
 }
