@@ -20,7 +20,7 @@ use routesim::staffing::{self, StaffingError, StaffingOptions};
 use routesim::sweep::{
     self, Continuation, Shard, SpecOverrides, SweepError, SweepResults, Threads,
 };
-use routesim::{metrics, report};
+use routesim::{metrics, report, warnings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -288,7 +288,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_text(&error));
             if is_incomplete(&error) {
                 ExitCode::from(EXIT_INCOMPLETE)
             } else if error.chain().any(|cause| cause.is::<StaffingError>()) {
@@ -315,6 +315,24 @@ fn is_incomplete(error: &anyhow::Error) -> bool {
         .chain()
         .filter_map(|cause| cause.downcast_ref::<SweepError>())
         .any(SweepError::is_incomplete)
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause whose text the message
+/// already holds (an error that names its source, such as "cannot read the file: no such
+/// file", would otherwise say it twice).
+fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 fn is_bad_input(error: &anyhow::Error) -> bool {
@@ -484,12 +502,24 @@ fn run(
     let files = report::run_report_files(&results, &settings, charts, &options)
         .context("drawing the charts")?;
     let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
+    let mut found = warnings::scenario_warnings(&scenario);
+    found.extend(warnings::run_warnings(&scenario, &results));
+    print_warnings(&found);
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", report::summary_table(&results))?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Warnings go to stderr, one a line; they never change the exit code.
+fn print_warnings(found: &[warnings::Warning]) {
+    let mut stderr = std::io::stderr().lock();
+    for warning in found {
+        // A closed stderr is no reason to fail the command.
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
 }
 
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
@@ -509,15 +539,18 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
             continue;
         }
         match config::load_scenario(path) {
-            Ok(scenario) => writeln!(
-                std::io::stdout(),
-                "{}: ok ({} channels, {} workstreams, {} queues, {} agents)",
-                path.display(),
-                scenario.channels.len(),
-                scenario.workstreams.len(),
-                scenario.queues.len(),
-                scenario.n_agents()
-            )?,
+            Ok(scenario) => {
+                writeln!(
+                    std::io::stdout(),
+                    "{}: ok ({} channels, {} workstreams, {} queues, {} agents)",
+                    path.display(),
+                    scenario.channels.len(),
+                    scenario.workstreams.len(),
+                    scenario.queues.len(),
+                    scenario.n_agents()
+                )?;
+                print_warnings(&warnings::scenario_warnings(&scenario));
+            }
             Err(error) => failures.push(error.to_string()),
         }
     }
@@ -604,6 +637,9 @@ fn compare(
 ) -> Result<ExitCode> {
     let a = PolicyScenario::load(a)?;
     let b = PolicyScenario::load(b)?;
+    if warnings::same_after_defaults(&a.scenario, &b.scenario) {
+        print_warnings(&[warnings::same_scenarios_warning(&a.file, &b.file)]);
+    }
     let replications = replications_arg(replications, a.spec.replications)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
     let report = check::compare_scenarios(&a, &b, replications, base_seed, threads.threads())?;

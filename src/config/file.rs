@@ -78,8 +78,10 @@ pub struct SimulationFile {
     pub service_level_thresholds: Option<Vec<String>>,
     pub capacity_compare: Option<String>,
     pub full_capacity_presence: Option<String>,
-    /// The service-level goal drawn on charts, as a fraction (default 0.8).
+    /// The default service-level target, as a fraction (default 0.8).
     pub service_level_target: Option<f64>,
+    /// `"folded"` (default: every day onto one day) or `"apart"` (intervals.csv gains `day`).
+    pub report_days: Option<String>,
     pub decline_limit: Option<i64>,
 }
 
@@ -97,6 +99,17 @@ pub struct ChannelFile {
     /// Handle-time factors by the number of conversations the agent holds (overrides the
     /// workstream's).
     pub concurrency_slowdown: Option<Vec<f64>>,
+    /// The channel's own service-level goal (default: the scenario's).
+    pub service_level: Option<ServiceLevelFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLevelFile {
+    /// Default: the first of `simulation.service_level_thresholds`.
+    pub threshold: Option<String>,
+    /// Default: `simulation.service_level_target`.
+    pub target: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,15 +121,21 @@ pub struct WaitingFile {
     pub resume_patience: Option<DistributionFile>,
 }
 
-/// Exactly one of the three shapes must be given; `validate` says which fields clash.
+/// Exactly one of the shapes must be given; `validate` says which fields clash.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsFile {
     pub per_hour: Option<f64>,
     pub interval: Option<String>,
     pub rates_per_hour: Option<Vec<f64>>,
+    /// Conversations per interval (of `interval`, else `simulation.interval`).
+    pub counts_per_interval: Option<Vec<f64>>,
     pub csv: Option<String>,
     pub column: Option<String>,
+    /// `csv`'s `column` holds conversations per interval rather than rates per hour.
+    pub counts: Option<bool>,
+    /// The CSV column with each row's interval start (default: `interval_start`, if present).
+    pub interval_column: Option<String>,
     /// Arrival times in seconds from the start, read from `csv`'s `column` (a trace).
     pub trace: Option<bool>,
 }

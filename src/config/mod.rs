@@ -6,6 +6,7 @@
 //! every problem found, each with its path). The model never sees this module.
 
 mod file;
+mod shape;
 mod units;
 mod validate;
 
@@ -178,18 +179,22 @@ pub fn load_scenario_and_staffing(
     scenario_and_staffing_from_table(parse_table(&text, &origin)?, &origin)
 }
 
-/// The file's raw shape, for callers that read the `[sweep]` or `[check]` tables.
+/// The file's raw shape, for callers that read the `[sweep]` or `[check]` tables. On a shape
+/// error, every section and entity is read again on its own, so that each one's error is
+/// reported, not the first only.
 pub fn scenario_file_from_table(
     table: toml::Table,
     origin: &Origin,
 ) -> Result<ScenarioFile, ConfigError> {
+    let copy = table.clone();
     serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
-        let path = error.path().to_string();
-        let message = error.into_inner().message().trim().to_string();
-        let path = if path == "." { String::new() } else { path };
+        let mut issues = shape::shape_issues(&copy);
+        if issues.is_empty() {
+            issues.push(shape::issue_of("", error));
+        }
         ConfigError::Invalid {
             file: origin.file.clone(),
-            issues: vec![Issue { path, message }],
+            issues,
         }
     })
 }

@@ -5,12 +5,15 @@
 //! Conversations are attributed to the interval of the day in which they arrived (the usual
 //! workforce-management convention); levels (queue length, agents staffed, busy...) are
 //! integrated over time and split at interval boundaries. A multi-day run folds its days onto
-//! one day, so interval figures are averages over the days and memory stays flat in the horizon.
+//! one day, so interval figures are averages over the days and memory stays flat in the horizon;
+//! with `report_days = "apart"` each day has its own intervals (the run's length is capped for
+//! that at validation, so memory stays bounded).
 
 use crate::engine::SimTime;
 use crate::model::{
     Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer,
-    OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
+    OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Presence, ReportDays, Return,
+    Scenario,
 };
 
 use super::results::{
@@ -29,7 +32,12 @@ pub struct Collector {
     thresholds: Vec<u64>,
     warm_up: u64,
     interval: u64,
+    /// Intervals kept: one day's, or every day's when days are kept apart.
     n_intervals: usize,
+    /// Intervals in a day; `n_intervals` is a multiple of it.
+    intervals_per_day: usize,
+    /// Whether the intervals of each day are kept apart (else folded onto one day).
+    days_apart: bool,
     measuring: bool,
     end: u64,
     // Flow scopes: overall, then channels, workstreams, queues.
@@ -227,7 +235,14 @@ impl Collector {
     pub fn new(scenario: &Scenario) -> Collector {
         let sim = &scenario.simulation;
         let interval = sim.interval.as_micros();
-        let n_intervals = (DAY / interval) as usize;
+        let intervals_per_day = (DAY / interval) as usize;
+        let days_apart = sim.report_days == ReportDays::Apart;
+        let n_days = if days_apart {
+            sim.horizon.as_micros().div_ceil(DAY).max(1) as usize
+        } else {
+            1
+        };
+        let n_intervals = intervals_per_day * n_days;
         let mut flow_names = vec![(Scope::Overall, "all".to_string())];
         flow_names.extend(
             scenario
@@ -247,8 +262,8 @@ impl Collector {
                 .iter()
                 .map(|q| (Scope::Queue, q.name.clone())),
         );
-        let thresholds: Vec<u64> = sim
-            .service_level_thresholds
+        let thresholds: Vec<u64> = scenario
+            .measured_thresholds()
             .iter()
             .map(|t| t.as_micros())
             .collect();
@@ -271,6 +286,8 @@ impl Collector {
             warm_up: sim.warm_up.as_micros(),
             interval,
             n_intervals,
+            intervals_per_day,
+            days_apart,
             measuring: false,
             end: sim.horizon.as_micros(),
             n_channels: scenario.channels.len(),
@@ -334,7 +351,7 @@ impl Collector {
     }
 
     fn interval_of(&self, time: SimTime) -> usize {
-        ((time.as_micros() % DAY) / self.interval) as usize
+        ((time.as_micros() / self.interval) % self.n_intervals as u64) as usize
     }
 
     /// Applies `update` to the overall, channel, workstream and queue figures of a counted
@@ -392,19 +409,22 @@ impl Collector {
         }
 
         let mut intervals = Vec::new();
-        for interval in 0..self.n_intervals {
+        for bucket in 0..self.n_intervals {
+            let interval = bucket % self.intervals_per_day;
+            let day = self.days_apart.then_some(bucket / self.intervals_per_day);
             let start_s = interval as u64 * self.interval / 1_000_000;
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
                 let mut rows =
-                    self.flow_rows(&self.interval_flows[interval * self.n_flows + idx], false);
+                    self.flow_rows(&self.interval_flows[bucket * self.n_flows + idx], false);
                 rows.push((
                     "queue_length_mean".into(),
                     self.queue_lengths[idx]
                         .by_interval
-                        .mean(interval)
+                        .mean(bucket)
                         .unwrap_or(f64::NAN),
                 ));
                 intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
+                    day,
                     interval,
                     start_s,
                     row: MeasureRow {
@@ -416,8 +436,8 @@ impl Collector {
                 }));
             }
             for (group_idx, group) in self.groups.iter().enumerate() {
-                let area = |level: &Level| level.by_interval.area(interval) as f64;
-                let exposure = group.logged_in.by_interval.exposure(interval) as f64;
+                let area = |level: &Level| level.by_interval.area(bucket) as f64;
+                let exposure = group.logged_in.by_interval.exposure(bucket) as f64;
                 let mut rows = vec![
                     (
                         "staffed_agents",
@@ -441,7 +461,7 @@ impl Collector {
                 ];
                 for presence in Presence::ALL {
                     let level = &group.presence[presence.index()];
-                    let exposure = level.by_interval.exposure(interval) as f64;
+                    let exposure = level.by_interval.exposure(bucket) as f64;
                     let mean = if exposure > 0.0 {
                         area(level) / exposure
                     } else {
@@ -450,6 +470,7 @@ impl Collector {
                     rows.push((presence_agents_measure(presence), mean));
                 }
                 intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
+                    day,
                     interval,
                     start_s,
                     row: MeasureRow {

@@ -5,10 +5,14 @@
 //! into time-weighted integrals. Nothing here formats output; results are plain rows.
 
 mod collector;
+mod goals;
 mod results;
 pub mod stats;
 
 pub use collector::Collector;
+pub use goals::{
+    entity, service_level, service_level_measure, service_level_target, ServiceLevelAgainstGoal,
+};
 pub use results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
 
 use crate::model::{simulate, Scenario};

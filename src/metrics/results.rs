@@ -56,6 +56,9 @@ pub struct MeasureRow {
 /// One measure of one entity in one interval of the day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {
+    /// The day of the run (0 first) when days are kept apart (`report_days = "apart"`);
+    /// `None` when the interval covers that time of day on every day.
+    pub day: Option<usize>,
     /// Index of the interval within the day (0 starts at midnight).
     pub interval: usize,
     /// Seconds from midnight to the start of the interval.
@@ -73,7 +76,8 @@ pub struct RunResults {
     pub interval_s: f64,
     /// Conversations, by channel, workstream, queue and overall, for the measured period.
     pub summary: Vec<MeasureRow>,
-    /// The same measures by interval of the day (folded over the days of the run).
+    /// The same measures by interval of the day (folded over the days of the run, or one set
+    /// per day with `report_days = "apart"`).
     pub intervals: Vec<IntervalRow>,
     /// Agents, by group and overall.
     pub agents: Vec<MeasureRow>,

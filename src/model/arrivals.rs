@@ -1,14 +1,12 @@
 //! Arrival-time generation for the three arrival processes: Poisson, piecewise-constant rates
-//! by interval of the day (exact, by restarting the exponential clock at each rate change,
-//! which the memoryless property allows), and replayed traces.
+//! by interval of a day or a week (exact, by restarting the exponential clock at each rate
+//! change, which the memoryless property allows), and replayed traces.
 
 use rand::Rng;
 
 use crate::engine::{SimDuration, SimTime};
 
 use super::ArrivalProcess;
-
-const DAY: u64 = 86_400_000_000;
 
 /// The position of one channel in its arrival process.
 #[derive(Debug, Clone, Default)]
@@ -39,9 +37,11 @@ impl ArrivalCursor {
                     return None;
                 }
                 let width = interval.as_micros();
+                // The curve repeats after its last piece (a day, a week, or the days of a file).
+                let pieces = rates_per_hour.len() as u64;
                 let mut t = now;
                 loop {
-                    let piece = (t.as_micros() % DAY) / width;
+                    let piece = (t.as_micros() / width) % pieces;
                     let piece_end = SimTime::from_micros((t.as_micros() / width + 1) * width);
                     let rate = rates_per_hour[piece as usize];
                     if rate > 0.0 {
@@ -83,6 +83,8 @@ mod tests {
 
     use super::*;
 
+    const DAY: u64 = 86_400_000_000;
+
     fn arrivals(process: &ArrivalProcess, until: SimTime) -> Vec<SimTime> {
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let mut cursor = ArrivalCursor::default();
@@ -121,6 +123,33 @@ mod tests {
             .filter(|t| !(8..20).contains(&((t.as_micros() % DAY) / 3_600_000_000)))
             .count();
         assert_eq!(at_night, 0);
+    }
+
+    #[test]
+    fn a_week_long_curve_repeats_weekly_not_daily() {
+        // 168 hourly rates: 300/h on day 2 from 09:00 to 17:00, nothing else. Over two weeks
+        // every arrival falls on day 2 or day 9, and each of those days gets its 2,400.
+        let rates: Vec<f64> = (0..168)
+            .map(|h| {
+                if h / 24 == 2 && (9..17).contains(&(h % 24)) {
+                    300.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let process = ArrivalProcess::Piecewise {
+            interval: SimDuration::from_secs(3600),
+            rates_per_hour: Arc::from(rates),
+        };
+        let times = arrivals(&process, SimTime::from_micros(14 * DAY));
+        let day_of = |t: &SimTime| t.as_micros() / DAY;
+        assert!(times.iter().all(|t| matches!(day_of(t), 2 | 9)));
+        for day in [2, 9] {
+            let n = times.iter().filter(|t| day_of(t) == day).count() as f64;
+            // Poisson count with mean 2,400: standard deviation 49; allow 4 of them.
+            assert!((n - 2400.0).abs() < 4.0 * 2400f64.sqrt(), "day {day}: {n}");
+        }
     }
 
     #[test]

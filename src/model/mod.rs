@@ -8,6 +8,7 @@
 
 mod arrivals;
 mod distribution;
+mod goals;
 mod ids;
 mod observer;
 mod ordering;
@@ -15,6 +16,7 @@ mod scenario;
 mod sim;
 
 pub use distribution::Distribution;
+pub use goals::{Entity, ServiceLevelGoal};
 pub use ids::{
     AgentId, ChannelId, ConversationId, GroupId, ProfileId, QueueId, SkillId, WorkstreamId,
 };
@@ -29,8 +31,8 @@ pub use scenario::{
     ConditionTest, ContextVariable, DistributionMode, MissedNotification, NotificationSettings,
     NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, PreferredAgent,
     PreferredAgents, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileReset,
-    Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection,
-    Shift, SimulationSettings, SkillMatching, StaffingCurve, VariableGenerator, VariableValue,
-    WaitingBehaviour, WhenAbsent, Workstream, WrapUpBlocking,
+    Queue, RejectButton, RejectedNotification, ReportDays, RouteRule, Scenario, ScenarioError,
+    SelfSelection, Shift, SimulationSettings, SkillMatching, StaffingCurve, VariableGenerator,
+    VariableValue, WaitingBehaviour, WhenAbsent, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

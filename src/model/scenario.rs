@@ -11,7 +11,8 @@ use std::sync::Arc;
 use crate::engine::{SimDuration, SimTime};
 
 use super::{
-    AgentOrdering, ChannelId, Distribution, GroupId, ProfileId, QueueId, SkillId, WorkstreamId,
+    AgentOrdering, ChannelId, Distribution, GroupId, ProfileId, QueueId, ServiceLevelGoal, SkillId,
+    WorkstreamId,
 };
 
 /// A whole contact centre, ready to simulate.
@@ -70,17 +71,37 @@ pub struct SimulationSettings {
     pub seed: u64,
     /// Width of the reporting intervals of the day; divides 24 h.
     pub interval: SimDuration,
-    /// Service-level thresholds, ascending.
+    /// Whether interval figures fold every day onto one day or keep the days apart.
+    pub report_days: ReportDays,
+    /// Service-level thresholds, ascending; the first is the default threshold of the
+    /// service-level goal (see [`Scenario::service_level_target`]).
     pub service_level_thresholds: Vec<SimDuration>,
     /// `>=` (default) or `>` when comparing free capacity with an item's demand.
     pub capacity_compare: CapacityCompare,
     /// The presence of an agent whose capacity is all used.
     pub full_capacity_presence: Presence,
-    /// The service-level goal (a fraction) that reports draw against; it changes no result.
+    /// The default service-level target (a fraction), for channels without their own; it
+    /// changes no result.
     pub service_level_target: f64,
     /// How many times one agent may decline (reject or let time out) the same item before it
     /// is never offered that item again (product default 3, range 1 to 5).
     pub decline_limit: u32,
+}
+
+/// How interval figures treat the days of a multi-day run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportDays {
+    /// Every day onto one day: an interval's figures cover that time of day on every day.
+    #[default]
+    Folded,
+    /// Each day its own intervals (at most [`ReportDays::MAX_DAYS_APART`] days).
+    Apart,
+}
+
+impl ReportDays {
+    /// The longest run whose days can be kept apart: interval figures then take memory in
+    /// proportion to the days, so the limit keeps it bounded.
+    pub const MAX_DAYS_APART: u64 = 62;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +194,9 @@ pub struct Channel {
     /// Concurrency slowdown of this channel's conversations, overriding the workstream's;
     /// empty: the workstream's applies.
     pub concurrency_slowdown: Vec<f64>,
+    /// The channel's own service-level goal; `None` takes the scenario's (the first threshold
+    /// and `service_level_target`). See [`Scenario::service_level_target`].
+    pub service_level: Option<ServiceLevelGoal>,
 }
 
 /// How customers of an asynchronous channel go quiet and come back (SPEC §2).
@@ -191,8 +215,9 @@ pub struct WaitingBehaviour {
 pub enum ArrivalProcess {
     /// A homogeneous Poisson process.
     Poisson { rate_per_hour: f64 },
-    /// A Poisson process whose rate is constant within each interval of the day and repeats
-    /// every day. Invariant: `interval * rates_per_hour.len()` is 24 h.
+    /// A Poisson process whose rate is constant within each interval and that repeats after
+    /// its last interval. Invariant: `interval * rates_per_hour.len()` is a whole number of
+    /// days (one day for a daily curve, seven for a week), and `interval` is not zero.
     Piecewise {
         interval: SimDuration,
         rates_per_hour: Arc<[f64]>,

@@ -72,29 +72,40 @@ pub fn agents_csv(results: &RunResults) -> Vec<u8> {
     )
 }
 
-/// `intervals.csv`: per interval of the day.
+/// `intervals.csv`: per interval of the day; with the days kept apart
+/// (`report_days = "apart"`), a `day` column (0 is the first day) comes before `interval`.
 pub fn intervals_csv(results: &RunResults) -> Vec<u8> {
+    let days_apart = results.intervals.iter().any(|r| r.day.is_some());
+    let mut header = vec!["scenario", "seed"];
+    if days_apart {
+        header.push("day");
+    }
+    header.extend([
+        "interval",
+        "interval_start",
+        "scope",
+        "name",
+        "measure",
+        "value",
+    ]);
     write_rows(
-        &[
-            "scenario",
-            "seed",
-            "interval",
-            "interval_start",
-            "scope",
-            "name",
-            "measure",
-            "value",
-        ],
+        &header,
         results.intervals.iter().map(
             |IntervalRow {
+                 day,
                  interval,
                  start_s,
                  row,
              }| {
                 let mut cells = measure_cells(results, row);
-                cells.insert(2, interval.to_string());
+                let mut at = 2;
+                if days_apart {
+                    cells.insert(at, day.map(|d| d.to_string()).unwrap_or_default());
+                    at += 1;
+                }
+                cells.insert(at, interval.to_string());
                 cells.insert(
-                    3,
+                    at + 1,
                     format!("{:02}:{:02}", start_s / 3600, start_s % 3600 / 60),
                 );
                 cells

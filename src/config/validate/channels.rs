@@ -1,5 +1,5 @@
-//! Validation of `[channels]`: kind, arrivals (Poisson, rates by interval, CSV rates or
-//! traces), context variables, customer behaviour, and the CSV columns they read.
+//! Validation of `[channels]`: kind, context variables, customer behaviour, the channel's
+//! service-level goal, and the CSV columns distributions read (arrivals are in `arrivals.rs`).
 
 use super::*;
 
@@ -24,6 +24,7 @@ impl Validator<'_> {
             }
         }
 
+        let defaults = SimulationDefaults::of(file);
         let mut channels = Vec::new();
         for (idx, (name, channel)) in file.channels.iter().enumerate() {
             let path = format!("channels.{name}");
@@ -47,6 +48,7 @@ impl Validator<'_> {
                 name,
                 channel,
                 workstream.unwrap_or(WorkstreamId::from_index(0)),
+                &defaults,
             ) {
                 channels.push(channel);
             }
@@ -60,6 +62,7 @@ impl Validator<'_> {
         name: &str,
         file: &ChannelFile,
         workstream: WorkstreamId,
+        defaults: &SimulationDefaults,
     ) -> Option<Channel> {
         let kind = ChannelKind::ALL
             .iter()
@@ -79,7 +82,17 @@ impl Validator<'_> {
                 ),
             );
         }
-        let arrivals = self.arrivals(&format!("{path}.arrivals"), &file.arrivals);
+        let arrivals = self.arrivals(
+            &format!("{path}.arrivals"),
+            &file.arrivals,
+            defaults.interval,
+        );
+        let service_level = match &file.service_level {
+            None => Some(None),
+            Some(goal) => self
+                .service_level_goal(&format!("{path}.service_level"), goal, defaults)
+                .map(Some),
+        };
         let mut variables = Vec::new();
         for (var_name, variable) in &file.variables {
             if let Some(generator) =
@@ -153,6 +166,7 @@ impl Validator<'_> {
         );
         Some(Channel {
             concurrency_slowdown: concurrency_slowdown?,
+            service_level: service_level?,
             waiting: waiting?,
             wrap_up: wrap_up?,
             name: name.to_string(),
@@ -198,108 +212,33 @@ impl Validator<'_> {
         ok.then(|| factors.to_vec())
     }
 
-    pub(super) fn arrivals(&mut self, path: &str, file: &ArrivalsFile) -> Option<ArrivalProcess> {
-        let shapes = [
-            file.per_hour.is_some(),
-            file.rates_per_hour.is_some(),
-            file.csv.is_some(),
-        ];
-        if shapes.iter().filter(|&&given| given).count() != 1 {
-            self.problem(path, "give exactly one of `per_hour` (Poisson), `rates_per_hour` (inline rates by interval of the day) or `csv` + `column` (rates, or a trace with `trace = true`, from a CSV file)");
+    /// A channel's `service_level = { threshold, target }`; a part not given is the
+    /// scenario's.
+    fn service_level_goal(
+        &mut self,
+        path: &str,
+        file: &ServiceLevelFile,
+        defaults: &SimulationDefaults,
+    ) -> Option<ServiceLevelGoal> {
+        if file.threshold.is_none() && file.target.is_none() {
+            self.problem(path, "give `threshold` (e.g. \"20s\", \"4h\"), `target` (e.g. 0.8) or both; a part not given is the scenario's");
             return None;
         }
-        if let Some(rate) = file.per_hour {
-            if !rate.is_finite() || rate < 0.0 {
-                self.problem(
-                    &format!("{path}.per_hour"),
-                    format!("expected a rate of zero or more arrivals per hour, got {rate}"),
-                );
-                return None;
-            }
-            return Some(ArrivalProcess::Poisson {
-                rate_per_hour: rate,
-            });
-        }
-        let (values, values_path) = match (&file.rates_per_hour, &file.csv) {
-            (Some(rates), _) => (rates.clone(), format!("{path}.rates_per_hour")),
-            (None, Some(csv)) => {
-                let Some(column) = &file.column else {
-                    self.problem(
-                        &format!("{path}.column"),
-                        "a CSV source needs `column`, the header of the column to read",
-                    );
-                    return None;
-                };
-                let values = self.check(
-                    &format!("{path}.csv"),
-                    read_csv_column(&self.base_dir.join(csv), column),
-                )?;
-                (values, format!("{path}.csv"))
-            }
-            (None, None) => unreachable!("one shape is given"),
+        let threshold = match &file.threshold {
+            None => Some(defaults.threshold),
+            Some(text) => self.positive_duration(&format!("{path}.threshold"), text),
         };
-        if file.trace == Some(true) {
-            let mut times = Vec::with_capacity(values.len());
-            for (idx, &seconds) in values.iter().enumerate() {
-                if !seconds.is_finite() || seconds < 0.0 {
-                    self.problem(
-                        &values_path,
-                        format!(
-                            "row {}: expected a time of zero or more seconds, got {seconds}",
-                            idx + 1
-                        ),
-                    );
-                    return None;
-                }
-                times.push(SimTime::ZERO + SimDuration::from_secs_f64(seconds));
-            }
-            times.sort();
-            return Some(ArrivalProcess::Trace {
-                times: Arc::from(times),
-            });
-        }
-        for (idx, &rate) in values.iter().enumerate() {
-            if !rate.is_finite() || rate < 0.0 {
-                self.problem(
-                    &values_path,
-                    format!(
-                        "rate {} is {rate}: expected zero or more arrivals per hour",
-                        idx + 1
-                    ),
-                );
-                return None;
-            }
-        }
-        let interval = match &file.interval {
-            Some(text) => self.check(&format!("{path}.interval"), parse_duration(text))?,
-            None => {
-                if values.is_empty() || DAY.as_micros() % values.len() as u64 != 0 {
-                    self.problem(
-                        &values_path,
-                        format!(
-                            "{} rates do not split a day evenly; give `interval`",
-                            values.len()
-                        ),
-                    );
-                    return None;
-                }
-                SimDuration::from_micros(DAY.as_micros() / values.len() as u64)
-            }
-        };
-        if interval.as_micros() * values.len() as u64 != DAY.as_micros() {
+        let target = file.target.unwrap_or(defaults.target);
+        if !(target > 0.0 && target <= 1.0) {
             self.problem(
-                &values_path,
-                format!(
-                    "{} rates of {interval} cover {}h, not a day of 24h",
-                    values.len(),
-                    interval.as_secs_f64() * values.len() as f64 / 3600.0
-                ),
+                &format!("{path}.target"),
+                format!("expected a fraction above 0 and at most 1 (0.8 = 80 %), got {target}"),
             );
             return None;
         }
-        Some(ArrivalProcess::Piecewise {
-            interval,
-            rates_per_hour: Arc::from(values),
+        Some(ServiceLevelGoal {
+            threshold: threshold?,
+            target,
         })
     }
 

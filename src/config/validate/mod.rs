@@ -9,13 +9,16 @@
 //! the sections share.
 
 mod agents;
+mod arrivals;
 mod channels;
 mod distributions;
+mod interval_starts;
 mod preferred;
 mod queues;
 mod rules;
 mod simulation;
 mod staffing;
+pub(super) mod suggest;
 mod workstreams;
 
 pub use staffing::{StaffingSpec, StaffingTarget, TargetScope};
@@ -31,15 +34,15 @@ use crate::model::{
     ConditionTest, ContextVariable, Distribution, DistributionMode, MissedNotification,
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen,
     Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset, Queue, QueueId, RejectButton,
-    RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift,
-    SimulationSettings, SkillId, SkillMatching, VariableGenerator, WaitingBehaviour, WhenAbsent,
-    Workstream, WorkstreamId, WrapUpBlocking,
+    RejectedNotification, ReportDays, RouteRule, Scenario, ScenarioError, SelfSelection,
+    ServiceLevelGoal, Shift, SimulationSettings, SkillId, SkillMatching, VariableGenerator,
+    WaitingBehaviour, WhenAbsent, Workstream, WorkstreamId, WrapUpBlocking,
 };
 
 use super::file::{
     AgentGroupFile, AgentNotificationsFile, ArrivalsFile, ChannelFile, ConditionFile,
-    DistributionFile, NotificationsFile, OverflowFile, PickingFile, ScenarioFile, ShiftFile,
-    VariableFile, WorkstreamFile,
+    DistributionFile, NotificationsFile, OverflowFile, PickingFile, ScenarioFile, ServiceLevelFile,
+    ShiftFile, VariableFile, WorkstreamFile,
 };
 use super::units::{parse_duration, parse_time_of_day};
 use super::Issue;
@@ -53,6 +56,39 @@ enum Quantity {
     Duration,
     /// Written as plain numbers.
     Number,
+}
+
+/// The `[simulation]` values other sections default to, read leniently: `simulation.rs`
+/// reports their problems, and a bad value falls back to the documented default here.
+pub(super) struct SimulationDefaults {
+    pub(super) interval: SimDuration,
+    pub(super) threshold: SimDuration,
+    pub(super) target: f64,
+}
+
+impl SimulationDefaults {
+    pub(super) fn of(file: &ScenarioFile) -> SimulationDefaults {
+        let sim = &file.simulation;
+        let interval = sim
+            .interval
+            .as_deref()
+            .and_then(|t| parse_duration(t).ok())
+            .filter(|i| *i > SimDuration::ZERO && DAY.as_micros() % i.as_micros() == 0)
+            .unwrap_or(SimDuration::from_secs(900));
+        let threshold = match &sim.service_level_thresholds {
+            None => SimDuration::from_secs(20),
+            Some(list) => list
+                .iter()
+                .filter_map(|t| parse_duration(t).ok())
+                .min()
+                .unwrap_or(SimDuration::from_secs(20)),
+        };
+        SimulationDefaults {
+            interval,
+            threshold,
+            target: sim.service_level_target.unwrap_or(0.8),
+        }
+    }
 }
 
 pub(super) struct Validator<'a> {
@@ -200,7 +236,11 @@ impl<'a> Validator<'a> {
             } else {
                 list.join(", ")
             };
-            self.problem(path, format!("unknown {what} \"{name}\" (known: {list})"));
+            let hint = suggest::did_you_mean(name, known.iter().map(|k| k.as_str()));
+            self.problem(
+                path,
+                format!("unknown {what} \"{name}\"{hint} (known: {list})"),
+            );
         }
         found
     }

@@ -1,5 +1,5 @@
 //! Validation of `[simulation]` and `[capacity_profiles]`: horizon, warm-up, seed, intervals,
-//! service-level thresholds, global distribution settings, and the profiles' limits.
+//! report days, service-level thresholds and default target, global distribution settings, and the profiles' limits.
 
 use super::*;
 
@@ -74,6 +74,26 @@ impl Validator<'_> {
                 format!("expected a fraction above 0 and at most 1 (0.8 = 80 %), got {service_level_target}"),
             );
         }
+        let report_days = match sim.report_days.as_deref().unwrap_or("folded") {
+            "folded" => ReportDays::Folded,
+            "apart" => ReportDays::Apart,
+            other => {
+                self.problem(
+                    "simulation.report_days",
+                    format!("expected \"folded\" (every day onto one day) or \"apart\" (each day its own intervals), got \"{other}\""),
+                );
+                ReportDays::Folded
+            }
+        };
+        if let (ReportDays::Apart, Some(h)) = (report_days, horizon) {
+            let max = ReportDays::MAX_DAYS_APART;
+            if h.as_micros() > max * DAY.as_micros() {
+                self.problem(
+                    "simulation.report_days",
+                    format!("days can be kept apart for runs of at most {max} days; the horizon is {h} (use \"folded\", or a shorter horizon)"),
+                );
+            }
+        }
         let decline_limit = match sim.decline_limit {
             None => 3,
             Some(limit @ 1..=5) => limit as u32,
@@ -93,6 +113,7 @@ impl Validator<'_> {
             warm_up: warm_up?,
             seed: sim.seed.unwrap_or(1),
             interval: interval?,
+            report_days,
             service_level_thresholds: thresholds,
             capacity_compare,
             full_capacity_presence,

@@ -168,7 +168,16 @@ fn segments(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
 
 fn x_range(plot: &XyPlot) -> (f64, f64) {
     match &plot.x {
-        XAxis::HourOfDay => (0.0, 24.0),
+        // A day, or every day of a run whose days are kept apart.
+        XAxis::HourOfDay => {
+            let last = plot
+                .series
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| p.0))
+                .filter(|x| x.is_finite())
+                .fold(0.0, f64::max);
+            (0.0, (last / 24.0).ceil().max(1.0) * 24.0)
+        }
         XAxis::Categories { names, .. } => (-0.5, names.len().max(1) as f64 - 0.5),
         XAxis::Numeric { .. } => {
             let xs = plot
@@ -241,7 +250,16 @@ fn draw_xy<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let y_format = plot.y_format;
     let y_formatter = move |y: &f64| format_y(*y, y_format, y1 - y0);
-    let hour_formatter = |x: &f64| format!("{:02}:00", x.round() as i64);
+    let hour_formatter = |x: &f64| {
+        let hour = x.round() as i64;
+        if x1 > 24.0 && hour % 24 == 0 {
+            format!("day {}", hour / 24)
+        } else if x1 > 24.0 {
+            format!("day {} {:02}h", hour / 24, hour % 24)
+        } else {
+            format!("{hour:02}:00")
+        }
+    };
     let plain_formatter = |x: &f64| format_y(*x, YFormat::Number, x1 - x0);
     let blank_formatter = |_: &f64| String::new();
     let mut mesh = chart.configure_mesh();

@@ -318,7 +318,11 @@ impl<'a> IntervalIndex<'a> {
             series
                 .entry((r.row.scope, r.row.name.as_str(), r.row.measure.as_str()))
                 .or_default()
-                .push(((r.start_s as f64 + half) / 3600.0, r.row.value));
+                // Days kept apart run on along the axis: day 1's 08:00 is at hour 32.
+                .push((
+                    (r.day.unwrap_or(0) as f64 * 86_400.0 + r.start_s as f64 + half) / 3600.0,
+                    r.row.value,
+                ));
         }
         IntervalIndex { series }
     }

@@ -1,0 +1,315 @@
+//! Validation of a channel's `arrivals`: Poisson, rates or counts per interval (inline or from a
+//! CSV column) for a day, a week or the dated days of a file, and replayed traces. Counts are
+//! turned into rates here; a CSV's interval-start column is checked against the interval the
+//! curve is read at (`interval_starts.rs`), so a file of 15-minute counts is never read as
+//! hourly rates without a word.
+
+use super::channels::{io_message, read_csv_column};
+use super::interval_starts::{check_interval_starts, IntervalSource};
+use super::*;
+
+const WEEK: SimDuration = SimDuration::from_secs(7 * 86_400);
+
+/// What the numbers of a curve are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Values {
+    RatesPerHour,
+    CountsPerInterval,
+}
+
+impl Values {
+    fn plural(self) -> &'static str {
+        match self {
+            Values::RatesPerHour => "rates",
+            Values::CountsPerInterval => "counts",
+        }
+    }
+}
+
+impl Validator<'_> {
+    /// A channel's arrival process; `simulation_interval` is the interval counts are read at
+    /// when `arrivals.interval` is not given.
+    pub(super) fn arrivals(
+        &mut self,
+        path: &str,
+        file: &ArrivalsFile,
+        simulation_interval: SimDuration,
+    ) -> Option<ArrivalProcess> {
+        let shapes = [
+            file.per_hour.is_some(),
+            file.rates_per_hour.is_some(),
+            file.counts_per_interval.is_some(),
+            file.csv.is_some(),
+        ];
+        if shapes.iter().filter(|&&given| given).count() != 1 {
+            self.problem(path, "give exactly one of `per_hour` (Poisson), `rates_per_hour` (inline rates by interval), `counts_per_interval` (inline conversations per interval) or `csv` + `column` (rates, counts with `counts = true`, or a trace with `trace = true`, from a CSV file)");
+            return None;
+        }
+        if file.csv.is_none() {
+            for (given, field) in [
+                (file.column.is_some(), "column"),
+                (file.counts.is_some(), "counts"),
+                (file.interval_column.is_some(), "interval_column"),
+                (file.trace.is_some(), "trace"),
+            ] {
+                if given {
+                    self.problem(
+                        &format!("{path}.{field}"),
+                        format!("`{field}` goes with `csv` (a CSV source); there is none here"),
+                    );
+                }
+            }
+        }
+        if let Some(rate) = file.per_hour {
+            if !rate.is_finite() || rate < 0.0 {
+                self.problem(
+                    &format!("{path}.per_hour"),
+                    format!("expected a rate of zero or more arrivals per hour, got {rate}"),
+                );
+                return None;
+            }
+            return Some(ArrivalProcess::Poisson {
+                rate_per_hour: rate,
+            });
+        }
+        if file.trace == Some(true) {
+            return self.trace(path, file);
+        }
+        let (values, kind, starts, values_path) = if let Some(rates) = &file.rates_per_hour {
+            let path = format!("{path}.rates_per_hour");
+            (rates.clone(), Values::RatesPerHour, None, path)
+        } else if let Some(counts) = &file.counts_per_interval {
+            let path = format!("{path}.counts_per_interval");
+            (counts.clone(), Values::CountsPerInterval, None, path)
+        } else {
+            let csv_path = format!("{path}.csv");
+            let column = self.csv_column(path, file)?;
+            let start_column = match &file.interval_column {
+                Some(name) => StartColumn::Named(name),
+                None => StartColumn::IfPresent("interval_start"),
+            };
+            let csv = file.csv.as_deref().unwrap_or_default();
+            let table = self.check(
+                &csv_path,
+                read_curve_csv(&self.base_dir.join(csv), column, start_column),
+            )?;
+            let kind = if file.counts == Some(true) {
+                Values::CountsPerInterval
+            } else {
+                Values::RatesPerHour
+            };
+            (table.values, kind, Some((csv, table.starts)), csv_path)
+        };
+        for (idx, &value) in values.iter().enumerate() {
+            if !value.is_finite() || value < 0.0 {
+                let expected = match kind {
+                    Values::RatesPerHour => "zero or more arrivals per hour",
+                    Values::CountsPerInterval => "zero or more conversations",
+                };
+                self.problem(
+                    &values_path,
+                    format!("value {} is {value}: expected {expected}", idx + 1),
+                );
+                return None;
+            }
+        }
+        if values.is_empty() {
+            self.problem(
+                &values_path,
+                format!("no {}: a curve needs at least one interval", kind.plural()),
+            );
+            return None;
+        }
+        let n = values.len();
+        let (interval, source) = match (&file.interval, kind) {
+            (Some(text), _) => (
+                self.positive_duration(&format!("{path}.interval"), text)?,
+                IntervalSource::Arrivals(format!("{path}.interval")),
+            ),
+            (None, Values::CountsPerInterval) => (simulation_interval, IntervalSource::Simulation),
+            (None, Values::RatesPerHour) => match inferred_interval(n) {
+                Some(interval) => (interval, IntervalSource::Inferred(n)),
+                None => {
+                    self.problem(
+                        &values_path,
+                        format!("{n} rates split neither a day nor a week evenly; give `interval`"),
+                    );
+                    return None;
+                }
+            },
+        };
+        // The rows' own starts first: a file of other intervals is best told by its first
+        // wrong row.
+        if let Some((csv, Some(starts))) = &starts {
+            self.check(
+                &values_path,
+                check_interval_starts(csv, starts, interval, &source),
+            )?;
+        }
+        let covered = interval.as_micros().saturating_mul(n as u64);
+        if covered % DAY.as_micros() != 0 {
+            self.problem(
+                &values_path,
+                format!(
+                    "{n} {} of {} cover {}, not a whole number of days (a day, a week, or the days of a dated file)",
+                    kind.plural(),
+                    duration_words(interval),
+                    duration_words(SimDuration::from_micros(covered)),
+                ),
+            );
+            return None;
+        }
+        let rates: Vec<f64> = match kind {
+            Values::RatesPerHour => values,
+            Values::CountsPerInterval => {
+                let per_hour = 3600.0 / interval.as_secs_f64();
+                values.iter().map(|count| count * per_hour).collect()
+            }
+        };
+        Some(ArrivalProcess::Piecewise {
+            interval,
+            rates_per_hour: Arc::from(rates),
+        })
+    }
+
+    fn csv_column<'f>(&mut self, path: &str, file: &'f ArrivalsFile) -> Option<&'f str> {
+        let column = file.column.as_deref();
+        if column.is_none() {
+            self.problem(
+                &format!("{path}.column"),
+                "a CSV source needs `column`, the header of the column to read",
+            );
+        }
+        column
+    }
+
+    fn trace(&mut self, path: &str, file: &ArrivalsFile) -> Option<ArrivalProcess> {
+        for (given, field) in [
+            (file.counts.is_some(), "counts"),
+            (file.interval.is_some(), "interval"),
+            (file.interval_column.is_some(), "interval_column"),
+        ] {
+            if given {
+                self.problem(
+                    &format!("{path}.{field}"),
+                    format!("a trace replays arrival times; `{field}` does not apply to it"),
+                );
+            }
+        }
+        let csv_path = format!("{path}.csv");
+        let column = self.csv_column(path, file)?;
+        let csv = file.csv.as_deref().unwrap_or_default();
+        let values = self.check(&csv_path, read_csv_column(&self.base_dir.join(csv), column))?;
+        let mut times = Vec::with_capacity(values.len());
+        for (idx, &seconds) in values.iter().enumerate() {
+            if !seconds.is_finite() || seconds < 0.0 {
+                self.problem(
+                    &csv_path,
+                    format!(
+                        "row {}: expected a time of zero or more seconds, got {seconds}",
+                        idx + 2
+                    ),
+                );
+                return None;
+            }
+            times.push(SimTime::ZERO + SimDuration::from_secs_f64(seconds));
+        }
+        times.sort();
+        Some(ArrivalProcess::Trace {
+            times: Arc::from(times),
+        })
+    }
+}
+
+/// The interval of `n` rates with no `interval` given: a day's worth if `n` splits a day
+/// evenly (24 hourly, 96 fifteen-minute), else a week's if `n` splits a week into whole
+/// intervals of a day (168 hourly, 672 fifteen-minute). No `n` can be both, since 7 does not
+/// divide a day's seconds.
+fn inferred_interval(n: usize) -> Option<SimDuration> {
+    let n = n as u64;
+    if n > 0 && DAY.as_micros() % n == 0 {
+        return Some(SimDuration::from_micros(DAY.as_micros() / n));
+    }
+    let per_day = n / 7;
+    (n % 7 == 0 && per_day > 0 && DAY.as_micros() % per_day == 0)
+        .then(|| SimDuration::from_micros(WEEK.as_micros() / n))
+}
+
+/// A duration as a planner writes it: `15m`, `1h`, `7d`, `90s`, `24.25h`.
+pub(super) fn duration_words(duration: SimDuration) -> String {
+    let micros = duration.as_micros();
+    let s = duration.as_secs_f64();
+    for (unit, size) in [("d", 86_400u64), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if micros % (size * 1_000_000) == 0 && micros > 0 {
+            return format!("{}{unit}", micros / (size * 1_000_000));
+        }
+    }
+    if s >= 3600.0 {
+        format!("{}h", (s / 36.0).round() / 100.0)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Which CSV column holds each row's interval start.
+#[derive(Debug, Clone, Copy)]
+enum StartColumn<'a> {
+    /// Given by the scenario: it must be there.
+    Named(&'a str),
+    /// The conventional name, read when the file has it.
+    IfPresent(&'a str),
+}
+
+/// A curve read from CSV: its values, and each row's interval-start cell if the file has that
+/// column, as (line in the file, text).
+struct CurveTable {
+    values: Vec<f64>,
+    starts: Option<Vec<(usize, String)>>,
+}
+
+fn read_curve_csv(path: &Path, column: &str, start: StartColumn) -> Result<CurveTable, String> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+        format!(
+            "cannot read CSV file {}: {}",
+            path.display(),
+            io_message(&e)
+        )
+    })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
+        .clone();
+    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let missing = |name: &str| {
+        let names: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
+        let hint = super::suggest::did_you_mean(name, headers.iter().map(str::trim));
+        format!(
+            "{} has no column \"{name}\"{hint} (columns: {})",
+            path.display(),
+            names.join(", ")
+        )
+    };
+    let position = find(column).ok_or_else(|| missing(column))?;
+    let start_position = match start {
+        StartColumn::Named(name) => Some(find(name).ok_or_else(|| missing(name))?),
+        StartColumn::IfPresent(name) => find(name),
+    };
+    let mut values = Vec::new();
+    let mut starts = start_position.map(|_| Vec::new());
+    for (row, record) in reader.records().enumerate() {
+        let line = row + 2;
+        let record = record.map_err(|e| format!("{}: row {line}: {e}", path.display()))?;
+        let cell = record.get(position).unwrap_or("").trim();
+        let value: f64 = cell.parse().map_err(|_| {
+            format!(
+                "{}: row {line}, column \"{column}\": expected a number, got \"{cell}\"",
+                path.display()
+            )
+        })?;
+        values.push(value);
+        if let (Some(starts), Some(at)) = (&mut starts, start_position) {
+            starts.push((line, record.get(at).unwrap_or("").trim().to_string()));
+        }
+    }
+    Ok(CurveTable { values, starts })
+}

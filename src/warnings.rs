@@ -1,0 +1,485 @@
+//! Warnings: things a scenario or a run does that are allowed but are probably not what the
+//! planner meant, said in words. They never change an exit code or a result; the binary prints
+//! them on stderr and the library returns them as a list (for the HTML page).
+//!
+//! From the scenario alone ([`scenario_warnings`]): demand in intervals with no agent logged in
+//! who could take it, a queue no agent group serves, required skills no serving agent has.
+//! From a run ([`run_warnings`]): utilization above 100 % and what caused it. Between two
+//! scenarios ([`same_after_defaults`]): a comparison of two scenarios that are the same.
+
+use std::fmt;
+
+use crate::engine::SimDuration;
+use crate::metrics::{RunResults, Scope};
+use crate::model::{
+    AgentGroup, ArrivalProcess, ChannelId, GroupId, Presence, QueueId, Scenario, SkillMatching,
+    WorkstreamId,
+};
+
+const DAY: u64 = 86_400_000_000;
+const HOUR: f64 = 3_600_000_000.0;
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// Conversations arrive while no agent who could take them is logged in.
+    DemandWithoutAgents,
+    /// A queue that no agent group is a member of.
+    QueueNotServed,
+    /// A classification rule requires skills that no agent serving the workstream has.
+    SkillsNobodyHas,
+    /// An agent group's utilization went above 100 %.
+    OverUtilization,
+    /// Two scenarios compared are the same once defaults are filled in.
+    SameScenarios,
+}
+
+/// One warning: its kind and a sentence naming the entity (and the field path where there is
+/// one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn warning(kind: WarningKind, message: String) -> Warning {
+    Warning { kind, message }
+}
+
+/// Warnings about a validated scenario, without simulating it.
+pub fn scenario_warnings(scenario: &Scenario) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for (idx, queue) in scenario.queues.iter().enumerate() {
+        let queue_id = QueueId::from_index(idx);
+        if !scenario
+            .agent_groups
+            .iter()
+            .any(|g| g.queues.contains(&queue_id))
+        {
+            warnings.push(warning(
+                WarningKind::QueueNotServed,
+                format!(
+                    "queues.{}: no agent group serves this queue (list it in an agent group's `queues`); conversations routed to it are never answered",
+                    queue.name
+                ),
+            ));
+        }
+    }
+    for idx in 0..scenario.workstreams.len() {
+        warnings.extend(skills_nobody_has(scenario, WorkstreamId::from_index(idx)));
+    }
+    for idx in 0..scenario.channels.len() {
+        warnings.extend(demand_without_agents(scenario, ChannelId::from_index(idx)));
+    }
+    warnings
+}
+
+/// The agent groups that are members of a queue the workstream's conversations can reach.
+fn serving_groups(scenario: &Scenario, workstream: WorkstreamId) -> Vec<GroupId> {
+    let queues = scenario.queues_reached_by(workstream);
+    (0..scenario.agent_groups.len())
+        .map(GroupId::from_index)
+        .filter(|&g| {
+            scenario
+                .agent_group(g)
+                .queues
+                .iter()
+                .any(|q| queues.contains(q))
+        })
+        .collect()
+}
+
+fn skills_nobody_has(scenario: &Scenario, workstream: WorkstreamId) -> Vec<Warning> {
+    let ws = scenario.workstream(workstream);
+    if ws.skill_matching != SkillMatching::Exact {
+        return Vec::new();
+    }
+    let groups = serving_groups(scenario, workstream);
+    let mut warnings = Vec::new();
+    for (rule_idx, rule) in ws.classification.iter().enumerate() {
+        if rule.skills.is_empty() {
+            continue;
+        }
+        let qualified = groups.iter().any(|&g| {
+            let group = scenario.agent_group(g);
+            rule.skills.iter().all(|&(skill, rating)| {
+                group
+                    .skills
+                    .iter()
+                    .any(|&(has, level)| has == skill && level >= rating)
+            })
+        });
+        if qualified {
+            continue;
+        }
+        let needs: Vec<String> = rule
+            .skills
+            .iter()
+            .map(|&(skill, rating)| format!("\"{}\" at {rating}", scenario.skills[skill.index()]))
+            .collect();
+        warnings.push(warning(
+            WarningKind::SkillsNobodyHas,
+            format!(
+                "workstreams.{}.classification[{rule_idx}]: requires {}, which no agent group serving this workstream's queues has together; with exact skill matching these conversations are never assigned",
+                ws.name,
+                needs.join(" and ")
+            ),
+        ));
+    }
+    warnings
+}
+
+fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warning> {
+    let sim = &scenario.simulation;
+    let ch = scenario.channel(channel);
+    let interval = sim.interval.as_micros();
+    let per_day = (DAY / interval) as usize;
+    let workstream = scenario.workstream(ch.workstream);
+    let away_allowed = workstream.allowed_presences.contains(Presence::Away);
+    let groups = serving_groups(scenario, ch.workstream);
+    let covered: Vec<bool> = (0..per_day)
+        .map(|i| {
+            let (from, to) = (i as u64 * interval, (i as u64 + 1) * interval);
+            groups
+                .iter()
+                .any(|&g| on_duty_within(scenario.agent_group(g), away_allowed, from, to))
+        })
+        .collect();
+    if covered.iter().all(|&c| c) {
+        return None;
+    }
+    let demand = demand_by_interval_of_day(
+        &ch.arrivals,
+        interval,
+        sim.warm_up.as_micros(),
+        sim.horizon.as_micros(),
+    );
+    let uncovered: Vec<bool> = (0..per_day)
+        .map(|i| !covered[i] && demand[i] > 0.0)
+        .collect();
+    let total: f64 = (0..per_day)
+        .filter(|&i| uncovered[i])
+        .map(|i| demand[i])
+        .sum();
+    if total < 0.5 {
+        return None;
+    }
+    let when = ranges_of_day(&uncovered, interval);
+    let who = if groups.is_empty() {
+        format!("no agent group serves the queues they reach ({when})")
+    } else {
+        format!("no agent who can take them is at work ({when} each day: outside every shift, or in breaks)")
+    };
+    let fate = if ch.patience.is_some() {
+        "they wait, or abandon when their patience runs out"
+    } else {
+        "they wait (the channel has no patience, so nobody abandons)"
+    };
+    Some(warning(
+        WarningKind::DemandWithoutAgents,
+        format!(
+            "channels.{}: about {} conversations over the run arrive when {who}; {fate}",
+            ch.name,
+            total.round() as u64,
+        ),
+    ))
+}
+
+/// Whether some agent of the group is logged in and at work (on shift, and not on a break
+/// unless the workstream allows Away) at some instant of `[from, to)`, micros of the day.
+fn on_duty_within(group: &AgentGroup, away_allowed: bool, from: u64, to: u64) -> bool {
+    let Some(shift) = &group.shift else {
+        return true;
+    };
+    let within = |t: u64, start: SimDuration, end: SimDuration| {
+        let (start, end) = (start.as_micros() % DAY, end.as_micros() % DAY);
+        if start <= end {
+            start <= t && t < end
+        } else {
+            t >= start || t < end
+        }
+    };
+    let on_duty = |t: u64| {
+        within(t, shift.start, shift.end)
+            && (away_allowed || !shift.breaks.iter().any(|b| within(t, b.start, b.end)))
+    };
+    // Duty changes only at shift and break edges: try the start and every edge inside.
+    let edges = [shift.start, shift.end]
+        .into_iter()
+        .chain(shift.breaks.iter().flat_map(|b| [b.start, b.end]))
+        .map(|e| e.as_micros() % DAY);
+    std::iter::once(from)
+        .chain(edges.filter(|&e| from < e && e < to))
+        .any(on_duty)
+}
+
+/// Expected arrivals in each interval of the day, summed over the measured days of the run
+/// (after the warm-up, before the horizon).
+fn demand_by_interval_of_day(
+    process: &ArrivalProcess,
+    interval: u64,
+    warm_up: u64,
+    horizon: u64,
+) -> Vec<f64> {
+    let per_day = (DAY / interval) as usize;
+    let mut demand = vec![0.0; per_day];
+    if let ArrivalProcess::Trace { times } = process {
+        for t in times.iter().map(|t| t.as_micros()) {
+            if (warm_up..horizon).contains(&t) {
+                demand[((t % DAY) / interval) as usize] += 1.0;
+            }
+        }
+        return demand;
+    }
+    // The curve repeats after `period_days`; whole days are counted by their phase in it, and
+    // only the first and last (partial) days are integrated on their own.
+    let period_days = match process {
+        ArrivalProcess::Piecewise {
+            interval: width,
+            rates_per_hour,
+        } => (width.as_micros() * rates_per_hour.len() as u64 / DAY).max(1),
+        _ => 1,
+    };
+    let first_day = warm_up / DAY;
+    let last_day = horizon.div_ceil(DAY);
+    let mut phase_count = vec![0u64; period_days as usize];
+    for (day, count) in phase_count.iter_mut().enumerate() {
+        let day = day as u64;
+        // Days d in [first_day, last_day) with d % period == day.
+        let first = first_day + (day + period_days - first_day % period_days) % period_days;
+        if first < last_day {
+            *count = (last_day - first).div_ceil(period_days);
+        }
+    }
+    for (phase, &count) in phase_count.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        for (i, slot) in demand.iter_mut().enumerate() {
+            let from = phase as u64 * DAY + i as u64 * interval;
+            *slot += count as f64 * expected_arrivals(process, from, from + interval);
+        }
+    }
+    // Take off what falls before the warm-up on the first day and after the horizon on the
+    // last, which the whole-day counts included.
+    for (from, to) in [(first_day * DAY, warm_up), (horizon, last_day * DAY)] {
+        let mut t = from;
+        while t < to {
+            let end = ((t / interval + 1) * interval).min(to);
+            demand[((t % DAY) / interval) as usize] -= expected_arrivals(process, t, end);
+            t = end;
+        }
+    }
+    demand.iter().map(|d| d.max(0.0)).collect()
+}
+
+/// Expected arrivals of a Poisson or piecewise process in `[from, to)`.
+fn expected_arrivals(process: &ArrivalProcess, from: u64, to: u64) -> f64 {
+    match process {
+        ArrivalProcess::Poisson { rate_per_hour } => rate_per_hour * (to - from) as f64 / HOUR,
+        ArrivalProcess::Piecewise {
+            interval,
+            rates_per_hour,
+        } => {
+            let width = interval.as_micros();
+            let pieces = rates_per_hour.len() as u64;
+            let mut total = 0.0;
+            let mut t = from;
+            while t < to {
+                let end = ((t / width + 1) * width).min(to);
+                total += rates_per_hour[((t / width) % pieces) as usize] * (end - t) as f64 / HOUR;
+                t = end;
+            }
+            total
+        }
+        ArrivalProcess::Trace { .. } => 0.0,
+    }
+}
+
+/// The marked intervals of the day as time ranges, `20:00-08:00` (joined across midnight).
+fn ranges_of_day(marked: &[bool], interval: u64) -> String {
+    let n = marked.len();
+    let clock = |i: usize| {
+        let minutes = i as u64 * interval / 60_000_000;
+        format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    if marked.iter().all(|&m| m) {
+        return "all day".to_string();
+    }
+    // Start from an unmarked interval so that a range across midnight stays whole.
+    let offset = marked.iter().position(|&m| !m).unwrap_or(0);
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for step in 0..=n {
+        let i = (offset + step) % n;
+        let on = step < n && marked[i];
+        match (on, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let end = if i == 0 {
+                    "24:00".to_string()
+                } else {
+                    clock(i)
+                };
+                ranges.push((s, format!("{}-{end}", clock(s))));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    ranges.sort();
+    let ranges: Vec<String> = ranges.into_iter().map(|(_, r)| r).collect();
+    ranges.join(", ")
+}
+
+/// Warnings about a finished run of `scenario`.
+pub fn run_warnings(scenario: &Scenario, results: &RunResults) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for group in &scenario.agent_groups {
+        let name = group.name.as_str();
+        let value = |measure: &str| {
+            results
+                .value(Scope::AgentGroup, name, measure)
+                .unwrap_or(f64::NAN)
+        };
+        let peak = results
+            .intervals
+            .iter()
+            .filter(|r| {
+                r.row.scope == Scope::AgentGroup
+                    && r.row.name == name
+                    && r.row.measure == "utilization"
+                    && !r.row.value.is_nan()
+            })
+            .max_by(|a, b| a.row.value.total_cmp(&b.row.value));
+        let overall = value("utilization");
+        let Some(peak) = peak.filter(|p| p.row.value > 1.0 + 1e-9) else {
+            continue;
+        };
+        let when = {
+            let s = peak.start_s;
+            let time = format!("{:02}:{:02}", s / 3600, s % 3600 / 60);
+            match peak.day {
+                Some(day) => format!("day {day} {time}"),
+                None => time,
+            }
+        };
+        let causes: Vec<String> = [
+            ("over_capacity_by_pick", "pick, which does not enforce capacity"),
+            ("over_capacity_by_self_selection", "self-selection from push queues (`allow_self_selection`), which ignores capacity"),
+            ("over_capacity_by_affinity", "affinity, which offers a resumed conversation to its last agent whatever its capacity"),
+            ("over_capacity_by_unreserved_offer", "offers that do not reserve capacity (`reserve_capacity_on_offer = false`), several of which can ring and be accepted at once"),
+        ]
+        .into_iter()
+        .filter_map(|(measure, why)| {
+            let n = value(measure);
+            (n > 0.0).then(|| format!("{why} ({} assignments)", n as u64))
+        })
+        .collect();
+        let cause = if causes.is_empty() {
+            "no assignment beyond capacity was counted".to_string()
+        } else {
+            format!(
+                "agents were given work beyond their capacity by {}",
+                causes.join("; ")
+            )
+        };
+        let overall = if overall.is_nan() {
+            String::new()
+        } else {
+            format!(", {:.0} % over the run", overall * 100.0)
+        };
+        warnings.push(warning(
+            WarningKind::OverUtilization,
+            format!(
+                "agent group \"{name}\": utilization reaches {:.0} % (at {when}{overall}): {cause}",
+                peak.row.value * 100.0
+            ),
+        ));
+    }
+    warnings
+}
+
+/// Whether two scenarios simulate the same thing once every default is filled in: the same
+/// validated settings, whatever their names and seeds (which a comparison sets itself).
+///
+/// Compared through their `Debug` form, which prints every setting (floats exactly, in
+/// shortest round-trip form): the model types cannot all derive `PartialEq`, since
+/// distributions hold `rand_distr` samplers and queues may hold a Rust ordering.
+pub fn same_after_defaults(a: &Scenario, b: &Scenario) -> bool {
+    let mut b = b.clone();
+    b.name = a.name.clone();
+    b.simulation.seed = a.simulation.seed;
+    format!("{a:?}") == format!("{b:?}")
+}
+
+/// The warning for a comparison of two scenarios that are the same after defaults.
+pub fn same_scenarios_warning(a_file: &str, b_file: &str) -> Warning {
+    warning(
+        WarningKind::SameScenarios,
+        format!(
+            "{a_file} and {b_file} are the same scenario once defaults are filled in: every difference will be zero"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn ranges_join_across_midnight_and_read_as_clock_times() {
+        let hour = 3_600_000_000;
+        let mut marked = vec![false; 24];
+        for h in (0..8).chain(20..24) {
+            marked[h] = true;
+        }
+        assert_eq!(ranges_of_day(&marked, hour), "20:00-08:00");
+        marked[12] = true;
+        assert_eq!(ranges_of_day(&marked, hour), "12:00-13:00, 20:00-08:00");
+        assert_eq!(ranges_of_day(&[true; 4], 6 * hour), "all day");
+        let mut marked = vec![false; 24];
+        marked[23] = true;
+        assert_eq!(ranges_of_day(&marked, hour), "23:00-24:00");
+    }
+
+    #[test]
+    fn demand_over_a_run_counts_each_day_of_a_weekly_curve_once() {
+        // A week of daily rates: 24/h on day k is 24 x 24 x k a day.
+        let process = ArrivalProcess::Piecewise {
+            interval: SimDuration::from_secs(86_400),
+            rates_per_hour: Arc::from((0..7).map(|k| 24.0 * k as f64).collect::<Vec<_>>()),
+        };
+        let hour = 3_600_000_000;
+        // Ten days from 12:00 of day 0: half of day 0 (0), days 1-6, day 7 (0), day 8 (24x24).
+        let demand = demand_by_interval_of_day(&process, hour, 12 * hour, 10 * DAY);
+        let total: f64 = demand.iter().sum();
+        let expected = 576.0 * (1.0 + 2.0 + 3.0 + 4.0 + 5.0 + 6.0 + 0.0 + 1.0 + 2.0);
+        assert!((total - expected).abs() < 1e-6, "{total} vs {expected}");
+        // Rates are flat within each day, so every hour of the day gets the same share.
+        for hour_of_day in [3, 15] {
+            assert!((demand[hour_of_day] - expected / 24.0).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn demand_leaves_out_the_warm_up_and_what_lies_past_the_horizon() {
+        // 10/h from 06:00 (warm-up) to 30:00 (horizon): each hour of the day seen once.
+        let process = ArrivalProcess::Poisson {
+            rate_per_hour: 10.0,
+        };
+        let hour = 3_600_000_000;
+        let demand = demand_by_interval_of_day(&process, hour, 6 * hour, 30 * hour);
+        for (h, d) in demand.iter().enumerate() {
+            assert!((d - 10.0).abs() < 1e-9, "hour {h}: {d}");
+        }
+    }
+}
