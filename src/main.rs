@@ -2,6 +2,11 @@
 //! would need lives in the library; this file only wires it to the terminal.
 //!
 //! Exit codes: 0 ok, 1 runtime failure (or a check that found a regression), 2 bad input.
+//!
+//! Test-only fault injection: with `ROUTESIM_TEST_ABORT_AT=<step>` in the environment (`staged:N`,
+//! `all-staged`, `old-moved-aside`, `published`), the process stops dead (exit code 137, no
+//! clean-up) when publishing a report folder reaches that step, as a `kill -9` there would.
+//! `tests/publish.rs` uses it to show that a report folder is never left mixed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -241,6 +246,9 @@ fn is_bad_input(error: &anyhow::Error) -> bool {
             || cause.is::<check::CheckError>()
             || cause.is::<check::BaselineError>()
             || cause
+                .downcast_ref::<report::ReportError>()
+                .is_some_and(report::ReportError::is_bad_input)
+            || cause
                 .downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
     })
@@ -375,13 +383,26 @@ fn run(
     };
     let files = report::run_report_files(&results, &settings, charts, &options)
         .context("drawing the charts")?;
-    let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
+    let written = publish(&out, &files).context("writing the reports")?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", report::summary_table(&results))?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Publishes a report folder whole (see `report::publish_folder`), honouring the test-only
+/// `ROUTESIM_TEST_ABORT_AT` fault injection.
+fn publish(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, report::ReportError> {
+    let abort_at = std::env::var("ROUTESIM_TEST_ABORT_AT")
+        .ok()
+        .and_then(|text| report::PublishStep::parse(&text));
+    report::publish_folder_with(out, files, &mut |step| {
+        if Some(step) == abort_at {
+            std::process::exit(137);
+        }
+    })
 }
 
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
@@ -514,7 +535,7 @@ fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
             check::check_markdown(report).into_bytes(),
         ),
     ];
-    for path in report::write_files_atomically(out, &files).context("writing the check reports")? {
+    for path in publish(out, &files).context("writing the check reports")? {
         writeln!(stdout, "wrote {}", path.display())?;
     }
     Ok(if report.regressed() {
