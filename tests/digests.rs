@@ -1,0 +1,62 @@
+//! Pins a digest of the reports (summary, intervals, agents CSV) of every bundled scenario, so
+//! that a change that alters results cannot pass unnoticed: it has to update
+//! `tests/golden/digests.txt` (run with `ROUTESIM_BLESS=1`) and say why in its commit.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use routesim::config::load_scenario;
+use routesim::metrics::run;
+use routesim::report::{agents_csv, intervals_csv, summary_csv};
+
+/// FNV-1a, 64 bits: stable across platforms and Rust versions, unlike `DefaultHasher`.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Every bundled scenario (not the sweep specs), by file name.
+fn bundled_scenarios(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root.join("scenarios"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".toml") && !name.starts_with("sweep"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn digests(root: &Path) -> String {
+    let mut out = String::new();
+    for name in bundled_scenarios(root) {
+        let scenario = load_scenario(&root.join("scenarios").join(&name)).unwrap();
+        let results = run(&scenario, scenario.simulation.seed);
+        for (table, bytes) in [
+            ("summary.csv", summary_csv(&results)),
+            ("intervals.csv", intervals_csv(&results)),
+            ("agents.csv", agents_csv(&results)),
+        ] {
+            writeln!(out, "{name} {table} {:016x}", fnv1a(&bytes)).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn bundled_scenario_reports_match_their_pinned_digests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let golden = root.join("tests/golden/digests.txt");
+    let actual = digests(root);
+    if std::env::var_os("ROUTESIM_BLESS").is_some() {
+        fs::write(&golden, &actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&golden).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "the reports of a bundled scenario changed; if intended, rerun with ROUTESIM_BLESS=1 \
+         and say in the commit which outputs changed and why"
+    );
+}
