@@ -377,7 +377,7 @@ fn run(
     apply_overrides(&mut scenario, overrides)?;
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let results = metrics::run(&scenario, scenario.simulation.seed);
+    let results = metrics::try_run(&scenario, scenario.simulation.seed)?;
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
     };

@@ -32,4 +32,4 @@ pub use scenario::{
     SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue,
     WaitingBehaviour, Workstream, WrapUpBlocking,
 };
-pub use sim::{simulate, RunStats};
+pub use sim::{simulate, RunStats, Stall, StallSubject};

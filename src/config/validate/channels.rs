@@ -126,6 +126,14 @@ impl Validator<'_> {
                 }
             }
         };
+        if let (Some(Some(waiting)), Some(handle_time)) = (&waiting, &handle_time) {
+            if waiting.probability >= 1.0
+                && always_zero(&waiting.resume_delay)
+                && always_zero(handle_time)
+            {
+                self.problem(&format!("{path}.waiting"), "with probability 1, a resume delay that is always 0 and a handle time that is always 0, a conversation would go Waiting and resume for ever without the clock moving: give the handle time or the resume delay a positive value, or a probability below 1");
+            }
+        }
         let wrap_up = match &file.wrap_up {
             Some(w) => Some(Some(self.distribution(
                 &format!("{path}.wrap_up"),
@@ -352,4 +360,9 @@ pub(super) fn io_message(error: &csv::Error) -> String {
         }
         _ => error.to_string(),
     }
+}
+
+/// Whether every draw of a duration is zero once rounded to the model's microseconds.
+fn always_zero(distribution: &Distribution) -> bool {
+    SimDuration::from_secs_f64(distribution.largest()) == SimDuration::ZERO
 }

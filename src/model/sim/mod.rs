@@ -28,8 +28,9 @@
 //! (event loop, dispatch, triggers, slots), `routing.rs` (arrivals, classification,
 //! route-to-queue), `overflow.rs`, `bot.rs`, `push.rs` (queue order, eligibility, assignment
 //! methods), `offers.rs` (notifications and responses), `pick.rs`, `capacity.rs` (units and
-//! profiles), `presence.rs` (shifts, breaks, away, presence from capacity) and
-//! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close).
+//! profiles), `presence.rs` (shifts, breaks, away, presence from capacity),
+//! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close), and
+//! `stall.rs` (the guarantee of progress: a clock that does not move stops the run).
 //!
 //! Simplifications: a customer does not abandon while a notification rings (the abandon timer
 //! stops at the offer and restarts on decline), and resumed segments have no patience.
@@ -44,6 +45,9 @@ mod presence;
 mod push;
 mod routing;
 mod run;
+mod stall;
+
+pub use stall::{Stall, StallSubject};
 
 use std::collections::BTreeMap;
 
@@ -66,12 +70,15 @@ use super::{
 
 const DAY: u64 = 86_400_000_000;
 
-/// Counts of what a run did, for benchmarks and sanity checks.
+/// Counts of what a run did, for benchmarks and sanity checks, and whether it stalled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStats {
     pub events: u64,
     pub arrivals: u64,
     pub peak_conversations: usize,
+    /// Set when the run stopped early because its clock did not move (see [`Stall`]); its
+    /// measures then cover the time up to the stall only and must not be used.
+    pub stall: Option<Stall>,
 }
 
 /// Simulates `scenario` with the given seed up to its horizon, reporting to `observer`.
