@@ -53,6 +53,8 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Check scenario files and report every problem, without simulating.
     #[command(
@@ -82,6 +84,8 @@ enum Command {
         seed: Option<u64>,
         #[command(flatten)]
         threads: ThreadsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Rerun a baseline's replications (same seeds) with a changed scenario and compare every
     /// guarded measure. Exit code 1 when a guard regressed, 2 on bad input.
@@ -103,6 +107,8 @@ enum Command {
         seed: Option<u64>,
         #[command(flatten)]
         threads: ThreadsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Compare scenario B with scenario A on paired replications (same seeds), on A's guards.
     /// Exit code 1 when B is worse on a guard.
@@ -125,6 +131,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         threads: ThreadsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Run a parameter sweep: every point of a grid (or list of variants) of scenario settings,
     /// several replications each with common random numbers, in parallel. Writes sweep.csv and
@@ -160,6 +168,8 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Combine the parts written by sweep shards into the sweep.csv and replications.csv that one
     /// machine running the whole sweep would write.
@@ -184,6 +194,14 @@ struct ThreadsArg {
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+struct BudgetArg {
+    /// Run even if the estimate of a run is beyond the budget (about 1e9 events or 4 GiB of
+    /// memory; see "Limits and guarantees" in the README).
+    #[arg(long)]
+    ignore_budget: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -268,7 +286,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             overrides,
             out,
             charts,
-        } => run(scenario.as_deref(), &overrides, out, charts.into()),
+            budget,
+        } => run(scenario.as_deref(), &overrides, out, charts.into(), &budget),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Baseline {
             scenario,
@@ -276,14 +295,16 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             replications,
             seed,
             threads,
-        } => baseline(&scenario, &out, replications, seed, threads),
+            budget,
+        } => baseline(&scenario, &out, replications, seed, threads, &budget),
         Command::Check {
             scenario,
             baseline,
             out,
             seed,
             threads,
-        } => check_run(&scenario, &baseline, &out, seed, threads),
+            budget,
+        } => check_run(&scenario, &baseline, &out, seed, threads, &budget),
         Command::Compare {
             a,
             b,
@@ -291,7 +312,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             seed,
             out,
             threads,
-        } => compare(&a, &b, replications, seed, &out, threads),
+            budget,
+        } => compare(&a, &b, replications, seed, &out, threads, &budget),
         Command::Sweep {
             spec,
             threads,
@@ -300,7 +322,11 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
             replications,
             charts,
+            budget,
         } => {
+            if !budget.ignore_budget {
+                sweep_within_budget(&spec, replications)?;
+            }
             let continuation = if resume {
                 Continuation::Resume
             } else {
@@ -349,9 +375,8 @@ fn apply_overrides(scenario: &mut Scenario, overrides: &Overrides) -> Result<()>
 /// The settings shown in report.html: the scenario file as written, and any overrides.
 fn settings_text(path: Option<&Path>, overrides: &Overrides) -> Result<String> {
     let mut text = match path {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-        }
+        Some(path) => config::read_regular_text(path, config::limits::MAX_SCENARIO_BYTES)
+            .with_context(|| format!("reading {}", path.display()))?,
         None => config::DEFAULT_SCENARIO.to_string(),
     };
     if let Some(seed) = overrides.seed {
@@ -372,12 +397,32 @@ fn run(
     overrides: &Overrides,
     out: Option<PathBuf>,
     charts: report::ChartSelection,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
+    let file = path.map_or_else(
+        || config::DEFAULT_SCENARIO_ORIGIN.to_string(),
+        |p| p.display().to_string(),
+    );
+    let estimate = within_budget(&scenario, &file, budget)?;
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let results = metrics::try_run(&scenario, scenario.simulation.seed)?;
+    let bar = run_progress_bar(&scenario, &estimate);
+    let collector = match &bar {
+        Some(bar) => {
+            let bar = bar.clone();
+            metrics::Collector::new(&scenario).with_progress(move |now| {
+                bar.set_position(now.as_micros() / 1_000_000);
+            })
+        }
+        None => metrics::Collector::new(&scenario),
+    };
+    let results = metrics::try_run_with(&scenario, scenario.simulation.seed, collector);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let results = results?;
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
     };
@@ -405,6 +450,43 @@ fn publish(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, repo
     })
 }
 
+/// Refuses a scenario whose run is estimated far beyond the budget, unless told to go ahead.
+fn within_budget(
+    scenario: &Scenario,
+    file: &str,
+    budget: &BudgetArg,
+) -> Result<routesim::budget::Estimate> {
+    let estimate = routesim::budget::Estimate::of(scenario);
+    if !budget.ignore_budget {
+        if let Some(overrun) = estimate.overrun(&routesim::budget::Budget::default()) {
+            return Err(BadInput(format!("{file}: {overrun}")).into());
+        }
+    }
+    Ok(estimate)
+}
+
+/// Events beyond which a run shows a progress bar (a few seconds of work).
+const PROGRESS_BAR_EVENTS: f64 = 2e7;
+
+/// A bar over the simulated horizon, on stderr when it is a terminal and the run is long.
+fn run_progress_bar(
+    scenario: &Scenario,
+    estimate: &routesim::budget::Estimate,
+) -> Option<indicatif::ProgressBar> {
+    if estimate.events < PROGRESS_BAR_EVENTS
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr())
+    {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(scenario.simulation.horizon.as_micros() / 1_000_000);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:40}] {percent}% of the simulated horizon, ETA {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut failures = Vec::new();
     for path in paths {
@@ -421,7 +503,19 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
             }
             continue;
         }
-        match config::load_scenario(path) {
+        let loaded = config::load_scenario(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|scenario| {
+                within_budget(
+                    &scenario,
+                    &path.display().to_string(),
+                    &BudgetArg {
+                        ignore_budget: false,
+                    },
+                )
+                .map(|_| scenario)
+            });
+        match loaded {
             Ok(scenario) => writeln!(
                 std::io::stdout(),
                 "{}: ok ({} channels, {} workstreams, {} queues, {} agents)",
@@ -431,7 +525,8 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
                 scenario.queues.len(),
                 scenario.n_agents()
             )?,
-            Err(error) => failures.push(error.to_string()),
+            // The whole chain: a file that cannot be read says why.
+            Err(error) => failures.push(format!("{error:#}")),
         }
     }
     if failures.is_empty() {
@@ -458,8 +553,10 @@ fn baseline(
     replications: Option<u32>,
     seed: Option<u64>,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let policy = PolicyScenario::load(path)?;
+    within_budget(&policy.scenario, &policy.file, budget)?;
     let replications = replications_arg(replications, policy.spec.replications)?;
     let base_seed = seed.unwrap_or(policy.spec.base_seed);
     let baseline = policy.baseline(replications, base_seed, Threads(threads.threads))?;
@@ -491,8 +588,10 @@ fn check_run(
     out: &Path,
     seed: Option<u64>,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let policy = PolicyScenario::load(path)?;
+    within_budget(&policy.scenario, &policy.file, budget)?;
     let baseline = check::read_baseline(baseline_path)?;
     let options = check::CheckOptions {
         base_seed: seed,
@@ -514,9 +613,12 @@ fn compare(
     seed: Option<u64>,
     out: &Path,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let a = PolicyScenario::load(a)?;
     let b = PolicyScenario::load(b)?;
+    within_budget(&a.scenario, &a.file, budget)?;
+    within_budget(&b.scenario, &b.file, budget)?;
     let replications = replications_arg(replications, a.spec.replications)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
     let report =
@@ -616,6 +718,23 @@ fn run_sweep(
     write_sweep_reports(&results, &out, charts)
 }
 
+/// Refuses a sweep one of whose runs is estimated far beyond the budget (each run is checked
+/// on its own: the sweep's total only takes longer, it does not hold more at once per thread).
+fn sweep_within_budget(spec: &Path, replications: Option<u32>) -> Result<()> {
+    let sweep = sweep::load_sweep(spec, SpecOverrides { replications })?;
+    for (idx, scenario) in sweep.scenarios.iter().enumerate() {
+        let file = format!("{}: sweep point {idx}", spec.display());
+        within_budget(
+            scenario,
+            &file,
+            &BudgetArg {
+                ignore_budget: false,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 fn merge(dirs: &[PathBuf], out: &Path, charts: report::ChartSelection) -> Result<ExitCode> {
     let results = sweep::collect(dirs)?;
     write_sweep_reports(&results, out, charts)
@@ -671,7 +790,7 @@ fn write_sweep_reports(
 /// A sweep spec (a file naming its scenario, or a scenario with a `[sweep]` table) is validated
 /// point by point; anything else as a plain scenario.
 fn is_sweep_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = config::read_regular_text(path, config::limits::MAX_SCENARIO_BYTES) else {
         return false;
     };
     config::parse_table(&text, &config::Origin::of_path(path))

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-/// Every file below `dir` (relative name, bytes), sorted; `None` if `dir` does not exist.
-fn snapshot(dir: &Path) -> Option<Vec<(String, Vec<u8>)>> {
+/// The files of a report folder: (relative name, bytes), sorted by name.
+type FileSet = Vec<(String, Vec<u8>)>;
+
+/// Every file below `dir`, sorted; `None` if `dir` does not exist.
+fn snapshot(dir: &Path) -> Option<FileSet> {
     fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -30,7 +33,7 @@ fn snapshot(dir: &Path) -> Option<Vec<(String, Vec<u8>)>> {
     Some(files)
 }
 
-fn names(set: &Option<Vec<(String, Vec<u8>)>>) -> Vec<String> {
+fn names(set: &Option<FileSet>) -> Vec<String> {
     set.iter().flatten().map(|(n, _)| n.clone()).collect()
 }
 
@@ -95,7 +98,7 @@ fn assert_success(output: &Output) {
 }
 
 /// The old and the new set, each published once into its own folder.
-fn reference_sets(root: &Path) -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
+fn reference_sets(root: &Path) -> (FileSet, FileSet) {
     assert_success(&run(&old_args("out"), &root.join("a"), None));
     assert_success(&run(&new_args("out"), &root.join("b"), None));
     let old = snapshot(&root.join("a/out")).unwrap();

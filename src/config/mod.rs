@@ -6,6 +6,8 @@
 //! every problem found, each with its path). The model never sees this module.
 
 mod file;
+mod input;
+pub mod limits;
 mod units;
 mod validate;
 
@@ -13,6 +15,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use file::ScenarioFile;
+pub use input::{open_regular_file, read_regular_file, read_regular_text};
 pub use units::{parse_duration, parse_time_of_day};
 
 use crate::model::Scenario;
@@ -33,8 +36,9 @@ pub struct Issue {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("{file}: cannot read the file: {source}")]
+    /// The file could not be read. The reason is the source, so that an error chain prints
+    /// the operating system's words once.
+    #[error("{file}: cannot read the file")]
     Read {
         file: String,
         #[source]
@@ -104,9 +108,11 @@ impl Origin {
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ConfigError> {
     let origin = Origin::of_path(path);
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        file: origin.file.clone(),
-        source,
+    let text = read_regular_text(path, limits::MAX_SCENARIO_BYTES).map_err(|source| {
+        ConfigError::Read {
+            file: origin.file.clone(),
+            source,
+        }
     })?;
     parse_scenario(&text, &origin)
 }
@@ -153,11 +159,38 @@ pub fn scenario_file_from_table(
         let path = error.path().to_string();
         let message = error.into_inner().message().trim().to_string();
         let path = if path == "." { String::new() } else { path };
+        let (path, message) = missing_field_at_its_path(path, message);
         ConfigError::Invalid {
             file: origin.file.clone(),
             issues: vec![Issue { path, message }],
         }
     })
+}
+
+/// serde reports a missing field at its parent (`missing field \`simulation\`` at the top);
+/// name the field itself, as every other message does.
+fn missing_field_at_its_path(path: String, message: String) -> (String, String) {
+    let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    else {
+        return (path, message);
+    };
+    let full = if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    };
+    let message = match (path.is_empty(), field) {
+        (true, "simulation") => {
+            "missing: a scenario needs a [simulation] table (with at least `horizon`)".to_string()
+        }
+        (true, "channels" | "workstreams" | "queues" | "agent_groups") => {
+            format!("missing: a scenario needs at least one [{field}.<name>] table")
+        }
+        _ => "missing: this field is required".to_string(),
+    };
+    (full, message)
 }
 
 #[cfg(test)]

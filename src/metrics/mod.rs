@@ -34,7 +34,15 @@ pub struct RunError {
 
 /// [`run`], with a stall as an error naming the instant and the entity involved.
 pub fn try_run(scenario: &Scenario, seed: u64) -> Result<RunResults, RunError> {
-    let mut collector = Collector::new(scenario);
+    try_run_with(scenario, seed, Collector::new(scenario))
+}
+
+/// [`try_run`] with a collector made by the caller (e.g. [`Collector::with_progress`]).
+pub fn try_run_with(
+    scenario: &Scenario,
+    seed: u64,
+    mut collector: Collector,
+) -> Result<RunResults, RunError> {
     let stats = simulate(scenario, seed, &mut collector);
     match stats.stall {
         None => Ok(collector.into_results(seed)),

@@ -20,7 +20,7 @@ pub use ids::{
 };
 pub use observer::{
     AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia, OpenState,
-    OverCapacityCause, OverflowOutcome, Return,
+    OverCapacityCause, OverflowOutcome, Return, PROGRESS_EVERY,
 };
 pub use ordering::{AgentOrdering, Candidate};
 pub use scenario::{

@@ -39,11 +39,22 @@ impl Validator<'_> {
             }
         }
         let count = match u32::try_from(file.count) {
-            Ok(count) if count >= 1 => Some(count),
-            _ => {
+            Ok(count) if count >= 1 && file.count <= limits::MAX_AGENTS_PER_GROUP => Some(count),
+            _ if file.count < 1 => {
                 self.problem(
                     &format!("{path}.count"),
                     format!("an agent group needs at least 1 agent, got {}", file.count),
+                );
+                None
+            }
+            _ => {
+                self.problem(
+                    &format!("{path}.count"),
+                    format!(
+                        "expected at most {} agents in a group, got {}",
+                        limits::MAX_AGENTS_PER_GROUP,
+                        file.count
+                    ),
                 );
                 None
             }
@@ -85,12 +96,15 @@ impl Validator<'_> {
         let away_episodes = match &file.away_episodes {
             None => Some(None),
             Some(away) => {
-                let rate_ok = away.per_hour.is_finite() && away.per_hour >= 0.0;
+                let rate_ok = away.per_hour.is_finite()
+                    && away.per_hour >= 0.0
+                    && away.per_hour <= limits::MAX_AWAY_EPISODES_PER_HOUR;
                 if !rate_ok {
                     self.problem(
                         &format!("{path}.away_episodes.per_hour"),
                         format!(
-                            "expected zero or more episodes per hour, got {}",
+                            "expected from 0 to {} episodes per hour (one a minute), got {}",
+                            limits::MAX_AWAY_EPISODES_PER_HOUR,
                             away.per_hour
                         ),
                     );

@@ -58,7 +58,7 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 use super::arrivals::ArrivalCursor;
 use super::observer::{
     AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState,
-    OverCapacityCause, OverflowOutcome, Return,
+    OverCapacityCause, OverflowOutcome, Return, PROGRESS_EVERY,
 };
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,

@@ -15,6 +15,9 @@ impl<O: Observer> Sim<'_, O> {
                 (instant, at_instant) = (now, 0);
             }
             at_instant += 1;
+            if self.stats.events % PROGRESS_EVERY == 0 {
+                self.observer.progress(now);
+            }
             if at_instant > self.stall_limit() {
                 self.stats.stall = Some(self.stall(now, at_instant, &scheduled.event));
                 break;
