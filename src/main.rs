@@ -720,8 +720,11 @@ fn run_sweep(
 
 /// Refuses a sweep one of whose runs is estimated far beyond the budget (each run is checked
 /// on its own: the sweep's total only takes longer, it does not hold more at once per thread).
+/// A spec that does not load is left to `run_sweep`, which reports it after the options.
 fn sweep_within_budget(spec: &Path, replications: Option<u32>) -> Result<()> {
-    let sweep = sweep::load_sweep(spec, SpecOverrides { replications })?;
+    let Ok(sweep) = sweep::load_sweep(spec, SpecOverrides { replications }) else {
+        return Ok(());
+    };
     for (idx, scenario) in sweep.scenarios.iter().enumerate() {
         let file = format!("{}: sweep point {idx}", spec.display());
         within_budget(

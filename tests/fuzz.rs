@@ -362,7 +362,7 @@ fn mutated_scenarios_and_sweep_specs_are_run_or_refused_in_process() {
     });
     let strategy = (
         0..corpus.len(),
-        proptest::collection::vec(mutation(), 1..6),
+        proptest::collection::vec(mutation(), 1..4),
         0u8..16,
     );
     let outcomes = [std::cell::Cell::new(0usize), std::cell::Cell::new(0usize)];

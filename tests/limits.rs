@@ -294,6 +294,11 @@ fn a_hundred_thousand_day_horizon_is_refused_by_the_budget_unless_told_to_go_ahe
     assert_ne!(long, default);
     std::fs::write(dir.path().join("long.toml"), &long).unwrap();
     std::fs::write(dir.path().join("day.toml"), &default).unwrap();
+    std::fs::write(
+        dir.path().join("spec.toml"),
+        "scenario = \"long.toml\"\n[sweep]\nreplications = 2\n",
+    )
+    .unwrap();
     let expected = [
         "the run is far too large: about ",
         "events (budget 1.0e9)",
@@ -306,6 +311,10 @@ fn a_hundred_thousand_day_horizon_is_refused_by_the_budget_unless_told_to_go_ahe
         (&["run", "day.toml", "--horizon", "100000d"], "day.toml: "),
         (&["run", "--horizon", "100000d"], "scenarios/default.toml: "),
         (&["baseline", "long.toml", "--out", "b.csv"], "long.toml: "),
+        (
+            &["sweep", "spec.toml", "--out", "s"],
+            "spec.toml: sweep point 0: ",
+        ),
     ] {
         let output = routesim(dir.path(), args);
         let message = stderr(&output);
@@ -315,7 +324,7 @@ fn a_hundred_thousand_day_horizon_is_refused_by_the_budget_unless_told_to_go_ahe
             assert!(message.contains(fragment), "{args:?}: {message}");
         }
     }
-    assert_eq!(listing(dir.path()), ["day.toml", "long.toml"]);
+    assert_eq!(listing(dir.path()), ["day.toml", "long.toml", "spec.toml"]);
     // With --ignore-budget the run starts (and is stopped here: it would take many minutes).
     let mut child = spawn(
         dir.path(),
