@@ -397,3 +397,65 @@ fn an_io_error_says_the_reason_once() {
         "{message}"
     );
 }
+
+#[test]
+fn a_long_run_draws_a_progress_bar_when_stderr_is_a_terminal_and_none_otherwise() {
+    // `script` (util-linux) gives the command a terminal; without it there is nothing to show.
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let mmc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc.toml"))
+            .unwrap();
+    // About 2.3 x 10^7 events: past the bar's threshold, well within the budget.
+    let long = mmc.replacen("horizon = \"7d\"", "horizon = \"900d\"", 1);
+    assert_ne!(long, mmc);
+    std::fs::write(dir.path().join("long.toml"), long).unwrap();
+    // Piped stderr (not a terminal): no bar, whatever the length (checked on a short run).
+    std::fs::write(dir.path().join("short.toml"), &mmc).unwrap();
+    let quiet = routesim(dir.path(), &["run", "short.toml", "--charts", "none"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(
+        !stderr(&quiet).contains("simulated horizon"),
+        "{}",
+        stderr(&quiet)
+    );
+    if !has_script {
+        return;
+    }
+    let command = format!(
+        "{} run long.toml --charts none --out o",
+        env!("CARGO_BIN_EXE_routesim")
+    );
+    let mut child = Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut stdout, &mut buffer) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buffer[..n]);
+            if String::from_utf8_lossy(&seen).contains("of the simulated horizon") {
+                let _ = sender.send(());
+                break;
+            }
+        }
+    });
+    let shown = receiver.recv_timeout(DEADLINE).is_ok();
+    // SIGTERM, so that `script` ends the run it started.
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+    assert!(shown, "no progress bar within {DEADLINE:?}");
+}
