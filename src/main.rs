@@ -491,7 +491,13 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut failures = Vec::new();
     for path in paths {
         if is_sweep_file(path) {
-            match sweep::load_sweep(path, SpecOverrides::default()) {
+            let loaded = sweep::load_sweep(path, SpecOverrides::default())
+                .map_err(anyhow::Error::from)
+                .and_then(|sweep| {
+                    sweep_within_budget(path, None)?;
+                    Ok(sweep)
+                });
+            match loaded {
                 Ok(sweep) => writeln!(
                     std::io::stdout(),
                     "{}: ok (sweep of {} points x {} replications)",
@@ -499,7 +505,7 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
                     sweep.layout.points.len(),
                     sweep.layout.replications
                 )?,
-                Err(error) => failures.push(error.to_string()),
+                Err(error) => failures.push(format!("{error:#}")),
             }
             continue;
         }

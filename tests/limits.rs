@@ -315,6 +315,7 @@ fn a_hundred_thousand_day_horizon_is_refused_by_the_budget_unless_told_to_go_ahe
             &["sweep", "spec.toml", "--out", "s"],
             "spec.toml: sweep point 0: ",
         ),
+        (&["validate", "spec.toml"], "spec.toml: sweep point 0: "),
     ] {
         let output = routesim(dir.path(), args);
         let message = stderr(&output);
