@@ -4,14 +4,17 @@
 //! drawn) or "exit 2" (refused with a message naming the file): never a panic, an abort, a
 //! stall or a hang. Each case runs on its own thread under a deadline.
 //!
-//! In CI: 2,000 cases in process and 40 through the binary (well under a minute). A long run:
+//! In CI: 2,000 cases in process and 40 through the binary (well under a minute), from a fixed
+//! seed so that CI is reproducible. A long run explores other cases with another seed:
 //!
 //! ```sh
-//! ROUTESIM_FUZZ_CASES=200000 ROUTESIM_FUZZ_CLI_CASES=5000 cargo test --release --test fuzz
+//! ROUTESIM_FUZZ_SEED=$RANDOM ROUTESIM_FUZZ_CASES=200000 ROUTESIM_FUZZ_CLI_CASES=5000 \
+//!     cargo test --release --test fuzz
 //! ```
 //!
-//! A failing case is printed (the mutated file's text) after proptest has shrunk it to a
-//! small sequence of mutations.
+//! A failing case is printed (the seed, and the mutated file's text) after proptest has shrunk
+//! it to a small sequence of mutations; `ROUTESIM_FUZZ_LOG=<file>` also writes each case's
+//! text there before it runs, for a case that takes the whole process down.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,7 +22,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 use routesim::budget::{Budget, Estimate};
 use routesim::config::{parse_scenario, Origin};
@@ -33,6 +36,26 @@ const FUZZ_BUDGET: Budget = Budget {
     max_events: 300_000.0,
     max_memory_bytes: 256.0 * 1024.0 * 1024.0,
 };
+
+/// The seed of CI's cases; `ROUTESIM_FUZZ_SEED` chooses others.
+const CI_SEED: u64 = 2026;
+
+/// A runner of `cases` cases from `ROUTESIM_FUZZ_SEED` (default [`CI_SEED`]) and that seed.
+fn runner(cases: u32) -> (TestRunner, u64) {
+    let seed = std::env::var("ROUTESIM_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CI_SEED);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+    (TestRunner::new_with_rng(config, rng), seed)
+}
 
 fn cases(variable: &str, default: u32) -> u32 {
     std::env::var(variable)
@@ -355,19 +378,15 @@ fn workspace(corpus: &[(String, String)]) -> tempfile::TempDir {
 fn mutated_scenarios_and_sweep_specs_are_run_or_refused_in_process() {
     let corpus = corpus();
     let dir = workspace(&corpus);
-    let mut runner = TestRunner::new(Config {
-        cases: cases("ROUTESIM_FUZZ_CASES", 2000),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let (mut runner, seed) = runner(cases("ROUTESIM_FUZZ_CASES", 2000));
     let strategy = (
         0..corpus.len(),
         proptest::collection::vec(mutation(), 1..4),
         0u8..16,
     );
     let outcomes = [std::cell::Cell::new(0usize), std::cell::Cell::new(0usize)];
-    let result = runner.run(&strategy, |(seed, mutations, chart_roll)| {
-        let (name, original) = &corpus[seed];
+    let result = runner.run(&strategy, |(pick, mutations, chart_roll)| {
+        let (name, original) = &corpus[pick];
         let text = mutations.iter().fold(original.clone(), |t, m| apply(&t, m));
         if let Ok(log) = std::env::var("ROUTESIM_FUZZ_LOG") {
             let _ = std::fs::write(&log, &text);
@@ -384,7 +403,7 @@ fn mutated_scenarios_and_sweep_specs_are_run_or_refused_in_process() {
         Ok(())
     });
     if let Err(error) = result {
-        panic!("{error}");
+        panic!("ROUTESIM_FUZZ_SEED={seed}: {error}");
     }
     // Mutations both keep and break files: a fuzzer that only produced refusals would test
     // nothing but the parser.
@@ -397,14 +416,10 @@ fn mutated_scenarios_and_sweep_specs_are_run_or_refused_in_process() {
 fn mutated_files_given_to_the_binary_exit_0_or_2() {
     let corpus = corpus();
     let dir = workspace(&corpus);
-    let mut runner = TestRunner::new(Config {
-        cases: cases("ROUTESIM_FUZZ_CLI_CASES", 40),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let (mut runner, seed) = runner(cases("ROUTESIM_FUZZ_CLI_CASES", 40));
     let strategy = (0..corpus.len(), proptest::collection::vec(mutation(), 1..4));
-    let result = runner.run(&strategy, |(seed, mutations)| {
-        let (name, original) = &corpus[seed];
+    let result = runner.run(&strategy, |(pick, mutations)| {
+        let (name, original) = &corpus[pick];
         let text = mutations.iter().fold(original.clone(), |t, m| apply(&t, m));
         let file = format!("cli-{name}");
         std::fs::write(dir.path().join(&file), &text).unwrap();
@@ -455,6 +470,6 @@ fn mutated_files_given_to_the_binary_exit_0_or_2() {
         Ok(())
     });
     if let Err(error) = result {
-        panic!("{error}");
+        panic!("ROUTESIM_FUZZ_SEED={seed}: {error}");
     }
 }
