@@ -7,6 +7,7 @@
 //! `metrics` does I/O.
 
 pub mod analytic;
+pub mod budget;
 pub mod check;
 pub mod config;
 pub mod engine;

@@ -4,6 +4,11 @@
 //! Exit codes: 0 ok, 1 runtime failure (or a check that found a regression), 2 bad input,
 //! 3 sweep results incomplete (`merge` before every shard finished), 4 staffing targets that
 //! cannot be met (or not within the iteration limit).
+//!
+//! Test-only fault injection: with `ROUTESIM_TEST_ABORT_AT=<step>` in the environment (`staged:N`,
+//! `all-staged`, `old-moved-aside`, `published`), the process stops dead (exit code 137, no
+//! clean-up) when publishing a report folder reaches that step, as a `kill -9` there would.
+//! `tests/publish.rs` uses it to show that a report folder is never left mixed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,6 +56,8 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Check scenario files and report every problem, without simulating.
     #[command(
@@ -80,6 +87,8 @@ enum Command {
         seed: Option<u64>,
         #[command(flatten)]
         threads: ThreadsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Rerun a baseline's replications (same seeds) with a changed scenario and compare every
     /// guarded measure. Exit code 1 when a guard regressed, 2 on bad input.
@@ -101,6 +110,8 @@ enum Command {
         seed: Option<u64>,
         #[command(flatten)]
         threads: ThreadsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Compare scenario B with scenario A on paired replications (same seeds), on A's guards.
     /// Exit code 1 when B is worse on a guard.
@@ -127,6 +138,8 @@ enum Command {
         staffing: bool,
         #[command(flatten)]
         threads: ThreadsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// How many agents each interval needs for the scenario's [staffing] targets: Erlang C and
     /// Erlang A per interval, the simulated requirement (iterative staffing algorithm) and flat
@@ -187,6 +200,8 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Combine the parts written by sweep shards into the sweep.csv and replications.csv that one
     /// machine running the whole sweep would write. Exit code 3 when some pairs have no result
@@ -243,6 +258,14 @@ fn parse_threads(text: &str) -> Result<ThreadCount, String> {
 
 fn threads_of(arg: Option<ThreadCount>) -> Threads {
     Threads(arg.and_then(|count| count.0))
+}
+
+#[derive(Debug, clap::Args)]
+struct BudgetArg {
+    /// Run even if the estimate of a run is beyond the budget (about 1e9 events or 4 GiB of
+    /// memory; see "Limits and guarantees" in the README).
+    #[arg(long)]
+    ignore_budget: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -342,6 +365,9 @@ fn is_bad_input(error: &anyhow::Error) -> bool {
             || cause.is::<check::CheckError>()
             || cause.is::<check::BaselineError>()
             || cause
+                .downcast_ref::<report::ReportError>()
+                .is_some_and(report::ReportError::is_bad_input)
+            || cause
                 .downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
     })
@@ -361,7 +387,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             overrides,
             out,
             charts,
-        } => run(scenario.as_deref(), &overrides, out, charts.into()),
+            budget,
+        } => run(scenario.as_deref(), &overrides, out, charts.into(), &budget),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Baseline {
             scenario,
@@ -369,14 +396,16 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             replications,
             seed,
             threads,
-        } => baseline(&scenario, &out, replications, seed, threads),
+            budget,
+        } => baseline(&scenario, &out, replications, seed, threads, &budget),
         Command::Check {
             scenario,
             baseline,
             out,
             seed,
             threads,
-        } => check_run(&scenario, &baseline, &out, seed, threads),
+            budget,
+        } => check_run(&scenario, &baseline, &out, seed, threads, &budget),
         Command::Compare {
             a,
             b,
@@ -385,6 +414,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
             staffing: true,
             threads,
+            budget: _,
         } => compare_staffing(&a, &b, replications, seed, &out, threads),
         Command::Compare {
             a,
@@ -394,7 +424,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
             staffing: false,
             threads,
-        } => compare(&a, &b, replications, seed, &out, threads),
+            budget,
+        } => compare(&a, &b, replications, seed, &out, threads, &budget),
         Command::Staffing {
             scenario,
             out,
@@ -418,7 +449,11 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
             replications,
             charts,
+            budget,
         } => {
+            if !budget.ignore_budget {
+                sweep_within_budget(&spec, replications)?;
+            }
             let continuation = if resume {
                 Continuation::Resume
             } else {
@@ -467,9 +502,8 @@ fn apply_overrides(scenario: &mut Scenario, overrides: &Overrides) -> Result<()>
 /// The settings shown in report.html: the scenario file as written, and any overrides.
 fn settings_text(path: Option<&Path>, overrides: &Overrides) -> Result<String> {
     let mut text = match path {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-        }
+        Some(path) => config::read_regular_text(path, config::limits::MAX_SCENARIO_BYTES)
+            .with_context(|| format!("reading {}", path.display()))?,
         None => config::DEFAULT_SCENARIO.to_string(),
     };
     if let Some(seed) = overrides.seed {
@@ -490,18 +524,38 @@ fn run(
     overrides: &Overrides,
     out: Option<PathBuf>,
     charts: report::ChartSelection,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
+    let file = path.map_or_else(
+        || config::DEFAULT_SCENARIO_ORIGIN.to_string(),
+        |p| p.display().to_string(),
+    );
+    let estimate = within_budget(&scenario, &file, budget)?;
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let results = metrics::run(&scenario, scenario.simulation.seed);
+    let bar = run_progress_bar(&scenario, &estimate);
+    let collector = match &bar {
+        Some(bar) => {
+            let bar = bar.clone();
+            metrics::Collector::new(&scenario).with_progress(move |now| {
+                bar.set_position(now.as_micros() / 1_000_000);
+            })
+        }
+        None => metrics::Collector::new(&scenario),
+    };
+    let results = metrics::try_run_with(&scenario, scenario.simulation.seed, collector);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let results = results?;
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
     };
     let files = report::run_report_files(&results, &settings, charts, &options)
         .context("drawing the charts")?;
-    let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
+    let written = publish(&out, &files).context("writing the reports")?;
     let mut found = warnings::scenario_warnings(&scenario);
     found.extend(warnings::run_warnings(&scenario, &results));
     print_warnings(&found);
@@ -522,11 +576,67 @@ fn print_warnings(found: &[warnings::Warning]) {
     }
 }
 
+/// Publishes a report folder whole (see `report::publish_folder`), honouring the test-only
+/// `ROUTESIM_TEST_ABORT_AT` fault injection.
+fn publish(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, report::ReportError> {
+    let abort_at = std::env::var("ROUTESIM_TEST_ABORT_AT")
+        .ok()
+        .and_then(|text| report::PublishStep::parse(&text));
+    report::publish_folder_with(out, files, &mut |step| {
+        if Some(step) == abort_at {
+            std::process::exit(137);
+        }
+    })
+}
+
+/// Refuses a scenario whose run is estimated far beyond the budget, unless told to go ahead.
+fn within_budget(
+    scenario: &Scenario,
+    file: &str,
+    budget: &BudgetArg,
+) -> Result<routesim::budget::Estimate> {
+    let estimate = routesim::budget::Estimate::of(scenario);
+    if !budget.ignore_budget {
+        if let Some(overrun) = estimate.overrun(&routesim::budget::Budget::default()) {
+            return Err(BadInput(format!("{file}: {overrun}")).into());
+        }
+    }
+    Ok(estimate)
+}
+
+/// Events beyond which a run shows a progress bar (a few seconds of work).
+const PROGRESS_BAR_EVENTS: f64 = 2e7;
+
+/// A bar over the simulated horizon, on stderr when it is a terminal and the run is long.
+fn run_progress_bar(
+    scenario: &Scenario,
+    estimate: &routesim::budget::Estimate,
+) -> Option<indicatif::ProgressBar> {
+    if estimate.events < PROGRESS_BAR_EVENTS
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr())
+    {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(scenario.simulation.horizon.as_micros() / 1_000_000);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:40}] {percent}% of the simulated horizon, ETA {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut failures = Vec::new();
     for path in paths {
         if is_sweep_file(path) {
-            match sweep::load_sweep(path, SpecOverrides::default()) {
+            let loaded = sweep::load_sweep(path, SpecOverrides::default())
+                .map_err(anyhow::Error::from)
+                .and_then(|sweep| {
+                    sweep_within_budget(path, None)?;
+                    Ok(sweep)
+                });
+            match loaded {
                 Ok(sweep) => writeln!(
                     std::io::stdout(),
                     "{}: ok (sweep of {} points x {} replications)",
@@ -534,11 +644,23 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
                     sweep.layout.points.len(),
                     sweep.layout.replications
                 )?,
-                Err(error) => failures.push(error.to_string()),
+                Err(error) => failures.push(format!("{error:#}")),
             }
             continue;
         }
-        match config::load_scenario(path) {
+        let loaded = config::load_scenario(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|scenario| {
+                within_budget(
+                    &scenario,
+                    &path.display().to_string(),
+                    &BudgetArg {
+                        ignore_budget: false,
+                    },
+                )
+                .map(|_| scenario)
+            });
+        match loaded {
             Ok(scenario) => {
                 writeln!(
                     std::io::stdout(),
@@ -551,7 +673,8 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
                 )?;
                 print_warnings(&warnings::scenario_warnings(&scenario));
             }
-            Err(error) => failures.push(error.to_string()),
+            // The whole chain: a file that cannot be read says why.
+            Err(error) => failures.push(format!("{error:#}")),
         }
     }
     if failures.is_empty() {
@@ -578,8 +701,10 @@ fn baseline(
     replications: Option<u32>,
     seed: Option<u64>,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let policy = PolicyScenario::load(path)?;
+    within_budget(&policy.scenario, &policy.file, budget)?;
     let replications = replications_arg(replications, policy.spec.replications)?;
     let base_seed = seed.unwrap_or(policy.spec.base_seed);
     let baseline = policy.baseline(replications, base_seed, threads.threads())?;
@@ -611,8 +736,10 @@ fn check_run(
     out: &Path,
     seed: Option<u64>,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let policy = PolicyScenario::load(path)?;
+    within_budget(&policy.scenario, &policy.file, budget)?;
     let baseline = check::read_baseline(baseline_path)?;
     let options = check::CheckOptions {
         base_seed: seed,
@@ -634,9 +761,12 @@ fn compare(
     seed: Option<u64>,
     out: &Path,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let a = PolicyScenario::load(a)?;
     let b = PolicyScenario::load(b)?;
+    within_budget(&a.scenario, &a.file, budget)?;
+    within_budget(&b.scenario, &b.file, budget)?;
     if warnings::same_after_defaults(&a.scenario, &b.scenario) {
         print_warnings(&[warnings::same_scenarios_warning(&a.file, &b.file)]);
     }
@@ -657,7 +787,7 @@ fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
             check::check_markdown(report).into_bytes(),
         ),
     ];
-    for path in report::write_files_atomically(out, &files).context("writing the check reports")? {
+    for path in publish(out, &files).context("writing the check reports")? {
         writeln!(stdout, "wrote {}", path.display())?;
     }
     Ok(if report.regressed() {
@@ -735,6 +865,26 @@ fn run_sweep(
     write_sweep_reports(&results, &out, charts)
 }
 
+/// Refuses a sweep one of whose runs is estimated far beyond the budget (each run is checked
+/// on its own: the sweep's total only takes longer, it does not hold more at once per thread).
+/// A spec that does not load is left to `run_sweep`, which reports it after the options.
+fn sweep_within_budget(spec: &Path, replications: Option<u32>) -> Result<()> {
+    let Ok(sweep) = sweep::load_sweep(spec, SpecOverrides { replications }) else {
+        return Ok(());
+    };
+    for (idx, scenario) in sweep.scenarios.iter().enumerate() {
+        let file = format!("{}: sweep point {idx}", spec.display());
+        within_budget(
+            scenario,
+            &file,
+            &BudgetArg {
+                ignore_budget: false,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 fn merge(dirs: &[PathBuf], out: &Path, charts: report::ChartSelection) -> Result<ExitCode> {
     let results = sweep::collect(dirs)?;
     write_sweep_reports(&results, out, charts)
@@ -790,7 +940,7 @@ fn write_sweep_reports(
 /// A sweep spec (a file naming its scenario, or a scenario with a `[sweep]` table) is validated
 /// point by point; anything else as a plain scenario.
 fn is_sweep_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = config::read_regular_text(path, config::limits::MAX_SCENARIO_BYTES) else {
         return false;
     };
     config::parse_table(&text, &config::Origin::of_path(path))
@@ -879,7 +1029,8 @@ fn compare_staffing(
     let (scenario_a, spec_a) = load_staffing(Some(a))?;
     // B is judged on A's targets: A's [staffing] table replaces B's before validation.
     let origin_a = config::Origin::of_path(a);
-    let text_a = std::fs::read_to_string(a).with_context(|| format!("reading {}", a.display()))?;
+    let text_a = config::read_regular_text(a, config::limits::MAX_SCENARIO_BYTES)
+        .with_context(|| format!("reading {}", a.display()))?;
     let staffing_table = config::parse_table(&text_a, &origin_a)?
         .get("staffing")
         .cloned()

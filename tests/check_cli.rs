@@ -155,6 +155,44 @@ fn a_damaged_or_mismatched_baseline_is_bad_input_named_by_file_and_line() {
             .collect::<Vec<_>>()
             .join("\n")
     };
+    let checksum_line = good
+        .lines()
+        .position(|l| l.starts_with("# checksum: "))
+        .unwrap()
+        + 1;
+    // What the issue found accepted: every replication value of the guarded service levels
+    // set to 0.0, the file still well formed.
+    let edit_service_levels = |rows: &str| {
+        good.lines()
+            .map(|l| {
+                let fields: Vec<&str> = l.split(',').collect();
+                if l.starts_with(rows) && fields.get(4) == Some(&"service_level_20s_of_offered") {
+                    let mut fields = fields.clone();
+                    fields[5] = "0";
+                    if rows == "mean," {
+                        fields[6] = "0";
+                        fields[7] = "0";
+                    }
+                    fields.join(",")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let edited_service_levels = edit_service_levels("replication,");
+    let edited_means = {
+        let rows = edited_service_levels.clone();
+        let good_means = edit_service_levels("mean,");
+        // Replication rows from the first edit, mean rows from the second.
+        rows.lines()
+            .zip(good_means.lines())
+            .map(|(r, m)| if r.starts_with("mean,") { m } else { r })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_ne!(edited_service_levels, good);
     let cases: Vec<(&str, String, String)> = vec![
         (
             "a garbled row",
@@ -163,8 +201,8 @@ fn a_damaged_or_mismatched_baseline_is_bad_input_named_by_file_and_line() {
         ),
         (
             "a newer format",
-            good.replace("# format_version: 1", "# format_version: 9"),
-            "baseline.csv:2: format version 9, but this routesim reads version 1".into(),
+            good.replace("# format_version: 2", "# format_version: 9"),
+            "baseline.csv:2: format version 9, but this routesim reads version 2".into(),
         ),
         (
             "a count that does not match the seeds",
@@ -188,12 +226,39 @@ fn a_damaged_or_mismatched_baseline_is_bad_input_named_by_file_and_line() {
             "has no value for replication 1".into(),
         ),
         (
-            "a baseline without a guarded measure",
+            "a measure's rows removed, means and all",
             good.lines()
                 .filter(|l| !l.contains(",asa_s,"))
                 .collect::<Vec<_>>()
                 .join("\n"),
-            "baseline.csv: has no values for any overall asa_s, which a guard asks for".into(),
+            format!("baseline.csv:{checksum_line}: checksum: the file's rows and metadata give"),
+        ),
+        (
+            "every guarded service level set to 0.0 (the file stays well formed)",
+            edited_service_levels.clone(),
+            "service_level_20s_of_offered: the mean row does not agree with the replication rows"
+                .into(),
+        ),
+        (
+            "the same with the mean rows edited to match",
+            edited_means,
+            format!("baseline.csv:{checksum_line}: checksum"),
+        ),
+        (
+            "an infinite value",
+            replace_line(first_row, &{
+                let mut fields: Vec<&str> = good
+                    .lines()
+                    .nth(first_row - 1)
+                    .unwrap()
+                    .split(',')
+                    .collect();
+                fields[5] = "inf";
+                fields.join(",")
+            }),
+            format!(
+                "baseline.csv:{first_row}: value: expected a finite number or NaN, found \"inf\""
+            ),
         ),
         (
             "a report instead of a baseline",

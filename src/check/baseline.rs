@@ -13,6 +13,7 @@
 //! # base_seed: 1
 //! # replications: 3
 //! # seeds: 1 11400714819323198486 4354685564936845355
+//! # checksum: fnv1a64:89abcdef01234567
 //! row,replication,scope,name,measure,value,ci_low,ci_high
 //! replication,0,overall,all,offered,523,,
 //! mean,,overall,all,offered,520.33,511.2,529.5
@@ -20,20 +21,24 @@
 //!
 //! `replication` rows hold the values a check pairs with, written so they read back bit for
 //! bit; `mean` rows (mean over the replications with a 95% t interval) are for people reading
-//! the file and are checked for shape only. Reading validates everything and names the file and
-//! line of the first problem; it never guesses at a damaged file.
+//! the file, and must agree with the replication rows. The checksum is FNV-1a 64 over the other
+//! metadata values (except `routesim_version`, which only decides a warning) and every CSV field (not over the bytes, so a line-ending conversion keeps
+//! it): an edited value is detected even when the file stays well formed. It guards against
+//! edits and damage, not against someone recomputing it (it is not a signature). Reading
+//! validates everything and names the file and line of the first problem; it never guesses at
+//! a damaged file. Values must be finite numbers or `NaN` (undefined).
 
 use std::collections::BTreeMap;
 
 use crate::metrics::Scope;
 use crate::sweep::replication_seed;
 
-use super::hash::ScenarioHash;
+use super::hash::{Fnv1a64, ScenarioHash};
 use super::samples::{MeasureKey, Samples};
 use super::stats::mean_interval;
 
 /// The version of the file layout this routesim writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &str = "# routesim baseline";
 const HEADER: [&str; 8] = [
     "row",
@@ -76,28 +81,17 @@ impl Baseline {
 
     /// The file's bytes.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = String::new();
         let seeds: Vec<String> = self.seeds.iter().map(u64::to_string).collect();
-        for line in [
-            MAGIC.to_string(),
-            format!("# format_version: {FORMAT_VERSION}"),
-            format!("# routesim_version: {}", self.routesim_version),
-            format!("# scenario: {}", self.scenario_name.replace('\n', " ")),
-            format!("# scenario_hash: {}", self.scenario_hash),
-            format!("# base_seed: {}", self.base_seed),
-            format!("# replications: {}", self.seeds.len()),
-            format!("# seeds: {}", seeds.join(" ")),
-        ] {
-            out.push_str(&line);
-            out.push('\n');
-        }
-        let mut writer = csv::Writer::from_writer(out.into_bytes());
-        let write = |writer: &mut csv::Writer<Vec<u8>>, record: &[String]| {
-            writer
-                .write_record(record)
-                .expect("writing to memory cannot fail");
-        };
-        write(&mut writer, &HEADER.map(String::from));
+        let metadata = [
+            ("format_version", FORMAT_VERSION.to_string()),
+            ("routesim_version", self.routesim_version.clone()),
+            ("scenario", self.scenario_name.replace(['\n', '\r'], " ")),
+            ("scenario_hash", self.scenario_hash.to_string()),
+            ("base_seed", self.base_seed.to_string()),
+            ("replications", self.seeds.len().to_string()),
+            ("seeds", seeds.join(" ")),
+        ];
+        let mut records = vec![HEADER.map(String::from).to_vec()];
         let keys = self.samples.keys();
         for replication in 0..self.replications() {
             for key in keys {
@@ -105,34 +99,39 @@ impl Baseline {
                     self.samples.series(key).expect("a listed key has a series")[replication];
                 let mut record = key_record("replication", replication.to_string(), key);
                 record.extend([exact(value), String::new(), String::new()]);
-                write(&mut writer, &record);
+                records.push(record);
             }
         }
         for key in keys {
-            let finite: Vec<f64> = self
-                .samples
-                .series(key)
-                .expect("a listed key has a series")
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect();
+            let series = self.samples.series(key).expect("a listed key has a series");
             let mut record = key_record("mean", String::new(), key);
-            match mean_interval(&finite, AGGREGATE_CONFIDENCE) {
-                Some(interval) => record.extend([
-                    exact(interval.mean),
-                    exact(interval.low),
-                    exact(interval.high),
-                ]),
-                None => record.extend([
-                    finite
-                        .first()
-                        .map_or_else(|| exact(f64::NAN), |v| exact(*v)),
-                    String::new(),
-                    String::new(),
-                ]),
-            }
-            write(&mut writer, &record);
+            record.extend(mean_fields(series));
+            records.push(record);
+        }
+
+        let mut checksum = Checksum::new();
+        let mut sorted: Vec<(&str, &str)> = metadata
+            .iter()
+            .map(|(key, value)| (*key, value.trim()))
+            .collect();
+        sorted.sort();
+        for (key, value) in sorted {
+            checksum.metadata(key, value);
+        }
+        for record in &records {
+            checksum.record(record.iter().map(String::as_str));
+        }
+
+        let mut out = format!("{MAGIC}\n");
+        for (key, value) in &metadata {
+            out.push_str(&format!("# {key}: {value}\n"));
+        }
+        out.push_str(&format!("# checksum: {}\n", checksum.text()));
+        let mut writer = csv::Writer::from_writer(out.into_bytes());
+        for record in &records {
+            writer
+                .write_record(record)
+                .expect("writing to memory cannot fail");
         }
         writer.into_inner().expect("writing to memory cannot fail")
     }
@@ -140,6 +139,59 @@ impl Baseline {
     /// Reads and validates a baseline file's text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Baseline, BaselineError> {
         Reader { file }.parse(text)
+    }
+}
+
+/// The value, ci_low and ci_high of a measure's mean row: the mean over the replications that
+/// define it, with its interval when there are two or more.
+fn mean_fields(series: &[f64]) -> [String; 3] {
+    let finite: Vec<f64> = series.iter().copied().filter(|v| v.is_finite()).collect();
+    match mean_interval(&finite, AGGREGATE_CONFIDENCE) {
+        Some(interval) => [
+            exact(interval.mean),
+            exact(interval.low),
+            exact(interval.high),
+        ],
+        None => [
+            finite
+                .first()
+                .map_or_else(|| exact(f64::NAN), |v| exact(*v)),
+            String::new(),
+            String::new(),
+        ],
+    }
+}
+
+/// The checksum of a baseline: FNV-1a 64 over the metadata values (sorted by key, without the
+/// checksum itself and the routesim version) and the fields of every CSV record, each piece ended by a separator byte
+/// that no field holds unquoted.
+struct Checksum(Fnv1a64);
+
+impl Checksum {
+    fn new() -> Checksum {
+        Checksum(Fnv1a64::new())
+    }
+
+    fn metadata(&mut self, key: &str, value: &str) {
+        if key == "checksum" || key == "routesim_version" {
+            return;
+        }
+        self.0.write(key.as_bytes());
+        self.0.write(b"\x1f");
+        self.0.write(value.as_bytes());
+        self.0.write(b"\x1e");
+    }
+
+    fn record<'a>(&mut self, fields: impl Iterator<Item = &'a str>) {
+        for field in fields {
+            self.0.write(field.as_bytes());
+            self.0.write(b"\x1f");
+        }
+        self.0.write(b"\x1d");
+    }
+
+    fn text(self) -> String {
+        format!("fnv1a64:{:016x}", self.0.finish())
     }
 }
 
@@ -265,10 +317,27 @@ impl Reader<'_> {
                 ),
             ));
         }
+        let (checksum_line, stored_checksum) = meta("checksum")?;
         let Some(header_idx) = header_idx else {
             return Err(self.error(None, "the file ends before the header line"));
         };
-        let samples = self.rows(&lines[header_idx..].join("\n"), header_idx, replications)?;
+        let mut checksum = Checksum::new();
+        for (key, (_, value)) in &metadata {
+            checksum.metadata(key, value);
+        }
+        let samples = self.rows(
+            &lines[header_idx..].join("\n"),
+            header_idx,
+            replications,
+            &mut checksum,
+        )?;
+        let computed = checksum.text();
+        if computed != stored_checksum {
+            return Err(self.error(
+                Some(checksum_line),
+                format!("checksum: the file's rows and metadata give {computed}, not the {stored_checksum} written with them: the file was edited or damaged after `routesim baseline` wrote it; make the baseline again"),
+            ));
+        }
         Ok(Baseline {
             routesim_version: routesim_version.to_string(),
             scenario_name: scenario_name.to_string(),
@@ -285,6 +354,7 @@ impl Reader<'_> {
         body: &str,
         offset: usize,
         replications: usize,
+        checksum: &mut Checksum,
     ) -> Result<Samples, BaselineError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -292,7 +362,7 @@ impl Reader<'_> {
             .from_reader(body.as_bytes());
         let mut samples = Samples::new(replications);
         let mut seen: BTreeMap<MeasureKey, Vec<bool>> = BTreeMap::new();
-        let mut means = 0usize;
+        let mut means: BTreeMap<MeasureKey, (usize, [String; 3])> = BTreeMap::new();
         let mut first = true;
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -302,6 +372,7 @@ impl Reader<'_> {
             let line = record
                 .position()
                 .map_or(offset + 1, |p| p.line() as usize + offset);
+            checksum.record(record.iter());
             if first {
                 first = false;
                 if record.iter().ne(HEADER.iter().copied()) {
@@ -377,7 +448,12 @@ impl Reader<'_> {
                             self.value(&record[idx], line, field)?;
                         }
                     }
-                    means += 1;
+                    let fields = [5, 6, 7].map(|idx| record[idx].to_string());
+                    if means.insert(key.clone(), (line, fields)).is_some() {
+                        return Err(
+                            self.error(Some(line), format!("{key}: the mean row is given twice"))
+                        );
+                    }
                 }
                 other => {
                     return Err(self.error(
@@ -401,29 +477,45 @@ impl Reader<'_> {
                 return Err(self.error(None, format!("{key} has no value for replication {missing} (the file is truncated or edited)")));
             }
         }
-        if means != seen.len() {
+        if means.len() != seen.len() {
             return Err(self.error(
                 None,
                 format!(
-                    "{} measures but {means} mean rows (the file is truncated or edited)",
-                    seen.len()
+                    "{} measures but {} mean rows (the file is truncated or edited)",
+                    seen.len(),
+                    means.len()
                 ),
             ));
+        }
+        for (key, (line, fields)) in &means {
+            let Some(series) = samples.series(key) else {
+                return Err(self.error(
+                    Some(*line),
+                    format!("{key} has a mean row but no replication rows"),
+                ));
+            };
+            if mean_fields(series) != *fields {
+                return Err(self.error(
+                    Some(*line),
+                    format!("{key}: the mean row does not agree with the replication rows: the file was edited or damaged"),
+                ));
+            }
         }
         Ok(samples)
     }
 
+    /// A finite number, or `NaN` for undefined; infinities are refused (no measure is one).
     fn value(&self, text: &str, line: usize, field: &str) -> Result<f64, BaselineError> {
         match text {
             "NaN" => Ok(f64::NAN),
             _ => text
                 .parse::<f64>()
                 .ok()
-                .filter(|v| !v.is_nan())
+                .filter(|v| v.is_finite())
                 .ok_or_else(|| {
                     self.error(
                         Some(line),
-                        format!("{field}: expected a number or NaN, found \"{text}\""),
+                        format!("{field}: expected a finite number or NaN, found \"{text}\""),
                     )
                 }),
         }
@@ -509,8 +601,8 @@ mod tests {
                 "b.csv:1: not a routesim baseline file",
             ),
             (
-                Box::new(|t| t.replace("format_version: 1", "format_version: 2")),
-                "b.csv:2: format version 2, but this routesim reads version 1",
+                Box::new(|t| t.replace("format_version: 2", "format_version: 1")),
+                "b.csv:2: format version 1, but this routesim reads version 2",
             ),
             (
                 Box::new(|t| t.replace("# replications: 3", "# replications: 4")),
@@ -540,7 +632,7 @@ mod tests {
             ),
             (
                 Box::new(|t| t.replace("row,replication", "kind,replication")),
-                "b.csv:9: expected the header",
+                "b.csv:10: expected the header",
             ),
             (
                 Box::new(|t| {
@@ -549,7 +641,7 @@ mod tests {
                         "replication,1,overall,all,asa_s,0.3x,,",
                     )
                 }),
-                "b.csv:12: value: expected a number or NaN, found \"0.3x\"",
+                "b.csv:13: value: expected a finite number or NaN, found \"0.3x\"",
             ),
             (
                 Box::new(|t| {
@@ -558,7 +650,7 @@ mod tests {
                         "replication,1,overall,all",
                     )
                 }),
-                "b.csv:12: expected 8 fields, found 4",
+                "b.csv:13: expected 8 fields, found 4",
             ),
             (
                 Box::new(|t| {
@@ -567,7 +659,7 @@ mod tests {
                         "replication,3,overall,all,asa_s",
                     )
                 }),
-                "b.csv:12: replication 3 is out of range",
+                "b.csv:13: replication 3 is out of range",
             ),
             (
                 Box::new(|t| {
@@ -576,7 +668,7 @@ mod tests {
                         "replication,0,overall,all,asa_s",
                     )
                 }),
-                "b.csv:12: overall all asa_s of replication 0 is given twice",
+                "b.csv:13: overall all asa_s of replication 0 is given twice",
             ),
             (
                 Box::new(|t| {
@@ -585,7 +677,7 @@ mod tests {
                         "replication,1,room,all,asa_s",
                     )
                 }),
-                "b.csv:12: unknown scope \"room\"",
+                "b.csv:13: unknown scope \"room\"",
             ),
             (
                 Box::new(|t| {
@@ -597,12 +689,39 @@ mod tests {
                 "b.csv: overall all asa_s has no value for replication 2",
             ),
             (
-                Box::new(|t| t.lines().take(12).collect::<Vec<_>>().join("\n")),
+                Box::new(|t| t.lines().take(13).collect::<Vec<_>>().join("\n")),
                 "b.csv: overall all asa_s has no value for replication 2",
             ),
             (
-                Box::new(|t| t.lines().take(8).collect::<Vec<_>>().join("\n")),
+                Box::new(|t| t.lines().take(9).collect::<Vec<_>>().join("\n")),
                 "b.csv: the file ends before the header line",
+            ),
+            (
+                Box::new(|t| {
+                    t.lines()
+                        .filter(|l| !l.starts_with("# checksum"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }),
+                "b.csv: the metadata has no \"# checksum:\" line",
+            ),
+            (
+                Box::new(|t| {
+                    t.replace(
+                        "replication,1,overall,all,asa_s,0.30000000000000004,,",
+                        "replication,1,overall,all,asa_s,inf,,",
+                    )
+                }),
+                "b.csv:13: value: expected a finite number or NaN, found \"inf\"",
+            ),
+            (
+                Box::new(|t| {
+                    t.replace(
+                        "replication,1,overall,all,asa_s,0.30000000000000004,,",
+                        "replication,1,overall,all,asa_s,-infinity,,",
+                    )
+                }),
+                "b.csv:13: value: expected a finite number or NaN, found \"-infinity\"",
             ),
         ];
         for (edit, expected) in cases {
@@ -615,16 +734,67 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_value_is_named_by_its_mean_row_or_caught_by_the_checksum() {
+        let good = text();
+        let value_row =
+            "replication,0,queue,\"a,b \"\"quoted\"\"\",service_level_20s_of_offered,0.8,,";
+        assert!(good.contains(value_row), "{good}");
+        // A value edited alone no longer gives its mean row.
+        let edited = good.replace(value_row, &value_row.replace("0.8,", "0,"));
+        let message = Baseline::parse(&edited, "b.csv").unwrap_err().to_string();
+        assert!(
+            message.contains("queue a,b \"quoted\" service_level_20s_of_offered: the mean row does not agree with the replication rows"),
+            "{message}"
+        );
+        assert!(message.starts_with("b.csv:"), "{message}");
+        // Values and mean rewritten together, consistently: the checksum still notices.
+        let mut samples = baseline().samples;
+        let key = samples.keys()[1].clone();
+        samples.set(key.clone(), 0, 0.0);
+        let forged = Baseline {
+            samples,
+            ..baseline()
+        };
+        let forged_text = String::from_utf8(forged.to_csv()).unwrap();
+        let forged_rows = forged_text.split_once("row,replication").unwrap().1;
+        let good_head = good.split_once("row,replication").unwrap().0;
+        let spliced = format!("{good_head}row,replication{forged_rows}");
+        let message = Baseline::parse(&spliced, "b.csv").unwrap_err().to_string();
+        assert!(
+            message.starts_with("b.csv:9: checksum: the file's rows and metadata give fnv1a64:"),
+            "{message}"
+        );
+        assert!(message.contains("edited or damaged"), "{message}");
+        // An edited metadata value is caught too.
+        let message = Baseline::parse(
+            &good.replace("00000000deadbeef", "00000000deadbeee"),
+            "b.csv",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(message.starts_with("b.csv:9: checksum"), "{message}");
+    }
+
+    #[test]
+    fn windows_line_endings_keep_the_checksum() {
+        let crlf = text().replace('\n', "\r\n");
+        let read = Baseline::parse(&crlf, "b.csv").unwrap();
+        assert_eq!(read.seeds, baseline().seeds);
+    }
+
+    #[test]
     fn the_metadata_block_is_what_the_format_documents() {
         let text = text();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[1], "# format_version: 1");
+        assert_eq!(lines[1], "# format_version: 2");
         assert_eq!(lines[6], "# replications: 3");
+        assert!(lines[8].starts_with("# checksum: fnv1a64:"), "{}", lines[8]);
+        assert_eq!(lines[8].len(), "# checksum: fnv1a64:".len() + 16);
         assert_eq!(
-            lines[8],
+            lines[9],
             "row,replication,scope,name,measure,value,ci_low,ci_high"
         );
-        assert_eq!(lines[9], "replication,0,overall,all,asa_s,12.5,,");
+        assert_eq!(lines[10], "replication,0,overall,all,asa_s,12.5,,");
         assert!(lines.contains(&"replication,2,overall,all,asa_s,NaN,,"));
         // Mean rows skip undefined values: (12.5 + 0.3) / 2.
         assert!(

@@ -38,12 +38,30 @@ impl fmt::Display for ScenarioHash {
 }
 
 fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut hash = Fnv1a64::new();
+    hash.write(bytes);
+    hash.finish()
+}
+
+/// FNV-1a 64 fed piece by piece (the baseline's checksum over its rows).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fnv1a64(u64);
+
+impl Fnv1a64 {
+    pub(super) fn new() -> Fnv1a64 {
+        Fnv1a64(0xcbf2_9ce4_8422_2325)
     }
-    hash
+
+    pub(super) fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    pub(super) fn finish(self) -> u64 {
+        self.0
+    }
 }
 
 /// The scenario's canonical text: the table without the ignored tables, keys in sorted order,

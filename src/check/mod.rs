@@ -52,7 +52,7 @@ pub enum CheckError {
     #[error(transparent)]
     Baseline(#[from] BaselineError),
     /// The baseline file could not be read.
-    #[error("{file}: cannot read the baseline: {source}")]
+    #[error("{file}: cannot read the baseline")]
     Read {
         file: String,
         #[source]
@@ -73,10 +73,12 @@ pub struct PolicyScenario {
 impl PolicyScenario {
     pub fn load(path: &Path) -> Result<PolicyScenario, ConfigError> {
         let origin = Origin::of_path(path);
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            file: origin.file.clone(),
-            source,
-        })?;
+        let text = config::read_regular_text(path, config::limits::MAX_SCENARIO_BYTES).map_err(
+            |source| ConfigError::Read {
+                file: origin.file.clone(),
+                source,
+            },
+        )?;
         PolicyScenario::from_text(&text, &origin)
     }
 
@@ -138,10 +140,13 @@ impl PolicyScenario {
 /// Reads and validates a baseline file.
 pub fn read_baseline(path: &Path) -> Result<Baseline, CheckError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| CheckError::Read {
-        file: file.clone(),
-        source,
-    })?;
+    let text =
+        config::read_regular_text(path, config::limits::MAX_CSV_BYTES).map_err(|source| {
+            CheckError::Read {
+                file: file.clone(),
+                source,
+            }
+        })?;
     Ok(Baseline::parse(&text, &file)?)
 }
 

@@ -6,6 +6,8 @@
 //! every problem found, each with its path). The model never sees this module.
 
 mod file;
+mod input;
+pub mod limits;
 mod shape;
 mod units;
 mod validate;
@@ -14,6 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use file::ScenarioFile;
+pub use input::{open_regular_file, read_regular_file, read_regular_text};
 pub use units::{parse_duration, parse_time_of_day};
 pub use validate::{StaffingSpec, StaffingTarget, TargetScope};
 
@@ -35,8 +38,9 @@ pub struct Issue {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("{file}: cannot read the file: {source}")]
+    /// The file could not be read. The reason is the source, so that an error chain prints
+    /// the operating system's words once.
+    #[error("{file}: cannot read the file")]
     Read {
         file: String,
         #[source]
@@ -106,9 +110,11 @@ impl Origin {
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ConfigError> {
     let origin = Origin::of_path(path);
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        file: origin.file.clone(),
-        source,
+    let text = read_regular_text(path, limits::MAX_SCENARIO_BYTES).map_err(|source| {
+        ConfigError::Read {
+            file: origin.file.clone(),
+            source,
+        }
     })?;
     parse_scenario(&text, &origin)
 }
@@ -162,9 +168,11 @@ pub fn load_scenario_and_staffing(
     let (text, origin) = match path {
         Some(path) => {
             let origin = Origin::of_path(path);
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                file: origin.file.clone(),
-                source,
+            let text = read_regular_text(path, limits::MAX_SCENARIO_BYTES).map_err(|source| {
+                ConfigError::Read {
+                    file: origin.file.clone(),
+                    source,
+                }
             })?;
             (text, origin)
         }
@@ -192,11 +200,44 @@ pub fn scenario_file_from_table(
         if issues.is_empty() {
             issues.push(shape::issue_of("", error));
         }
+        let issues = issues
+            .into_iter()
+            .map(|issue| {
+                let (path, message) = missing_field_at_its_path(issue.path, issue.message);
+                Issue { path, message }
+            })
+            .collect();
         ConfigError::Invalid {
             file: origin.file.clone(),
             issues,
         }
     })
+}
+
+/// serde reports a missing field at its parent (`missing field \`simulation\`` at the top);
+/// name the field itself, as every other message does.
+fn missing_field_at_its_path(path: String, message: String) -> (String, String) {
+    let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    else {
+        return (path, message);
+    };
+    let full = if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    };
+    let message = match (path.is_empty(), field) {
+        (true, "simulation") => {
+            "missing: a scenario needs a [simulation] table (with at least `horizon`)".to_string()
+        }
+        (true, "channels" | "workstreams" | "queues" | "agent_groups") => {
+            format!("missing: a scenario needs at least one [{field}.<name>] table")
+        }
+        _ => "missing: this field is required".to_string(),
+    };
+    (full, message)
 }
 
 #[cfg(test)]

@@ -347,7 +347,7 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
         "queues.sales.overflow.operating_hours.start",
     ]);
     check_error(("count = 5", "count = 5\naway_episodes = { per_hour = -1, duration = { kind = \"constant\", value = \"5m\" } }"), &[
-        "agent_groups.tier1.away_episodes.per_hour: expected zero or more episodes per hour, got -1",
+        "agent_groups.tier1.away_episodes.per_hour: expected from 0 to 60 episodes per hour (one a minute), got -1",
     ]);
     check_error(
         (

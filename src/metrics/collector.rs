@@ -57,6 +57,16 @@ pub struct Collector {
     /// Whether the scenario has preferred agents (only then is their over-capacity column
     /// reported, so other scenarios' reports stay as they were).
     preferred_agents: bool,
+    progress: Option<ProgressHook>,
+}
+
+/// A function told of the simulated time now and then, for a progress bar.
+pub struct ProgressHook(Box<dyn FnMut(SimTime) + Send>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -328,6 +338,7 @@ impl Collector {
                 .map(|g| g.name.clone())
                 .collect(),
             agent_assignments: vec![0; agent_group.len()],
+            progress: None,
             agent_group,
             group_first_agent,
             preferred_agents: scenario
@@ -746,7 +757,22 @@ fn coefficient_of_variation(counts: &[u64]) -> f64 {
     variance.sqrt() / mean
 }
 
+impl Collector {
+    /// Calls `hook` with the simulated time every so many events (see
+    /// [`crate::model::PROGRESS_EVERY`]); the measures do not depend on it.
+    pub fn with_progress(mut self, hook: impl FnMut(SimTime) + Send + 'static) -> Collector {
+        self.progress = Some(ProgressHook(Box::new(hook)));
+        self
+    }
+}
+
 impl Observer for Collector {
+    fn progress(&mut self, now: SimTime) {
+        if let Some(ProgressHook(hook)) = &mut self.progress {
+            hook(now);
+        }
+    }
+
     fn arrived(&mut self, _now: SimTime, c: &ConversationInfo) {
         self.update_flows(c, |f| f.offered += 1);
     }

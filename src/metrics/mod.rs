@@ -15,11 +15,46 @@ pub use goals::{
 };
 pub use results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
 
-use crate::model::{simulate, Scenario};
+use crate::model::{simulate, Scenario, Stall};
 
-/// Simulates `scenario` with `seed` and returns its measures.
+/// Simulates `scenario` with `seed` and returns its measures. A run that stalls (its clock
+/// stops moving; validation rules out every such cycle known) ends at the stall, and its
+/// measures cover the time up to it: use [`try_run`] to have that as an error.
 pub fn run(scenario: &Scenario, seed: u64) -> RunResults {
     let mut collector = Collector::new(scenario);
     simulate(scenario, seed, &mut collector);
     collector.into_results(seed)
+}
+
+/// A run that could not finish.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("scenario \"{scenario}\", seed {seed}: the run made no progress: {description}")]
+pub struct RunError {
+    pub scenario: String,
+    pub seed: u64,
+    pub stall: Stall,
+    pub description: String,
+}
+
+/// [`run`], with a stall as an error naming the instant and the entity involved.
+pub fn try_run(scenario: &Scenario, seed: u64) -> Result<RunResults, RunError> {
+    try_run_with(scenario, seed, Collector::new(scenario))
+}
+
+/// [`try_run`] with a collector made by the caller (e.g. [`Collector::with_progress`]).
+pub fn try_run_with(
+    scenario: &Scenario,
+    seed: u64,
+    mut collector: Collector,
+) -> Result<RunResults, RunError> {
+    let stats = simulate(scenario, seed, &mut collector);
+    match stats.stall {
+        None => Ok(collector.into_results(seed)),
+        Some(stall) => Err(RunError {
+            scenario: scenario.name.clone(),
+            seed,
+            stall,
+            description: stall.describe(scenario),
+        }),
+    }
 }

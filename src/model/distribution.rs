@@ -161,6 +161,22 @@ impl Distribution {
         self.mean
     }
 
+    /// The largest value a draw can take (infinite for unbounded distributions), so validation
+    /// can tell a duration that is always zero from one that only may be.
+    pub fn largest(&self) -> f64 {
+        match &self.kind {
+            Kind::Constant(value) => *value,
+            Kind::Uniform { min, width } => min + width,
+            Kind::Normal(normal) if normal.std_dev() == 0.0 => normal.mean(),
+            Kind::Empirical(samples) => samples.iter().copied().fold(0.0, f64::max),
+            Kind::Normal(_)
+            | Kind::Exponential(_)
+            | Kind::LogNormal(_)
+            | Kind::Gamma(_)
+            | Kind::Weibull(_) => f64::INFINITY,
+        }
+    }
+
     /// Whether every draw is the same value (lets the model skip a random draw).
     pub fn is_constant(&self) -> bool {
         matches!(self.kind, Kind::Constant(_))

@@ -22,7 +22,7 @@ pub use ids::{
 };
 pub use observer::{
     Abandonment, AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia,
-    OpenState, OverCapacityCause, OverflowOutcome, Return,
+    OpenState, OverCapacityCause, OverflowOutcome, Return, PROGRESS_EVERY,
 };
 pub use ordering::{AgentOrdering, Candidate};
 pub use scenario::{
@@ -35,4 +35,4 @@ pub use scenario::{
     SelfSelection, Shift, SimulationSettings, SkillMatching, StaffingCurve, VariableGenerator,
     VariableValue, WaitingBehaviour, WhenAbsent, Workstream, WrapUpBlocking,
 };
-pub use sim::{simulate, RunStats};
+pub use sim::{simulate, RunStats, Stall, StallSubject};

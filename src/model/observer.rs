@@ -121,6 +121,9 @@ pub struct AgentStatus {
     pub active: u32,
 }
 
+/// Events between two calls of [`Observer::progress`].
+pub const PROGRESS_EVERY: u64 = 1 << 16;
+
 pub trait Observer {
     fn arrived(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     /// The conversation entered its queue to wait (it was not answered at once).
@@ -164,6 +167,9 @@ pub trait Observer {
     /// Called once per conversation still in the system at the horizon, before `finished`.
     fn still_open(&mut self, _now: SimTime, _conversation: &ConversationInfo, _state: OpenState) {}
     fn finished(&mut self, _now: SimTime) {}
+    /// Called every [`PROGRESS_EVERY`] events with the simulated time reached, for progress
+    /// displays; nothing measured may depend on it.
+    fn progress(&mut self, _now: SimTime) {}
     /// The conversation was offered to the agent (a notification started ringing).
     fn offered(
         &mut self,

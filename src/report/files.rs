@@ -1,10 +1,15 @@
-//! Atomic report files: each file is written to a temporary name in the target folder and
-//! renamed into place only when every file of the set has been written, so an interrupted or
-//! failed run never leaves a truncated report or a mix of old and new files.
+//! Atomic report files inside a folder that holds other things too (a sweep folder beside its
+//! parts, a baseline file): each file is written to a temporary name in the target folder and
+//! renamed into place only when every file of the set has been written, so a failed write
+//! never leaves a truncated file; temporaries of interrupted writers are removed. A whole
+//! report folder is published by `publish.rs` instead, which also rules out a mix of old and
+//! new files when the process is killed while renaming.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use super::publish::is_stale;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -12,13 +17,47 @@ pub enum ReportError {
     /// A chart could not be drawn.
     #[error("cannot draw chart {chart}: {message}")]
     Chart { chart: String, message: String },
-    /// A report file could not be written.
-    #[error("cannot write {path}: {source}")]
+    /// A report file could not be written. The operating system's reason is the source, so
+    /// that it is printed once in an error chain.
+    #[error("cannot write {path}")]
     Write {
         path: String,
         #[source]
         source: std::io::Error,
     },
+    /// The report folder would replace something that is not a report folder.
+    #[error("{path} holds {} that routesim did not write: a report replaces the whole folder, so choose a new or empty folder, or move them away", foreign_list(entries))]
+    Foreign { path: String, entries: Vec<String> },
+    /// The path names no folder that can be replaced (`/`, or the current folder or one above it).
+    #[error("{path}: reports cannot replace this folder (the root, or the current folder or one above it); name a folder of its own")]
+    NotAFolderName { path: String },
+}
+
+impl ReportError {
+    /// Whether the error comes from the path the user chose rather than from the system.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::Foreign { .. } | ReportError::NotAFolderName { .. }
+        )
+    }
+}
+
+fn foreign_list(entries: &[String]) -> String {
+    if entries.is_empty() {
+        return "it is a file, not a folder, and".into();
+    }
+    const SHOWN: usize = 5;
+    let mut list = entries
+        .iter()
+        .take(SHOWN)
+        .map(|e| format!("\"{e}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if entries.len() > SHOWN {
+        list.push_str(&format!(" and {} more", entries.len() - SHOWN));
+    }
+    format!("files ({list})")
 }
 
 /// Writes `(file name, bytes)` pairs into `dir`, all or nothing. Returns the final paths. A name
@@ -34,6 +73,12 @@ pub fn write_files_atomically(
     };
     fs::create_dir_all(dir).map_err(|e| error(dir, e))?;
     let pid = std::process::id();
+    for (name, _) in files {
+        let target = dir.join(name);
+        if let (Some(folder), Some(file_name)) = (target.parent(), target.file_name()) {
+            remove_stale_temporaries(folder, &file_name.to_string_lossy());
+        }
+    }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let cleanup = |staged: &[(PathBuf, PathBuf)]| {
         for (temporary, _) in staged {
@@ -68,6 +113,26 @@ pub fn write_files_atomically(
         }
     }
     Ok(staged.into_iter().map(|(_, target)| target).collect())
+}
+
+/// Removes `.<file>.<pid>.tmp` files in `folder` left by writers that were interrupted.
+fn remove_stale_temporaries(folder: &Path, file_name: &str) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!(".{file_name}.");
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if entry.file_type().is_ok_and(|t| t.is_file()) && is_stale(&entry.path(), pid) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -133,5 +198,32 @@ mod tests {
             })
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn stale_temporaries_of_an_interrupted_writer_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has this pid, so its temporary is stale; another file's is not ours.
+        fs::write(dir.path().join(".a.csv.4294967295.tmp"), b"half").unwrap();
+        fs::write(dir.path().join(".other.csv.4294967295.tmp"), b"x").unwrap();
+        write_files_atomically(dir.path(), &[("a.csv".to_string(), b"whole".to_vec())]).unwrap();
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".other.csv.4294967295.tmp", "a.csv"]);
+    }
+
+    #[test]
+    fn an_io_error_names_the_path_and_keeps_the_os_reason_as_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("file"), b"").unwrap();
+        // A folder cannot be created below a file.
+        let error = write_files_atomically(&dir.path().join("file").join("sub"), &[]).unwrap_err();
+        let shown = error.to_string();
+        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert!(shown.starts_with("cannot write "), "{shown}");
+        assert!(!shown.contains(&source), "{shown} repeats {source}");
     }
 }

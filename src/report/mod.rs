@@ -5,6 +5,7 @@ pub mod charts;
 mod csv_tables;
 mod files;
 pub mod html;
+mod publish;
 mod staffing;
 mod sweep_page;
 mod sweep_tables;
@@ -17,6 +18,7 @@ pub use charts::{
 pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
 pub use files::{write_files_atomically, ReportError};
 pub use html::{html_page, run_report_html, Page, Table};
+pub use publish::{publish_folder, publish_folder_with, PublishStep};
 pub use staffing::{staffing_chart, staffing_csv, staffing_page, staffing_table};
 pub use sweep_page::{sweep_chart_data, sweep_chart_measures, sweep_page};
 pub use sweep_tables::{replications_csv, sweep_csv, sweep_summary_table};
@@ -26,10 +28,10 @@ use std::path::{Path, PathBuf};
 
 use crate::metrics::RunResults;
 
-/// Writes `summary.csv`, `intervals.csv` and `agents.csv` of one run into `dir` (created if
-/// needed). Either all files are replaced or none is.
+/// Publishes `summary.csv`, `intervals.csv` and `agents.csv` of one run as the folder `dir`
+/// (see [`publish_folder`]): the folder is replaced whole or not at all.
 pub fn write_run_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    write_files_atomically(dir, &csv_files(results))
+    publish_folder(dir, &csv_files(results))
 }
 
 fn csv_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {

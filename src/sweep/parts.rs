@@ -207,10 +207,11 @@ pub fn encode_manifest(layout: &SweepLayout, shards: u32) -> Vec<u8> {
 }
 
 pub fn decode_manifest(path: &Path) -> Result<Manifest, SweepError> {
-    let text = fs::read_to_string(path).map_err(|source| SweepError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = crate::config::read_regular_text(path, crate::config::limits::MAX_SCENARIO_BYTES)
+        .map_err(|source| SweepError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
     let corrupt = |message: String| SweepError::CorruptPart {
         path: path.display().to_string(),
         message: format!("not a sweep manifest: {message}"),

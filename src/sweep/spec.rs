@@ -247,10 +247,13 @@ pub struct SpecOverrides {
 /// point — or a spec file naming its scenario) and builds every point.
 pub fn load_sweep(path: &Path, overrides: SpecOverrides) -> Result<Sweep, SweepError> {
     let origin = Origin::of_path(path);
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        file: origin.file.clone(),
-        source,
-    })?;
+    let text =
+        config::read_regular_text(path, config::limits::MAX_SCENARIO_BYTES).map_err(|source| {
+            ConfigError::Read {
+                file: origin.file.clone(),
+                source,
+            }
+        })?;
     sweep_from_text(&text, &origin, overrides)
 }
 
@@ -278,10 +281,11 @@ pub fn sweep_from_text(
             let scenario_path = origin.base_dir.join(&scenario_path);
             let scenario_origin = Origin::of_path(&scenario_path);
             let scenario_text =
-                std::fs::read_to_string(&scenario_path).map_err(|source| ConfigError::Read {
-                    file: scenario_origin.file.clone(),
-                    source,
-                })?;
+                config::read_regular_text(&scenario_path, config::limits::MAX_SCENARIO_BYTES)
+                    .map_err(|source| ConfigError::Read {
+                        file: scenario_origin.file.clone(),
+                        source,
+                    })?;
             let mut scenario_table = config::parse_table(&scenario_text, &scenario_origin)?;
             // The spec file's sweep is the one that runs; a `[sweep]` in the scenario is ignored.
             scenario_table.remove("sweep");
@@ -629,8 +633,9 @@ fn range_values(range: &Table) -> Result<Vec<Value>, String> {
             if to < from {
                 return Err(format!("`to` ({to}) is below `from` ({from})"));
             }
-            let count = ((to - from) / step + 1) as usize;
-            if count > MAX_POINTS {
+            // In i128: `to - from` overflows i64 for ranges spanning most of it.
+            let count = (i128::from(*to) - i128::from(*from)) / i128::from(*step) + 1;
+            if count > MAX_POINTS as i128 {
                 return Err(format!(
                     "the range has {count} values, more than the {MAX_POINTS} allowed"
                 ));
@@ -661,12 +666,15 @@ fn range_values(range: &Table) -> Result<Vec<Value>, String> {
             }
             // The tolerance keeps `to` in the range when (to - from) / step is whole but the
             // division rounds just below it.
-            let count = ((to - from) / step + 1e-9).floor() as usize + 1;
-            if count > MAX_POINTS {
+            // Counted in floating point first: a huge range must be refused, not overflow.
+            let steps = ((to - from) / step + 1e-9).floor();
+            if !(steps + 1.0 <= MAX_POINTS as f64) {
                 return Err(format!(
-                    "the range has {count} values, more than the {MAX_POINTS} allowed"
+                    "the range has {} values, more than the {MAX_POINTS} allowed",
+                    steps + 1.0
                 ));
             }
+            let count = steps as usize + 1;
             // Rounded to 12 significant digits so that 0.1 + 2 x 0.2 is 0.5 in labels and in
             // the scenario, not 0.5000000000000001.
             Ok((0..count)
@@ -891,6 +899,17 @@ assignment = "round_robin"
 count = 5
 queues = ["sales"]
 "#;
+
+    #[test]
+    fn huge_ranges_are_refused_not_overflowed() {
+        let range = |text: &str| range_values(&text.parse::<Table>().unwrap());
+        // Found by the fuzz test: a float `to` far beyond any count once panicked.
+        let err = range("from = 8\nstep = 2\nto = 11e92").unwrap_err();
+        assert!(err.contains("more than the"), "{err}");
+        let err = range(&format!("from = {}\nstep = 1\nto = {}", i64::MIN, i64::MAX)).unwrap_err();
+        assert!(err.contains("more than the"), "{err}");
+        assert_eq!(range("from = 8\nstep = 2\nto = 11").unwrap().len(), 2);
+    }
 
     fn origin() -> Origin {
         Origin {

@@ -52,6 +52,17 @@ impl Validator<'_> {
                 );
                 None
             }
+            (None, Some(Some(curve))) if i64::from(curve.peak()) > limits::MAX_AGENTS_PER_GROUP => {
+                self.problem(
+                    &format!("{path}.staffing"),
+                    format!(
+                        "expected at most {} agents in a group, the curve peaks at {}",
+                        limits::MAX_AGENTS_PER_GROUP,
+                        curve.peak()
+                    ),
+                );
+                None
+            }
             (None, Some(Some(curve))) => Some(curve.peak()),
             (None, None) => None,
             (None, Some(None)) => {
@@ -62,11 +73,21 @@ impl Validator<'_> {
                 None
             }
             (Some(count), _) => match u32::try_from(count) {
-                Ok(count) if count >= 1 => Some(count),
-                _ => {
+                Ok(n) if n >= 1 && count <= limits::MAX_AGENTS_PER_GROUP => Some(n),
+                _ if count < 1 => {
                     self.problem(
                         &format!("{path}.count"),
                         format!("an agent group needs at least 1 agent, got {count}"),
+                    );
+                    None
+                }
+                _ => {
+                    self.problem(
+                        &format!("{path}.count"),
+                        format!(
+                            "expected at most {} agents in a group, got {count}",
+                            limits::MAX_AGENTS_PER_GROUP
+                        ),
                     );
                     None
                 }
@@ -115,12 +136,15 @@ impl Validator<'_> {
         let away_episodes = match &file.away_episodes {
             None => Some(None),
             Some(away) => {
-                let rate_ok = away.per_hour.is_finite() && away.per_hour >= 0.0;
+                let rate_ok = away.per_hour.is_finite()
+                    && away.per_hour >= 0.0
+                    && away.per_hour <= limits::MAX_AWAY_EPISODES_PER_HOUR;
                 if !rate_ok {
                     self.problem(
                         &format!("{path}.away_episodes.per_hour"),
                         format!(
-                            "expected zero or more episodes per hour, got {}",
+                            "expected from 0 to {} episodes per hour (one a minute), got {}",
+                            limits::MAX_AWAY_EPISODES_PER_HOUR,
                             away.per_hour
                         ),
                     );

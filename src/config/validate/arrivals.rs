@@ -4,7 +4,7 @@
 //! curve is read at (`interval_starts.rs`), so a file of 15-minute counts is never read as
 //! hourly rates without a word.
 
-use super::channels::{io_message, read_csv_column};
+use super::channels::read_csv_column;
 use super::interval_starts::{check_interval_starts, IntervalSource};
 use super::*;
 
@@ -65,6 +65,16 @@ impl Validator<'_> {
                 self.problem(
                     &format!("{path}.per_hour"),
                     format!("expected a rate of zero or more arrivals per hour, got {rate}"),
+                );
+                return None;
+            }
+            if rate > limits::MAX_ARRIVALS_PER_HOUR {
+                self.problem(
+                    &format!("{path}.per_hour"),
+                    format!(
+                        "expected at most {} arrivals per hour, got {rate}",
+                        limits::MAX_ARRIVALS_PER_HOUR
+                    ),
                 );
                 return None;
             }
@@ -166,6 +176,21 @@ impl Validator<'_> {
                 values.iter().map(|count| count * per_hour).collect()
             }
         };
+        if let Some((idx, rate)) = rates
+            .iter()
+            .enumerate()
+            .find(|(_, &rate)| rate > limits::MAX_ARRIVALS_PER_HOUR)
+        {
+            self.problem(
+                &values_path,
+                format!(
+                    "rate {} is {rate}: expected from 0 to {} arrivals per hour",
+                    idx + 1,
+                    limits::MAX_ARRIVALS_PER_HOUR
+                ),
+            );
+            return None;
+        }
         Some(ArrivalProcess::Piecewise {
             interval,
             rates_per_hour: Arc::from(rates),
@@ -268,17 +293,7 @@ struct CurveTable {
 }
 
 fn read_curve_csv(path: &Path, column: &str, start: StartColumn) -> Result<CurveTable, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| {
-        format!(
-            "cannot read CSV file {}: {}",
-            path.display(),
-            io_message(&e)
-        )
-    })?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
-        .clone();
+    let (mut reader, headers) = super::channels::open_csv(path)?;
     let find = |name: &str| headers.iter().position(|h| h.trim() == name);
     let missing = |name: &str| {
         let names: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
@@ -302,13 +317,17 @@ fn read_curve_csv(path: &Path, column: &str, start: StartColumn) -> Result<Curve
         let cell = record.get(position).unwrap_or("").trim();
         let value: f64 = cell.parse().map_err(|_| {
             format!(
-                "{}: row {line}, column \"{column}\": expected a number, got \"{cell}\"",
-                path.display()
+                "{}: row {line}, column \"{column}\": expected a number, got \"{}\"",
+                path.display(),
+                super::channels::excerpt(cell)
             )
         })?;
         values.push(value);
         if let (Some(starts), Some(at)) = (&mut starts, start_position) {
-            starts.push((line, record.get(at).unwrap_or("").trim().to_string()));
+            starts.push((
+                line,
+                super::channels::excerpt(record.get(at).unwrap_or("").trim()),
+            ));
         }
     }
     Ok(CurveTable { values, starts })

@@ -152,6 +152,14 @@ impl Validator<'_> {
                 }
             }
         };
+        if let (Some(Some(waiting)), Some(handle_time)) = (&waiting, &handle_time) {
+            if waiting.probability >= 1.0
+                && always_zero(&waiting.resume_delay)
+                && always_zero(handle_time)
+            {
+                self.problem(&format!("{path}.waiting"), "with probability 1, a resume delay that is always 0 and a handle time that is always 0, a conversation would go Waiting and resume for ever without the clock moving: give the handle time or the resume delay a positive value, or a probability below 1");
+            }
+        }
         let wrap_up = match &file.wrap_up {
             Some(w) => Some(Some(self.distribution(
                 &format!("{path}.wrap_up"),
@@ -295,51 +303,129 @@ impl Validator<'_> {
     }
 }
 
-/// Reads one numeric column of a CSV file with a header row.
-pub(super) fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+/// Opens a CSV file with a header row. Only a regular file within [`limits::MAX_CSV_BYTES`]
+/// is read (a named pipe or a device is refused before it is opened), and a first line that is
+/// not made of column names is refused without being quoted, so a file that is not a CSV at
+/// all is never echoed.
+pub(super) fn open_csv(
+    path: &Path,
+) -> Result<(csv::Reader<std::io::Take<std::fs::File>>, csv::StringRecord), String> {
+    let file = crate::config::open_regular_file(path, limits::MAX_CSV_BYTES)
+        .map_err(|e| format!("cannot read CSV file {}: {}", path.display(), io_words(&e)))?;
+    let mut reader = csv::Reader::from_reader(std::io::Read::take(file, limits::MAX_CSV_BYTES + 1));
+    let not_a_csv = || {
         format!(
-            "cannot read CSV file {}: {}",
-            path.display(),
-            io_message(&e)
+            "{} does not look like a CSV file: its first line is not a header of column names",
+            path.display()
         )
-    })?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header of {}: {e}", path.display()))?
-        .clone();
+    };
+    let headers = reader.headers().map_err(|_| not_a_csv())?.clone();
+    // Column names are words: a first line with other characters (`root:x:0:0`, `KEY=value`,
+    // binary bytes) is some other kind of file, and is not quoted.
+    let name_like = |h: &str| {
+        h.chars().count() <= MAX_EXCERPT
+            && h.chars()
+                .all(|c| c.is_alphanumeric() || " _-.()%#/+&'".contains(c))
+    };
+    let plausible = headers.len() <= MAX_COLUMNS && headers.iter().all(name_like);
+    if !plausible {
+        return Err(not_a_csv());
+    }
+    Ok((reader, headers))
+}
+
+/// Reads one column of numbers from a CSV file with a header row (see [`open_csv`]); messages
+/// quote only the file's own column names and cells, shortened.
+pub(super) fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, String> {
+    let (mut reader, headers) = open_csv(path)?;
     let position = headers
         .iter()
         .position(|h| h.trim() == column)
         .ok_or_else(|| {
-            let names: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
+            let names: Vec<String> = headers
+                .iter()
+                .take(SHOWN_COLUMNS)
+                .map(|h| format!("\"{h}\""))
+                .collect();
+            let more = headers.len().saturating_sub(SHOWN_COLUMNS);
             format!(
-                "{} has no column \"{column}\" (columns: {})",
+                "{} has no column \"{}\" (columns: {}{})",
                 path.display(),
-                names.join(", ")
+                excerpt(column),
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
             )
         })?;
     let mut values = Vec::new();
     for (row, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("{}: row {}: {e}", path.display(), row + 2))?;
+        let record = record.map_err(|e| {
+            let reason = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => {
+                    format!("{len} fields where the header has {expected_len}")
+                }
+                csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
+                csv::ErrorKind::Io(io) => io_words(io),
+                _ => "not valid CSV".to_string(),
+            };
+            format!("{}: row {}: {reason}", path.display(), row + 2)
+        })?;
         let cell = record.get(position).unwrap_or("").trim();
         let value: f64 = cell.parse().map_err(|_| {
             format!(
-                "{}: row {}, column \"{column}\": expected a number, got \"{cell}\"",
+                "{}: row {}, column \"{column}\": expected a number, got \"{}\"",
                 path.display(),
-                row + 2
+                row + 2,
+                excerpt(cell)
             )
         })?;
         values.push(value);
     }
+    if reader.position().byte() > limits::MAX_CSV_BYTES {
+        return Err(format!(
+            "cannot read CSV file {}: the file is larger than {} MiB",
+            path.display(),
+            limits::MAX_CSV_BYTES >> 20
+        ));
+    }
     Ok(values)
 }
 
-pub(super) fn io_message(error: &csv::Error) -> String {
+/// Header names longer than this, or more columns than [`MAX_COLUMNS`], are not a CSV header.
+const MAX_EXCERPT: usize = 64;
+const MAX_COLUMNS: usize = 10_000;
+/// Columns named in a "no such column" message.
+const SHOWN_COLUMNS: usize = 12;
+
+/// A cell or name as quoted in a message: at most [`MAX_EXCERPT`] characters, control
+/// characters shown as `?`.
+pub(super) fn excerpt(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(MAX_EXCERPT)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if text.chars().count() > MAX_EXCERPT {
+        out.push('…');
+    }
+    out
+}
+
+/// An I/O error in words, without the OS error number for the common cases.
+fn io_words(error: &std::io::Error) -> String {
     match error.kind() {
-        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
-            "no such file".to_string()
-        }
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => error.to_string(),
     }
+}
+
+/// Whether every draw of a duration is zero once rounded to the model's microseconds.
+fn always_zero(distribution: &Distribution) -> bool {
+    SimDuration::from_secs_f64(distribution.largest()) == SimDuration::ZERO
 }

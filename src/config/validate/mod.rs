@@ -45,7 +45,7 @@ use super::file::{
     ShiftFile, VariableFile, WorkstreamFile,
 };
 use super::units::{parse_duration, parse_time_of_day};
-use super::Issue;
+use super::{limits, Issue};
 
 const DAY: SimDuration = SimDuration::from_secs(86_400);
 
@@ -202,6 +202,9 @@ impl<'a> Validator<'a> {
             spec
         });
 
+        if let Some(Err(message)) = file.name.as_deref().map(check_scenario_name) {
+            self.problem("name", message);
+        }
         if !self.issues.is_empty() {
             return Err(self.issues);
         }
@@ -272,4 +275,33 @@ pub(super) fn parse_presence(text: &str) -> Result<Presence, String> {
     Presence::ALL.iter().copied().find(|p| p.as_str() == text).ok_or_else(|| {
         format!("unknown presence \"{text}\" (expected one of: \"available\", \"busy\", \"busy_dnd\", \"away\", \"offline\")")
     })
+}
+
+/// A scenario's name becomes the folder of its reports (`output/<name>`), so it must be a name
+/// and not a path: only `--out` chooses a folder elsewhere.
+fn check_scenario_name(name: &str) -> Result<(), String> {
+    let problem = if name.trim().is_empty() {
+        Some("is empty")
+    } else if name == "." || name == ".." {
+        Some("is a relative folder")
+    } else if name.contains(['/', '\\']) {
+        Some("holds a path separator")
+    } else if name.contains(':') {
+        Some("holds a `:` (a drive or stream on Windows)")
+    } else if name.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else if name.starts_with('.') {
+        Some("starts with a dot (a hidden folder)")
+    } else if name.chars().count() > 200 {
+        Some("is longer than 200 characters")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "the name {problem}: it names the report folder output/<name>, so it must be a plain name (choose another folder with --out), got \"{}\"",
+            name.escape_debug()
+        )),
+    }
 }

@@ -28,6 +28,8 @@ impl Validator<'_> {
         if let Some(i) = interval {
             if i == SimDuration::ZERO || DAY.as_micros() % i.as_micros() != 0 {
                 self.problem("simulation.interval", format!("the reporting interval must divide 24h evenly (e.g. \"15m\", \"30m\", \"1h\"), got {i}"));
+            } else if i < SimDuration::from_secs(limits::MIN_INTERVAL_SECS) {
+                self.problem("simulation.interval", format!("the reporting interval must be at least 1m (figures are kept for every interval of the day), got {i}"));
             }
         }
         let mut thresholds = Vec::new();

@@ -30,7 +30,8 @@
 //! methods), `offers.rs` (notifications and responses), `pick.rs`, `capacity.rs` (units and
 //! profiles), `presence.rs` (shifts, breaks, away, presence from capacity),
 //! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close),
-//! `slowdown.rs` (concurrency slowdown) and `preferred.rs` (preferred agents).
+//! `slowdown.rs` (concurrency slowdown), `preferred.rs` (preferred agents) and `stall.rs` (the
+//! guarantee of progress: a clock that does not move stops the run).
 //!
 //! The customer's patience runs in the queue and while an offer rings alike (an abandonment
 //! withdraws the offer); resumed segments have their own optional patience. An agent who is
@@ -53,6 +54,9 @@ mod push;
 mod routing;
 mod run;
 mod slowdown;
+mod stall;
+
+pub use stall::{Stall, StallSubject};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,7 +67,7 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 use super::arrivals::ArrivalCursor;
 use super::observer::{
     Abandonment, AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState,
-    OverCapacityCause, OverflowOutcome, Return,
+    OverCapacityCause, OverflowOutcome, Return, PROGRESS_EVERY,
 };
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,
@@ -75,12 +79,15 @@ use super::{
 
 const DAY: u64 = 86_400_000_000;
 
-/// Counts of what a run did, for benchmarks and sanity checks.
+/// Counts of what a run did, for benchmarks and sanity checks, and whether it stalled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStats {
     pub events: u64,
     pub arrivals: u64,
     pub peak_conversations: usize,
+    /// Set when the run stopped early because its clock did not move (see [`Stall`]); its
+    /// measures then cover the time up to the stall only and must not be used.
+    pub stall: Option<Stall>,
 }
 
 /// Simulates `scenario` with the given seed up to its horizon, reporting to `observer`.

@@ -6,9 +6,22 @@ use super::*;
 impl<O: Observer> Sim<'_, O> {
     pub(super) fn run(&mut self) {
         self.start();
+        // Events at the current instant since the clock last moved or a customer arrived.
+        let (mut instant, mut at_instant) = (SimTime::ZERO, 0u64);
         while let Some(scheduled) = self.events.pop_until(self.horizon) {
             self.stats.events += 1;
             let now = scheduled.time;
+            if now != instant || matches!(scheduled.event, Event::Arrival(_)) {
+                (instant, at_instant) = (now, 0);
+            }
+            at_instant += 1;
+            if self.stats.events % PROGRESS_EVERY == 0 {
+                self.observer.progress(now);
+            }
+            if at_instant > self.stall_limit() {
+                self.stats.stall = Some(self.stall(now, at_instant, &scheduled.event));
+                break;
+            }
             match scheduled.event {
                 Event::Arrival(channel) => self.on_arrival(now, channel),
                 Event::Abandon(id) => self.on_abandon(now, id),
@@ -117,8 +130,9 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
+    /// Reports what is still open at the horizon (or where a stalled run stopped).
     pub(super) fn finish(&mut self) {
-        let now = self.horizon;
+        let now = self.stats.stall.map_or(self.horizon, |stall| stall.at);
         for conversation in self.conversations.iter().filter(|c| c.live) {
             let state = match conversation.state {
                 // Not yet accepted: from the customer's side still waiting for an agent.

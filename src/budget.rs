@@ -1,0 +1,283 @@
+//! The size of a run before it runs: an estimate of the events it will process and of the
+//! memory it will hold, from the scenario alone (conversations over the horizon, segments per
+//! conversation, agents and their away episodes, interval figures), and the budget a command
+//! refuses to start beyond unless told to go ahead.
+//!
+//! The estimate is deliberately rough (within a small factor of the real counts for ordinary
+//! scenarios, and on the high side for overloaded ones): it exists to catch runs that are
+//! orders of magnitude too large (a 100,000-day horizon, a billion arrivals an hour), not to
+//! predict run times. It depends only on the scenario, never on the machine, so the same file
+//! is refused or accepted everywhere.
+
+use crate::model::{ArrivalProcess, DistributionMode, Scenario, SelfSelection};
+
+/// Events a run may process: about a minute or two of one core at the model's speed.
+pub const DEFAULT_MAX_EVENTS: f64 = 1e9;
+/// Memory a run may hold.
+pub const DEFAULT_MAX_MEMORY_BYTES: f64 = 4.0 * GIB;
+
+const GIB: f64 = (1u64 << 30) as f64;
+/// Memory of an empty run (the program, the scenario, the report being built).
+const BASE_BYTES: f64 = 16.0 * (1u64 << 20) as f64;
+/// Interval figures per measured entity (channel, workstream, queue, overall) and interval of
+/// the day, including the report rows made of them; measured on the bundled scenarios.
+const BYTES_PER_FLOW_INTERVAL: f64 = 6_000.0;
+/// Interval figures per agent group and interval of the day.
+const BYTES_PER_GROUP_INTERVAL: f64 = 2_000.0;
+const BYTES_PER_AGENT: f64 = 1_000.0;
+/// A conversation in the system: its slot, its queue entry and its pending events.
+const BYTES_PER_CONVERSATION: f64 = 400.0;
+/// A replayed arrival time.
+const BYTES_PER_TRACE_ARRIVAL: f64 = 8.0;
+
+/// What a run is expected to cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// Conversations arriving over the horizon.
+    pub conversations: f64,
+    /// Events processed: conversations (all their segments) and agents (shifts, away).
+    pub events: f64,
+    /// Events of agents' away episodes alone (part of `events`).
+    pub away_events: f64,
+    /// Conversations in the system at the busiest moment.
+    pub peak_conversations: f64,
+    pub agents: f64,
+    pub intervals_per_day: f64,
+    /// Peak memory.
+    pub memory_bytes: f64,
+}
+
+/// The most a command runs without being told to go ahead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    pub max_events: f64,
+    pub max_memory_bytes: f64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            max_events: DEFAULT_MAX_EVENTS,
+            max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
+        }
+    }
+}
+
+impl Estimate {
+    /// The estimate of one run of `scenario`.
+    pub fn of(scenario: &Scenario) -> Estimate {
+        let hours = scenario.simulation.horizon.as_secs_f64() / 3600.0;
+        let days = hours / 24.0;
+        let any_response_time = scenario
+            .agent_groups
+            .iter()
+            .any(|g| g.response.response_time.is_some());
+        let slots: f64 = scenario
+            .agent_groups
+            .iter()
+            .map(|g| f64::from(g.count) * f64::from(g.capacity_units.max(1)))
+            .sum();
+
+        struct ChannelLoad {
+            conversations: f64,
+            peak_per_hour: f64,
+            busy_hours_each: f64,
+            residence_hours: f64,
+            waits_forever: bool,
+        }
+        let mut loads = Vec::new();
+        let mut events = 0.0;
+        let mut trace_bytes = 0.0;
+        for channel in &scenario.channels {
+            let (conversations, peak_per_hour) = match &channel.arrivals {
+                ArrivalProcess::Poisson { rate_per_hour } => {
+                    (rate_per_hour * hours, *rate_per_hour)
+                }
+                ArrivalProcess::Piecewise { rates_per_hour, .. } => {
+                    let mean =
+                        rates_per_hour.iter().sum::<f64>() / rates_per_hour.len().max(1) as f64;
+                    let peak = rates_per_hour.iter().copied().fold(0.0, f64::max);
+                    (mean * hours, peak)
+                }
+                ArrivalProcess::Trace { times } => {
+                    trace_bytes += times.len() as f64 * BYTES_PER_TRACE_ARRIVAL;
+                    let count = times
+                        .iter()
+                        .filter(|t| t.as_micros() < scenario.simulation.horizon.as_micros())
+                        .count() as f64;
+                    (count, count / hours.max(1.0 / 3600.0))
+                }
+            };
+            let handle_hours = channel.handle_time.mean() / 3600.0;
+            let (segments, resume_hours) = match &channel.waiting {
+                None => (1.0, 0.0),
+                Some(waiting) => {
+                    let resume_hours = waiting.resume_delay.mean() / 3600.0;
+                    let cycle = (handle_hours + resume_hours).max(1e-9);
+                    // Geometric number of segments, but no more than fit into the horizon.
+                    let geometric = if waiting.probability < 1.0 {
+                        1.0 / (1.0 - waiting.probability)
+                    } else {
+                        f64::INFINITY
+                    };
+                    (geometric.min(1.0 + hours / cycle), resume_hours)
+                }
+            };
+            let workstream = scenario.workstream(channel.workstream);
+            let picked = workstream.mode == DistributionMode::Pick
+                || workstream.self_selection == SelfSelection::On;
+            let per_segment = 2.0
+                + f64::from(u8::from(channel.patience.is_some()))
+                + 2.0 * f64::from(u8::from(channel.wrap_up.is_some()))
+                + f64::from(u8::from(any_response_time))
+                + f64::from(u8::from(picked));
+            let bot = f64::from(u8::from(workstream.bot.is_some()));
+            events += conversations * (segments * per_segment + bot);
+            let wrap_hours = channel.wrap_up.as_ref().map_or(0.0, |w| w.mean() / 3600.0);
+            let busy_hours_each = segments * (handle_hours + wrap_hours);
+            let waiting_allowance = channel.patience.as_ref().map_or(1.0, |p| p.mean() / 3600.0);
+            loads.push(ChannelLoad {
+                conversations,
+                peak_per_hour,
+                busy_hours_each,
+                residence_hours: busy_hours_each
+                    + (segments - 1.0) * resume_hours
+                    + waiting_allowance,
+                waits_forever: channel.patience.is_none(),
+            });
+        }
+        let conversations: f64 = loads.iter().map(|l| l.conversations).sum();
+
+        // Offered work against the agents' slots: beyond 1 the queues grow over the run.
+        let offered_erlangs: f64 = loads
+            .iter()
+            .map(|l| l.conversations / hours.max(1e-9) * l.busy_hours_each)
+            .sum();
+        let load = offered_erlangs / slots.max(1.0);
+        let peak_conversations: f64 = loads
+            .iter()
+            .map(|l| {
+                let steady = l.peak_per_hour * l.residence_hours;
+                let piling = if load > 1.0 && l.waits_forever {
+                    l.conversations * (1.0 - 1.0 / load)
+                } else {
+                    0.0
+                };
+                steady.max(piling).min(l.conversations)
+            })
+            .sum();
+
+        let mut away_events = 0.0;
+        for group in &scenario.agent_groups {
+            let shift_edges = group
+                .shift
+                .as_ref()
+                .map_or(0.0, |s| 2.0 + 2.0 * s.breaks.len() as f64);
+            events += shift_edges * (days + 1.0);
+            if let Some(away) = &group.away_episodes {
+                away_events += f64::from(group.count) * away.per_hour * hours * 2.0;
+            }
+        }
+        events += away_events;
+
+        let agents = scenario.n_agents() as f64;
+        let intervals_per_day = 86_400.0 / scenario.simulation.interval.as_secs_f64().max(1e-6);
+        let flows = 1.0
+            + (scenario.channels.len() + scenario.workstreams.len() + scenario.queues.len()) as f64;
+        let groups = scenario.agent_groups.len() as f64;
+        let memory_bytes = BASE_BYTES
+            + intervals_per_day
+                * (flows * BYTES_PER_FLOW_INTERVAL + groups * BYTES_PER_GROUP_INTERVAL)
+            + agents * BYTES_PER_AGENT
+            + peak_conversations * BYTES_PER_CONVERSATION
+            + trace_bytes;
+        Estimate {
+            conversations,
+            events,
+            away_events,
+            peak_conversations,
+            agents,
+            intervals_per_day,
+            memory_bytes,
+        }
+    }
+
+    /// Why the run is beyond `budget`, in a sentence naming what makes it large; `None` if
+    /// it is within.
+    pub fn overrun(&self, budget: &Budget) -> Option<String> {
+        let mut over = Vec::new();
+        if self.events > budget.max_events {
+            over.push(format!(
+                "about {} events (budget {})",
+                approx(self.events),
+                approx(budget.max_events)
+            ));
+        }
+        if self.memory_bytes > budget.max_memory_bytes {
+            over.push(format!(
+                "about {} of memory (budget {})",
+                bytes(self.memory_bytes),
+                bytes(budget.max_memory_bytes)
+            ));
+        }
+        if over.is_empty() {
+            return None;
+        }
+        let mut causes = vec![format!(
+            "{} conversations over the horizon",
+            approx(self.conversations)
+        )];
+        if self.away_events > 0.1 * self.events {
+            causes.push(format!("{} away-episode events", approx(self.away_events)));
+        }
+        if self.peak_conversations > 1e6 {
+            causes.push(format!(
+                "up to {} conversations in the system at once",
+                approx(self.peak_conversations)
+            ));
+        }
+        causes.push(format!("{} agents", approx(self.agents)));
+        causes.push(format!(
+            "{} intervals a day",
+            approx(self.intervals_per_day)
+        ));
+        Some(format!(
+            "the run is far too large: {} ({}); shorten simulation.horizon or lower the rates, or go ahead with --ignore-budget",
+            over.join(" and "),
+            causes.join(", ")
+        ))
+    }
+}
+
+/// `2.3e9`-style for large counts, plain below a million.
+fn approx(value: f64) -> String {
+    if !value.is_finite() {
+        "unbounded".to_string()
+    } else if value < 1e6 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1e}")
+    }
+}
+
+fn bytes(value: f64) -> String {
+    if value >= GIB {
+        format!("{:.1} GiB", value / GIB)
+    } else {
+        format!("{:.0} MiB", value / (1u64 << 20) as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_written_so_a_planner_reads_them() {
+        assert_eq!(approx(4700.4), "4700");
+        assert_eq!(approx(2.34e9), "2.3e9");
+        assert_eq!(approx(f64::INFINITY), "unbounded");
+        assert_eq!(bytes(4.0 * GIB), "4.0 GiB");
+        assert_eq!(bytes(12.0 * (1u64 << 20) as f64), "12 MiB");
+    }
+}

@@ -1,0 +1,462 @@
+//! What the hardening issue found, one test each, through the binary: inputs that validated but
+//! could not finish (a 1 ms interval, 10^8 agents, 10^9 arrivals or away episodes an hour,
+//! /dev/zero or a named pipe as a CSV, a 100,000-day horizon), names that are paths, CSV
+//! excerpts, and messages. Each is refused with exit code 2, a message naming the file and the
+//! field, quickly (every command runs under a deadline) and without writing anything.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A small valid scenario; cases edit one line of it.
+const VALID: &str = r#"name = "small"
+
+[simulation]
+horizon = "8h"
+seed = 5
+
+[channels.chat]
+kind = "live_chat"
+arrivals = { per_hour = 30 }
+handle_time = { kind = "exponential", mean = "4m" }
+
+[workstreams.messaging]
+channels = ["chat"]
+fallback_queue = "sales"
+
+[queues.sales]
+
+[agent_groups.tier1]
+count = 3
+queues = ["sales"]
+"#;
+
+/// Longer than any refusal needs by far; a command still running then is a hang.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_routesim"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("routesim starts")
+}
+
+/// Runs `routesim args` in `dir`, failing the test if it does not end within [`DEADLINE`].
+fn routesim(dir: &Path, args: &[&str]) -> Output {
+    let mut child = spawn(dir, args);
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > DEADLINE {
+            child.kill().unwrap();
+            panic!("routesim {args:?} did not end within {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Writes VALID with `from` replaced by `to` as `dir/case.toml`, then checks that `validate`
+/// and `run` both refuse it with exit code 2 and every `expected` fragment, writing nothing.
+#[track_caller]
+fn refused(from: &str, to: &str, expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(VALID.contains(from), "{from}");
+    std::fs::write(dir.path().join("case.toml"), VALID.replacen(from, to, 1)).unwrap();
+    let before = listing(dir.path());
+    for args in [
+        &["validate", "case.toml"][..],
+        &["run", "case.toml", "--charts", "none"],
+    ] {
+        let output = routesim(dir.path(), args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{to}: {args:?}: {message}");
+        assert!(message.contains("case.toml: "), "{message}");
+        for fragment in expected {
+            assert!(
+                message.contains(fragment),
+                "{to}: {args:?}: {message:?} lacks {fragment:?}"
+            );
+        }
+        assert!(!message.contains("panicked"), "{message}");
+    }
+    assert_eq!(listing(dir.path()), before, "{to}: something was written");
+}
+
+#[test]
+fn a_one_millisecond_interval_is_refused() {
+    refused(
+        "seed = 5",
+        "seed = 5\ninterval = \"1ms\"",
+        &["simulation.interval: the reporting interval must be at least 1m"],
+    );
+}
+
+#[test]
+fn a_hundred_million_agents_and_a_count_beyond_32_bits_are_refused_as_too_many() {
+    refused(
+        "count = 3",
+        "count = 100000000",
+        &["agent_groups.tier1.count: expected at most 100000 agents in a group, got 100000000"],
+    );
+    // Not "needs at least 1 agent": the value is too large, not too small.
+    refused(
+        "count = 3",
+        "count = 4294967296",
+        &["agent_groups.tier1.count: expected at most 100000 agents in a group, got 4294967296"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("case.toml"),
+        VALID.replacen("count = 3", "count = 4294967296", 1),
+    )
+    .unwrap();
+    let message = stderr(&routesim(dir.path(), &["validate", "case.toml"]));
+    assert!(!message.contains("at least 1 agent"), "{message}");
+}
+
+#[test]
+fn a_billion_arrivals_an_hour_is_refused_inline_and_in_a_curve() {
+    refused(
+        "per_hour = 30",
+        "per_hour = 1e9",
+        &["channels.chat.arrivals.per_hour: expected at most 1000000 arrivals per hour, got 1000000000"],
+    );
+    refused(
+        "arrivals = { per_hour = 30 }",
+        "arrivals = { rates_per_hour = [10, 1e9] }",
+        &["channels.chat.arrivals.rates_per_hour: rate 2 is 1000000000: expected from 0 to 1000000"],
+    );
+}
+
+#[test]
+fn a_billion_away_episodes_an_hour_is_refused() {
+    refused(
+        "count = 3",
+        "count = 3\naway_episodes = { per_hour = 1e9, duration = { kind = \"constant\", value = \"1m\" } }",
+        &["agent_groups.tier1.away_episodes.per_hour: expected from 0 to 60 episodes per hour"],
+    );
+}
+
+#[test]
+fn dev_zero_a_named_pipe_and_a_folder_are_not_read_as_csv() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    refused(
+        "arrivals = { per_hour = 30 }",
+        "arrivals = { csv = \"/dev/zero\", column = \"chat\" }",
+        &["channels.chat.arrivals.csv: cannot read CSV file /dev/zero: it is not a regular file"],
+    );
+    refused(
+        "handle_time = { kind = \"exponential\", mean = \"4m\" }",
+        "handle_time = { kind = \"empirical\", csv = \"/dev/zero\", column = \"s\" }",
+        &["channels.chat.handle_time", "not a regular file"],
+    );
+    // A named pipe with no writer: opening it for reading would block for ever.
+    let dir = tempfile::tempdir().unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("pipe.csv"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        std::fs::write(
+            dir.path().join("case.toml"),
+            VALID.replacen(
+                "arrivals = { per_hour = 30 }",
+                "arrivals = { csv = \"pipe.csv\", column = \"chat\" }",
+                1,
+            ),
+        )
+        .unwrap();
+        for args in [&["validate", "case.toml"][..], &["validate", "pipe.csv"]] {
+            let output = routesim(dir.path(), args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert!(
+                stderr(&output).contains("not a regular file"),
+                "{}",
+                stderr(&output)
+            );
+        }
+    }
+    refused(
+        "arrivals = { per_hour = 30 }",
+        "arrivals = { csv = \".\", column = \"chat\" }",
+        &["cannot read CSV file", "it is a folder"],
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_csv_is_not_quoted_and_cells_are_quoted_short() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("secret.csv"),
+        "root:x:0:0:s3cret-token:/root:/bin/bash\n1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("long.csv"),
+        format!("chat\n10\n{}\n", "9".repeat(5000) + "x"),
+    )
+    .unwrap();
+    let case = |csv: &str| {
+        std::fs::write(
+            dir.path().join("case.toml"),
+            VALID.replacen(
+                "arrivals = { per_hour = 30 }",
+                &format!("arrivals = {{ csv = \"{csv}\", column = \"chat\", interval = \"12h\" }}"),
+                1,
+            ),
+        )
+        .unwrap();
+        let output = routesim(dir.path(), &["validate", "case.toml"]);
+        assert_eq!(output.status.code(), Some(2));
+        stderr(&output)
+    };
+    let message = case("secret.csv");
+    assert!(
+        message.contains("secret.csv does not look like a CSV file"),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
+    let message = case("long.csv");
+    assert!(
+        message.contains("long.csv: row 3, column \"chat\": expected a number, got \"9999"),
+        "{message}"
+    );
+    assert!(message.len() < 400, "the excerpt is short: {message}");
+}
+
+#[test]
+fn a_name_is_a_name_and_only_out_chooses_a_folder_elsewhere() {
+    for name in [
+        "../x",
+        "a/../../b",
+        "/tmp/abs",
+        "..",
+        ".",
+        "",
+        "x\\\\y",
+        "c:x",
+    ] {
+        refused(
+            "name = \"small\"",
+            &format!("name = \"{name}\""),
+            &[
+                "name: the name ",
+                "it names the report folder output/<name>",
+            ],
+        );
+    }
+    // --out may point anywhere, including outside the working folder.
+    let root = tempfile::tempdir().unwrap();
+    let cwd = root.path().join("work");
+    std::fs::create_dir(&cwd).unwrap();
+    std::fs::write(cwd.join("case.toml"), VALID).unwrap();
+    let output = routesim(
+        &cwd,
+        &[
+            "run",
+            "case.toml",
+            "--charts",
+            "none",
+            "--out",
+            "../elsewhere",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(root.path().join("elsewhere/summary.csv").exists());
+}
+
+#[test]
+fn a_hundred_thousand_day_horizon_is_refused_by_the_budget_unless_told_to_go_ahead() {
+    // The bundled default day (about 4,700 conversations) for 100,000 days: over 10^9 events.
+    let default = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let long = default.replacen("horizon = \"24h\"", "horizon = \"100000d\"", 1);
+    assert_ne!(long, default);
+    std::fs::write(dir.path().join("long.toml"), &long).unwrap();
+    std::fs::write(dir.path().join("day.toml"), &default).unwrap();
+    std::fs::write(
+        dir.path().join("spec.toml"),
+        "scenario = \"long.toml\"\n[sweep]\nreplications = 2\n",
+    )
+    .unwrap();
+    let expected = [
+        "the run is far too large: about ",
+        "events (budget 1.0e9)",
+        "conversations over the horizon",
+        "--ignore-budget",
+    ];
+    for (args, file) in [
+        (&["validate", "long.toml"][..], "long.toml: "),
+        (&["run", "long.toml", "--charts", "none"], "long.toml: "),
+        (&["run", "day.toml", "--horizon", "100000d"], "day.toml: "),
+        (&["run", "--horizon", "100000d"], "scenarios/default.toml: "),
+        (&["baseline", "long.toml", "--out", "b.csv"], "long.toml: "),
+        (
+            &["sweep", "spec.toml", "--out", "s"],
+            "spec.toml: sweep point 0: ",
+        ),
+        (&["validate", "spec.toml"], "spec.toml: sweep point 0: "),
+    ] {
+        let output = routesim(dir.path(), args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        assert!(message.contains(file), "{args:?}: {message}");
+        for fragment in expected {
+            assert!(message.contains(fragment), "{args:?}: {message}");
+        }
+    }
+    assert_eq!(listing(dir.path()), ["day.toml", "long.toml", "spec.toml"]);
+    // With --ignore-budget the run starts (and is stopped here: it would take many minutes).
+    let mut child = spawn(
+        dir.path(),
+        &["run", "long.toml", "--charts", "none", "--ignore-budget"],
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    assert!(still_running, "{}", stderr(&output));
+}
+
+#[test]
+fn missing_tables_are_named_by_their_path() {
+    refused(
+        "[simulation]\nhorizon = \"8h\"\nseed = 5\n",
+        "",
+        &["case.toml: simulation: missing: a scenario needs a [simulation] table"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let without_workstreams = VALID.replacen(
+        "[workstreams.messaging]\nchannels = [\"chat\"]\nfallback_queue = \"sales\"\n",
+        "",
+        1,
+    );
+    assert_ne!(without_workstreams, VALID);
+    std::fs::write(dir.path().join("case.toml"), without_workstreams).unwrap();
+    let output = routesim(dir.path(), &["validate", "case.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "case.toml: workstreams: missing: a scenario needs at least one [workstreams.<name>] table"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_io_error_says_the_reason_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["run", "nowhere.toml"][..],
+        &["validate", "nowhere.toml"],
+        &["check", "nowhere.toml", "--baseline", "b.csv"],
+    ] {
+        let output = routesim(dir.path(), args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            message.contains("nowhere.toml: cannot read the file"),
+            "{message}"
+        );
+        let reason = "No such file or directory";
+        assert_eq!(message.matches(reason).count(), 1, "{args:?}: {message}");
+    }
+    std::fs::write(dir.path().join("case.toml"), VALID).unwrap();
+    let output = routesim(
+        dir.path(),
+        &["check", "case.toml", "--baseline", "nowhere.csv"],
+    );
+    let message = stderr(&output);
+    assert!(
+        message.contains("nowhere.csv: cannot read the baseline"),
+        "{message}"
+    );
+    assert_eq!(
+        message.matches("No such file or directory").count(),
+        1,
+        "{message}"
+    );
+}
+
+#[test]
+fn a_long_run_draws_a_progress_bar_when_stderr_is_a_terminal_and_none_otherwise() {
+    // `script` (util-linux) gives the command a terminal; without it there is nothing to show.
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let mmc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc.toml"))
+            .unwrap();
+    // About 2.3 x 10^7 events: past the bar's threshold, well within the budget.
+    let long = mmc.replacen("horizon = \"7d\"", "horizon = \"900d\"", 1);
+    assert_ne!(long, mmc);
+    std::fs::write(dir.path().join("long.toml"), long).unwrap();
+    // Piped stderr (not a terminal): no bar, whatever the length (checked on a short run).
+    std::fs::write(dir.path().join("short.toml"), &mmc).unwrap();
+    let quiet = routesim(dir.path(), &["run", "short.toml", "--charts", "none"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(
+        !stderr(&quiet).contains("simulated horizon"),
+        "{}",
+        stderr(&quiet)
+    );
+    if !has_script {
+        return;
+    }
+    let command = format!(
+        "{} run long.toml --charts none --out o",
+        env!("CARGO_BIN_EXE_routesim")
+    );
+    let mut child = Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut stdout, &mut buffer) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buffer[..n]);
+            if String::from_utf8_lossy(&seen).contains("of the simulated horizon") {
+                let _ = sender.send(());
+                break;
+            }
+        }
+    });
+    let shown = receiver.recv_timeout(DEADLINE).is_ok();
+    // SIGTERM, so that `script` ends the run it started.
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+    assert!(shown, "no progress bar within {DEADLINE:?}");
+}

@@ -1,0 +1,153 @@
+//! Progress is guaranteed: a scenario whose conversations could cycle without the clock moving
+//! is refused by validation (exit code 2, with the field path), and the run loop itself stops
+//! a run whose clock stays at one instant, with an error naming the instant and the channel.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use routesim::config::{parse_scenario, Origin};
+use routesim::metrics;
+use routesim::model::{simulate, Distribution, NoObserver, StallSubject};
+
+/// An SMS channel that goes Waiting with `probability` and resumes after `resume`, with a
+/// handle time of `handle`; `extra` is added to the workstream.
+fn sms(handle: &str, probability: &str, resume: &str, extra: &str) -> String {
+    format!(
+        r#"
+name = "loop"
+
+[simulation]
+horizon = "8h"
+seed = 3
+
+[channels.sms]
+kind = "sms"
+arrivals = {{ per_hour = 20 }}
+handle_time = {handle}
+waiting = {{ probability = {probability}, resume_delay = {resume} }}
+
+[workstreams.texts]
+channels = ["sms"]
+fallback_queue = "texts"
+{extra}
+
+[queues.texts]
+
+[agent_groups.agents]
+count = 2
+queues = ["texts"]
+"#
+    )
+}
+
+const ZERO: &str = r#"{ kind = "constant", value = "0s" }"#;
+
+fn origin() -> Origin {
+    Origin {
+        file: "loop.toml".into(),
+        base_dir: ".".into(),
+    }
+}
+
+fn routesim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_routesim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_zero_time_waiting_cycle_is_refused_plain_behind_a_bot_and_with_self_selection() {
+    let bot = r#"bot = { containment_probability = 0.2, handling_time = { kind = "constant", value = "0s" } }"#;
+    let variants = [
+        ("plain", ""),
+        ("behind a bot", bot),
+        ("with self-selection", "allow_self_selection = true"),
+        ("pick mode", "mode = \"pick\""),
+    ];
+    // Every way to write "always zero" counts, not only the constant.
+    let zeros = [
+        ZERO,
+        r#"{ kind = "uniform", min = "0s", max = "0s" }"#,
+        r#"{ kind = "empirical", samples = ["0s", "0s"] }"#,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (what, extra) in variants {
+        for zero in zeros {
+            let text = sms(zero, "1.0", zero, extra);
+            let error = parse_scenario(&text, &origin()).unwrap_err().to_string();
+            assert!(
+                error.contains("loop.toml: channels.sms.waiting: with probability 1, a resume delay that is always 0 and a handle time that is always 0"),
+                "{what}, {zero}: {error}"
+            );
+            let file = dir.path().join("loop.toml");
+            std::fs::write(&file, &text).unwrap();
+            for args in [
+                &["validate", "loop.toml"][..],
+                &["run", "loop.toml", "--charts", "none"],
+            ] {
+                let output = routesim(dir.path(), args);
+                assert_eq!(output.status.code(), Some(2), "{what}: {args:?}");
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert!(stderr.contains("channels.sms.waiting"), "{stderr}");
+            }
+        }
+    }
+}
+
+#[test]
+fn any_positive_duration_or_a_probability_below_1_is_progress_and_validates() {
+    let tiny = r#"{ kind = "constant", value = "1ms" }"#;
+    let maybe_zero = r#"{ kind = "empirical", samples = ["0s", "2s"] }"#;
+    for (handle, probability, resume) in [
+        (tiny, "1.0", ZERO),
+        (ZERO, "1.0", tiny),
+        (ZERO, "0.99", ZERO),
+        (maybe_zero, "1.0", ZERO),
+    ] {
+        let text = sms(handle, probability, resume, "");
+        let scenario = parse_scenario(&text, &origin())
+            .unwrap_or_else(|e| panic!("{handle} {probability} {resume}: {e}"));
+        // It finishes, and no stall is reported.
+        let mut short = scenario.clone();
+        short.simulation.horizon = routesim::engine::SimDuration::from_secs(600);
+        assert_eq!(simulate(&short, 1, &mut NoObserver).stall, None);
+    }
+}
+
+#[test]
+fn the_run_loop_stops_a_clock_that_does_not_move_and_names_the_channel() {
+    // Validation refuses this cycle, so build it past validation: the model must still stop.
+    let text = sms(
+        r#"{ kind = "constant", value = "1s" }"#,
+        "0.5",
+        r#"{ kind = "constant", value = "1s" }"#,
+        "",
+    );
+    let mut scenario = parse_scenario(&text, &origin()).unwrap();
+    let channel = &mut scenario.channels[0];
+    channel.handle_time = Distribution::constant(0.0).unwrap();
+    let waiting = channel.waiting.as_mut().unwrap();
+    waiting.probability = 1.0;
+    waiting.resume_delay = Distribution::constant(0.0).unwrap();
+
+    let stats = simulate(&scenario, 3, &mut NoObserver);
+    let stall = stats.stall.expect("the run is stopped as stalled");
+    assert!(matches!(stall.subject, StallSubject::Conversation(c) if c.index() == 0));
+    assert!(stall.at < routesim::engine::SimTime::ZERO + scenario.simulation.horizon);
+    // Bounded: the limit plus 64 per conversation in the system (a handful here).
+    assert!(stall.events < 2_000_000, "{}", stall.events);
+
+    let error = metrics::try_run(&scenario, 3).unwrap_err().to_string();
+    assert!(
+        error.starts_with("scenario \"loop\", seed 3: the run made no progress: the simulated clock stayed at d0 "),
+        "{error}"
+    );
+    assert!(
+        error.contains("channel \"sms\" (workstream \"texts\")"),
+        "{error}"
+    );
+    // The same scenario without the cycle runs to its end.
+    assert!(metrics::try_run(&parse_scenario(&text, &origin()).unwrap(), 3).is_ok());
+}
