@@ -5,6 +5,10 @@
 //! into time-weighted integrals. Nothing here formats output; results are plain rows.
 
 mod collector;
+mod flows;
+mod groups;
+mod handle_time;
+mod level;
 mod results;
 pub mod stats;
 
