@@ -14,10 +14,10 @@ use routesim::check::{self, PolicyScenario};
 use routesim::config::{self, ConfigError};
 use routesim::engine::SimDuration;
 use routesim::model::Scenario;
+use routesim::report;
 use routesim::sweep::{
     self, Continuation, Shard, SpecOverrides, SweepError, SweepResults, Threads,
 };
-use routesim::{metrics, report};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,7 +35,7 @@ struct Cli {
 enum Command {
     /// Simulate one scenario and write summary.csv, intervals.csv, agents.csv, charts and report.html.
     #[command(
-        after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today"
+        after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today\n  routesim run my.toml --replications 10     means with 95% intervals"
     )]
     Run {
         /// The scenario file (TOML). Without it, the bundled default scenario runs.
@@ -48,6 +48,12 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the charts unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        /// Replications on common-random-number seeds from the seed: every figure becomes a
+        /// mean with a 95% interval (CSV columns n, ci95_low, ci95_high). 1 is a single run.
+        #[arg(long, value_name = "R", default_value_t = 1)]
+        replications: u32,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
     /// Check scenario files and report every problem, without simulating.
     #[command(
@@ -260,7 +266,16 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             overrides,
             out,
             charts,
-        } => run(scenario.as_deref(), &overrides, out, charts.into()),
+            replications,
+            threads,
+        } => run(
+            scenario.as_deref(),
+            &overrides,
+            out,
+            charts.into(),
+            replications,
+            threads,
+        ),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Baseline {
             scenario,
@@ -364,20 +379,36 @@ fn run(
     overrides: &Overrides,
     out: Option<PathBuf>,
     charts: report::ChartSelection,
+    replications: u32,
+    threads: ThreadsArg,
 ) -> Result<ExitCode> {
+    if replications == 0 {
+        return Err(BadInput("--replications must be at least 1".into()).into());
+    }
+    if threads.threads == Some(0) {
+        return Err(BadInput("--threads must be at least 1".into()).into());
+    }
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let results = metrics::run(&scenario, scenario.simulation.seed);
+    let seed = scenario.simulation.seed;
+    let run = sweep::ReplicatedRun::run(&scenario, seed, replications, Threads(threads.threads));
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
+        replications,
     };
-    let files = report::run_report_files(&results, &settings, charts, &options)
+    let files = report::replicated_report_files(&run, &settings, charts, &options)
         .context("drawing the charts")?;
     let written = report::write_files_atomically(&out, &files).context("writing the reports")?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", report::summary_table(&results))?;
+    if run.has_intervals() {
+        writeln!(
+            stdout,
+            "means of {replications} replications from seed {seed} (95% intervals in the CSV files and report.html)"
+        )?;
+    }
+    writeln!(stdout, "{}", report::summary_table(&run.mean))?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }

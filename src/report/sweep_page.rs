@@ -245,8 +245,9 @@ pub fn sweep_page(results: &SweepResults, measures: &[MeasureKey], settings: &st
             caption: "Points".to_string(),
             header,
             rows,
+            ..Table::default()
         }],
-        charts: Vec::new(),
         settings: settings.to_string(),
+        ..Page::default()
     }
 }

@@ -63,10 +63,17 @@ pub struct Chart {
     /// File stem, unique within a report: `service-level`, `presence-tier1`.
     pub name: String,
     pub title: String,
+    /// How to read the chart, in a sentence or two: shown under it on the page.
+    pub caption: String,
     pub kind: ChartKind,
 }
 
 impl Chart {
+    /// Pixel size: [`WIDTH`] x [`HEIGHT`], or taller for small multiples with many panels.
+    pub fn size(&self) -> (u32, u32) {
+        (WIDTH, render::height(&self.kind))
+    }
+
     pub fn render(&self, format: ChartFormat) -> Result<Vec<u8>, ReportError> {
         let drawn = match format {
             ChartFormat::Svg => render::svg(&self.title, &self.kind),
@@ -90,6 +97,15 @@ pub enum ChartKind {
     Xy(XyPlot),
     /// A grid of values over two categorical axes.
     HeatMap(HeatMap),
+    /// Small multiples: one small plot per entity (an agent group), on shared axes, with one
+    /// legend for all (the first panel's series).
+    Panels(Panels),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panels {
+    /// `(panel title, plot)`, in reading order (left to right, then down).
+    pub panels: Vec<(String, XyPlot)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +154,8 @@ pub enum YStart {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YFormat {
     Number,
+    /// Whole things (conversations, agents): ticks only at whole numbers.
+    Count,
     /// Fractions shown as percentages.
     Percent,
 }

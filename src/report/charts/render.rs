@@ -12,7 +12,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{ChartKind, HeatMap, Mark, Series, XAxis, XyPlot, YFormat, YStart};
+use super::{ChartKind, HeatMap, Mark, Panels, Series, XAxis, XyPlot, YFormat, YStart};
 
 /// Pixel size of every chart: wide enough for a day of 15-minute intervals, small enough to
 /// sit two to a printed page.
@@ -21,6 +21,23 @@ pub const HEIGHT: u32 = 520;
 
 /// Width of the legend column on the right of the plot, in pixels.
 const LEGEND_WIDTH: u32 = 210;
+
+/// Small multiples: panels per row, and the height of a row of panels.
+const PANEL_COLUMNS: usize = 3;
+const PANEL_ROW_HEIGHT: u32 = 190;
+/// Room above the panels for the chart's title.
+const PANEL_TITLE_HEIGHT: u32 = 44;
+
+/// The height of a chart: [`HEIGHT`], or for small multiples as many rows as the panels need.
+pub fn height(kind: &ChartKind) -> u32 {
+    match kind {
+        ChartKind::Panels(panels) => {
+            let rows = panels.panels.len().div_ceil(PANEL_COLUMNS).max(1) as u32;
+            (PANEL_TITLE_HEIGHT + rows * PANEL_ROW_HEIGHT).max(HEIGHT)
+        }
+        _ => HEIGHT,
+    }
+}
 
 const FONT: &str = "sans-serif";
 static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
@@ -70,7 +87,8 @@ pub fn svg(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
     register_font();
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        let size = (WIDTH, height(kind));
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
         draw(&root, title, kind).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -80,14 +98,16 @@ pub fn svg(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
 /// The chart as a PNG image (8-bit RGB).
 pub fn png(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
     register_font();
-    let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let chart_height = height(kind);
+    let mut pixels = vec![0u8; (WIDTH * chart_height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        let root =
+            BitMapBackend::with_buffer(&mut pixels, (WIDTH, chart_height)).into_drawing_area();
         draw(&root, title, kind).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, chart_height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     // Charts are flat colours: fast compression is within a few per cent of the best here.
@@ -115,6 +135,57 @@ fn draw<DB: DrawingBackend>(
             draw_legend(&legend_area, &plot.series, &plot.references)
         }
         ChartKind::HeatMap(map) => draw_heat_map(root, &plot_area, &legend_area, title, map),
+        ChartKind::Panels(panels) => draw_panels(root, &plot_area, &legend_area, title, panels),
+    }
+}
+
+fn draw_panels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    legend: &DrawingArea<DB, Shift>,
+    title: &str,
+    panels: &Panels,
+) -> Drawn<DB> {
+    root.draw(&Text::new(
+        title.to_string(),
+        ((WIDTH - LEGEND_WIDTH) as i32 / 2, 14),
+        text_style(20).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    let (_, grid) = area.split_vertically(PANEL_TITLE_HEIGHT);
+    let rows = panels.panels.len().div_ceil(PANEL_COLUMNS).max(1);
+    let cells = grid.split_evenly((rows, PANEL_COLUMNS));
+    // One scale for every panel, so panels compare at a glance.
+    let shared = XyPlot {
+        series: panels
+            .panels
+            .iter()
+            .flat_map(|(_, plot)| plot.series.clone())
+            .collect(),
+        references: panels
+            .panels
+            .first()
+            .map(|(_, p)| p.references.clone())
+            .unwrap_or_default(),
+        ..panels
+            .panels
+            .first()
+            .map(|(_, p)| p.clone())
+            .unwrap_or(XyPlot {
+                x: XAxis::HourOfDay,
+                y_label: String::new(),
+                y_format: YFormat::Number,
+                y_start: YStart::Zero,
+                series: vec![],
+                references: vec![],
+            })
+    };
+    let y = y_range(&shared);
+    for ((name, plot), cell) in panels.panels.iter().zip(&cells) {
+        draw_plot(root, cell, name, plot, Some(y), true)?;
+    }
+    match panels.panels.first() {
+        Some((_, first)) => draw_legend(legend, &first.series, &first.references),
+        None => Ok(()),
     }
 }
 
@@ -135,6 +206,13 @@ fn format_y(value: f64, format: YFormat, span: f64) -> String {
                 0
             };
             format!("{:.decimals$}%", value * 100.0)
+        }
+        YFormat::Count => {
+            if (value - value.round()).abs() < 1e-9 {
+                format!("{:.0}", value.round())
+            } else {
+                String::new()
+            }
         }
         YFormat::Number => {
             if value.abs() >= 100.0 || value == value.trunc() {
@@ -231,13 +309,27 @@ fn draw_xy<DB: DrawingBackend>(
     title: &str,
     plot: &XyPlot,
 ) -> Drawn<DB> {
+    draw_plot(root, area, title, plot, None, false)
+}
+
+/// One plot: the whole chart, or (`small`) one panel of small multiples, with its y range
+/// given so that every panel shares one scale.
+fn draw_plot<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    plot: &XyPlot,
+    y_range_given: Option<(f64, f64)>,
+    small: bool,
+) -> Drawn<DB> {
     let (x0, x1) = x_range(plot);
-    let (y0, y1) = y_range(plot);
+    let (y0, y1) = y_range_given.unwrap_or_else(|| y_range(plot));
+    let (title_size, x_area, y_area) = if small { (15, 30, 52) } else { (20, 48, 70) };
     let mut chart = ChartBuilder::on(area)
-        .caption(title, text_style(20))
-        .margin(12)
-        .x_label_area_size(48)
-        .y_label_area_size(70)
+        .caption(title, text_style(title_size))
+        .margin(if small { 6 } else { 12 })
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let y_format = plot.y_format;
     let y_formatter = move |y: &f64| format_y(*y, y_format, y1 - y0);
@@ -245,15 +337,23 @@ fn draw_xy<DB: DrawingBackend>(
     let plain_formatter = |x: &f64| format_y(*x, YFormat::Number, x1 - x0);
     let blank_formatter = |_: &f64| String::new();
     let mut mesh = chart.configure_mesh();
-    mesh.x_desc(plot.x.label())
-        .y_desc(plot.y_label.as_str())
-        .label_style(text_style(13))
+    // Whole numbers on count axes: no more ticks than there are whole numbers in the range.
+    let y_labels = match plot.y_format {
+        YFormat::Count => ((y1 - y0).floor() as usize + 1).clamp(2, 8),
+        _ if small => 5,
+        _ => 8,
+    };
+    if !small {
+        mesh.x_desc(plot.x.label()).y_desc(plot.y_label.as_str());
+    }
+    mesh.label_style(text_style(if small { 11 } else { 13 }))
         .axis_desc_style(text_style(14))
         .light_line_style(WHITE)
         .bold_line_style(GRID)
-        .y_labels(8)
+        .y_labels(y_labels)
         .y_label_formatter(&y_formatter);
     match &plot.x {
+        XAxis::HourOfDay if small => mesh.x_labels(5).x_label_formatter(&hour_formatter),
         XAxis::HourOfDay => mesh.x_labels(13).x_label_formatter(&hour_formatter),
         XAxis::Numeric { .. } => mesh.x_labels(10).x_label_formatter(&plain_formatter),
         XAxis::Categories { .. } => mesh

@@ -76,21 +76,26 @@ pub struct SweepCharts {
 /// Every chart of a sweep: `sweep-<measure>`, `heatmap-<measure>`, `difference-<measure>`.
 pub fn sweep_charts(sweep: &SweepCharts) -> Vec<Chart> {
     let mut charts: Vec<Chart> = sweep.series.iter().map(series_chart).collect();
-    charts.extend(sweep.heat_maps.iter().map(|map| Chart {
-        name: format!("heatmap-{}", file_stem(&map.measure)),
-        title: format!(
-            "{} by {} and {}",
-            map.measure, map.axis_x.name, map.axis_y.name
-        ),
-        kind: ChartKind::HeatMap(HeatMap {
-            x_label: map.axis_x.name.clone(),
-            x_names: map.axis_x.values.clone(),
-            y_label: map.axis_y.name.clone(),
-            y_names: map.axis_y.values.clone(),
-            values: map.values.clone(),
-            value_label: map.measure.clone(),
-            format: YFormat::of_measure(&map.measure),
-        }),
+    charts.extend(sweep.heat_maps.iter().map(|map| {
+        Chart {
+            name: format!("heatmap-{}", file_stem(&map.measure)),
+            title: format!(
+                "{} by {} and {}",
+                map.measure, map.axis_x.name, map.axis_y.name
+            ),
+            caption: "Each cell is the mean over the replications of the point with those two \
+                  values; the other dimensions are at the reference."
+                .into(),
+            kind: ChartKind::HeatMap(HeatMap {
+                x_label: map.axis_x.name.clone(),
+                x_names: map.axis_x.values.clone(),
+                y_label: map.axis_y.name.clone(),
+                y_names: map.axis_y.values.clone(),
+                values: map.values.clone(),
+                value_label: map.measure.clone(),
+                format: YFormat::of_measure(&map.measure),
+            }),
+        }
     }));
     charts.extend(sweep.differences.iter().map(difference_chart));
     charts
@@ -161,6 +166,10 @@ fn series_chart(sweep: &SweepSeries) -> Chart {
             "{} against {}{by_line} (mean, 95% CI)",
             sweep.measure, sweep.axis_x.name
         ),
+        caption: "Each point is the mean over the replications with its 95 % confidence bar; \
+                  lines whose bars do not overlap differ. For a fair comparison of two points \
+                  use the paired differences."
+            .into(),
         kind: ChartKind::Xy(XyPlot {
             x,
             y_label: sweep.measure.clone(),
@@ -198,6 +207,10 @@ fn difference_chart(paired: &PairedDifferences) -> Chart {
             "{}: paired difference to {} (mean, 95% CI)",
             paired.measure, paired.reference
         ),
+        caption: "Each point's difference to the reference on the same seeds, with its 95 % \
+                  interval: a bar that does not cross the dashed zero line is a real \
+                  difference."
+            .into(),
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::Categories {
                 label: "sweep point".into(),
