@@ -95,7 +95,7 @@ enum Command {
         /// The baseline file written by `routesim baseline`.
         #[arg(long, value_name = "FILE")]
         baseline: PathBuf,
-        /// Folder for check.csv and check.md.
+        /// Folder for check.csv, check.md and report.html.
         #[arg(long, value_name = "DIR", default_value = "output/check")]
         out: PathBuf,
         /// Run on other seeds than the baseline's (gives up common random numbers: wider
@@ -121,7 +121,7 @@ enum Command {
         /// Base seed [default: A's [check] base_seed, or A's seed].
         #[arg(long)]
         seed: Option<u64>,
-        /// Folder for check.csv and check.md.
+        /// Folder for check.csv, check.md and report.html.
         #[arg(long, value_name = "DIR", default_value = "output/compare")]
         out: PathBuf,
         #[command(flatten)]
@@ -514,7 +514,8 @@ fn check_run(
         &baseline_path.display().to_string(),
         options,
     )?;
-    finish_check(&report, out)
+    let settings = files_text(&[path])?;
+    finish_check(&report, &settings, out)
 }
 
 fn compare(
@@ -525,17 +526,30 @@ fn compare(
     out: &Path,
     threads: ThreadsArg,
 ) -> Result<ExitCode> {
+    let settings = files_text(&[a, b])?;
     let a = PolicyScenario::load(a)?;
     let b = PolicyScenario::load(b)?;
     let replications = replications_arg(replications, a.spec.replications)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
     let report =
         check::compare_scenarios(&a, &b, replications, base_seed, Threads(threads.threads))?;
-    finish_check(&report, out)
+    finish_check(&report, &settings, out)
 }
 
-/// Prints the table, writes check.csv and check.md, and turns the verdict into the exit code.
-fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
+/// The files as written, each under a `# <path>` line, for the settings of a report page.
+fn files_text(paths: &[&Path]) -> Result<String> {
+    let mut text = String::new();
+    for path in paths {
+        let body = std::fs::read_to_string(path)
+            .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+        text.push_str(&format!("# {}\n{body}\n", path.display()));
+    }
+    Ok(text)
+}
+
+/// Prints the table, writes check.csv, check.md and report.html (with `settings` at its end),
+/// and turns the verdict into the exit code.
+fn finish_check(report: &check::CheckReport, settings: &str, out: &Path) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", check::check_table(report))?;
     let files = vec![
@@ -543,6 +557,10 @@ fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
         (
             "check.md".to_string(),
             check::check_markdown(report).into_bytes(),
+        ),
+        (
+            "report.html".to_string(),
+            report::html_page(&check::check_page(report, settings)),
         ),
     ];
     for path in report::write_files_atomically(out, &files).context("writing the check reports")? {

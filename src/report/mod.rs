@@ -5,6 +5,7 @@ pub mod charts;
 mod csv_tables;
 mod files;
 pub mod html;
+pub mod labels;
 mod run_page;
 mod sweep_page;
 mod sweep_tables;
