@@ -225,6 +225,7 @@ fn looks_numeric(cell: &str) -> bool {
     let first = cell.split(" ± ").next().unwrap_or(cell);
     first == "-"
         || first
+            .trim_end_matches(" pts")
             .trim_end_matches('%')
             .trim_end_matches(" s")
             .parse::<f64>()
