@@ -392,6 +392,7 @@ fn sweep_input() -> SweepCharts {
                 },
             ],
         }],
+        service_level_target: Some(0.8),
     }
 }
 
@@ -414,19 +415,28 @@ fn every_sweep_chart_renders_with_its_series_and_labels() {
             "assignment = round_robin",
             "assignment = most_idle",
             "agents",
+            "service level within 20s",
+            "target 80%",
         ],
     );
     // A categorical axis names its positions.
     check_chart(&charts[1], &["round_robin", "most_idle"]);
     // Each cell shows its value; an undefined cell a dash.
-    check_chart(&charts[2], &["30", "21.5", "12", "-"]);
+    // Lower waits are better: the best cell (12 s) tops the colour key.
+    check_chart(
+        &charts[2],
+        &["30", "21.5", "12", "-", "12 (better)", "30 (worse)"],
+    );
+    // Points by name, coloured by what their interval says: 8.5 s slower is worse.
     check_chart(
         &charts[3],
         &[
             "agents=20",
             "agents=24",
-            "no difference (agents=22)",
-            "difference in asa_s",
+            "no difference",
+            "change in speed of answer (s)",
+            "worse than the reference",
+            "better than the reference",
         ],
     );
 }

@@ -17,6 +17,7 @@ pub use sweep::{
     SweepPoint, SweepSeries,
 };
 
+use super::labels::Better;
 use super::ReportError;
 
 /// An image format a chart can be rendered to.
@@ -125,19 +126,18 @@ pub enum XAxis {
     HourOfDay,
     Numeric {
         label: String,
+        /// Only whole numbers on the axis (agents, counts): no tick at half an agent.
+        whole: bool,
     },
     /// Named positions 0, 1, ..., in order.
-    Categories {
-        label: String,
-        names: Vec<String>,
-    },
+    Categories { label: String, names: Vec<String> },
 }
 
 impl XAxis {
     pub fn label(&self) -> &str {
         match self {
             XAxis::HourOfDay => "time of day",
-            XAxis::Numeric { label } | XAxis::Categories { label, .. } => label,
+            XAxis::Numeric { label, .. } | XAxis::Categories { label, .. } => label,
         }
     }
 }
@@ -224,6 +224,8 @@ pub struct HeatMap {
     /// What the colour means (the measure).
     pub value_label: String,
     pub format: YFormat,
+    /// Which way is better: green for better, red for worse; `Neither` keeps a neutral ramp.
+    pub better: Better,
 }
 
 /// Renders every chart in every selected format, as `(charts/<name>.<ext>, bytes)`.

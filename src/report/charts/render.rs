@@ -12,6 +12,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::super::labels::Better;
 use super::{ChartKind, HeatMap, Mark, Panels, Series, XAxis, XyPlot, YFormat, YStart};
 
 /// Pixel size of every chart: wide enough for a day of 15-minute intervals, small enough to
@@ -336,6 +337,7 @@ fn draw_plot<DB: DrawingBackend>(
     let hour_formatter = |x: &f64| format!("{:02}:00", x.round() as i64);
     let plain_formatter = |x: &f64| format_y(*x, YFormat::Number, x1 - x0);
     let blank_formatter = |_: &f64| String::new();
+    let whole_formatter = |x: &f64| format_y(*x, YFormat::Count, x1 - x0);
     let mut mesh = chart.configure_mesh();
     // Whole numbers on count axes: no more ticks than there are whole numbers in the range.
     let y_labels = match plot.y_format {
@@ -355,6 +357,9 @@ fn draw_plot<DB: DrawingBackend>(
     match &plot.x {
         XAxis::HourOfDay if small => mesh.x_labels(5).x_label_formatter(&hour_formatter),
         XAxis::HourOfDay => mesh.x_labels(13).x_label_formatter(&hour_formatter),
+        XAxis::Numeric { whole: true, .. } => mesh
+            .x_labels(((x1 - x0).floor() as usize + 1).clamp(2, 10))
+            .x_label_formatter(&whole_formatter),
         XAxis::Numeric { .. } => mesh.x_labels(10).x_label_formatter(&plain_formatter),
         XAxis::Categories { .. } => mesh
             .disable_x_mesh()
@@ -433,12 +438,15 @@ fn draw_plot<DB: DrawingBackend>(
         )))?;
     }
     if let XAxis::Categories { names, .. } = &plot.x {
+        // Many long names would run into each other: every other one goes a line lower.
+        let stagger = names.len() > 5;
         for (idx, name) in names.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(idx as f64, y0));
+            let drop = if stagger && idx % 2 == 1 { 16 } else { 0 };
             root.draw(&Text::new(
                 name.clone(),
-                (px, py + 8),
-                text_style(13).pos(Pos::new(HPos::Center, VPos::Top)),
+                (px, py + 6 + drop),
+                text_style(if stagger { 12 } else { 13 }).pos(Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
     }
@@ -522,6 +530,21 @@ fn ramp(fraction: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// Red (worst, 0) through pale yellow to green (best, 1), readable with black text.
+fn red_to_green(fraction: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 3] = [(239, 138, 128), (252, 241, 191), (134, 203, 137)];
+    let f = if fraction.is_finite() {
+        fraction.clamp(0.0, 1.0)
+    } else {
+        0.0
+    } * 2.0;
+    let idx = (f.floor() as usize).min(1);
+    let t = f - idx as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    let (a, b) = (STOPS[idx], STOPS[idx + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
 fn draw_heat_map<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
@@ -559,12 +582,21 @@ fn draw_heat_map<DB: DrawingBackend>(
         (l.min(v), h.max(v))
     });
     let span = if high > low { high - low } else { 1.0 };
+    // Colours follow better and worse, not higher and lower: 1 is the best cell.
+    let goodness = |value: f64| match map.better {
+        Better::Higher | Better::Neither => (value - low) / span,
+        Better::Lower => (high - value) / span,
+    };
+    let paint = |fraction: f64| match map.better {
+        Better::Neither => ramp(fraction),
+        _ => red_to_green(fraction),
+    };
     for (row, values) in map.values.iter().enumerate() {
         for (column, &value) in values.iter().enumerate() {
-            let fraction = (value - low) / span;
+            let fraction = goodness(value);
             let (x, y) = (column as f64, row as f64);
             let fill = if value.is_finite() {
-                ramp(fraction).filled()
+                paint(fraction).filled()
             } else {
                 RGBColor(240, 240, 240).filled()
             };
@@ -572,7 +604,11 @@ fn draw_heat_map<DB: DrawingBackend>(
                 [(x, y), (x + 1.0, y + 1.0)],
                 fill,
             )))?;
-            let ink = if fraction > 0.5 { WHITE } else { BLACK };
+            let ink = if map.better == Better::Neither && fraction > 0.5 {
+                WHITE
+            } else {
+                BLACK
+            };
             let label = if value.is_finite() {
                 format_y(value, map.format, span)
             } else {
@@ -612,17 +648,23 @@ fn draw_heat_map<DB: DrawingBackend>(
         let fraction = 1.0 - f64::from(step) / f64::from(steps - 1);
         legend.draw(&Rectangle::new(
             [(4, top), (28, top + 20)],
-            ramp(fraction).filled(),
+            paint(fraction).filled(),
         ))?;
     }
     if low.is_finite() {
+        // The key's top is the best cell (or the highest, for a neutral measure).
+        let (top, bottom, words) = match map.better {
+            Better::Higher => (high, low, [" (better)", " (worse)"]),
+            Better::Lower => (low, high, [" (better)", " (worse)"]),
+            Better::Neither => (high, low, ["", ""]),
+        };
         legend.draw(&Text::new(
-            format_y(high, map.format, span),
+            format!("{}{}", format_y(top, map.format, span), words[0]),
             (36, 90),
             text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         legend.draw(&Text::new(
-            format_y(low, map.format, span),
+            format!("{}{}", format_y(bottom, map.format, span), words[1]),
             (36, 270),
             text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;

@@ -271,6 +271,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::Numeric {
                 label: "wait (seconds)".into(),
+                whole: false,
             },
             y_label: "answered within".into(),
             y_format: YFormat::Percent,
@@ -304,6 +305,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::Numeric {
                 label: "wait (seconds)".into(),
+                whole: false,
             },
             y_label: "share of conversations that waited".into(),
             y_format: YFormat::Percent,
