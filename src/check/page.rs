@@ -94,10 +94,7 @@ pub fn check_page(report: &CheckReport, settings: &str) -> Page {
     for outcome in by_severity(report) {
         let measure = outcome.key.measure.as_str();
         let change = match outcome.difference {
-            Some(d) => {
-                let diff = |v: f64| crate::report::labels::format_difference(measure, v);
-                format!("{} [{}, {}]", diff(d.mean), diff(d.low), diff(d.high))
-            }
+            Some(d) => crate::report::labels::format_change(measure, d.mean, d.low, d.high),
             None => "-".into(),
         };
         let tolerance = if crate::report::labels::is_fraction(measure) {

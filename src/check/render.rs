@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::report::format_value;
-use crate::report::labels::{format_difference, format_with_interval, measure_label};
+use crate::report::labels::{format_change, format_with_interval, measure_label};
 use crate::sweep::Estimate;
 
 use super::compare::{GuardOutcome, Verdict};
@@ -225,20 +225,7 @@ pub(super) fn side_by_side_cells(row: &SideBySide) -> [String; 4] {
     let measure = row.key.measure.as_str();
     let side = |e: &Estimate| format_with_interval(measure, e.mean, e.half_width());
     let d = &row.difference;
-    let change = if d.mean.is_finite() {
-        if d.ci95_low.is_finite() {
-            format!(
-                "{} [{}, {}]",
-                format_difference(measure, d.mean),
-                format_difference(measure, d.ci95_low),
-                format_difference(measure, d.ci95_high)
-            )
-        } else {
-            format_difference(measure, d.mean)
-        }
-    } else {
-        "-".into()
-    };
+    let change = format_change(measure, d.mean, d.ci95_low, d.ci95_high);
     [
         measure_label(measure),
         side(&row.baseline),

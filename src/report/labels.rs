@@ -116,6 +116,20 @@ pub fn format_difference(measure: &str, value: f64) -> String {
     format!("{number}{unit}")
 }
 
+/// A change with its interval, the unit written once: `+3.6 pts [+2.5, +4.7]`.
+pub fn format_change(measure: &str, mean: f64, low: f64, high: f64) -> String {
+    let value = format_difference(measure, mean);
+    if !low.is_finite() || !high.is_finite() || value == "-" {
+        return value;
+    }
+    let bare = |v: f64| {
+        format_difference(measure, v)
+            .trim_end_matches(" pts")
+            .to_string()
+    };
+    format!("{value} [{}, {}]", bare(low), bare(high))
+}
+
 /// A mean with the half-width of its interval: `74.7% ± 1.0` (the half-width in the unit of
 /// the figure: points for percentages).
 pub fn format_with_interval(measure: &str, mean: f64, half_width: f64) -> String {
@@ -158,6 +172,11 @@ mod tests {
         assert_eq!(format_measure("asa_s", f64::NAN), "-");
         assert_eq!(format_difference("occupancy", -0.0001), "0 pts");
         assert_eq!(format_difference("asa_s", 0.0), "0");
+        assert_eq!(
+            format_change("abandon_rate", 0.036, 0.025, 0.047),
+            "+3.6 pts [+2.5, +4.7]"
+        );
+        assert_eq!(format_change("asa_s", 1.5, f64::NAN, f64::NAN), "+1.5");
     }
 
     #[test]

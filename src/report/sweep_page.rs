@@ -9,7 +9,7 @@ use super::charts::{
     SweepSeries,
 };
 use super::html::{Page, Table};
-use super::labels::{better_of, format_difference, format_with_interval, measure_label, Better};
+use super::labels::{better_of, format_change, format_with_interval, measure_label, Better};
 use crate::metrics::Scope;
 use crate::sweep::{MeasureKey, SweepResults};
 
@@ -292,12 +292,7 @@ pub fn sweep_page(results: &SweepResults, measures: &[MeasureKey], settings: &st
                         continue;
                     }
                     let d = &m.vs_reference;
-                    row.push(format!(
-                        "{} [{}, {}]",
-                        format_difference(measure, d.mean),
-                        format_difference(measure, d.ci95_low),
-                        format_difference(measure, d.ci95_high)
-                    ));
+                    row.push(format_change(measure, d.mean, d.ci95_low, d.ci95_high));
                     let clear = d.ci95_low > 0.0 || d.ci95_high < 0.0;
                     let up = d.mean > 0.0;
                     classes.push(

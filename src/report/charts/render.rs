@@ -258,10 +258,20 @@ fn x_range(plot: &XyPlot) -> (f64, f64) {
             let (low, high) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
                 (l.min(x), h.max(x))
             });
+            let with_bars = plot.series.iter().any(|s| {
+                matches!(
+                    s.mark,
+                    Mark::LineWithBars { .. } | Mark::PointsWithBars { .. }
+                )
+            });
             if !low.is_finite() {
                 (0.0, 1.0)
             } else if high - low < 1e-12 {
                 (low - 0.5, high + 0.5)
+            } else if with_bars {
+                // Room for the end points' confidence bars, which would sit on the frame.
+                let pad = (high - low) * 0.04;
+                (low - pad, high + pad)
             } else {
                 (low, high)
             }
