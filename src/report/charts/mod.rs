@@ -6,9 +6,11 @@
 //! plotters confined to `render.rs`. Nothing here runs a simulation, aggregates replications
 //! (the sweep side hands in means and confidence intervals) or writes files.
 
+mod heat_map;
 mod render;
 mod run;
 mod sweep;
+mod waits;
 
 pub use render::{HEIGHT, WIDTH};
 pub use run::{run_charts, ChartOptions};
