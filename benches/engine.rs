@@ -1,13 +1,18 @@
-//! Criterion benches of the engine on the M/M/c scenario (50 agents, load 0.9): conversations
-//! simulated per second, with the full metrics collector and with no observer, so the cost of
-//! measuring is visible. Target (issue 2): 2 million conversations per second single-threaded.
+//! Criterion benches of the engine: the M/M/c scenario (50 agents, load 0.9) with the full
+//! metrics collector and with no observer, beside a bare event-heap loop of the same model (the
+//! yardstick: routesim's cost is read as a ratio to it, measured in the same run), and the cost
+//! per conversation at 50, 500 and 5,000 agents at the same load for each assignment method.
 
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
-use routesim::config::parse_duration;
+use routesim::config::{parse_duration, parse_scenario, Origin};
 use routesim::model::{simulate, NoObserver, Scenario};
 
 fn mmc_scenario(horizon: &str) -> Scenario {
@@ -16,6 +21,83 @@ fn mmc_scenario(horizon: &str) -> Scenario {
     scenario.simulation.horizon = parse_duration(horizon).expect("valid duration");
     scenario.simulation.warm_up = parse_duration("0s").expect("valid duration");
     scenario
+}
+
+/// What the bare loop measures: enough to be the same model with its headline figures (waits,
+/// service level, busy time), nothing more.
+#[derive(Debug, Default)]
+struct BareFigures {
+    arrivals: u64,
+    answered: u64,
+    within_20s: u64,
+    wait_sum_us: u64,
+    busy_area_us: u128,
+}
+
+/// A minimal M/M/c simulation: a binary heap of (time, seq, event) with integer microseconds,
+/// a FIFO queue of arrival times, exponential draws by inversion from ChaCha8. It is the
+/// fastest honest loop of the same model, so routesim's overhead is the ratio to it.
+fn bare_mmc(
+    agents: u32,
+    per_hour: f64,
+    mean_handle_s: f64,
+    horizon_s: f64,
+    seed: u64,
+) -> BareFigures {
+    const ARRIVAL: u8 = 0;
+    const DEPARTURE: u8 = 1;
+    let mut arrivals_rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut service_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let exp = |rng: &mut ChaCha8Rng, mean_s: f64| -> u64 {
+        let u: f64 = rng.random();
+        (-(1.0 - u).ln() * mean_s * 1e6) as u64
+    };
+    let horizon = (horizon_s * 1e6) as u64;
+    let mean_gap_s = 3600.0 / per_hour;
+    let mut heap = BinaryHeap::new();
+    let mut seq = 0u64;
+    let mut queue: VecDeque<u64> = VecDeque::new();
+    let mut free = agents;
+    let mut figures = BareFigures::default();
+    let mut last_change = 0u64;
+    let first = exp(&mut arrivals_rng, mean_gap_s);
+    heap.push(Reverse((first, seq, ARRIVAL)));
+    while let Some(Reverse((now, _, kind))) = heap.pop() {
+        if now > horizon {
+            break;
+        }
+        figures.busy_area_us += u128::from(agents - free) * u128::from(now - last_change);
+        last_change = now;
+        let mut start = |arrived: u64, heap: &mut BinaryHeap<_>, seq: &mut u64| {
+            let wait = now - arrived;
+            figures.answered += 1;
+            figures.wait_sum_us += wait;
+            figures.within_20s += u64::from(wait <= 20_000_000);
+            *seq += 1;
+            let end = now + exp(&mut service_rng, mean_handle_s);
+            heap.push(Reverse((end, *seq, DEPARTURE)));
+        };
+        if kind == ARRIVAL {
+            figures.arrivals += 1;
+            seq += 1;
+            heap.push(Reverse((
+                now + exp(&mut arrivals_rng, mean_gap_s),
+                seq,
+                ARRIVAL,
+            )));
+            if free > 0 {
+                free -= 1;
+                start(now, &mut heap, &mut seq);
+            } else {
+                queue.push_back(now);
+            }
+        } else if let Some(arrived) = queue.pop_front() {
+            start(arrived, &mut heap, &mut seq);
+        } else {
+            free += 1;
+        }
+    }
+    figures
 }
 
 fn mmc_throughput(c: &mut Criterion) {
@@ -30,8 +112,69 @@ fn mmc_throughput(c: &mut Criterion) {
     group.bench_function("model_only", |b| {
         b.iter(|| black_box(simulate(&scenario, 1, &mut NoObserver)))
     });
+    // Same model, same day, same load: the yardstick for the ratio routesim / bare.
+    let bare = bare_mmc(50, 540.0, 300.0, 86_400.0, 1);
+    group.throughput(Throughput::Elements(bare.arrivals));
+    group.bench_function("bare_loop", |b| {
+        b.iter(|| black_box(bare_mmc(50, 540.0, 300.0, 86_400.0, 1)))
+    });
     group.finish();
 }
 
-criterion_group!(benches, mmc_throughput);
+/// An M/M/c centre of `agents` agents at load 0.9 (5-minute handle time), about 130 k
+/// conversations whatever its size, with the given assignment method.
+fn sized_scenario(agents: u32, method: &str) -> Scenario {
+    let per_hour = f64::from(agents) * 0.9 * 12.0;
+    let horizon_h = (130_000.0 / per_hour).ceil();
+    let text = format!(
+        r#"
+name = "scale"
+[simulation]
+horizon = "{horizon_h}h"
+warm_up = "0s"
+seed = 1
+interval = "1h"
+[channels.calls]
+kind = "voice"
+arrivals = {{ per_hour = {per_hour} }}
+handle_time = {{ kind = "exponential", mean = "5m" }}
+[workstreams.voice]
+channels = ["calls"]
+allowed_presences = ["available"]
+fallback_queue = "main"
+[queues.main]
+assignment = "{method}"
+[agent_groups.agents]
+count = {agents}
+capacity_units = 1
+queues = ["main"]
+"#
+    );
+    parse_scenario(
+        &text,
+        &Origin {
+            file: "scale.toml".into(),
+            base_dir: ".".into(),
+        },
+    )
+    .expect("valid scenario")
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cost_per_conversation_load_0.9");
+    group.sample_size(10);
+    for method in ["round_robin", "highest_capacity", "least_active"] {
+        for agents in [50, 500, 5000] {
+            let scenario = sized_scenario(agents, method);
+            let conversations = simulate(&scenario, 1, &mut NoObserver).arrivals;
+            group.throughput(Throughput::Elements(conversations));
+            group.bench_with_input(BenchmarkId::new(method, agents), &scenario, |b, s| {
+                b.iter(|| black_box(routesim::metrics::run(s, 1)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, mmc_throughput, scaling);
 criterion_main!(benches);

@@ -1,7 +1,8 @@
 //! The `routesim` command: arguments, files, progress and exit codes. Everything a library user
 //! would need lives in the library; this file only wires it to the terminal.
 //!
-//! Exit codes: 0 ok, 1 runtime failure (or a check that found a regression), 2 bad input.
+//! Exit codes: 0 ok, 1 runtime failure (or a check that found a regression), 2 bad input,
+//! 3 sweep results incomplete (`merge` before every shard finished).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -141,9 +142,10 @@ enum Command {
         /// A sweep file (`scenario = "file.toml"` and a [sweep] table), or a scenario file with a
         /// [sweep] table.
         spec: PathBuf,
-        /// Threads to use [default: all cores]. Results are identical whatever the count.
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
+        /// Threads to use [default: all cores; an empty value, as from an unset
+        /// $SLURM_CPUS_PER_TASK, too]. Results are identical whatever the count.
+        #[arg(long, value_name = "N", value_parser = parse_threads)]
+        threads: Option<ThreadCount>,
         /// Run only shard K of N (0-based) of the (point, replication) pairs and write its parts;
         /// `auto` reads a Slurm array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a Kubernetes
         /// Indexed Job (JOB_COMPLETION_INDEX, ROUTESIM_SHARD_COUNT).
@@ -163,7 +165,8 @@ enum Command {
         charts: ChartsArg,
     },
     /// Combine the parts written by sweep shards into the sweep.csv and replications.csv that one
-    /// machine running the whole sweep would write.
+    /// machine running the whole sweep would write. Exit code 3 when some pairs have no result
+    /// yet (a shard did not finish), 2 on bad input.
     #[command(after_help = "Examples:
   routesim merge shared/run1 --out results/run1             shards that shared one folder
   routesim merge shard-0 shard-1 shard-2 shard-3 --out results")]
@@ -182,9 +185,40 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct ThreadsArg {
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    /// Worker threads [default: all cores; an empty value too]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    threads: Option<ThreadCount>,
+}
+
+impl ThreadsArg {
+    fn threads(&self) -> Threads {
+        threads_of(self.threads)
+    }
+}
+
+/// A `--threads` value: a count, or `None` for all cores (the empty value).
+#[derive(Debug, Clone, Copy)]
+struct ThreadCount(Option<usize>);
+
+/// `--threads N` with N >= 1, or `--threads ""`: in a job script `--threads
+/// "$SLURM_CPUS_PER_TASK"` must work when the job did not ask for CPUs and the variable is unset.
+/// Counts above the cores or the work are clamped when the pool is built.
+fn parse_threads(text: &str) -> Result<ThreadCount, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(ThreadCount(None));
+    }
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (or empty for all cores)".into()),
+        Ok(n) => Ok(ThreadCount(Some(n))),
+        Err(_) => Err(format!(
+            "expected a whole number of threads, or nothing for all cores, found \"{text}\""
+        )),
+    }
+}
+
+fn threads_of(arg: Option<ThreadCount>) -> Threads {
+    Threads(arg.and_then(|count| count.0))
 }
 
 #[derive(Debug, clap::Args)]
@@ -231,13 +265,26 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {error:#}");
-            if is_bad_input(&error) {
+            if is_incomplete(&error) {
+                ExitCode::from(EXIT_INCOMPLETE)
+            } else if is_bad_input(&error) {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)
             }
         }
     }
+}
+
+/// `merge` (or a whole sweep) found pairs without a result: run the missing shards, then merge
+/// again. Distinct from 2 so that a merge job run after every task can tell the two apart.
+const EXIT_INCOMPLETE: u8 = 3;
+
+fn is_incomplete(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<SweepError>())
+        .any(SweepError::is_incomplete)
 }
 
 fn is_bad_input(error: &anyhow::Error) -> bool {
@@ -315,7 +362,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             };
             run_sweep(
                 &spec,
-                threads,
+                threads_of(threads),
                 shard.as_deref(),
                 continuation,
                 out,
@@ -385,15 +432,12 @@ fn run(
     if replications == 0 {
         return Err(BadInput("--replications must be at least 1".into()).into());
     }
-    if threads.threads == Some(0) {
-        return Err(BadInput("--threads must be at least 1".into()).into());
-    }
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let seed = scenario.simulation.seed;
-    let run = sweep::ReplicatedRun::run(&scenario, seed, replications, Threads(threads.threads));
+    let run = sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads());
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
         replications,
@@ -472,7 +516,7 @@ fn baseline(
     let policy = PolicyScenario::load(path)?;
     let replications = replications_arg(replications, policy.spec.replications)?;
     let base_seed = seed.unwrap_or(policy.spec.base_seed);
-    let baseline = policy.baseline(replications, base_seed, Threads(threads.threads))?;
+    let baseline = policy.baseline(replications, base_seed, threads.threads())?;
     let name = out
         .file_name()
         .ok_or_else(|| BadInput(format!("--out: {} is not a file name", out.display())))?;
@@ -506,7 +550,7 @@ fn check_run(
     let baseline = check::read_baseline(baseline_path)?;
     let options = check::CheckOptions {
         base_seed: seed,
-        threads: Threads(threads.threads),
+        threads: threads.threads(),
     };
     let report = check::check_against_baseline(
         &policy,
@@ -531,8 +575,7 @@ fn compare(
     let b = PolicyScenario::load(b)?;
     let replications = replications_arg(replications, a.spec.replications)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
-    let report =
-        check::compare_scenarios(&a, &b, replications, base_seed, Threads(threads.threads))?;
+    let report = check::compare_scenarios(&a, &b, replications, base_seed, threads.threads())?;
     finish_check(&report, &settings, out)
 }
 
@@ -575,16 +618,13 @@ fn finish_check(report: &check::CheckReport, settings: &str, out: &Path) -> Resu
 
 fn run_sweep(
     spec: &Path,
-    threads: Option<usize>,
+    threads: Threads,
     shard: Option<&str>,
     continuation: Continuation,
     out: Option<PathBuf>,
     replications: Option<u32>,
     charts: report::ChartSelection,
 ) -> Result<ExitCode> {
-    if threads == Some(0) {
-        return Err(BadInput("--threads must be at least 1".into()).into());
-    }
     if replications == Some(0) {
         return Err(BadInput("--replications must be at least 1".into()).into());
     }
@@ -616,7 +656,7 @@ fn run_sweep(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let executed = sweep::execute(&sweep, &plan, Threads(threads), &|| bar.inc(1));
+    let executed = sweep::execute(&sweep, &plan, threads, &|| bar.inc(1));
     bar.finish_and_clear();
     executed?;
     writeln!(

@@ -1,11 +1,15 @@
 //! Invariants over many random scenarios (proptest): every workstream setting is drawn at
 //! random, the scenario is simulated, and an observer checks as it goes that
 //! - capacity in use exceeds an agent's capacity only by an excess the model reported through
-//!   `over_capacity` (pick, affinity, self-selection or an unreserved offer), never silently;
+//!   `over_capacity` (pick, affinity, self-selection, an unreserved offer or a preferred
+//!   agent), never silently;
 //! - no agent is offered work while Offline except through affinity;
 //! - every conversation ends in exactly one outcome or is still open at the horizon, both by
 //!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
-//!   contained + overflowed + open at end).
+//!   contained + overflowed + open at end);
+//! - a concurrency slowdown never loses work: a service rescheduled at every change of its
+//!   agent's concurrency never ends with work left (a debug assertion in the model, which
+//!   these debug-build tests run) and never leaves a conversation without an end.
 //!
 //! A failure shrinks to a small scenario whose TOML text is printed.
 
@@ -49,6 +53,7 @@ struct WorkstreamParams {
     split: bool,
     bot: Option<(f64, u32)>,
     profile: bool,
+    slowdown: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -110,9 +115,9 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             any::<bool>(),
         ),
         prop::option::of((0.0f64..1.0, 5u32..600)),
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
     )
-        .prop_map(|(a, b, c, d, bot, profile)| WorkstreamParams {
+        .prop_map(|(a, b, c, d, bot, (profile, slowdown))| WorkstreamParams {
             pick: a.0,
             affinity: if a.0 { None } else { a.1 },
             self_selection: !a.0 && a.2,
@@ -129,6 +134,7 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             split: d.3,
             bot: if a.0 { None } else { bot },
             profile,
+            slowdown,
         })
 }
 
@@ -166,9 +172,15 @@ fn scenario_text(
     overflow: &str,
 ) -> String {
     let mut t = format!(
-        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n[capacity_profiles.p]\nwork_item_limit = 2\nblocking = {}\n\n",
+        "[simulation]\nhorizon = \"6h\"\ndecline_limit = {decline_limit}\nfull_capacity_presence = \"{}\"\n\n[capacity_profiles.p]\nwork_item_limit = 2\nblocking = {}\n{}\n",
         if dnd_when_full { "busy_dnd" } else { "busy" },
-        decline_limit % 2 == 0
+        decline_limit % 2 == 0,
+        // The profile's other rules, drawn through the decline limit to keep the case small.
+        match decline_limit {
+            3 => "reset = \"end_of_day\"\n",
+            4 => "blocking_scope = \"same_profile\"\n",
+            _ => "",
+        }
     );
     for (i, c) in channels.iter().enumerate() {
         t += &format!(
@@ -215,6 +227,18 @@ fn scenario_text(
         if w.profile {
             t += "capacity_profiles = [\"p\"]\n";
         }
+        // Preferred agents on a third of the push workstreams, both fallbacks.
+        if !w.pick && w.timeout_s % 3 == 0 {
+            let fallback = if w.timeout_s % 2 == 0 {
+                "next_best"
+            } else {
+                "leave_in_queue"
+            };
+            t += &format!("preferred_agents = {{ variable = \"segment\", fallback = \"{fallback}\", by_value = {{ a = [\"g0:1\", \"g0\"] }} }}\n");
+        }
+        if w.slowdown {
+            t += "concurrency_slowdown = [1.0, 1.3, 0.8, 2.5]\n";
+        }
         if let Some((p, time)) = w.bot {
             t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");
         }
@@ -222,8 +246,14 @@ fn scenario_text(
             t += "routing = [{ when = [{ variable = \"segment\", equals = \"b\" }], split = [{ queue = \"q1\", percent = 50 }, { queue = \"q0\", percent = 50 }] }]\n";
         }
         if let Some(rating) = w.required_rating {
+            // Some rules also append the profile to the items they match.
+            let appended = if !w.profile && w.priority > 0 {
+                ", capacity_profiles = [\"p\"]"
+            } else {
+                ""
+            };
             t += &format!(
-                "classification = [{{ when = [{{ variable = \"segment\", equals = \"a\" }}], skills = {{ s = {rating} }}, priority = {} }}]\n",
+                "classification = [{{ when = [{{ variable = \"segment\", equals = \"a\" }}], skills = {{ s = {rating} }}, priority = {}{appended} }}]\n",
                 w.priority
             );
         }

@@ -29,6 +29,10 @@ pub struct ScenarioFile {
 pub struct CapacityProfileFile {
     pub work_item_limit: i64,
     pub blocking: Option<bool>,
+    /// What a full blocking profile stops: "all_work" (default) or "same_profile".
+    pub blocking_scope: Option<String>,
+    /// "immediate" (default) or "end_of_day".
+    pub reset: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +61,9 @@ pub struct ChannelFile {
     pub handle_time: DistributionFile,
     pub waiting: Option<WaitingFile>,
     pub wrap_up: Option<DistributionFile>,
+    /// Handle-time factors by the number of conversations the agent holds (overrides the
+    /// workstream's).
+    pub concurrency_slowdown: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +133,21 @@ pub struct WorkstreamFile {
     pub classification: Vec<ClassificationFile>,
     pub bot: Option<BotFile>,
     pub capacity_profiles: Option<Vec<String>>,
+    /// Handle-time factors by the number of conversations the agent holds.
+    pub concurrency_slowdown: Option<Vec<f64>>,
+    pub preferred_agents: Option<PreferredAgentsFile>,
+}
+
+/// Preferred agents by the value of a text context variable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferredAgentsFile {
+    pub variable: String,
+    /// "next_best" (default) or "leave_in_queue".
+    pub fallback: Option<String>,
+    /// Value → up to 3 agents, each "group" (one of the group, drawn per conversation) or
+    /// "group:N" (its N-th agent, from 1).
+    pub by_value: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +165,8 @@ pub struct ClassificationFile {
     /// Required skills with their minimum ratings.
     pub skills: Option<BTreeMap<String, i64>>,
     pub priority: Option<i32>,
+    /// Capacity profiles appended to the workstream's for the matched item.
+    pub capacity_profiles: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

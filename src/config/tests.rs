@@ -375,7 +375,7 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
         "workstreams.messaging.skill_matching: expected \"exact\", \"closest\" or \"none\", got \"fuzzy\"",
     ]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nclassification = [{ when = [{ variable = \"language\", equals = \"fr\" }] }]"), &[
-        "workstreams.messaging.classification[0]: a classification rule needs `skills`, `priority` or both",
+        "workstreams.messaging.classification[0]: a classification rule needs `skills`, `priority` or `capacity_profiles`",
     ]);
     check_error(("fallback_queue = \"sales\"", "fallback_queue = \"sales\"\nclassification = [{ when = [{ variable = \"lang\", equals = \"fr\" }], priority = 1 }]"), &[
         "workstreams.messaging.classification[0].when[0].variable: no channel of this workstream has a context variable \"lang\"",

@@ -50,6 +50,9 @@ pub struct Collector {
     group_first_agent: Vec<usize>,
     agent_assignments: Vec<u64>,
     handle_times: HandleTimes,
+    /// Whether the scenario has preferred agents (only then is their over-capacity column
+    /// reported, so other scenarios' reports stay as they were).
+    preferred_agents: bool,
 }
 
 impl Collector {
@@ -124,6 +127,10 @@ impl Collector {
             handle_times: HandleTimes::new(agent_group.len()),
             agent_group,
             group_first_agent,
+            preferred_agents: scenario
+                .workstreams
+                .iter()
+                .any(|w| w.preferred_agents.is_some()),
         }
     }
 
@@ -320,7 +327,7 @@ impl Collector {
                 .get(group_idx + 1)
                 .copied()
                 .unwrap_or(self.agent_group.len());
-            let values = group.run_rows(&self.agent_assignments[first..end]);
+            let values = group.run_rows(&self.agent_assignments[first..end], self.preferred_agents);
             rows.extend(values.into_iter().map(|(measure, value)| MeasureRow {
                 scope: Scope::AgentGroup,
                 name: self.group_names[group_idx].clone(),
@@ -554,6 +561,7 @@ impl Observer for Collector {
                 OverCapacityCause::Pick => 1,
                 OverCapacityCause::SelfSelection => 2,
                 OverCapacityCause::UnreservedOffer => 3,
+                OverCapacityCause::PreferredAgent => 4,
             };
             group.over_capacity_by_cause[cause] += 1;
             group.max_over_capacity_units = group.max_over_capacity_units.max(excess_units);

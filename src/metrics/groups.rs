@@ -21,8 +21,9 @@ pub(super) struct GroupLevels {
     pub declines: u64,
     pub over_capacity_assignments: u64,
     pub max_over_capacity_units: i64,
-    /// Over-capacity assignments by cause: affinity, pick, self-selection, unreserved offer.
-    pub over_capacity_by_cause: [u64; 4],
+    /// Over-capacity assignments by cause: affinity, pick, self-selection, unreserved offer,
+    /// preferred agent.
+    pub over_capacity_by_cause: [u64; 5],
 }
 
 impl GroupLevels {
@@ -46,7 +47,7 @@ impl GroupLevels {
             declines: 0,
             over_capacity_assignments: 0,
             max_over_capacity_units: 0,
-            over_capacity_by_cause: [0; 4],
+            over_capacity_by_cause: [0; 5],
         }
     }
 
@@ -62,8 +63,9 @@ impl GroupLevels {
         .chain(self.presence.iter_mut())
     }
 
-    /// The rows of the whole run; `assignments` holds the count of each of its agents.
-    pub fn run_rows(&self, assignments: &[u64]) -> Vec<(String, f64)> {
+    /// The rows of the whole run; `assignments` holds the count of each of its agents. The
+    /// preferred-agent cause is reported only for a scenario that has preferred agents.
+    pub fn run_rows(&self, assignments: &[u64], preferred_agents: bool) -> Vec<(String, f64)> {
         let area = |level: &Level| level.area() as f64;
         let staffed_hours = area(&self.logged_in) / HOUR_MICROS;
         let mut values = vec![
@@ -108,6 +110,12 @@ impl GroupLevels {
         ];
         for (measure, count) in causes.iter().zip(self.over_capacity_by_cause) {
             values.push((measure.to_string(), count as f64));
+        }
+        if preferred_agents {
+            values.push((
+                "over_capacity_by_preferred_agent".to_string(),
+                self.over_capacity_by_cause[4] as f64,
+            ));
         }
         for presence in Presence::ALL {
             values.push((

@@ -27,9 +27,10 @@ pub use scenario::{
     Affinity, AgentGroup, AgentResponse, ArrivalProcess, AssignmentMethod, AwayEpisodes, Bot,
     Break, CapacityCompare, CapacityProfile, Channel, ChannelKind, ClassificationRule, Condition,
     ConditionTest, ContextVariable, DistributionMode, MissedNotification, NotificationSettings,
-    NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, Presence, PresenceSet,
-    ProfileBlocking, Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError,
-    SelfSelection, Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue,
-    WaitingBehaviour, Workstream, WrapUpBlocking,
+    NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen, PreferredAgent,
+    PreferredAgents, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileReset,
+    Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection,
+    Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue, WaitingBehaviour,
+    Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

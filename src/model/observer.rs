@@ -58,6 +58,8 @@ pub enum OfferVia {
     Queue,
     /// Agent affinity: straight to the last agent, whatever its capacity and presence.
     Affinity,
+    /// A preferred agent in an allowed presence, whatever its capacity and skills.
+    Preferred,
 }
 
 /// How an offer ended without being accepted.
@@ -79,6 +81,8 @@ pub enum OverCapacityCause {
     /// Capacity is taken on accept (`reserve_capacity_on_offer = false`) and the agent had
     /// filled up while the notification rang.
     UnreservedOffer,
+    /// The conversation went to one of its preferred agents regardless of capacity.
+    PreferredAgent,
 }
 
 /// Whether a resumed conversation came back to the agent of its previous segment.

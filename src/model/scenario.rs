@@ -35,6 +35,7 @@ pub struct CapacityProfile {
     /// Items an agent may hold in this profile at once, unless its group overrides it.
     pub work_item_limit: u32,
     pub blocking: ProfileBlocking,
+    pub reset: ProfileReset,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,20 @@ pub enum ProfileBlocking {
     /// A full profile stops all automatic assignment to the agent ("no other work while on a
     /// call").
     AllWork,
+    /// A full blocking profile stops items that need it and makes the agent Busy-DND at once;
+    /// other work stops only where Busy-DND is not an allowed presence (the "same profile"
+    /// reading of the product's blocking).
+    SameProfile,
+}
+
+/// When the items an agent took in a profile stop counting against its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileReset {
+    /// As each item releases its capacity (product "Immediate").
+    Immediate,
+    /// Only at the end of the agent's shift (midnight for round-the-clock groups): the limit
+    /// is a quota per shift, and items still open then do not count in the next one.
+    EndOfDay,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +170,9 @@ pub struct Channel {
     pub waiting: Option<WaitingBehaviour>,
     /// Time the agent spends in wrap-up after the last segment, in seconds; `None`: no wrap-up.
     pub wrap_up: Option<Distribution>,
+    /// Concurrency slowdown of this channel's conversations, overriding the workstream's;
+    /// empty: the workstream's applies.
+    pub concurrency_slowdown: Vec<f64>,
 }
 
 /// How customers of an asynchronous channel go quiet and come back (SPEC §2).
@@ -238,6 +256,43 @@ pub struct Workstream {
     pub bot: Option<Bot>,
     /// Profiles each item takes a place in while Active, beside `capacity_units`.
     pub capacity_profiles: Vec<ProfileId>,
+    /// Concurrency slowdown (SPEC §5): entry `n - 1` stretches the handle time of a
+    /// conversation while its agent holds `n` conversations (the last entry holds beyond the
+    /// list); each is above zero. Empty: no slowdown.
+    pub concurrency_slowdown: Vec<f64>,
+    /// Preferred agents chosen by a context variable (push workstreams only).
+    pub preferred_agents: Option<PreferredAgents>,
+}
+
+/// Up to three ordered preferred agents per conversation, chosen by the value of a text
+/// context variable (SPEC §3): the first in an allowed presence gets the conversation,
+/// whatever its capacity, skills and the queue's assignment method.
+#[derive(Debug, Clone)]
+pub struct PreferredAgents {
+    /// Index of the variable on each channel (by channel id); `None`: no preference there.
+    pub variable_by_channel: Vec<Option<usize>>,
+    /// For each channel (by channel id) and each value of its variable (by value index), the
+    /// ordered preferred agents (at most 3; empty: no preference).
+    pub by_channel_value: Vec<Vec<Vec<PreferredAgent>>>,
+    pub fallback: PreferredFallback,
+}
+
+/// One preferred agent: a given agent of a group, or one agent of the group drawn per
+/// conversation (each customer has their own among the group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreferredAgent {
+    pub group: GroupId,
+    /// 0-based agent of the group (below its count); `None`: drawn per conversation.
+    pub agent: Option<u32>,
+}
+
+/// What happens when no preferred agent is in an allowed presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreferredFallback {
+    /// The queue's assignment method picks the next best agent.
+    NextBest,
+    /// The conversation waits in its queue for a preferred agent.
+    LeaveInQueue,
 }
 
 /// A bot as first assignee: unlimited capacity; after its handling time it either contains
@@ -333,6 +388,9 @@ pub struct ClassificationRule {
     pub skills: Vec<(SkillId, u32)>,
     /// Higher is served first within a queue (after affinity items); unclassified items have 0.
     pub priority: i32,
+    /// Profiles appended to the workstream's for the matched item (none of them already the
+    /// workstream's).
+    pub capacity_profiles: Vec<ProfileId>,
 }
 
 /// How required skills filter and order agents (SPEC §3).

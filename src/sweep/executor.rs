@@ -10,10 +10,12 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::aggregate::{aggregate, Replication, SweepResults};
+use super::lock::{lock_shard, ShardLock};
 use super::parts::{self, PartProblem, MANIFEST};
 use super::shard::Shard;
 use super::spec::{Sweep, SweepLayout};
@@ -46,10 +48,13 @@ pub enum Continuation {
     Resume,
 }
 
-/// The work of one run, decided before anything runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The work of one run, decided before anything runs. It holds the run's lock on its shard of
+/// the folder until it is dropped.
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub parts_dir: PathBuf,
+    /// The lock on this shard of the folder: a second run of it is refused while this lives.
+    pub lock: Arc<ShardLock>,
     /// The pairs this shard owns.
     pub owned: usize,
     /// The pairs still to run, in (point, replication) order.
@@ -83,19 +88,26 @@ pub fn plan(
         path: parts_dir.display().to_string(),
         source,
     })?;
-    let manifest = parts_dir.join(MANIFEST);
-    if manifest.exists() {
-        let existing = parts::decode_manifest(&manifest)?;
-        if existing.fingerprint != layout.fingerprint {
-            return Err(SweepError::Foreign {
-                path: parts_dir.display().to_string(),
-                found: existing.fingerprint,
-                expected: layout.fingerprint.clone(),
-            });
-        }
-    } else {
-        parts::write_atomically(&parts_dir, MANIFEST, &parts::encode_manifest(layout))?;
+    // The manifest is only ever created whole and exclusively, so reading it needs no lock; a
+    // run of another sweep or split is refused here, before it touches anything.
+    let existing = parts::ensure_manifest(&parts_dir, layout, shard.count)?;
+    if existing.layout.fingerprint != layout.fingerprint {
+        return Err(SweepError::Foreign {
+            path: parts_dir.display().to_string(),
+            found: existing.layout.fingerprint,
+            expected: layout.fingerprint.clone(),
+        });
     }
+    if let Some(recorded) = existing.shards.filter(|&n| n != shard.count) {
+        return Err(SweepError::ShardCountMismatch {
+            dir: parts_dir.display().to_string(),
+            recorded,
+            given: shard.count,
+            shard: shard.to_string(),
+        });
+    }
+    // Whatever follows reads or writes files that a second run of this shard would write too.
+    let lock = Arc::new(lock_shard(&parts_dir, shard)?);
     let owned: Vec<PairId> = all_pairs(layout)
         .into_iter()
         .filter(|pair| shard.owns(pair.index(layout.replications)))
@@ -105,6 +117,7 @@ pub fn plan(
 
     let mut plan = Plan {
         parts_dir: parts_dir.clone(),
+        lock,
         owned: owned.len(),
         to_run: Vec::new(),
         reused: 0,
@@ -201,7 +214,7 @@ pub fn execute(
     threads: Threads,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<(), SweepError> {
-    in_pool(threads, || {
+    in_pool(threads, plan.to_run.len(), || {
         plan.to_run
             .par_iter()
             .with_max_len(1)
@@ -222,7 +235,7 @@ pub fn execute(
 /// Runs every pair in memory, without files: for library users, benches and tests.
 pub fn run_in_memory(sweep: &Sweep, threads: Threads) -> SweepResults {
     let pairs = all_pairs(&sweep.layout);
-    let replications = in_pool(threads, || {
+    let replications = in_pool(threads, pairs.len(), || {
         pairs
             .par_iter()
             .with_max_len(1)
@@ -256,17 +269,30 @@ pub fn collect(dirs: &[PathBuf]) -> Result<SweepResults, SweepError> {
     let Some(first) = parts_dirs.first() else {
         return Err(SweepError::NotASweep { dir: String::new() });
     };
-    let layout = parts::decode_manifest(&first.join(MANIFEST))?;
+    let manifest = parts::decode_manifest(&first.join(MANIFEST))?;
     for dir in &parts_dirs[1..] {
         let other = parts::decode_manifest(&dir.join(MANIFEST))?;
-        if other.fingerprint != layout.fingerprint {
+        if other.layout.fingerprint != manifest.layout.fingerprint {
             return Err(SweepError::Foreign {
                 path: dir.display().to_string(),
-                found: other.fingerprint,
-                expected: layout.fingerprint.clone(),
+                found: other.layout.fingerprint,
+                expected: manifest.layout.fingerprint.clone(),
             });
         }
+        // Folders of one split, each with its own shards: a different count means some tasks
+        // saw another split, and pairs may be missing or run twice.
+        if let (Some(recorded), Some(given)) = (manifest.shards, other.shards) {
+            if recorded != given {
+                return Err(SweepError::ShardCountMismatch {
+                    dir: dir.display().to_string(),
+                    recorded: given,
+                    given: recorded,
+                    shard: format!("merged with {} (split {recorded} ways)", first.display()),
+                });
+            }
+        }
     }
+    let layout = manifest.layout;
     let mut replications = Vec::with_capacity(layout.n_pairs());
     let mut missing = Vec::new();
     for pair in all_pairs(&layout) {

@@ -13,6 +13,7 @@
 pub mod aggregate;
 pub mod confidence;
 pub mod executor;
+pub mod lock;
 pub mod parts;
 pub mod replicated;
 pub mod shard;
@@ -55,6 +56,21 @@ pub enum SweepError {
         found: String,
         expected: String,
     },
+    /// Another process is running the same shard into the same folder.
+    #[error("{dir}: shard {shard} of this sweep is already running into this folder ({holder}); wait for it to finish, or choose another output folder")]
+    Busy {
+        dir: String,
+        shard: String,
+        holder: String,
+    },
+    /// The folder holds the parts of the sweep split into another number of shards.
+    #[error("{dir}: holds parts of this sweep split into {recorded} shard(s), but this run is shard {shard} (of {given}); every task must see the same shard count: rerun a task with `--shard K/{recorded}` (not a one-task array, which counts as 1 shard), or use another output folder")]
+    ShardCountMismatch {
+        dir: String,
+        recorded: u32,
+        given: u32,
+        shard: String,
+    },
     /// A fresh run found results for its pairs already there.
     #[error("{dir}: already holds results for {count} of this run's (point, replication) pairs; pass --resume to keep them and run only the rest, or delete the folder to start over")]
     AlreadyStarted { dir: String, count: usize },
@@ -89,7 +105,14 @@ impl SweepError {
     /// Whether the cause is what the user gave (exit code 2) rather than a failure while
     /// running (an I/O error).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, SweepError::Io { .. })
+        !matches!(self, SweepError::Io { .. } | SweepError::Incomplete { .. })
+    }
+
+    /// Whether results are merely missing (some shard has not finished), which is neither bad
+    /// input nor a failure: `merge` gives it its own exit code so that a job scheduled after
+    /// every task, however they ended, can tell "rerun a task" from "fix the input".
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, SweepError::Incomplete { .. })
     }
 }
 
@@ -113,6 +136,16 @@ pub fn replication_seed(base_seed: u64, replication: u32) -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Threads(pub Option<usize>);
 
+impl Threads {
+    /// The threads worth starting for `work` independent items: the count asked for (all cores
+    /// when none), never more than the items or the cores, never less than 1. Only speed
+    /// depends on it, so clamping a large `--threads` changes no result.
+    pub fn effective(self, work: usize) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        self.0.unwrap_or(cores).min(cores).min(work).max(1)
+    }
+}
+
 /// Runs `replications` replications of `scenario` in parallel and returns them in replication
 /// order.
 pub fn run_replications(
@@ -121,7 +154,7 @@ pub fn run_replications(
     replications: u32,
     threads: Threads,
 ) -> Vec<RunResults> {
-    in_pool(threads, || {
+    in_pool(threads, replications as usize, || {
         (0..replications)
             .into_par_iter()
             .map(|r| metrics::run(scenario, replication_seed(base_seed, r)))
@@ -129,18 +162,34 @@ pub fn run_replications(
     })
 }
 
-/// Runs `work` on a pool of the requested size (the global pool for all cores).
-pub fn in_pool<T: Send>(threads: Threads, work: impl FnOnce() -> T + Send) -> T {
-    match threads.0 {
-        None => work(),
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-        {
-            Ok(pool) => pool.install(work),
-            // A pool that cannot be built (no threads left) still gives the same results on
-            // the global pool: only speed depends on the thread count.
-            Err(_) => work(),
-        },
+/// Runs `work` (of `items` independent items) on a pool of [`Threads::effective`] threads.
+pub fn in_pool<T: Send>(threads: Threads, items: usize, work: impl FnOnce() -> T + Send) -> T {
+    let wanted = threads.effective(items);
+    if threads.0.is_none() && wanted == rayon::current_num_threads() {
+        return work();
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(wanted).build() {
+        Ok(pool) => pool.install(work),
+        // A pool that cannot be built (no threads left) still gives the same results on
+        // the global pool: only speed depends on the thread count.
+        Err(_) => work(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_are_clamped_to_the_work_and_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(Threads(Some(100_000)).effective(20), cores.min(20));
+        assert_eq!(Threads(Some(100_000)).effective(1), 1);
+        assert_eq!(Threads(None).effective(1_000), cores);
+        assert_eq!(Threads(Some(1)).effective(1_000), 1);
+        assert_eq!(Threads(Some(3)).effective(0), 1);
+        // The pool really has that many threads.
+        let seen = in_pool(Threads(Some(100_000)), 1, rayon::current_num_threads);
+        assert_eq!(seen, 1);
     }
 }

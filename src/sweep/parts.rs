@@ -3,9 +3,11 @@
 //! write disjoint files, and `merge` can rebuild the final tables from any set of folders.
 //!
 //! A part is written to a temporary name and renamed into place, and it opens with the sweep's
-//! fingerprint and ends with a trailer line counting its rows: a file without the trailer is
-//! incomplete and is run again, never read as a result. Values are written with Rust's
-//! shortest round-trip formatting, so reading a part gives back the exact bits computed.
+//! fingerprint and ends with a trailer line counting its rows and holding a checksum of every
+//! byte before it: a file without the trailer is incomplete and is run again, never read as a
+//! result; a complete file whose checksum does not match was edited and is refused by name.
+//! Values are written with Rust's shortest round-trip formatting, so reading a part gives back
+//! the exact bits computed.
 
 use std::fs;
 use std::io::Write;
@@ -19,8 +21,19 @@ use crate::metrics::{MeasureRow, Scope};
 /// The manifest's file name inside the parts folder.
 pub const MANIFEST: &str = "manifest.toml";
 
-const MAGIC: &str = "routesim-sweep-part v1";
+const MAGIC: &str = "routesim-sweep-part v2";
+/// The first format, without a checksum: refused with a clear message rather than trusted.
+const MAGIC_V1: &str = "routesim-sweep-part v1";
 const TRAILER: &str = "end rows=";
+const CHECKSUM: &str = " fnv1a64=";
+
+/// FNV-1a, 64 bits, over a part's bytes before its trailer. Not a defence against tampering,
+/// but any edit of a value, a name or a line shows, and it is stable across platforms.
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
 
 /// The file name of a pair's part.
 pub fn part_file_name(point: usize, replication: u32) -> String {
@@ -59,7 +72,10 @@ pub fn encode_part(fingerprint: &str, replication: &Replication) -> Vec<u8> {
             .expect("writing to memory cannot fail");
     }
     drop(writer);
-    out.extend_from_slice(format!("{TRAILER}{}\n", replication.rows.len()).as_bytes());
+    let sum = checksum(&out);
+    out.extend_from_slice(
+        format!("{TRAILER}{}{CHECKSUM}{sum:016x}\n", replication.rows.len()).as_bytes(),
+    );
     out
 }
 
@@ -84,6 +100,11 @@ pub fn decode_part(
 ) -> Result<Replication, PartProblem> {
     let text = std::str::from_utf8(bytes).map_err(|_| PartProblem::Incomplete)?;
     let (header, body) = text.split_once('\n').ok_or(PartProblem::Incomplete)?;
+    if header.starts_with(MAGIC_V1) {
+        return Err(PartProblem::Corrupt(
+            "written by an older routesim (part format v1, without a checksum); run the sweep again into a new folder".into(),
+        ));
+    }
     let fields = header
         .strip_prefix(MAGIC)
         .ok_or_else(|| PartProblem::Corrupt("not a routesim sweep part".into()))?;
@@ -109,10 +130,24 @@ pub fn decode_part(
         .ok_or_else(|| PartProblem::Corrupt("no seed in the header".into()))?;
     let body = body.strip_suffix('\n').ok_or(PartProblem::Incomplete)?;
     let (rows_text, trailer) = body.rsplit_once('\n').ok_or(PartProblem::Incomplete)?;
-    let announced: usize = trailer
+    let (announced, stored_sum) = trailer
         .strip_prefix(TRAILER)
-        .and_then(|n| n.parse().ok())
+        .and_then(|rest| rest.split_once(CHECKSUM))
+        .and_then(|(rows, sum)| {
+            let rows: usize = rows.parse().ok()?;
+            (sum.len() == 16)
+                .then(|| u64::from_str_radix(sum, 16).ok())
+                .flatten()
+                .map(|sum| (rows, sum))
+        })
         .ok_or(PartProblem::Incomplete)?;
+    // Everything before the trailer: the text up to and including the newline ending the rows.
+    let covered = &bytes[..header.len() + 1 + rows_text.len() + 1];
+    if checksum(covered) != stored_sum {
+        return Err(PartProblem::Corrupt(
+            "its checksum does not match its contents: the file was changed after it was written; delete it and run the sweep again with --resume".into(),
+        ));
+    }
     let mut reader = csv::Reader::from_reader(rows_text.as_bytes());
     let mut rows = Vec::with_capacity(announced);
     for record in reader.records() {
@@ -128,6 +163,14 @@ pub fn decode_part(
         }
         let scope = Scope::parse(&record[0]).ok_or_else(bad)?;
         let value: f64 = record[3].parse().map_err(|_| bad())?;
+        // Undefined measures are NaN; no measure is ever infinite.
+        if value.is_infinite() {
+            return Err(PartProblem::Corrupt(format!(
+                "row {:?}: {} is not a finite number (only NaN, for an undefined measure, may stand for one)",
+                record.iter().collect::<Vec<_>>(),
+                &record[3]
+            )));
+        }
         rows.push(MeasureRow {
             scope,
             name: record[1].to_string(),
@@ -146,22 +189,78 @@ pub fn decode_part(
     })
 }
 
-/// The manifest: the sweep's layout as TOML.
-pub fn encode_manifest(layout: &SweepLayout) -> Vec<u8> {
-    toml::to_string(layout)
-        .expect("a layout is plain data")
-        .into_bytes()
+/// A parts folder's manifest: the sweep's layout, and how many shards it was split into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub layout: SweepLayout,
+    /// Shards of the run that wrote the folder (1 for one machine); `None` in manifests written
+    /// before the count was recorded.
+    pub shards: Option<u32>,
 }
 
-pub fn decode_manifest(path: &Path) -> Result<SweepLayout, SweepError> {
+const SHARDS_KEY: &str = "shards";
+
+/// The manifest as TOML: `shards = N`, then the layout's fields.
+pub fn encode_manifest(layout: &SweepLayout, shards: u32) -> Vec<u8> {
+    let layout = toml::to_string(layout).expect("a layout is plain data");
+    format!("{SHARDS_KEY} = {shards}\n{layout}").into_bytes()
+}
+
+pub fn decode_manifest(path: &Path) -> Result<Manifest, SweepError> {
     let text = fs::read_to_string(path).map_err(|source| SweepError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    toml::from_str(&text).map_err(|e| SweepError::CorruptPart {
+    let corrupt = |message: String| SweepError::CorruptPart {
         path: path.display().to_string(),
-        message: format!("not a sweep manifest: {}", e.message()),
-    })
+        message: format!("not a sweep manifest: {message}"),
+    };
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| corrupt(e.message().to_string()))?;
+    let shards = match table.remove(SHARDS_KEY) {
+        None => None,
+        Some(toml::Value::Integer(n)) if (1..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
+        Some(other) => {
+            return Err(corrupt(format!(
+                "`{SHARDS_KEY}` must be a whole number of at least 1, found {other}"
+            )))
+        }
+    };
+    let layout = table
+        .try_into()
+        .map_err(|e: toml::de::Error| corrupt(e.message().to_string()))?;
+    Ok(Manifest { layout, shards })
+}
+
+/// Writes the manifest unless the folder already has one, atomically: of two runs starting
+/// together into an empty folder, exactly one writes it and the other reads it back (and is
+/// refused if it belongs to another sweep). Returns the manifest now in the folder.
+pub fn ensure_manifest(
+    parts_dir: &Path,
+    layout: &SweepLayout,
+    shards: u32,
+) -> Result<Manifest, SweepError> {
+    let target = parts_dir.join(MANIFEST);
+    if !target.exists() {
+        let temporary = parts_dir.join(format!(".{MANIFEST}.{}.tmp", std::process::id()));
+        let io = |source| SweepError::Io {
+            path: target.display().to_string(),
+            source,
+        };
+        fs::write(&temporary, encode_manifest(layout, shards)).map_err(io)?;
+        // A hard link fails if the name exists, where a rename would replace it.
+        let linked = fs::hard_link(&temporary, &target);
+        let result = match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // File systems without hard links: a rename, which is atomic but not exclusive.
+            Err(_) => fs::rename(&temporary, &target).map_err(io),
+        };
+        let _ = fs::remove_file(&temporary);
+        result?;
+    }
+    decode_manifest(&target)
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file in the same folder, so the name only
@@ -215,7 +314,7 @@ mod tests {
                 scope: Scope::Channel,
                 name: "c".into(),
                 measure: "y".into(),
-                value: f64::INFINITY,
+                value: f64::MAX,
             },
         ];
         Replication {
@@ -254,6 +353,57 @@ mod tests {
             decode_part(&bytes[..body_cut], "abc", 12, 3),
             Err(PartProblem::Incomplete)
         );
+    }
+
+    #[test]
+    fn a_part_edited_in_place_is_refused_as_changed() {
+        let bytes = encode_part("abc", &sample());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        // Same length, one digit of a value changed: only the checksum can tell.
+        let at = text.find("0.30000000000000004").unwrap() + 2;
+        let mut edited = bytes.clone();
+        edited[at] = b'4';
+        assert_eq!(edited.len(), bytes.len());
+        match decode_part(&edited, "abc", 12, 3) {
+            Err(PartProblem::Corrupt(message)) => {
+                assert!(message.contains("checksum"), "{message}")
+            }
+            other => panic!("an edited part gave {other:?}"),
+        }
+        // A changed row count in the trailer, too.
+        let edited = text.replace("end rows=4", "end rows=3");
+        assert!(decode_part(edited.as_bytes(), "abc", 12, 3).is_err());
+    }
+
+    #[test]
+    fn infinite_values_are_refused_nan_is_kept() {
+        for (value, accepted) in [
+            ("inf", false),
+            ("-inf", false),
+            ("NaN", true),
+            ("1e308", true),
+        ] {
+            let mut replication = sample();
+            replication.rows[0].value = value.parse().unwrap();
+            let bytes = encode_part("abc", &replication);
+            let result = decode_part(&bytes, "abc", 12, 3);
+            assert_eq!(result.is_ok(), accepted, "{value}: {result:?}");
+            if let Err(PartProblem::Corrupt(message)) = result {
+                assert!(message.contains("not a finite number"), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn parts_of_the_first_format_get_a_clear_message() {
+        let bytes = encode_part("abc", &sample());
+        let old = String::from_utf8(bytes)
+            .unwrap()
+            .replace("routesim-sweep-part v2", "routesim-sweep-part v1");
+        match decode_part(old.as_bytes(), "abc", 12, 3) {
+            Err(PartProblem::Corrupt(message)) => assert!(message.contains("older routesim")),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -317,17 +317,41 @@ pub fn sweep_from_text(
     };
     scenario_table.remove("sweep");
     let base = config::scenario_from_table(scenario_table.clone(), &scenario_origin)?;
+    let unknown_field = |path: &FieldPath, value: &Value| {
+        unknown_field(&scenario_table, &scenario_origin, path, value)
+    };
     let spec = parse_spec(
         sweep_value,
         &scenario_table,
         base.simulation.seed,
         overrides,
+        &unknown_field,
     )
     .map_err(|issues| ConfigError::Invalid {
         file: origin.file.clone(),
         issues,
     })?;
-    build(spec, &scenario_table, &scenario_origin, &base.name)
+    build(spec, &scenario_table, &scenario_origin, origin, &base.name)
+}
+
+/// Whether setting `path` makes the scenario name a field it does not have (a misspelt last
+/// segment, which `checked_path` cannot see because optional fields may be absent). Checked
+/// per path on the base scenario so that every misspelt path is listed, at its place in the
+/// spec, rather than only the first one that stops the first point.
+fn unknown_field(
+    scenario: &Table,
+    origin: &Origin,
+    path: &FieldPath,
+    value: &Value,
+) -> Option<String> {
+    let mut table = scenario.clone();
+    path.set(&mut table, value.clone()).ok()?;
+    let error = config::scenario_from_table(table, origin).err()?;
+    error
+        .issues()
+        .iter()
+        .find(|issue| issue.path == path.as_str() && issue.message.starts_with("unknown field"))
+        .map(|issue| format!("{} (in {})", issue.message, origin.file))
 }
 
 /// The `[sweep]` table, checked.
@@ -344,6 +368,7 @@ fn parse_spec(
     scenario: &Table,
     default_seed: u64,
     overrides: SpecOverrides,
+    unknown_field: &dyn Fn(&FieldPath, &Value) -> Option<String>,
 ) -> Result<Spec, Vec<Issue>> {
     let mut issues = Vec::new();
     let mut issue = |path: &str, message: String| {
@@ -427,7 +452,10 @@ fn parse_spec(
                     }
                 };
                 match checked_path(&path_text, scenario) {
-                    Ok(path) => axes.push(Axis { path, values }),
+                    Ok(path) => match values.first().and_then(|v| unknown_field(&path, v)) {
+                        Some(message) => issue(&at, message),
+                        None => axes.push(Axis { path, values }),
+                    },
                     Err(message) => issue(&at, message),
                 }
             }
@@ -478,9 +506,13 @@ fn parse_spec(
                         let mut leaves = Vec::new();
                         flatten_fields("", fields, &mut leaves);
                         for (path_text, value) in leaves {
+                            let at = format!("{at}.set.{path_text}");
                             match checked_path(&path_text, scenario) {
-                                Ok(path) => set.push((path, value)),
-                                Err(message) => issue(&format!("{at}.set.{path_text}"), message),
+                                Ok(path) => match unknown_field(&path, &value) {
+                                    Some(message) => issue(&at, message),
+                                    None => set.push((path, value)),
+                                },
+                                Err(message) => issue(&at, message),
                             }
                         }
                     }
@@ -661,6 +693,7 @@ fn build(
     spec: Spec,
     scenario_table: &Table,
     scenario_origin: &Origin,
+    spec_origin: &Origin,
     scenario_name: &str,
 ) -> Result<Sweep, SweepError> {
     let variants: Vec<Option<&Variant>> = if spec.variants.is_empty() {
@@ -734,12 +767,14 @@ fn build(
             .position(|p| p.variant.as_deref() == Some(name.as_str()))
             .ok_or_else(|| {
                 let names: Vec<&str> = spec.variants.iter().map(|v| v.name.as_str()).collect();
+                let known = if names.is_empty() {
+                    "the sweep has no variants".to_string()
+                } else {
+                    format!("variants: {}", names.join(", "))
+                };
                 reference_issue(
-                    scenario_origin,
-                    format!(
-                        "no variant is named \"{name}\" (variants: {})",
-                        names.join(", ")
-                    ),
+                    spec_origin,
+                    format!("no variant is named \"{name}\" ({known})"),
                 )
             })?,
         Some(Value::Table(wanted)) => {
@@ -756,7 +791,7 @@ fn build(
                     Some(column) => columns.push((column, display_value(value))),
                     None => {
                         return Err(reference_issue(
-                            scenario_origin,
+                            spec_origin,
                             format!("`{path}` is not one of the sweep's axes"),
                         ))
                     }
@@ -773,15 +808,12 @@ fn build(
                             .all(|(column, value)| &p.values[*column] == value)
                 })
                 .ok_or_else(|| {
-                    reference_issue(
-                        scenario_origin,
-                        "no point of the sweep has these values".into(),
-                    )
+                    reference_issue(spec_origin, "no point of the sweep has these values".into())
                 })?
         }
         Some(other) => {
             return Err(reference_issue(
-                scenario_origin,
+                spec_origin,
                 format!(
                     "expected a variant name or a table of axis values, found {}",
                     describe(other)

@@ -402,6 +402,7 @@ fn utilization_chart(
                 ("over_capacity_by_pick", "pick"),
                 ("over_capacity_by_self_selection", "self-selection"),
                 ("over_capacity_by_unreserved_offer", "unreserved offers"),
+                ("over_capacity_by_preferred_agent", "preferred agents"),
             ]
             .into_iter()
             .filter(|(m, _)| count(m) > 0.0)
@@ -417,8 +418,8 @@ fn utilization_chart(
     } else {
         format!(
             "Utilization above 100 % (the dashed full-capacity line) means agents held more \
-             units than their capacity: only pick, self-selection, affinity and unreserved \
-             offers assign beyond capacity. In this run: {} (agents.csv, \
+             units than their capacity: only pick, self-selection, affinity, unreserved \
+             offers and preferred agents assign beyond capacity. In this run: {} (agents.csv, \
              over_capacity_by_*).",
             over.join("; ")
         )

@@ -1,0 +1,167 @@
+//! Preferred agents (push only, SPEC §3): up to three ordered agents per conversation, chosen
+//! at arrival from the value of a context variable. The first one in an allowed presence gets
+//! the conversation, whatever its capacity, skills and the queue's assignment method; when
+//! none is, the workstream's fallback applies: the queue's method picks the next best agent,
+//! or the conversation waits in its queue for a preferred agent.
+//!
+//! A preferred agent who declines the conversation is spent for it (as affinity is): the next
+//! preferred agent, then the fallback, come next. When every preferred agent has declined,
+//! the conversation is routed by the queue's method even under "leave in queue", so that it
+//! is not stranded. Affinity comes first: a resumed conversation offered to its last agent
+//! does not look at its preferences.
+//!
+//! It does not rank eligible agents (`push.rs` does) and changes nothing for conversations
+//! without preferences.
+
+use super::*;
+
+/// What a conversation's preferences say about who may have it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Preference {
+    /// No preference (or all spent): the queue's method decides.
+    Method,
+    /// This preferred agent, now.
+    Agent(AgentId),
+    /// No preferred agent is in an allowed presence, and the conversation waits for one.
+    Wait,
+}
+
+impl<O: Observer> Sim<'_, O> {
+    /// Draws the conversation's preferred agents from its variables (at arrival).
+    pub(super) fn draw_preferred(&mut self, slot: usize) {
+        let conversation = &mut self.conversations[slot];
+        conversation.preferred = [None; 3];
+        conversation.preferred_offer = false;
+        if !self.any_preferred {
+            return;
+        }
+        let info = conversation.info;
+        let Some(rule) = &self.scenario.workstream(info.workstream).preferred_agents else {
+            return;
+        };
+        let channel = info.channel.index();
+        let Some(variable) = rule.variable_by_channel[channel] else {
+            return;
+        };
+        let VariableValue::Text(value) = conversation.variables[variable] else {
+            return;
+        };
+        let entries = &rule.by_channel_value[channel][value as usize];
+        let rng = &mut self.channels[channel].preferred;
+        for (position, entry) in entries.iter().enumerate() {
+            let agents = &self.group_agents[entry.group.index()];
+            let offset = match entry.agent {
+                Some(agent) => agent as usize,
+                None => rng.random_range(0..agents.len()),
+            };
+            self.conversations[slot].preferred[position] =
+                Some(AgentId::from_index(agents.start + offset));
+        }
+    }
+
+    pub(super) fn preference(&self, conversation: &Conversation) -> Preference {
+        if conversation.preferred[0].is_none() {
+            return Preference::Method;
+        }
+        let workstream = self.scenario.workstream(conversation.info.workstream);
+        let mut all_spent = true;
+        for agent_id in conversation.preferred.iter().flatten().copied() {
+            if Self::declines_by(conversation, agent_id) > 0 {
+                continue;
+            }
+            all_spent = false;
+            if workstream
+                .allowed_presences
+                .contains(self.agents[agent_id.index()].presence)
+            {
+                return Preference::Agent(agent_id);
+            }
+        }
+        let fallback = workstream
+            .preferred_agents
+            .as_ref()
+            .map_or(PreferredFallback::NextBest, |p| p.fallback);
+        match fallback {
+            PreferredFallback::LeaveInQueue if !all_spent => Preference::Wait,
+            _ => Preference::Method,
+        }
+    }
+
+    /// Who an Open item goes to now: a preferred agent, else the queue's best agent (unless
+    /// it waits for a preferred one).
+    pub(super) fn choose_agent_for(&self, id: ConversationId) -> Option<(AgentId, Route)> {
+        let conversation = &self.conversations[id.slot as usize];
+        match self.preference(conversation) {
+            Preference::Agent(agent) => Some((agent, Route::Preferred)),
+            Preference::Wait => None,
+            Preference::Method => self
+                .best_agent_for(id)
+                .map(|(agent, member)| (agent, Route::Queue(member))),
+        }
+    }
+
+    /// Whether the queue's method may give this queued item to `agent` (not when the item
+    /// waits for a preferred agent that is not this one).
+    pub(super) fn method_may_assign(&self, conversation: &Conversation, agent: AgentId) -> bool {
+        match self.preference(conversation) {
+            Preference::Method => true,
+            Preference::Agent(preferred) => preferred == agent,
+            Preference::Wait => false,
+        }
+    }
+
+    /// Remembers a queued item with preferences, so that its preferred agents find it when
+    /// their presence changes.
+    pub(super) fn note_queued_preferences(&mut self, id: ConversationId) {
+        let conversation = &mut self.conversations[id.slot as usize];
+        if conversation.preferred[0].is_some() && !conversation.in_preferred_list {
+            conversation.in_preferred_list = true;
+            self.preferred_queued.push(id);
+        }
+    }
+
+    /// Offers the agent every queued item (in the top block of its queue) whose first
+    /// available preferred agent it now is, in serving order, whatever its capacity.
+    pub(super) fn offer_preferred_items(&mut self, now: SimTime, agent_id: AgentId) {
+        if self.preferred_queued.is_empty() {
+            return;
+        }
+        let mut list = std::mem::take(&mut self.preferred_queued);
+        list.retain(|&id| {
+            let keep = self
+                .conversation(id)
+                .is_some_and(|c| c.state == State::Open);
+            if !keep {
+                self.conversations[id.slot as usize].in_preferred_list = false;
+            }
+            keep
+        });
+        let mut found: Vec<(ItemRank, ConversationId)> = list
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let conversation = &self.conversations[id.slot as usize];
+                self.preference(conversation) == Preference::Agent(agent_id)
+                    && self.in_top_block(conversation.info.queue, conversation.wait_key)
+            })
+            .map(|id| {
+                let conversation = &self.conversations[id.slot as usize];
+                let queue = conversation.info.queue;
+                (
+                    (
+                        self.scenario.queue(queue).priority,
+                        conversation.wait_key,
+                        queue,
+                    ),
+                    id,
+                )
+            })
+            .collect();
+        self.preferred_queued = list;
+        found.sort_unstable_by_key(|&(rank, _)| rank);
+        for (_, id) in found {
+            self.take_from_queue(id);
+            self.offer(now, id, agent_id, Route::Preferred);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Presence: shifts and breaks, random away episodes, presence from capacity, the candidate
+//! set of each queue, and the agent status reported to the observer.
+
+use super::*;
+
+impl<O: Observer> Sim<'_, O> {
+    pub(super) fn on_shift_edge(&mut self, now: SimTime, group_id: GroupId, edge: ShiftEdge) {
+        self.events.schedule(
+            now + SimDuration::from_micros(DAY),
+            Event::Shift(group_id, edge),
+        );
+        for agent_idx in self.group_agents[group_id.index()].clone() {
+            let agent_id = AgentId::from_index(agent_idx);
+            let before = self.status(agent_id);
+            let agent = &mut self.agents[agent_idx];
+            match edge {
+                ShiftEdge::Start => agent.on_shift = true,
+                ShiftEdge::End => {
+                    agent.on_shift = false;
+                    agent.on_break = false;
+                }
+                ShiftEdge::BreakStart => agent.on_break = agent.on_shift,
+                ShiftEdge::BreakEnd => agent.on_break = false,
+            }
+            if edge == ShiftEdge::End {
+                self.reset_day_profiles(agent_id);
+            }
+            self.refresh_presence(agent_id);
+            let after = self.status(agent_id);
+            if after != before {
+                self.observer
+                    .agent_changed(now, agent_id, group_id, before, after);
+                self.triggers.push(Trigger::Agent(agent_id));
+            }
+        }
+    }
+
+    /// Schedules the agent's next random Away episode, if its group has them.
+    pub(super) fn schedule_away(&mut self, now: SimTime, agent_id: AgentId) {
+        let group = self.agents[agent_id.index()].group;
+        let Some(episodes) = &self.scenario.agent_group(group).away_episodes else {
+            return;
+        };
+        if episodes.per_hour <= 0.0 {
+            return;
+        }
+        let u: f64 = self.group_streams[group.index()].away_gap.random();
+        let gap_s = -(1.0 - u).ln() * 3600.0 / episodes.per_hour;
+        self.events.schedule(
+            now + SimDuration::from_secs_f64(gap_s),
+            Event::AwayStart(agent_id),
+        );
+    }
+
+    pub(super) fn on_away_start(&mut self, now: SimTime, agent_id: AgentId) {
+        let group = self.agents[agent_id.index()].group;
+        let Some(episodes) = &self.scenario.agent_group(group).away_episodes else {
+            return;
+        };
+        let duration = episodes
+            .duration
+            .sample(&mut self.group_streams[group.index()].away_duration);
+        let agent = &self.agents[agent_id.index()];
+        if !agent.on_shift || agent.on_break || agent.stepped_away {
+            self.schedule_away(now, agent_id);
+            return;
+        }
+        let before = self.status(agent_id);
+        self.agents[agent_id.index()].stepped_away = true;
+        self.refresh_presence(agent_id);
+        let after = self.status(agent_id);
+        if after != before {
+            self.observer
+                .agent_changed(now, agent_id, group, before, after);
+        }
+        self.events.schedule(
+            now + SimDuration::from_secs_f64(duration),
+            Event::AwayEnd(agent_id),
+        );
+    }
+
+    pub(super) fn on_away_end(&mut self, now: SimTime, agent_id: AgentId) {
+        let before = self.status(agent_id);
+        self.agents[agent_id.index()].stepped_away = false;
+        self.agent_update(now, agent_id, before);
+        self.schedule_away(now, agent_id);
+    }
+
+    pub(super) fn refresh_presence(&mut self, agent_id: AgentId) {
+        let full = self.scenario.simulation.full_capacity_presence;
+        let (profiles_used, profiles_full) = self.profile_fill(agent_id);
+        let agent = &mut self.agents[agent_id.index()];
+        let units_full = agent.used >= agent.capacity;
+        // With profiles the agent is full when a blocking profile is, or all its profiles are,
+        // and (if it also has unit work) its units are too (SPEC §4).
+        let is_full = match profiles_full {
+            None => units_full,
+            Some(profiles_full) => profiles_full && (units_full || agent.used <= 0),
+        };
+        agent.presence = if !agent.on_shift {
+            Presence::Offline
+        } else if agent.on_break || agent.stepped_away {
+            Presence::Away
+        } else if let Some(forced) = agent.forced {
+            forced
+        } else if agent.used <= 0 && !profiles_used {
+            Presence::Available
+        } else if is_full {
+            full
+        } else {
+            Presence::Busy
+        };
+        let agent = &self.agents[agent_id.index()];
+        let may_take_work = self.routable.contains(agent.presence)
+            && (agent.used < agent.capacity || self.zero_demand);
+        for &(queue_id, member) in &agent.memberships {
+            let queue = &mut self.queues[queue_id.index()];
+            let word = &mut queue.candidates[member / 64];
+            if may_take_work {
+                *word |= 1 << (member % 64);
+            } else {
+                *word &= !(1 << (member % 64));
+            }
+            let key = may_take_work.then(|| {
+                let method = self.scenario.queue(queue_id).assignment;
+                (method_key(method, agent), queue.rr_keys[member], member)
+            });
+            if key != queue.ranked_key[member] {
+                if let Some(old) = queue.ranked_key[member] {
+                    queue.ranked.remove(&old);
+                }
+                if let Some(new) = key {
+                    queue.ranked.insert(new);
+                }
+                queue.ranked_key[member] = key;
+            }
+        }
+    }
+
+    pub(super) fn status(&self, agent_id: AgentId) -> AgentStatus {
+        let agent = &self.agents[agent_id.index()];
+        AgentStatus {
+            presence: agent.presence,
+            staffed_units: if agent.presence == Presence::Offline {
+                0
+            } else {
+                agent.capacity
+            },
+            used_units: agent.used,
+            active: agent.active,
+        }
+    }
+
+    /// Recomputes the agent's presence, reports the change and lets it look for work.
+    pub(super) fn agent_update(&mut self, now: SimTime, agent_id: AgentId, before: AgentStatus) {
+        self.report_agent(now, agent_id, before);
+        self.triggers.push(Trigger::Agent(agent_id));
+    }
+
+    /// Recomputes the agent's presence and reports the change from `before`, if any; returns
+    /// whether the agent's status changed.
+    pub(super) fn report_agent(
+        &mut self,
+        now: SimTime,
+        agent_id: AgentId,
+        before: AgentStatus,
+    ) -> bool {
+        self.refresh_presence(agent_id);
+        let after = self.status(agent_id);
+        let changed = after != before;
+        if changed {
+            let group = self.agents[agent_id.index()].group;
+            self.observer
+                .agent_changed(now, agent_id, group, before, after);
+        }
+        changed
+    }
+}
+
+/// The part of an agent's rank that its queue's assignment method gives (smaller first); the
+/// round-robin key breaks ties. Must agree with the ranks `best_agent_for` computes.
+pub(super) fn method_key(method: AssignmentMethod, agent: &Agent) -> (i64, u64) {
+    match method {
+        AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0),
+        AssignmentMethod::RoundRobin => (0, 0),
+        AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release),
+    }
+}
