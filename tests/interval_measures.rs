@@ -188,6 +188,7 @@ fn interval_counts_add_up_to_the_run_totals_in_every_scope() {
         "resumed",
         "affinity_kept",
         "affinity_broken",
+        "resume_abandoned",
     ];
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut nonzero = std::collections::BTreeSet::new();
@@ -202,29 +203,32 @@ fn interval_counts_add_up_to_the_run_totals_in_every_scope() {
         (file.to_string(), scenario)
     })
     .collect();
-    // No bundled scenario overflows: a queue that holds at most 2 waiting items, overloaded.
-    let mut overflowing = morning("", "count = 1");
-    overflowing.queues[0].overflow = scenario(
+    // No bundled scenario overflows: an overloaded queue that holds at most 2 waiting items,
+    // reached by a route-to-queue rule (an item that reaches the fallback queue because no rule
+    // matched is not subject to its overflow conditions).
+    let overflowing = scenario(
         r#"
 [simulation]
-horizon = "1h"
+horizon = "24h"
+interval = "1h"
 [channels.c]
 kind = "sms"
-arrivals = { per_hour = 1 }
+arrivals = { rates_per_hour = [30, 30, 30, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }
 handle_time = { kind = "constant", value = "5m" }
+variables.topic = { values = ["any"], weights = [1.0] }
 [workstreams.w]
 channels = ["c"]
 fallback_queue = "q"
+[[workstreams.w.routing]]
+queue = "q"
+when = [{ variable = "topic", equals = "any" }]
 [queues.q]
 overflow = { work_item_limit = 2, action = "end" }
 [agent_groups.g]
 queues = ["q"]
 count = 1
 "#,
-    )
-    .queues[0]
-        .overflow
-        .clone();
+    );
     scenarios.push(("overflowing".into(), overflowing));
     for (file, scenario) in &scenarios {
         let results = run(scenario, scenario.simulation.seed);

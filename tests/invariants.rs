@@ -4,9 +4,12 @@
 //!   `over_capacity` (pick, affinity, self-selection, an unreserved offer or a preferred
 //!   agent), never silently;
 //! - no agent is offered work while Offline except through affinity;
+//! - an agent who is Away (break, away episode, Inactive) or Offline never answers an offer
+//!   (accepts or rejects it) unless its group is set to (`when_absent = "answer"`): its offers
+//!   ring until they time out;
 //! - every conversation ends in exactly one outcome or is still open at the horizon, both by
 //!   direct count and in the collector's rows (offered = handled + abandoned + auto-closed +
-//!   contained + overflowed + open at end);
+//!   contained + overflowed + resume-abandoned + open at end);
 //! - a concurrency slowdown never loses work: a service rescheduled at every change of its
 //!   agent's concurrency never ends with work left (a debug assertion in the model, which
 //!   these debug-build tests run) and never leaves a conversation without an end.
@@ -21,8 +24,9 @@ use routesim::config::{parse_scenario, Origin};
 use routesim::engine::SimTime;
 use routesim::metrics::{run, Scope};
 use routesim::model::{
-    simulate, AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OfferVia,
-    OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
+    simulate, Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId,
+    Observer, OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
+    WhenAbsent,
 };
 
 #[derive(Debug, Clone)]
@@ -33,6 +37,7 @@ struct ChannelParams {
     patience_mean_s: Option<u32>,
     waiting: Option<(f64, u32)>,
     wrap_up_s: Option<u32>,
+    resume_patience_s: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +59,7 @@ struct WorkstreamParams {
     bot: Option<(f64, u32)>,
     profile: bool,
     slowdown: bool,
+    allow_away: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +76,8 @@ struct GroupParams {
     shift: Option<(u32, u32)>,
     away: Option<(f64, u32)>,
     profile_limit: Option<u32>,
+    answers_when_absent: bool,
+    with_break: bool,
 }
 
 fn channel() -> impl Strategy<Value = ChannelParams> {
@@ -80,9 +88,18 @@ fn channel() -> impl Strategy<Value = ChannelParams> {
         prop::option::of(30u32..1200),
         prop::option::of((0.0f64..0.7, 30u32..3600)),
         prop::option::of(5u32..300),
+        prop::option::of(10u32..600),
     )
         .prop_map(
-            |(kind, per_hour, handle_mean_s, patience_mean_s, waiting, wrap_up_s)| ChannelParams {
+            |(
+                kind,
+                per_hour,
+                handle_mean_s,
+                patience_mean_s,
+                waiting,
+                wrap_up_s,
+                resume_patience_s,
+            )| ChannelParams {
                 kind,
                 per_hour,
                 handle_mean_s,
@@ -90,6 +107,7 @@ fn channel() -> impl Strategy<Value = ChannelParams> {
                 // Live chat never goes Waiting (the validator refuses it).
                 waiting: if kind == "live_chat" { None } else { waiting },
                 wrap_up_s,
+                resume_patience_s,
             },
         )
 }
@@ -115,27 +133,30 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             any::<bool>(),
         ),
         prop::option::of((0.0f64..1.0, 5u32..600)),
-        (any::<bool>(), any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
     )
-        .prop_map(|(a, b, c, d, bot, (profile, slowdown))| WorkstreamParams {
-            pick: a.0,
-            affinity: if a.0 { None } else { a.1 },
-            self_selection: !a.0 && a.2,
-            units: a.3,
-            timeout_s: a.4,
-            missed_sets_inactive: b.0,
-            reject_sets_busy_dnd: b.1,
-            reserve: b.2,
-            wrap_up_blocking: c.0,
-            auto_close_m: c.1,
-            matching: d.0,
-            required_rating: d.1,
-            priority: d.2,
-            split: d.3,
-            bot: if a.0 { None } else { bot },
-            profile,
-            slowdown,
-        })
+        .prop_map(
+            |(a, b, c, d, bot, (profile, slowdown, allow_away))| WorkstreamParams {
+                pick: a.0,
+                affinity: if a.0 { None } else { a.1 },
+                self_selection: !a.0 && a.2,
+                units: a.3,
+                timeout_s: a.4,
+                missed_sets_inactive: b.0,
+                reject_sets_busy_dnd: b.1,
+                reserve: b.2,
+                wrap_up_blocking: c.0,
+                auto_close_m: c.1,
+                matching: d.0,
+                required_rating: d.1,
+                priority: d.2,
+                split: d.3,
+                bot: if a.0 { None } else { bot },
+                profile,
+                slowdown,
+                allow_away,
+            },
+        )
 }
 
 fn group() -> impl Strategy<Value = GroupParams> {
@@ -145,22 +166,28 @@ fn group() -> impl Strategy<Value = GroupParams> {
         (any::<bool>(), 1u32..120, prop::option::of(1u32..6)),
         prop::option::of((0u32..24, 1u32..14)),
         prop::option::of((0.1f64..3.0, 30u32..900)),
-        prop::option::of(0u32..4),
+        (prop::option::of(0u32..4), any::<bool>(), any::<bool>()),
     )
-        .prop_map(|(a, b, c, shift, away, profile_limit)| GroupParams {
-            count: a.0,
-            capacity: a.1,
-            queues: a.2,
-            response_s: b.0,
-            reject: b.1,
-            miss: b.2,
-            picking_always: c.0,
-            think_s: c.1,
-            rating: c.2,
-            shift,
-            away,
-            profile_limit,
-        })
+        .prop_map(
+            |(a, b, c, shift, away, (profile_limit, answers_when_absent, with_break))| {
+                GroupParams {
+                    count: a.0,
+                    capacity: a.1,
+                    queues: a.2,
+                    response_s: b.0,
+                    reject: b.1,
+                    miss: b.2,
+                    picking_always: c.0,
+                    think_s: c.1,
+                    rating: c.2,
+                    shift,
+                    away,
+                    profile_limit,
+                    answers_when_absent,
+                    with_break,
+                }
+            },
+        )
 }
 
 fn scenario_text(
@@ -196,7 +223,10 @@ fn scenario_text(
             t += &format!("patience = {{ kind = \"exponential\", mean = \"{p}s\" }}\n");
         }
         if let Some((p, resume)) = c.waiting {
-            t += &format!("waiting = {{ probability = {p}, resume_delay = {{ kind = \"exponential\", mean = \"{resume}s\" }} }}\n");
+            let patience = c.resume_patience_s.map_or(String::new(), |s| {
+                format!(", resume_patience = {{ kind = \"exponential\", mean = \"{s}s\" }}")
+            });
+            t += &format!("waiting = {{ probability = {p}, resume_delay = {{ kind = \"exponential\", mean = \"{resume}s\" }}{patience} }}\n");
         }
         if let Some(w) = c.wrap_up_s {
             t += &format!("wrap_up = {{ kind = \"exponential\", mean = \"{w}s\" }}\n");
@@ -239,6 +269,9 @@ fn scenario_text(
         if w.slowdown {
             t += "concurrency_slowdown = [1.0, 1.3, 0.8, 2.5]\n";
         }
+        if w.allow_away {
+            t += "allowed_presences = [\"available\", \"busy\", \"away\"]\n";
+        }
         if let Some((p, time)) = w.bot {
             t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");
         }
@@ -277,7 +310,12 @@ fn scenario_text(
                 s + 1
             )
         });
-        t += &format!("notifications = {{ {response}reject_probability = {}, miss_probability = {}, presence_reset = \"2m\" }}\n", g.reject, g.miss);
+        let when_absent = if g.answers_when_absent {
+            "answer"
+        } else {
+            "miss"
+        };
+        t += &format!("notifications = {{ {response}reject_probability = {}, miss_probability = {}, presence_reset = \"2m\", when_absent = \"{when_absent}\" }}\n", g.reject, g.miss);
         t += &format!(
             "picking = {{ think_time = {{ kind = \"exponential\", mean = \"{}s\" }}, when = \"{}\" }}\n",
             g.think_s,
@@ -293,8 +331,14 @@ fn scenario_text(
             t += &format!("away_episodes = {{ per_hour = {rate}, duration = {{ kind = \"exponential\", mean = \"{duration}s\" }} }}\n");
         }
         if let Some((start, length)) = g.shift {
+            // A break in the shift's first hour, if asked for: the agents are Away in it.
+            let breaks = if g.with_break {
+                format!(", breaks = [{{ start = \"{start:02}:15\", end = \"{start:02}:40\" }}]")
+            } else {
+                String::new()
+            };
             t += &format!(
-                "shift = {{ start = \"{:02}:00\", end = \"{:02}:00\" }}\n",
+                "shift = {{ start = \"{:02}:00\", end = \"{:02}:00\"{breaks} }}\n",
                 start,
                 (start + length) % 24
             );
@@ -352,6 +396,10 @@ struct Checker {
     capacity: Vec<i64>,
     group_of: Vec<GroupId>,
     presence: Vec<Presence>,
+    /// Whether each agent's group answers offers while Away or Offline.
+    answers_when_absent: Vec<bool>,
+    /// Offers ringing, by conversation (channel, arrival time): the agents they ring for.
+    ringing: HashMap<(usize, u64), Vec<AgentId>>,
     /// The excess over capacity the model has reported for each agent since it last fitted.
     reported_excess: Vec<i64>,
     arrived: u64,
@@ -368,10 +416,12 @@ impl Checker {
     fn new(scenario: &Scenario) -> Checker {
         let mut capacity = Vec::new();
         let mut group_of = Vec::new();
+        let mut answers_when_absent = Vec::new();
         for (idx, group) in scenario.agent_groups.iter().enumerate() {
             for _ in 0..group.count {
                 capacity.push(i64::from(group.capacity_units));
                 group_of.push(GroupId::from_index(idx));
+                answers_when_absent.push(group.response.when_absent == WhenAbsent::Answer);
             }
         }
         let n = capacity.len();
@@ -379,6 +429,8 @@ impl Checker {
             capacity,
             group_of,
             presence: vec![Presence::Offline; n],
+            answers_when_absent,
+            ringing: HashMap::new(),
             reported_excess: vec![0; n],
             arrived: 0,
             closed: 0,
@@ -399,6 +451,42 @@ impl Checker {
             self.failures.push(message);
         }
     }
+
+    fn key(c: &ConversationInfo) -> (usize, u64) {
+        (c.channel.index(), c.arrived.as_micros())
+    }
+
+    /// The offer to `agent` stopped ringing; whether there was one (picks have none).
+    fn stop_ringing(&mut self, c: &ConversationInfo, agent: AgentId) -> bool {
+        let Some(agents) = self.ringing.get_mut(&Self::key(c)) else {
+            return false;
+        };
+        let Some(pos) = agents.iter().position(|&a| a == agent) else {
+            return false;
+        };
+        agents.swap_remove(pos);
+        if agents.is_empty() {
+            self.ringing.remove(&Self::key(c));
+        }
+        true
+    }
+
+    /// An agent answered (accepted or rejected) an offer: it must be at the desk.
+    fn check_answer(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, what: &str) {
+        let offered = self.stop_ringing(c, agent);
+        let presence = self.presence[agent.index()];
+        if offered
+            && !self.answers_when_absent[agent.index()]
+            && matches!(presence, Presence::Away | Presence::Offline)
+        {
+            self.fail(format!("{now}: {agent} {what} an offer while {presence}"));
+        }
+    }
+
+    /// The customer left: an offer ringing for it is withdrawn.
+    fn withdraw(&mut self, c: &ConversationInfo) {
+        self.ringing.remove(&Self::key(c));
+    }
 }
 
 impl Observer for Checker {
@@ -408,8 +496,13 @@ impl Observer for Checker {
     fn completed(&mut self, _now: SimTime, _c: &ConversationInfo, _agent: AgentId) {
         self.closed += 1;
     }
-    fn abandoned(&mut self, _now: SimTime, _c: &ConversationInfo) {
+    fn abandoned(&mut self, _now: SimTime, c: &ConversationInfo, _from: Abandonment) {
         self.abandoned += 1;
+        self.withdraw(c);
+    }
+    fn resume_abandoned(&mut self, _now: SimTime, c: &ConversationInfo, _from: Abandonment) {
+        self.abandoned += 1;
+        self.withdraw(c);
     }
     fn auto_closed(&mut self, _now: SimTime, _c: &ConversationInfo) {
         self.auto_closed += 1;
@@ -464,23 +557,42 @@ impl Observer for Checker {
             self.fail(format!("{now}: {agent} uses {} units", after.used_units));
         }
     }
-    fn offered(&mut self, now: SimTime, _c: &ConversationInfo, agent: AgentId, via: OfferVia) {
+    fn offered(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, via: OfferVia) {
+        self.ringing.entry(Self::key(c)).or_default().push(agent);
         if self.presence[agent.index()] == Presence::Offline && via != OfferVia::Affinity {
             self.fail(format!(
                 "{now}: {agent} offered work while Offline, not by affinity"
             ));
         }
     }
-    fn answered(&mut self, _now: SimTime, _c: &ConversationInfo, _agent: AgentId, _how: Answer) {}
+    fn answered(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, _how: Answer) {
+        self.check_answer(now, c, agent, "accepted");
+    }
     fn resume_answered(
         &mut self,
-        _: SimTime,
-        _: &ConversationInfo,
-        _: AgentId,
+        now: SimTime,
+        c: &ConversationInfo,
+        agent: AgentId,
         _: Answer,
         _: SimTime,
         _: Return,
     ) {
+        self.check_answer(now, c, agent, "accepted");
+    }
+    fn declined(
+        &mut self,
+        now: SimTime,
+        c: &ConversationInfo,
+        agent: AgentId,
+        _group: GroupId,
+        how: Decline,
+    ) {
+        match how {
+            Decline::Rejected => self.check_answer(now, c, agent, "rejected"),
+            Decline::TimedOut => {
+                self.stop_ringing(c, agent);
+            }
+        }
     }
 }
 
@@ -514,7 +626,7 @@ proptest! {
             .filter(|r| r.scope == Scope::Overall)
             .map(|r| (r.measure.as_str(), r.value))
             .collect();
-        let outcomes = rows["handled"] + rows["abandoned"] + rows["auto_closed"] + rows["contained"] + rows["overflowed"];
+        let outcomes = rows["handled"] + rows["abandoned"] + rows["resume_abandoned"] + rows["auto_closed"] + rows["contained"] + rows["overflowed"];
         let open = rows["queued_at_end"] + rows["in_service_at_end"] + rows["waiting_at_end"] + rows["with_bot_at_end"];
         prop_assert_eq!(rows["offered"], outcomes + open, "{}", text);
         prop_assert_eq!(rows["offered"], checker.arrived as f64);

@@ -85,8 +85,12 @@ fn group_mean(runs: &[RunResults], measure: &str) -> f64 {
 #[track_caller]
 fn check_conservation(results: &RunResults) {
     let v = |m: &str| value(results, Scope::Overall, "all", m);
-    let outcomes =
-        v("handled") + v("abandoned") + v("auto_closed") + v("contained") + v("overflowed");
+    let outcomes = v("handled")
+        + v("abandoned")
+        + v("resume_abandoned")
+        + v("auto_closed")
+        + v("contained")
+        + v("overflowed");
     let open =
         v("queued_at_end") + v("in_service_at_end") + v("waiting_at_end") + v("with_bot_at_end");
     assert_eq!(
@@ -622,10 +626,14 @@ fn the_social_affinity_scenario_keeps_most_returns_with_their_agent() {
         total(&runs, "affinity_broken"),
     );
     assert!(total(&runs, "resumed") > 1000.0);
-    // 3-5% rejects and 2-5% misses break affinity for a small minority of returns.
-    assert!(broken > 0.0 && kept > 9.0 * broken, "{kept} {broken}");
-    // Returning customers do not queue behind new ones: resumes are answered within seconds.
-    assert!(total(&runs, "resume_wait_mean_s") / (REPS as f64) < 60.0);
+    // 3-5% rejects and 2-5% misses break affinity for a small minority of returns, and so do
+    // returns to an agent who is not at the desk (its 30-minute break, or gone home), whose
+    // offer rings out: about 13% in all (seeds 1-4), so kept is over 5 times broken.
+    assert!(broken > 0.0 && kept > 5.0 * broken, "{kept} {broken}");
+    // Returning customers do not queue behind new ones: kept returns are answered within
+    // seconds. A broken one rings out its 90 s first, and while the whole day group is on its
+    // shared break nobody else covers it: the mean is about a minute (62-72 s for seeds 1-4).
+    assert!(total(&runs, "resume_wait_mean_s") / (REPS as f64) < 120.0);
     let over: f64 = ["day", "evening", "night"]
         .iter()
         .map(|g| {
@@ -785,6 +793,9 @@ handle_time = {{ kind = "exponential", mean = "5m" }}
 [workstreams.w]
 channels = ["c"]
 fallback_queue = "main"
+# A rule routes every item to `main`: items that reach a fallback queue because no rule
+# matched are not subject to its overflow.
+routing = [{{ queue = "main" }}]
 
 [queues.main]
 overflow = {overflow}

@@ -71,6 +71,8 @@ pub struct ChannelFile {
 pub struct WaitingFile {
     pub probability: f64,
     pub resume_delay: DistributionFile,
+    /// Patience of a resumed segment (default: none, waits forever).
+    pub resume_patience: Option<DistributionFile>,
 }
 
 /// Exactly one of the three shapes must be given; `validate` says which fields clash.
@@ -275,6 +277,8 @@ pub struct AgentNotificationsFile {
     pub reject_probability: Option<f64>,
     pub miss_probability: Option<f64>,
     pub presence_reset: Option<String>,
+    /// "miss" (default) or "answer": whether an Away or Offline agent answers offers.
+    pub when_absent: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

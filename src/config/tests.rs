@@ -408,3 +408,29 @@ fn affinity_defaults_follow_the_channel_kind() {
         crate::model::WrapUpBlocking::Always
     );
 }
+
+#[test]
+fn absent_agents_and_resume_patience_are_settings_checked_with_their_path() {
+    check_error(("count = 5", "count = 5\nnotifications = { when_absent = \"sometimes\" }"), &[
+        "agent_groups.tier1.notifications.when_absent: expected \"miss\" or \"answer\", got \"sometimes\"",
+    ]);
+    check_error(("kind = \"live_chat\"", "kind = \"sms\"\nwaiting = { probability = 0.3, resume_delay = { kind = \"constant\", value = \"1m\" }, resume_patience = { kind = \"constant\", value = 5 } }"), &[
+        "channels.chat.waiting.resume_patience: value: expected a duration with a unit",
+    ]);
+    let defaults = parse_scenario(MINIMAL, &origin()).unwrap();
+    assert_eq!(
+        defaults.agent_groups[0].response.when_absent,
+        crate::model::WhenAbsent::Miss
+    );
+    let text = MINIMAL
+        .replacen("count = 5", "count = 5\nnotifications = { when_absent = \"answer\" }", 1)
+        .replacen("kind = \"live_chat\"", "kind = \"sms\"\nwaiting = { probability = 0.3, resume_delay = { kind = \"constant\", value = \"1m\" }, resume_patience = { kind = \"constant\", value = \"2m\" } }", 1);
+    let scenario = parse_scenario(&text, &origin()).unwrap();
+    assert_eq!(
+        scenario.agent_groups[0].response.when_absent,
+        crate::model::WhenAbsent::Answer
+    );
+    let waiting = scenario.channels[0].waiting.as_ref().unwrap();
+    assert!(waiting.resume_patience.is_some());
+    assert!(defaults.channels[0].waiting.is_none());
+}

@@ -10,8 +10,8 @@
 
 use crate::engine::SimTime;
 use crate::model::{
-    AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer, OfferVia,
-    OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
+    Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, Decline, GroupId, Observer,
+    OfferVia, OpenState, OverCapacityCause, OverflowOutcome, Presence, Return, Scenario,
 };
 
 use super::flows::{
@@ -375,13 +375,28 @@ impl Observer for Collector {
         });
     }
 
-    fn abandoned(&mut self, now: SimTime, c: &ConversationInfo) {
-        self.change_queue_length(now, c, -1);
+    fn abandoned(&mut self, now: SimTime, c: &ConversationInfo, from: Abandonment) {
+        // A ringing offer still counts in its queue's length if the item queued before it.
+        if from != Abandonment::Ringing {
+            self.change_queue_length(now, c, -1);
+        }
         let wait = u128::from(now.since(c.queued_from).as_micros());
         self.update_flows(c, |f| {
             f.abandoned += 1;
             f.abandon_wait_sum += wait;
         });
+        if from != Abandonment::Queue {
+            self.update_semantics(c, |f| f.abandoned_ringing += 1);
+        }
+    }
+
+    fn resume_abandoned(&mut self, now: SimTime, c: &ConversationInfo, from: Abandonment) {
+        if from != Abandonment::Ringing {
+            self.change_queue_length(now, c, -1);
+        }
+        // The conversation ends unhandled: its earlier segments are no handle time.
+        self.handle_times.forget(c);
+        self.update_semantics(c, |f| f.resume_abandoned += 1);
     }
 
     fn completed(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId) {

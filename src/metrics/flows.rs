@@ -63,6 +63,9 @@ pub(super) struct SemanticFlow {
     pub resumed_same_agent: u64,
     pub affinity_kept: u64,
     pub affinity_broken: u64,
+    /// First segments abandoned while an offer rang (also counted in `abandoned`).
+    pub abandoned_ringing: u64,
+    pub resume_abandoned: u64,
     pub resume_wait_sum: u128,
 }
 
@@ -83,12 +86,14 @@ impl SemanticFlow {
         self.resumed_same_agent += other.resumed_same_agent;
         self.affinity_kept += other.affinity_kept;
         self.affinity_broken += other.affinity_broken;
+        self.abandoned_ringing += other.abandoned_ringing;
+        self.resume_abandoned += other.resume_abandoned;
         self.resume_wait_sum += other.resume_wait_sum;
     }
 
     /// The counts with a meaning per interval, in report order: the end-of-run states and the
     /// resume wait are summary-only.
-    fn interval_counts(&self) -> [(&'static str, u64); 11] {
+    fn interval_counts(&self) -> [(&'static str, u64); 12] {
         [
             ("offers", self.offers),
             ("declines_rejected", self.rejected),
@@ -101,6 +106,7 @@ impl SemanticFlow {
             ("resumed", self.resumed),
             ("affinity_kept", self.affinity_kept),
             ("affinity_broken", self.affinity_broken),
+            ("resume_abandoned", self.resume_abandoned),
         ]
     }
 }
@@ -187,6 +193,8 @@ pub(super) fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
         ("resumed_same_agent", flow.resumed_same_agent),
         ("affinity_kept", flow.affinity_kept),
         ("affinity_broken", flow.affinity_broken),
+        ("abandoned_ringing", flow.abandoned_ringing),
+        ("resume_abandoned", flow.resume_abandoned),
     ];
     let mut rows: Vec<(String, f64)> = counts
         .iter()

@@ -19,8 +19,8 @@ pub use ids::{
     AgentId, ChannelId, ConversationId, GroupId, ProfileId, QueueId, SkillId, WorkstreamId,
 };
 pub use observer::{
-    AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia, OpenState,
-    OverCapacityCause, OverflowOutcome, Return,
+    Abandonment, AgentStatus, Answer, ConversationInfo, Decline, NoObserver, Observer, OfferVia,
+    OpenState, OverCapacityCause, OverflowOutcome, Return,
 };
 pub use ordering::{AgentOrdering, Candidate};
 pub use scenario::{
@@ -31,6 +31,6 @@ pub use scenario::{
     PreferredAgents, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileReset,
     Queue, RejectButton, RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection,
     Shift, SimulationSettings, SkillMatching, VariableGenerator, VariableValue, WaitingBehaviour,
-    Workstream, WrapUpBlocking,
+    WhenAbsent, Workstream, WrapUpBlocking,
 };
 pub use sim::{simulate, RunStats};

@@ -51,6 +51,17 @@ pub enum OverflowOutcome {
     AssignedAnyway,
 }
 
+/// Where a customer was when it gave up waiting for an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abandonment {
+    /// Waiting in the queue (reported `queued`).
+    Queue,
+    /// While an offer rang, having waited in the queue (reported `queued`) first.
+    RingingAfterQueue,
+    /// While an offer rang that was made the moment it arrived or resumed: it never queued.
+    Ringing,
+}
+
 /// How an offer was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfferVia {
@@ -122,8 +133,19 @@ pub trait Observer {
         _how: Answer,
     ) {
     }
-    /// The customer ran out of patience while queued.
-    fn abandoned(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
+    /// The customer ran out of patience while waiting for an agent to accept its first
+    /// segment: in the queue or while an offer rang (the offer is withdrawn). It is the
+    /// conversation's outcome.
+    fn abandoned(&mut self, _now: SimTime, _conversation: &ConversationInfo, _from: Abandonment) {}
+    /// A resumed customer ran out of its resume patience (a channel setting) while waiting for
+    /// an agent; the conversation ends, and this is its outcome.
+    fn resume_abandoned(
+        &mut self,
+        _now: SimTime,
+        _conversation: &ConversationInfo,
+        _from: Abandonment,
+    ) {
+    }
     /// The agent finished the conversation and it closed.
     fn completed(&mut self, _now: SimTime, _conversation: &ConversationInfo, _agent: AgentId) {}
     /// An agent's status changed. Every agent starts the run Offline with nothing in use, and

@@ -182,6 +182,9 @@ pub struct WaitingBehaviour {
     pub probability: f64,
     /// Time from entering Waiting until the customer writes again, in seconds.
     pub resume_delay: Distribution,
+    /// How long a resumed customer waits for an agent (in the queue or while an offer rings)
+    /// before giving up, in seconds; `None`: forever.
+    pub resume_patience: Option<Distribution>,
 }
 
 #[derive(Debug, Clone)]
@@ -577,6 +580,19 @@ pub struct AgentResponse {
     pub miss_probability: f64,
     /// Time an agent set Inactive or Busy-DND by a notification takes to reset its presence.
     pub presence_reset: SimDuration,
+    /// Whether an agent who is not at the desk (Away or Offline) answers offers.
+    pub when_absent: WhenAbsent,
+}
+
+/// How an agent who is Away (on a break, in an away episode, Inactive after a missed
+/// notification) or Offline answers an offer, which only affinity or a workstream that allows
+/// those presences can bring it (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenAbsent {
+    /// It does not answer: the offer rings until its timeout and counts as a miss (default).
+    Miss,
+    /// It answers as at the desk, by its usual response (the product's auto-assign template).
+    Answer,
 }
 
 impl Default for AgentResponse {
@@ -586,6 +602,7 @@ impl Default for AgentResponse {
             reject_probability: 0.0,
             miss_probability: 0.0,
             presence_reset: SimDuration::from_secs(300),
+            when_absent: WhenAbsent::Miss,
         }
     }
 }

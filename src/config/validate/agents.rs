@@ -227,6 +227,17 @@ impl Validator<'_> {
                 None => ok = false,
             }
         }
+        match file.when_absent.as_deref() {
+            None | Some("miss") => {}
+            Some("answer") => response.when_absent = WhenAbsent::Answer,
+            Some(other) => {
+                self.problem(
+                    &format!("{path}.when_absent"),
+                    format!("expected \"miss\" or \"answer\", got \"{other}\""),
+                );
+                ok = false;
+            }
+        }
         ok.then_some(response)
     }
 

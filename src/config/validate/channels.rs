@@ -117,11 +117,24 @@ impl Validator<'_> {
                 {
                     self.problem(&format!("{path}.waiting"), format!("a {} conversation never goes Waiting (only asynchronous channels such as persistent chat, SMS and social do)", kind.as_str()));
                 }
-                match (probability, resume_delay) {
-                    (Some(probability), Some(resume_delay)) => Some(Some(WaitingBehaviour {
-                        probability,
-                        resume_delay,
-                    })),
+                let resume_patience = match &waiting.resume_patience {
+                    None => Some(None),
+                    Some(p) => self
+                        .distribution(
+                            &format!("{path}.waiting.resume_patience"),
+                            p,
+                            Quantity::Duration,
+                        )
+                        .map(Some),
+                };
+                match (probability, resume_delay, resume_patience) {
+                    (Some(probability), Some(resume_delay), Some(resume_patience)) => {
+                        Some(Some(WaitingBehaviour {
+                            probability,
+                            resume_delay,
+                            resume_patience,
+                        }))
+                    }
                     _ => None,
                 }
             }

@@ -29,8 +29,8 @@ use crate::model::{
     NotificationSettings, NumberOp, OfferCapacity, Overflow, OverflowAction, PickHabit, PickWhen,
     Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset, Queue, QueueId, RejectButton,
     RejectedNotification, RouteRule, Scenario, ScenarioError, SelfSelection, Shift,
-    SimulationSettings, SkillId, SkillMatching, VariableGenerator, WaitingBehaviour, Workstream,
-    WorkstreamId, WrapUpBlocking,
+    SimulationSettings, SkillId, SkillMatching, VariableGenerator, WaitingBehaviour, WhenAbsent,
+    Workstream, WorkstreamId, WrapUpBlocking,
 };
 
 use super::file::{

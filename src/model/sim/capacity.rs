@@ -48,8 +48,11 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// Gives back what the conversation holds of its agent's capacity.
-    pub(super) fn release_held(&mut self, id: ConversationId, agent_id: AgentId) {
+    /// Gives back what the conversation holds of its agent's capacity. Only a real release
+    /// (something was held) stamps the agent's last release, which least active ranks by: a
+    /// conversation whose wrap-up released its capacity earlier does not stamp it again when it
+    /// closes.
+    pub(super) fn release_held(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
         let held = std::mem::take(&mut self.conversations[id.slot as usize].held);
         let was_holding =
             std::mem::replace(&mut self.conversations[id.slot as usize].holding, false);
@@ -62,9 +65,8 @@ impl<O: Observer> Sim<'_, O> {
                     self.agents[agent_id.index()].profile_used[profile.index()] -= 1;
                 }
             }
+            self.agents[agent_id.index()].last_release = now;
         }
-        self.next_release += 1;
-        self.agents[agent_id.index()].last_release = self.next_release;
     }
 
     /// Room in every profile the item needs (its workstream's and those its classification
@@ -74,6 +76,18 @@ impl<O: Observer> Sim<'_, O> {
         let room = item_profiles(self.scenario, conversation)
             .all(|p| limits[p.index()].is_some_and(|limit| agent.profile_used[p.index()] < limit));
         room && !self.blocked_by_profile(agent, &[ProfileBlocking::AllWork])
+    }
+
+    /// Items the agent could still take in the tightest of the item's profiles (0 for none); the
+    /// agent holds every one of them when it is eligible.
+    pub(super) fn profile_room(&self, agent: &Agent, conversation: &Conversation) -> i64 {
+        let limits = &self.group_profile_limits[agent.group.index()];
+        item_profiles(self.scenario, conversation)
+            .map(|p| {
+                i64::from(limits[p.index()].unwrap_or(0)) - i64::from(agent.profile_used[p.index()])
+            })
+            .min()
+            .unwrap_or(0)
     }
 
     /// Whether a full profile with one of these blockings stops the agent.

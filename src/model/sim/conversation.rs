@@ -4,29 +4,56 @@
 use super::*;
 
 impl<O: Observer> Sim<'_, O> {
+    /// Starts the customer's patience clock for this segment if it has one and it is not
+    /// already running: in the queue and while an offer rings alike.
     pub(super) fn arm_patience(&mut self, now: SimTime, id: ConversationId) {
         let conversation = &self.conversations[id.slot as usize];
         let deadline = conversation.patience_deadline;
-        if conversation.segment == 0
-            && deadline < SimTime::NEVER
-            && conversation.abandon_event.is_none()
-        {
+        if deadline < SimTime::NEVER && conversation.abandon_event.is_none() {
             let event = self.events.schedule(deadline.max(now), Event::Abandon(id));
             self.conversations[id.slot as usize].abandon_event = Some(event);
         }
     }
 
+    /// The customer gives up: from the queue, or while an offer rings (the offer is withdrawn
+    /// and whatever it held of the agent is given back).
     pub(super) fn on_abandon(&mut self, now: SimTime, id: ConversationId) {
         let Some(conversation) = self.conversation(id) else {
             return;
         };
-        if conversation.state != State::Open {
-            return;
-        }
-        let (info, key) = (conversation.info, conversation.wait_key);
+        let (info, key, state) = (conversation.info, conversation.wait_key, conversation.state);
+        let (queued, segment, agent) = (
+            conversation.queued,
+            conversation.segment,
+            conversation.agent,
+        );
+        let from = match (state, agent) {
+            (State::Open, _) => {
+                self.remove_from_queue(info.queue, key);
+                Abandonment::Queue
+            }
+            (State::Offered, Some(agent_id)) => {
+                let before = self.status(agent_id);
+                if self.conversations[id.slot as usize].holding {
+                    self.release_held(now, id, agent_id);
+                } else {
+                    self.agents[agent_id.index()].ringing_unreserved -= 1;
+                }
+                self.agent_update(now, agent_id, before);
+                if queued {
+                    Abandonment::RingingAfterQueue
+                } else {
+                    Abandonment::Ringing
+                }
+            }
+            _ => return,
+        };
         self.conversations[id.slot as usize].abandon_event = None;
-        self.remove_from_queue(info.queue, key);
-        self.observer.abandoned(now, &info);
+        if segment == 0 {
+            self.observer.abandoned(now, &info, from);
+        } else {
+            self.observer.resume_abandoned(now, &info, from);
+        }
         self.release_slot(id);
     }
 
@@ -35,6 +62,9 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn start_service(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
         let slot = id.slot as usize;
         let info = self.conversations[slot].info;
+        if let Some(event) = self.conversations[slot].abandon_event.take() {
+            self.events.cancel(event);
+        }
         if !self.conversations[slot].holding {
             // An offer that rang on capacity not yet taken (`reserve_capacity_on_offer = false`).
             self.agents[agent_id.index()].ringing_unreserved -= 1;
@@ -104,7 +134,7 @@ impl<O: Observer> Sim<'_, O> {
                 .as_ref()
                 .map_or(0.0, |w| w.resume_delay.sample(&mut streams.resume_delay));
             let delay = SimDuration::from_secs_f64(delay);
-            self.release_held(id, agent_id);
+            self.release_held(now, id, agent_id);
             self.agents[agent_id.index()].active -= 1;
             self.concurrency_changed(now, agent_id);
             let conversation = &mut self.conversations[id.slot as usize];
@@ -127,7 +157,7 @@ impl<O: Observer> Sim<'_, O> {
                 self.conversations[id.slot as usize].state = State::WrapUp;
                 match self.scenario.workstream(info.workstream).wrap_up_blocking {
                     WrapUpBlocking::Always => {}
-                    WrapUpBlocking::Never => self.release_held(id, agent_id),
+                    WrapUpBlocking::Never => self.release_held(now, id, agent_id),
                     WrapUpBlocking::For(block) => {
                         if block < wrap_up {
                             self.events.schedule(now + block, Event::WrapUpRelease(id));
@@ -144,7 +174,7 @@ impl<O: Observer> Sim<'_, O> {
     /// reports the agent's change.
     pub(super) fn close(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
         let info = self.conversations[id.slot as usize].info;
-        self.release_held(id, agent_id);
+        self.release_held(now, id, agent_id);
         self.agents[agent_id.index()].active -= 1;
         self.concurrency_changed(now, agent_id);
         self.observer.completed(now, &info, agent_id);
@@ -159,7 +189,7 @@ impl<O: Observer> Sim<'_, O> {
             return;
         };
         let before = self.status(agent_id);
-        self.release_held(id, agent_id);
+        self.release_held(now, id, agent_id);
         self.agent_update(now, agent_id, before);
     }
 
@@ -192,6 +222,19 @@ impl<O: Observer> Sim<'_, O> {
                 .handle_time
                 .sample(&mut streams.segment_handle_time),
         );
+        // The resumed segment's own patience, from its own stream (none: waits forever).
+        let patience_deadline = match self
+            .scenario
+            .channel(info.channel)
+            .waiting
+            .as_ref()
+            .and_then(|w| w.resume_patience.as_ref())
+        {
+            Some(patience) => {
+                now + SimDuration::from_secs_f64(patience.sample(&mut streams.resume_patience))
+            }
+            None => SimTime::NEVER,
+        };
         let seq = self.next_wait_seq;
         self.next_wait_seq += 1;
         let workstream = self.scenario.workstream(info.workstream);
@@ -202,6 +245,7 @@ impl<O: Observer> Sim<'_, O> {
         conversation.segment += 1;
         conversation.resumed_at = now;
         conversation.handle_time = handle_time;
+        conversation.patience_deadline = patience_deadline;
         conversation.queued = false;
         conversation.declines.clear();
         // Asynchronous channels queue by last customer activity, so "oldest" is the resume time.

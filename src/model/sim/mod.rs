@@ -32,8 +32,14 @@
 //! `conversation.rs` (patience, service, waiting, resume, affinity, wrap-up, close),
 //! `slowdown.rs` (concurrency slowdown) and `preferred.rs` (preferred agents).
 //!
-//! Simplifications: a customer does not abandon while a notification rings (the abandon timer
-//! stops at the offer and restarts on decline), and resumed segments have no patience.
+//! The customer's patience runs in the queue and while an offer rings alike (an abandonment
+//! withdraws the offer); resumed segments have their own optional patience. An agent who is
+//! Away or Offline does not answer (unless its group says so): its offers ring out.
+//!
+//! Simplifications: an answer that would fall in a break rings out to the timeout even if the
+//! agent is back before it; overflow is a pre-queue check only (no in-queue overflow);
+//! least active counts conversations in wrap-up as active, and a declined or withdrawn
+//! reserved offer is a capacity release like any other.
 
 mod bot;
 mod capacity;
@@ -56,15 +62,15 @@ use crate::engine::{EventId, EventQueue, RandomStreams, SimDuration, SimTime, St
 
 use super::arrivals::ArrivalCursor;
 use super::observer::{
-    AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState,
+    Abandonment, AgentStatus, Answer, ConversationInfo, Decline, Observer, OfferVia, OpenState,
     OverCapacityCause, OverflowOutcome, Return,
 };
 use super::{
     Affinity, AgentId, AssignmentMethod, Candidate, ChannelId, Condition, ConditionTest,
     ConversationId, DistributionMode, GroupId, MissedNotification, OfferCapacity, OverflowAction,
     PickWhen, PreferredFallback, Presence, PresenceSet, ProfileBlocking, ProfileId, ProfileReset,
-    QueueId, RejectButton, RejectedNotification, Scenario, SelfSelection, SkillMatching,
-    VariableGenerator, VariableValue, WorkstreamId, WrapUpBlocking,
+    QueueId, RejectButton, RejectedNotification, RouteRule, Scenario, SelfSelection, SkillMatching,
+    VariableGenerator, VariableValue, WhenAbsent, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -155,9 +161,9 @@ enum State {
 /// Queue order: affinity items first (rank 0), then priority, then oldest, then arrival order.
 type WaitKey = (u8, i32, SimTime, u64);
 
-/// Agent order for an item, smaller first: declines of this item, then the method's key, then
-/// the round-robin key.
-type AgentRank = (u32, i64, u64, u64);
+/// Agent order for an item, smaller first: declines of this item, then the method's two keys,
+/// then the round-robin key.
+type AgentRank = (u32, i64, i64, u64);
 
 /// Item order for an agent across its queues: queue priority, then the queue's order.
 type ItemRank = (i32, WaitKey, QueueId);
@@ -189,8 +195,13 @@ struct Conversation {
     last_agent: Option<AgentId>,
     /// Whether the current offer goes to the last agent by affinity.
     affinity_offer: bool,
+    /// When the current offer started ringing.
+    offered_at: SimTime,
     /// Declines per agent of this item.
     declines: Vec<(AgentId, u32)>,
+    /// The route-to-queue rule that chose `info.queue` (`None`: the fallback queue, because no
+    /// rule matched, which exempts the item from that queue's overflow).
+    route_rule: Option<u32>,
     /// The workstream's classification rule that matched (its skills and priority apply).
     class: Option<u32>,
     /// Under a concurrency slowdown: unstretched work left (µs) as of `work_since`, the
@@ -216,8 +227,9 @@ struct Agent {
     on_shift: bool,
     on_break: bool,
     presence: Presence,
-    // Global order of capacity releases, for least active (0 = never released).
-    last_release: u64,
+    /// When the agent last released capacity, for least active (`ZERO`: never, which ranks
+    /// first; equal times go round robin).
+    last_release: SimTime,
     // (queue, member index) in the order queues are served: priority, then id.
     memberships: Vec<(QueueId, usize)>,
     /// A presence set by a missed or rejected notification, until the agent resets it.
@@ -274,6 +286,7 @@ struct ChannelStreams {
     resume_delay: StreamRng,
     segment_handle_time: StreamRng,
     wrap_up: StreamRng,
+    resume_patience: StreamRng,
     route_split: StreamRng,
     bot_containment: StreamRng,
     bot_time: StreamRng,
@@ -308,7 +321,6 @@ struct Sim<'a, O> {
     free_slots: Vec<u32>,
     triggers: Vec<Trigger>,
     next_wait_seq: u64,
-    next_release: u64,
     live_conversations: usize,
     stats: RunStats,
     // Whether some workstream takes no unit capacity (then a full agent may still take work).
@@ -346,6 +358,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 segment_handle_time: streams
                     .stream(&format!("segment_handle_time/{}", channel.name)),
                 wrap_up: streams.stream(&format!("wrap_up/{}", channel.name)),
+                resume_patience: streams.stream(&format!("resume_patience/{}", channel.name)),
                 route_split: streams.stream(&format!("route_split/{}", channel.name)),
                 bot_containment: streams.stream(&format!("bot_containment/{}", channel.name)),
                 bot_time: streams.stream(&format!("bot_time/{}", channel.name)),
@@ -395,7 +408,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     on_shift: false,
                     on_break: false,
                     presence: Presence::Offline,
-                    last_release: 0,
+                    last_release: SimTime::ZERO,
                     memberships,
                     forced: None,
                     forced_token: 0,
@@ -472,7 +485,6 @@ impl<'a, O: Observer> Sim<'a, O> {
             free_slots: Vec::new(),
             triggers: Vec::new(),
             next_wait_seq: 0,
-            next_release: 0,
             live_conversations: 0,
             stats: RunStats::default(),
             zero_demand,

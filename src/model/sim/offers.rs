@@ -15,9 +15,6 @@ impl<O: Observer> Sim<'_, O> {
     ) {
         let slot = id.slot as usize;
         let info = self.conversations[slot].info;
-        if let Some(event) = self.conversations[slot].abandon_event.take() {
-            self.events.cancel(event);
-        }
         let before = self.status(agent_id);
         if let Route::Queue(member) = route {
             let queue = &mut self.queues[info.queue.index()];
@@ -30,6 +27,7 @@ impl<O: Observer> Sim<'_, O> {
         conversation.agent = Some(agent_id);
         conversation.affinity_offer = route == Route::Affinity;
         conversation.preferred_offer = route == Route::Preferred;
+        conversation.offered_at = now;
         let cause = match route {
             Route::Affinity => OverCapacityCause::Affinity,
             Route::Preferred => OverCapacityCause::PreferredAgent,
@@ -47,10 +45,12 @@ impl<O: Observer> Sim<'_, O> {
         self.observer.offered(now, &info, agent_id, via);
         let group = self.agents[agent_id.index()].group;
         let behaviour = &self.scenario.agent_group(group).response;
-        let offline = self.agents[agent_id.index()].presence == Presence::Offline;
-        if behaviour.is_instant() && !offline {
+        let absent = self.is_absent(agent_id);
+        if behaviour.is_instant() && !absent {
             self.start_service(now, id, agent_id);
         } else {
+            // The customer's patience keeps running while the notification rings.
+            self.arm_patience(now, id);
             let streams = &mut self.group_streams[group.index()];
             // Both draws are always made, so an agent's n-th offer sees the same numbers
             // whatever the previous offers' outcomes were.
@@ -63,7 +63,7 @@ impl<O: Observer> Sim<'_, O> {
                 });
             let timeout = settings.timeout;
             let reject_shown = settings.reject == RejectButton::Shown;
-            let (response, after) = if offline || u < behaviour.miss_probability || delay >= timeout
+            let (response, after) = if absent || u < behaviour.miss_probability || delay >= timeout
             {
                 (Response::Timeout, timeout)
             } else if reject_shown && u < behaviour.miss_probability + behaviour.reject_probability
@@ -91,18 +91,40 @@ impl<O: Observer> Sim<'_, O> {
             return;
         };
         let info = conversation.info;
+        if response != Response::Timeout && self.is_absent(agent_id) {
+            // Stepped away (or logged off) while the notification rang: nobody answers it, so
+            // it rings on until its timeout.
+            let timeout = self
+                .scenario
+                .workstream(info.workstream)
+                .notifications
+                .timeout;
+            self.events.schedule(
+                conversation.offered_at + timeout,
+                Event::OfferResponse(id, Response::Timeout),
+            );
+            return;
+        }
         let group = self.agents[agent_id.index()].group;
         let before = self.status(agent_id);
         if response == Response::Accept {
+            // An unreserved offer takes its capacity now and stops ringing: the agent's
+            // capacity and presence change, so it looks for work again (an older queued item
+            // it can now take must not wait for a later arrival to overtake it).
+            let unreserved = !conversation.holding;
             self.start_service(now, id, agent_id);
-            self.report_agent(now, agent_id, before);
+            if unreserved {
+                self.agent_update(now, agent_id, before);
+            } else {
+                self.report_agent(now, agent_id, before);
+            }
             return;
         }
         // Declined: the item goes back to its queue with its old key (affinity, if it had it,
         // is spent) and the agent is tried after the others from now on.
         let settings = self.scenario.workstream(info.workstream).notifications;
         match settings.offer_capacity {
-            OfferCapacity::Reserved => self.release_held(id, agent_id),
+            OfferCapacity::Reserved => self.release_held(now, id, agent_id),
             OfferCapacity::OnAccept => self.agents[agent_id.index()].ringing_unreserved -= 1,
         }
         let reset = self.scenario.agent_group(group).response.presence_reset;
@@ -166,6 +188,14 @@ impl<O: Observer> Sim<'_, O> {
             self.wake_idle_pickers(now, info.queue);
         }
         self.triggers.push(Trigger::Agent(agent_id));
+    }
+
+    /// Whether the agent is not at the desk (Away: on a break, in an away episode or Inactive;
+    /// or Offline) and its group lets such an agent miss offers rather than answer them.
+    pub(super) fn is_absent(&self, agent_id: AgentId) -> bool {
+        let agent = &self.agents[agent_id.index()];
+        matches!(agent.presence, Presence::Away | Presence::Offline)
+            && self.scenario.agent_group(agent.group).response.when_absent == WhenAbsent::Miss
     }
 
     pub(super) fn on_presence_reset(&mut self, now: SimTime, agent_id: AgentId, token: u32) {

@@ -178,11 +178,12 @@ impl<O: Observer> Sim<'_, O> {
 }
 
 /// The part of an agent's rank that its queue's assignment method gives (smaller first); the
-/// round-robin key breaks ties. Must agree with the ranks `best_agent_for` computes.
+/// round-robin key breaks ties. Must agree with the ranks `best_agent_for` computes (highest
+/// capacity over capacity profiles ranks by the item's profiles and is searched without it).
 pub(super) fn method_key(method: AssignmentMethod, agent: &Agent) -> (i64, u64) {
     match method {
         AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0),
         AssignmentMethod::RoundRobin => (0, 0),
-        AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release),
+        AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release.as_micros()),
     }
 }

@@ -193,16 +193,21 @@ impl<O: Observer> Sim<'_, O> {
                 }
                 _ if closest => {
                     let (missing, surplus) = self.skill_score(agent, conversation);
-                    (declines, missing as i64, surplus, member as u64)
+                    (declines, missing as i64, surplus as i64, member as u64)
                 }
-                AssignmentMethod::HighestCapacity => {
-                    (declines, agent.used - agent.capacity, 0, rr_key)
-                }
+                // Most room first: in the item's profiles, then in units (SPEC §3). Without
+                // profiles the first key is 0 for everyone and units decide.
+                AssignmentMethod::HighestCapacity => (
+                    declines,
+                    -self.profile_room(agent, conversation),
+                    agent.used - agent.capacity,
+                    rr_key,
+                ),
                 AssignmentMethod::RoundRobin => (declines, 0, 0, rr_key),
                 AssignmentMethod::LeastActive => (
                     declines,
                     i64::from(agent.active),
-                    agent.last_release,
+                    agent.last_release.as_micros() as i64,
                     rr_key,
                 ),
             };
@@ -213,8 +218,14 @@ impl<O: Observer> Sim<'_, O> {
                 *best = Some((rank, agent_id, member));
             }
         };
+        // Highest capacity over profiles ranks by the room in this item's profiles, which the
+        // queue's standing order (by units) does not know.
+        let profile_ranked = method == AssignmentMethod::HighestCapacity
+            && super::capacity::item_profiles(self.scenario, conversation)
+                .next()
+                .is_some();
         let mut best = None;
-        if custom.is_none() && !closest && !any_declines {
+        if custom.is_none() && !closest && !any_declines && !profile_ranked {
             // The candidates are kept in the method's order (see `refresh_presence`), so the
             // first eligible one is the best: the search does not grow with the idle agents.
             for &(_, _, member) in &queue.ranked {
@@ -225,7 +236,8 @@ impl<O: Observer> Sim<'_, O> {
             }
         } else {
             // Only agents that may take work at all are looked at; the rank depends on the
-            // item (declines, skill scores, a custom ordering), so every candidate is ranked.
+            // item (declines, skill scores, profiles, a custom ordering), so every candidate
+            // is ranked.
             for (word_idx, &word) in queue.candidates.iter().enumerate() {
                 let mut rest = word;
                 while rest != 0 {

@@ -42,13 +42,14 @@ impl<O: Observer> Sim<'_, O> {
                 .push(draw_variable(&variable.generator, rng));
         }
         let workstream_id = channel.workstream;
-        let queue_id = route(
+        let (queue_id, route_rule) = route(
             self.scenario,
             channel_id,
             workstream_id,
             &conversation.variables,
             &mut streams.route_split,
         );
+        conversation.route_rule = route_rule;
         let workstream = self.scenario.workstream(workstream_id);
         conversation.class = if workstream.classification.is_empty() {
             None
@@ -167,24 +168,44 @@ pub(super) fn conditions_hold(
     })
 }
 
-/// The queue a conversation goes to: the first route-to-queue rule whose conditions all hold,
-/// else the workstream's fallback queue.
+/// The queue a conversation goes to, with the route-to-queue rule that chose it: the first
+/// rule whose conditions all hold, else the workstream's fallback queue (no rule: `None`).
+/// Overflow may later move it to a later matching rule's queue (`sim/overflow.rs`).
 pub(super) fn route(
     scenario: &Scenario,
     channel: ChannelId,
     workstream: WorkstreamId,
     variables: &[VariableValue],
     split_rng: &mut StreamRng,
-) -> QueueId {
-    let workstream = scenario.workstream(workstream);
-    let channel = channel.index();
-    let Some(rule) = workstream
-        .routing
-        .iter()
-        .find(|rule| conditions_hold(&rule.conditions, channel, variables))
-    else {
-        return workstream.fallback_queue;
-    };
+) -> (QueueId, Option<u32>) {
+    match next_matching_rule(scenario, channel, workstream, variables, 0) {
+        Some(rule) => (
+            rule_queue(
+                &scenario.workstream(workstream).routing[rule as usize],
+                split_rng,
+            ),
+            Some(rule),
+        ),
+        None => (scenario.workstream(workstream).fallback_queue, None),
+    }
+}
+
+/// The first route-to-queue rule from index `from` on whose conditions all hold.
+pub(super) fn next_matching_rule(
+    scenario: &Scenario,
+    channel: ChannelId,
+    workstream: WorkstreamId,
+    variables: &[VariableValue],
+    from: usize,
+) -> Option<u32> {
+    let routing = &scenario.workstream(workstream).routing;
+    (from..routing.len())
+        .find(|&idx| conditions_hold(&routing[idx].conditions, channel.index(), variables))
+        .map(|idx| idx as u32)
+}
+
+/// A matched rule's queue: its own, or one drawn from its percentage split.
+pub(super) fn rule_queue(rule: &RouteRule, split_rng: &mut StreamRng) -> QueueId {
     if rule.split.is_empty() {
         return rule.queue;
     }
