@@ -43,7 +43,7 @@ struct Cli {
 enum Command {
     /// Simulate one scenario and write summary.csv, intervals.csv, agents.csv, charts and report.html.
     #[command(
-        after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today"
+        after_help = "Examples:\n  routesim run\n  routesim run scenarios/mmc.toml --horizon 2d --seed 42\n  routesim run my.toml --out reports/today\n  routesim run my.toml --replications 10     means with 95% intervals"
     )]
     Run {
         /// The scenario file (TOML). Without it, the bundled default scenario runs.
@@ -58,6 +58,12 @@ enum Command {
         charts: ChartsArg,
         #[command(flatten)]
         budget: BudgetArg,
+        /// Replications on common-random-number seeds from the seed: every figure becomes a
+        /// mean with a 95% interval (CSV columns n, ci95_low, ci95_high). 1 is a single run.
+        #[arg(long, value_name = "R", default_value_t = 1)]
+        replications: u32,
+        #[command(flatten)]
+        threads: ThreadsArg,
     },
     /// Check scenario files and report every problem, without simulating.
     #[command(
@@ -101,7 +107,7 @@ enum Command {
         /// The baseline file written by `routesim baseline`.
         #[arg(long, value_name = "FILE")]
         baseline: PathBuf,
-        /// Folder for check.csv and check.md.
+        /// Folder for check.csv, check.md and report.html.
         #[arg(long, value_name = "DIR", default_value = "output/check")]
         out: PathBuf,
         /// Run on other seeds than the baseline's (gives up common random numbers: wider
@@ -129,7 +135,7 @@ enum Command {
         /// Base seed [default: A's [check] base_seed, or A's seed].
         #[arg(long)]
         seed: Option<u64>,
-        /// Folder for check.csv and check.md (with --staffing: staffing-compare.csv).
+        /// Folder for check.csv, check.md and report.html (with --staffing: staffing-compare.csv).
         #[arg(long, value_name = "DIR", default_value = "output/compare")]
         out: PathBuf,
         /// Compare the agent-hours each scenario needs for A's [staffing] targets instead of
@@ -387,8 +393,18 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             overrides,
             out,
             charts,
+            replications,
+            threads,
             budget,
-        } => run(scenario.as_deref(), &overrides, out, charts.into(), &budget),
+        } => run(
+            scenario.as_deref(),
+            &overrides,
+            out,
+            charts.into(),
+            replications,
+            threads,
+            &budget,
+        ),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Baseline {
             scenario,
@@ -524,8 +540,13 @@ fn run(
     overrides: &Overrides,
     out: Option<PathBuf>,
     charts: report::ChartSelection,
+    replications: u32,
+    threads: ThreadsArg,
     budget: &BudgetArg,
 ) -> Result<ExitCode> {
+    if replications == 0 {
+        return Err(BadInput("--replications must be at least 1".into()).into());
+    }
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
     let file = path.map_or_else(
@@ -535,32 +556,45 @@ fn run(
     let estimate = within_budget(&scenario, &file, budget)?;
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let bar = run_progress_bar(&scenario, &estimate);
-    let collector = match &bar {
-        Some(bar) => {
-            let bar = bar.clone();
-            metrics::Collector::new(&scenario).with_progress(move |now| {
-                bar.set_position(now.as_micros() / 1_000_000);
-            })
+    let seed = scenario.simulation.seed;
+    let run = if replications == 1 {
+        // One run: a progress bar on long runs, and a clock that stops moving is an error.
+        let bar = run_progress_bar(&scenario, &estimate);
+        let collector = match &bar {
+            Some(bar) => {
+                let bar = bar.clone();
+                metrics::Collector::new(&scenario).with_progress(move |now| {
+                    bar.set_position(now.as_micros() / 1_000_000);
+                })
+            }
+            None => metrics::Collector::new(&scenario),
+        };
+        let results = metrics::try_run_with(&scenario, seed, collector);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
         }
-        None => metrics::Collector::new(&scenario),
+        sweep::ReplicatedRun::single(results?)
+    } else {
+        sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads())
     };
-    let results = metrics::try_run_with(&scenario, scenario.simulation.seed, collector);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let results = results?;
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
+        replications,
     };
-    let files = report::run_report_files(&results, &settings, charts, &options)
+    let files = report::replicated_report_files(&run, &settings, charts, &options)
         .context("drawing the charts")?;
     let written = publish(&out, &files).context("writing the reports")?;
     let mut found = warnings::scenario_warnings(&scenario);
-    found.extend(warnings::run_warnings(&scenario, &results));
+    found.extend(warnings::run_warnings(&scenario, &run.mean));
     print_warnings(&found);
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", report::summary_table(&results))?;
+    if run.has_intervals() {
+        writeln!(
+            stdout,
+            "means of {replications} replications from seed {seed} (95% intervals in the CSV files and report.html)"
+        )?;
+    }
+    writeln!(stdout, "{}", report::summary_table(&run.mean))?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }
@@ -751,7 +785,8 @@ fn check_run(
         &baseline_path.display().to_string(),
         options,
     )?;
-    finish_check(&report, out)
+    let settings = files_text(&[path])?;
+    finish_check(&report, &settings, out)
 }
 
 fn compare(
@@ -763,6 +798,7 @@ fn compare(
     threads: ThreadsArg,
     budget: &BudgetArg,
 ) -> Result<ExitCode> {
+    let settings = files_text(&[a, b])?;
     let a = PolicyScenario::load(a)?;
     let b = PolicyScenario::load(b)?;
     within_budget(&a.scenario, &a.file, budget)?;
@@ -773,11 +809,23 @@ fn compare(
     let replications = replications_arg(replications, a.spec.replications)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
     let report = check::compare_scenarios(&a, &b, replications, base_seed, threads.threads())?;
-    finish_check(&report, out)
+    finish_check(&report, &settings, out)
 }
 
-/// Prints the table, writes check.csv and check.md, and turns the verdict into the exit code.
-fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
+/// The files as written, each under a `# <path>` line, for the settings of a report page.
+fn files_text(paths: &[&Path]) -> Result<String> {
+    let mut text = String::new();
+    for path in paths {
+        let body = std::fs::read_to_string(path)
+            .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+        text.push_str(&format!("# {}\n{body}\n", path.display()));
+    }
+    Ok(text)
+}
+
+/// Prints the table, writes check.csv, check.md and report.html (with `settings` at its end),
+/// and turns the verdict into the exit code.
+fn finish_check(report: &check::CheckReport, settings: &str, out: &Path) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", check::check_table(report))?;
     let files = vec![
@@ -785,6 +833,10 @@ fn finish_check(report: &check::CheckReport, out: &Path) -> Result<ExitCode> {
         (
             "check.md".to_string(),
             check::check_markdown(report).into_bytes(),
+        ),
+        (
+            "report.html".to_string(),
+            report::html_page(&check::check_page(report, settings)),
         ),
     ];
     for path in publish(out, &files).context("writing the check reports")? {

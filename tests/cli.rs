@@ -248,3 +248,60 @@ fn every_bundled_scenario_validates_and_runs() {
         );
     }
 }
+
+#[test]
+fn run_with_replications_writes_means_and_intervals_independent_of_threads() {
+    let cwd = tempfile::tempdir().unwrap();
+    let scenario = repo_file("scenarios/mmc.toml");
+    let scenario = scenario.to_str().unwrap();
+    for (dir, args) in [
+        ("one", vec!["--replications", "1"]),
+        ("plain", vec![]),
+        ("r3t1", vec!["--replications", "3", "--threads", "1"]),
+        ("r3t2", vec!["--replications", "3", "--threads", "2"]),
+    ] {
+        let mut all = vec!["run", scenario, "--horizon", "1d", "--charts", "none"];
+        all.extend(["--out", dir]);
+        all.extend(args);
+        let out = routesim(&all, cwd.path());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let read = |dir: &str| read_outputs(&cwd.path().join(dir));
+    assert!(
+        read("one") == read("plain"),
+        "--replications 1 is a plain run"
+    );
+    assert!(
+        read("r3t1") == read("r3t2"),
+        "the thread count changes nothing"
+    );
+    let summary = fs::read_to_string(cwd.path().join("r3t1/summary.csv")).unwrap();
+    assert!(
+        summary.starts_with("scenario,seed,scope,name,measure,value,n,ci95_low,ci95_high\n"),
+        "{summary}"
+    );
+    // Each row: the mean inside its interval, from 3 replications.
+    let offered = summary
+        .lines()
+        .find(|l| l.starts_with("mmc,1,overall,all,offered,"))
+        .unwrap();
+    let cells: Vec<f64> = offered
+        .split(',')
+        .skip(5)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(cells[1], 3.0, "{offered}");
+    assert!(cells[2] < cells[0] && cells[0] < cells[3], "{offered}");
+    let intervals = fs::read_to_string(cwd.path().join("r3t1/intervals.csv")).unwrap();
+    assert!(intervals.starts_with(
+        "scenario,seed,interval,interval_start,scope,name,measure,value,n,ci95_low,ci95_high\n"
+    ));
+    let page = fs::read_to_string(cwd.path().join("r3t1/report.html")).unwrap();
+    assert!(page.contains("mean of 3 replications"));
+    let out = routesim(&["run", scenario, "--replications", "0"], cwd.path());
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -337,6 +337,7 @@ fn in_process(dir: &Path, name: &str, text: &str, draw_charts: bool) -> Result<O
     };
     let options = report::ChartOptions {
         service_level_target: scenario.simulation.service_level_target,
+        replications: 1,
     };
     report::run_report_files(&results, text, selection, &options)
         .map_err(|e| format!("drawing the reports failed: {e}"))?;

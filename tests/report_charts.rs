@@ -180,6 +180,13 @@ fn expected_labels(chart: &Chart) -> Vec<String> {
             ]);
             labels.extend(map.x_names.iter().chain(&map.y_names).cloned());
         }
+        ChartKind::Panels(panels) => {
+            labels.extend(panels.panels.iter().map(|(name, _)| name.clone()));
+            if let Some((_, first)) = panels.panels.first() {
+                labels.extend(first.series.iter().map(|s| s.label.clone()));
+                labels.extend(first.references.iter().map(|r| r.label.clone()));
+            }
+        }
     }
     labels
 }
@@ -201,7 +208,9 @@ fn check_chart(chart: &Chart, must_show: &[&str]) {
         );
     }
     let (width, height, colours) = decode_png(&chart.render(ChartFormat::Png).unwrap());
-    assert_eq!((width, height), (WIDTH, HEIGHT), "{}", chart.name);
+    assert_eq!((width, height), chart.size(), "{}", chart.name);
+    assert_eq!(width, WIDTH);
+    assert!(height >= HEIGHT);
     // White, black text, grid and at least one series colour at the very least: a chart whose
     // drawing failed silently would be a blank page.
     assert!(
@@ -265,17 +274,24 @@ fn chart_data_follow_the_run() {
         &results,
         &ChartOptions {
             service_level_target: 0.9,
+            replications: 1,
         },
     );
     let find = |name: &str| match &charts.iter().find(|c| c.name == name).unwrap().kind {
         ChartKind::Xy(plot) => plot.clone(),
-        ChartKind::HeatMap(_) => panic!("{name} is not an xy chart"),
+        _ => panic!("{name} is not an xy chart"),
     };
     let volume = find("volume");
-    // One point per 15-minute interval of the day, at its middle.
-    assert_eq!(volume.series[0].points.len(), 96);
-    assert_eq!(volume.series[0].points[0].0, 7.5 / 60.0);
-    let arrived: f64 = volume.series[0].points.iter().map(|p| p.1).sum();
+    // Steps: each 15-minute interval of the day is flat from its start to its end, so a
+    // change between intervals is a vertical jump at the edge, not a slope between midpoints.
+    let points = &volume.series[0].points;
+    assert_eq!(points.len(), 2 * 96);
+    for (interval, pair) in points.chunks(2).enumerate() {
+        assert_eq!(pair[0].0, interval as f64 * 0.25);
+        assert_eq!(pair[1].0, (interval + 1) as f64 * 0.25);
+        assert_eq!(pair[0].1, pair[1].1, "flat over interval {interval}");
+    }
+    let arrived: f64 = points.iter().step_by(2).map(|p| p.1).sum();
     assert_eq!(
         Some(arrived),
         results.value(metrics::Scope::Overall, "all", "offered")
@@ -376,6 +392,7 @@ fn sweep_input() -> SweepCharts {
                 },
             ],
         }],
+        service_level_target: Some(0.8),
     }
 }
 
@@ -398,19 +415,28 @@ fn every_sweep_chart_renders_with_its_series_and_labels() {
             "assignment = round_robin",
             "assignment = most_idle",
             "agents",
+            "service level within 20s",
+            "target 80%",
         ],
     );
     // A categorical axis names its positions.
     check_chart(&charts[1], &["round_robin", "most_idle"]);
     // Each cell shows its value; an undefined cell a dash.
-    check_chart(&charts[2], &["30", "21.5", "12", "-"]);
+    // Lower waits are better: the best cell (12 s) tops the colour key.
+    check_chart(
+        &charts[2],
+        &["30", "21.5", "12", "-", "12 (better)", "30 (worse)"],
+    );
+    // Points by name, coloured by what their interval says: 8.5 s slower is worse.
     check_chart(
         &charts[3],
         &[
             "agents=20",
             "agents=24",
-            "no difference (agents=22)",
-            "difference in asa_s",
+            "no difference",
+            "change in speed of answer (s)",
+            "worse than the reference",
+            "better than the reference",
         ],
     );
 }
@@ -474,10 +500,16 @@ fn the_html_report_is_self_contained_and_holds_every_chart() {
         "one inline svg per chart"
     );
     for chart in &charts {
+        let caption = format!(
+            "<figcaption><b>{}.</b> {}</figcaption>",
+            report::html::escape(&chart.title),
+            report::html::escape(&chart.caption)
+        );
+        assert!(html.contains(&caption), "{caption}");
         assert!(
-            html.contains(&format!("<figcaption>{}</figcaption>", chart.title)),
-            "{}",
-            chart.title
+            chart.caption.len() > 60,
+            "{}: a caption says how to read it",
+            chart.name
         );
     }
     // The header, escaped; the key figures; the settings verbatim (escaped).
@@ -518,7 +550,11 @@ fn a_sweep_report_is_self_contained_and_holds_every_sweep_chart() {
     assert_eq!(html.matches("<svg").count(), charts.len());
     for chart in &charts {
         assert!(
-            html.contains(&format!("<figcaption>{}</figcaption>", chart.title)),
+            html.contains(&format!(
+                "<figcaption><b>{}.</b> {}</figcaption>",
+                report::html::escape(&chart.title),
+                report::html::escape(&chart.caption)
+            )),
             "{}",
             chart.title
         );

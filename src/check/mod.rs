@@ -17,8 +17,10 @@
 mod baseline;
 mod compare;
 mod hash;
+mod page;
 mod render;
 mod samples;
+mod side_by_side;
 mod spec;
 pub mod stats;
 
@@ -27,8 +29,9 @@ use std::path::Path;
 pub use baseline::{Baseline, BaselineError, FORMAT_VERSION};
 pub use compare::{compare, Comparison, GuardOutcome, Verdict};
 pub use hash::{canonical_text, ScenarioHash};
-pub use render::{check_csv, check_markdown, check_table};
+pub use render::{check_csv, check_markdown, check_page, check_table};
 pub use samples::{MeasureKey, Samples};
+pub use side_by_side::{side_by_side, SideBySide};
 pub use spec::{
     default_guards, parse_check_table, resolve_guards, Better, CheckSpec, Guard, ResolvedGuard,
     Tolerance,
@@ -181,6 +184,8 @@ pub struct CheckReport {
     pub comparison: Comparison,
     /// Things the reader should know that are not a guard's verdict (entities on one side only).
     pub notes: Vec<String>,
+    /// The key measures of both sides, with their paired differences (descriptive).
+    pub key_measures: Vec<SideBySide>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,6 +260,7 @@ pub fn check_against_baseline(
             policy.spec.confidence,
         ),
         notes,
+        key_measures: side_by_side(&baseline.samples, &candidate),
     })
 }
 
@@ -283,6 +289,7 @@ pub fn compare_scenarios(
         pairing: Pairing::CommonRandomNumbers,
         comparison: compare(&baseline, &candidate, &guards, a.spec.confidence),
         notes,
+        key_measures: side_by_side(&baseline, &candidate),
     })
 }
 

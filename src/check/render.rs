@@ -1,13 +1,18 @@
 //! A check's outcome as `check.csv` (one row per guarded measure, for tools), `check.md` (a
-//! comment a CI system can post on a pull request) and a terminal table. Pure functions from
+//! comment a CI system can post on a pull request: the guards, then the key measures side by
+//! side) and a terminal table; `report.html` is `page.rs`'s. Pure functions from
 //! a report to text; nothing here runs or decides anything.
 
 use std::fmt::Write;
 
 use crate::report::format_value;
+use crate::report::labels::{format_change, format_with_interval, measure_label};
+use crate::sweep::Estimate;
 
 use super::compare::{GuardOutcome, Verdict};
-use super::{CheckReport, Pairing, ReportKind};
+use super::{CheckReport, Pairing, ReportKind, SideBySide};
+
+pub use super::page::check_page;
 
 /// `check.csv`: the guards in the order `[check]` lists them. `difference`, `ci_low` and
 /// `ci_high` are candidate − baseline in the measure's unit; empty cells are undefined.
@@ -60,7 +65,7 @@ fn interval_parts(outcome: &GuardOutcome, format: fn(f64) -> String) -> (String,
 }
 
 /// The guards worst first (stable within a verdict), so a reader sees regressions at the top.
-fn by_severity(report: &CheckReport) -> Vec<&GuardOutcome> {
+pub(super) fn by_severity(report: &CheckReport) -> Vec<&GuardOutcome> {
     let mut outcomes: Vec<&GuardOutcome> = report.comparison.outcomes.iter().collect();
     outcomes.sort_by_key(|o| o.verdict);
     outcomes
@@ -76,7 +81,7 @@ fn icon(verdict: Verdict) -> &'static str {
     }
 }
 
-fn counts(report: &CheckReport) -> String {
+pub(super) fn counts(report: &CheckReport) -> String {
     let parts: Vec<String> = [
         Verdict::Regressed,
         Verdict::Uncertain,
@@ -90,7 +95,7 @@ fn counts(report: &CheckReport) -> String {
     parts.join(" · ")
 }
 
-fn percent(confidence: f64) -> String {
+pub(super) fn percent(confidence: f64) -> String {
     let text = format!("{:.2}", confidence * 100.0);
     format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
@@ -170,10 +175,66 @@ pub fn check_markdown(report: &CheckReport) -> String {
             let _ = writeln!(out, "- {note}");
         }
     }
+    if !report.key_measures.is_empty() {
+        let (a, b) = side_names(report);
+        let _ = writeln!(
+            out,
+            "\n### Key measures side by side\n\nMean ± half-width of the 95% interval over the \
+             {} replications; the change is {b} − {a} on the same seeds, with its 95% interval \
+             (per measure, not a verdict).\n",
+            report.replications
+        );
+        let _ = writeln!(
+            out,
+            "| scope | name | measure | {a} | {b} | change [95% CI] | |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|---|");
+        for row in &report.key_measures {
+            let cells = side_by_side_cells(row);
+            let mark = match row.judgement() {
+                Some("better") => "🟢",
+                Some(_) => "🔴",
+                None => "",
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {mark} |",
+                row.key.scope,
+                markdown_cell(&row.key.name),
+                cells[0],
+                cells[1],
+                cells[2],
+                cells[3],
+            );
+        }
+    }
     out
 }
 
-fn notes(report: &CheckReport) -> Vec<String> {
+/// The column names of the two sides: `baseline` / `candidate` for a check, `A` / `B` for a
+/// comparison.
+pub(super) fn side_names(report: &CheckReport) -> (&'static str, &'static str) {
+    match report.kind {
+        ReportKind::Check => ("baseline", "candidate"),
+        ReportKind::Compare => ("A", "B"),
+    }
+}
+
+/// Measure label, both sides with their intervals, and the change with its interval.
+pub(super) fn side_by_side_cells(row: &SideBySide) -> [String; 4] {
+    let measure = row.key.measure.as_str();
+    let side = |e: &Estimate| format_with_interval(measure, e.mean, e.half_width());
+    let d = &row.difference;
+    let change = format_change(measure, d.mean, d.ci95_low, d.ci95_high);
+    [
+        measure_label(measure),
+        side(&row.baseline),
+        side(&row.candidate),
+        change,
+    ]
+}
+
+pub(super) fn notes(report: &CheckReport) -> Vec<String> {
     let mut notes = Vec::new();
     if report.scenario_changed() && report.kind == ReportKind::Check {
         notes.push(format!(
@@ -199,7 +260,7 @@ fn markdown_cell(text: &str) -> String {
 }
 
 /// About four significant digits: enough to read a change, short enough for a table.
-fn short(value: f64) -> String {
+pub(super) fn short(value: f64) -> String {
     if value.is_nan() {
         return "–".into();
     }

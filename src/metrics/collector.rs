@@ -8,6 +8,7 @@
 //! one day, so interval figures are averages over the days and memory stays flat in the horizon;
 //! with `report_days = "apart"` each day has its own intervals (the run's length is capped for
 //! that at validation, so memory stays bounded).
+//! The rows themselves are made in `flows.rs` (conversations) and `groups.rs` (agents).
 
 use crate::engine::SimTime;
 use crate::model::{
@@ -16,14 +17,15 @@ use crate::model::{
     Scenario,
 };
 
-use super::results::{
-    threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution,
+use super::flows::{
+    flow_rows, interval_semantic_rows, semantic_rows, Flow, Period, SemanticFlow, MICROS,
 };
-use super::stats::{IntervalAreas, LogHistogram};
+use super::groups::{overall_interval_rows, GroupLevels};
+use super::handle_time::HandleTimes;
+use super::level::Level;
+use super::results::{IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
 
 const DAY: u64 = 86_400_000_000;
-const MICROS: f64 = 1_000_000.0;
-const HOUR_MICROS: f64 = 3_600_000_000.0;
 
 /// Collects measures from a simulation; see the module docs.
 #[derive(Debug)]
@@ -47,13 +49,15 @@ pub struct Collector {
     n_flows: usize,
     // Indexed [interval * flows.len() + scope].
     interval_flows: Vec<Flow>,
-    semantic_flows: Vec<SemanticFlow>,
+    // Indexed like `interval_flows`.
+    interval_semantics: Vec<SemanticFlow>,
     queue_lengths: Vec<Level>,
     groups: Vec<GroupLevels>,
     group_names: Vec<String>,
     agent_group: Vec<GroupId>,
     group_first_agent: Vec<usize>,
     agent_assignments: Vec<u64>,
+    handle_times: HandleTimes,
     /// Whether the scenario has preferred agents (only then is their over-capacity column
     /// reported, so other scenarios' reports stay as they were).
     preferred_agents: bool,
@@ -67,178 +71,6 @@ impl std::fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProgressHook")
     }
-}
-
-#[derive(Debug, Clone, Default)]
-struct Flow {
-    offered: u64,
-    answered: u64,
-    answered_from_queue: u64,
-    abandoned: u64,
-    handled: u64,
-    queued_at_end: u64,
-    in_service_at_end: u64,
-    answered_within: Vec<u64>,
-    answer_wait: LogHistogram,
-    abandon_wait_sum: u128,
-}
-
-impl Flow {
-    fn merge(&mut self, other: &Flow) {
-        self.offered += other.offered;
-        self.answered += other.answered;
-        self.answered_from_queue += other.answered_from_queue;
-        self.abandoned += other.abandoned;
-        self.handled += other.handled;
-        self.queued_at_end += other.queued_at_end;
-        self.in_service_at_end += other.in_service_at_end;
-        for (mine, theirs) in self.answered_within.iter_mut().zip(&other.answered_within) {
-            *mine += theirs;
-        }
-        self.answer_wait.merge(&other.answer_wait);
-        self.abandon_wait_sum += other.abandon_wait_sum;
-    }
-}
-
-/// Counts of the workstream semantics (notifications, bots, waiting and resume, affinity),
-/// kept for the whole run only: per interval they would enlarge every interval's figures for
-/// measures that few scenarios use.
-#[derive(Debug, Clone, Default)]
-struct SemanticFlow {
-    overflowed: u64,
-    overflow_transferred: u64,
-    overflow_assigned_anyway: u64,
-    offers: u64,
-    rejected: u64,
-    timed_out: u64,
-    waiting_at_end: u64,
-    with_bot_at_end: u64,
-    contained: u64,
-    auto_closed: u64,
-    resumed: u64,
-    resumed_answered: u64,
-    resumed_same_agent: u64,
-    affinity_kept: u64,
-    affinity_broken: u64,
-    /// First segments abandoned while an offer rang (also counted in `abandoned`).
-    abandoned_ringing: u64,
-    resume_abandoned: u64,
-    resume_wait_sum: u128,
-}
-
-/// A step signal integrated per interval of the day (the total is the sum of the intervals),
-/// with its maximum over the measured period.
-#[derive(Debug, Clone)]
-struct Level {
-    by_interval: IntervalAreas,
-    last_change: u64,
-    value: i64,
-    max: i64,
-    // Most changes fall in the same interval as the previous one: their area is summed here
-    // and handed to `by_interval` once, when the signal leaves the interval, which saves the
-    // divisions of a general split on every change.
-    pending_bucket: usize,
-    pending_start: u64,
-    pending_until: u64,
-    pending_area: i128,
-    pending_exposure: u64,
-}
-
-impl Level {
-    fn new(interval: u64, n_intervals: usize) -> Level {
-        let by_interval = IntervalAreas::new(interval, n_intervals);
-        Level {
-            pending_bucket: 0,
-            pending_start: 0,
-            pending_until: by_interval.bucket_end(0),
-            by_interval,
-            last_change: 0,
-            value: 0,
-            max: 0,
-            pending_area: 0,
-            pending_exposure: 0,
-        }
-    }
-
-    fn add(&mut self, now: u64, delta: i64, measuring: bool) {
-        if delta == 0 {
-            return;
-        }
-        if measuring {
-            self.integrate_until(now);
-        }
-        self.last_change = now;
-        self.value += delta;
-        self.max = self.max.max(self.value);
-    }
-
-    fn integrate_until(&mut self, now: u64) {
-        if now <= self.last_change {
-            return;
-        }
-        if now <= self.pending_until && self.last_change >= self.pending_start {
-            let span = now - self.last_change;
-            self.pending_area += i128::from(self.value) * i128::from(span);
-            self.pending_exposure += span;
-            return;
-        }
-        self.flush();
-        self.by_interval
-            .accumulate(self.last_change, now, self.value);
-        self.pending_bucket = self.by_interval.bucket_of(now);
-        self.pending_until = self.by_interval.bucket_end(now);
-        self.pending_start = now;
-    }
-
-    fn flush(&mut self) {
-        if self.pending_exposure > 0 {
-            self.by_interval.add_to_bucket(
-                self.pending_bucket,
-                self.pending_area,
-                self.pending_exposure,
-            );
-            self.pending_area = 0;
-            self.pending_exposure = 0;
-        }
-    }
-
-    /// Starts measuring at `now`: the maximum restarts at the current value.
-    fn restart(&mut self, now: u64) {
-        self.last_change = now;
-        self.max = self.value;
-        self.pending_bucket = self.by_interval.bucket_of(now);
-        self.pending_until = self.by_interval.bucket_end(now);
-        self.pending_start = now;
-    }
-
-    fn close(&mut self, now: u64) {
-        self.integrate_until(now);
-        self.last_change = now;
-        self.flush();
-    }
-
-    /// The integral over the measured period (valid after `close`).
-    fn area(&self) -> i128 {
-        (0..self.by_interval.len())
-            .map(|b| self.by_interval.area(b))
-            .sum()
-    }
-}
-
-#[derive(Debug, Clone)]
-struct GroupLevels {
-    handled: u64,
-    staffed_units: Level,
-    used_units_logged_in: Level,
-    busy_logged_in: Level,
-    logged_in: Level,
-    working_after_shift: Level,
-    presence: [Level; 5],
-    declines: u64,
-    over_capacity_assignments: u64,
-    max_over_capacity_units: i64,
-    /// Over-capacity assignments by cause: affinity, pick, self-selection, unreserved offer.
-    over_capacity_by_cause: [u64; 5],
 }
 
 impl Collector {
@@ -281,7 +113,6 @@ impl Collector {
             answered_within: vec![0; thresholds.len()],
             ..Flow::default()
         };
-        let level = || Level::new(interval, n_intervals);
         let mut agent_group = Vec::new();
         let mut group_first_agent = Vec::new();
         for (idx, group) in scenario.agent_groups.iter().enumerate() {
@@ -291,6 +122,7 @@ impl Collector {
                 group.count as usize,
             ));
         }
+        let n_cells = flow_names.len() * n_intervals;
         Collector {
             scenario_name: scenario.name.clone(),
             warm_up: sim.warm_up.as_micros(),
@@ -303,34 +135,15 @@ impl Collector {
             n_channels: scenario.channels.len(),
             n_workstreams: scenario.workstreams.len(),
             n_flows: flow_names.len(),
-            interval_flows: vec![empty_flow; flow_names.len() * n_intervals],
-            semantic_flows: vec![SemanticFlow::default(); flow_names.len()],
-            queue_lengths: vec![level(); flow_names.len()],
+            interval_flows: vec![empty_flow; n_cells],
+            interval_semantics: vec![SemanticFlow::default(); n_cells],
+            queue_lengths: vec![Level::new(interval, n_intervals); flow_names.len()],
             flow_names,
             thresholds,
             groups: scenario
                 .agent_groups
                 .iter()
-                .map(|group| GroupLevels {
-                    handled: 0,
-                    staffed_units: level(),
-                    used_units_logged_in: level(),
-                    busy_logged_in: level(),
-                    logged_in: level(),
-                    working_after_shift: level(),
-                    // Every agent starts Offline (see `Observer::agent_changed`).
-                    presence: std::array::from_fn(|idx| {
-                        let mut level = level();
-                        if idx == Presence::Offline.index() {
-                            level.value = i64::from(group.count);
-                        }
-                        level
-                    }),
-                    declines: 0,
-                    over_capacity_assignments: 0,
-                    max_over_capacity_units: 0,
-                    over_capacity_by_cause: [0; 5],
-                })
+                .map(|group| GroupLevels::new(group.count, interval, n_intervals))
                 .collect(),
             group_names: scenario
                 .agent_groups
@@ -339,6 +152,7 @@ impl Collector {
                 .collect(),
             agent_assignments: vec![0; agent_group.len()],
             progress: None,
+            handle_times: HandleTimes::new(agent_group.len()),
             agent_group,
             group_first_agent,
             preferred_agents: scenario
@@ -366,7 +180,7 @@ impl Collector {
     }
 
     /// Applies `update` to the overall, channel, workstream and queue figures of a counted
-    /// conversation, both in total and in its arrival interval.
+    /// conversation in its arrival interval.
     fn update_flows(&mut self, c: &ConversationInfo, update: impl Fn(&mut Flow)) {
         if !self.counted(c) {
             return;
@@ -379,14 +193,15 @@ impl Collector {
         }
     }
 
-    /// Applies `update` to the run totals of the workstream-semantics counts of a counted
-    /// conversation.
+    /// Applies `update` to the workstream-semantics counts of a counted conversation in its
+    /// arrival interval.
     fn update_semantics(&mut self, c: &ConversationInfo, update: impl Fn(&mut SemanticFlow)) {
         if !self.counted(c) {
             return;
         }
+        let base = self.interval_of(c.arrived) * self.n_flows;
         for scope in self.scopes_of(c) {
-            update(&mut self.semantic_flows[scope]);
+            update(&mut self.interval_semantics[base + scope]);
         }
     }
 
@@ -407,10 +222,10 @@ impl Collector {
             } else {
                 f64::NAN
             };
-            let mut rows = self.flow_rows(&self.total_flow(idx), true);
+            let mut rows = flow_rows(&self.thresholds, &self.total_flow(idx), Period::Run);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), level.max as f64));
-            rows.extend(semantic_rows(&self.semantic_flows[idx]));
+            rows.extend(semantic_rows(&self.total_semantics(idx)));
             summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow {
                 scope: *scope,
                 name: name.clone(),
@@ -424,9 +239,26 @@ impl Collector {
             let interval = bucket % self.intervals_per_day;
             let day = self.days_apart.then_some(bucket / self.intervals_per_day);
             let start_s = interval as u64 * self.interval / 1_000_000;
+            let mut push = |scope: Scope, name: &str, rows: Vec<(String, f64)>| {
+                intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
+                    day,
+                    interval,
+                    start_s,
+                    row: MeasureRow {
+                        scope,
+                        name: name.to_string(),
+                        measure,
+                        value,
+                    },
+                }));
+            };
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
-                let mut rows =
-                    self.flow_rows(&self.interval_flows[bucket * self.n_flows + idx], false);
+                let cell = bucket * self.n_flows + idx;
+                let mut rows = flow_rows(
+                    &self.thresholds,
+                    &self.interval_flows[cell],
+                    Period::Interval,
+                );
                 rows.push((
                     "queue_length_mean".into(),
                     self.queue_lengths[idx]
@@ -434,63 +266,23 @@ impl Collector {
                         .mean(bucket)
                         .unwrap_or(f64::NAN),
                 ));
-                intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
-                    day,
-                    interval,
-                    start_s,
-                    row: MeasureRow {
-                        scope: *scope,
-                        name: name.clone(),
-                        measure,
-                        value,
-                    },
-                }));
+                rows.extend(interval_semantic_rows(&self.interval_semantics[cell]));
+                if *scope == Scope::Overall {
+                    rows.extend(
+                        overall_interval_rows(&self.groups, bucket)
+                            .into_iter()
+                            .map(|(measure, value)| (measure.to_string(), value)),
+                    );
+                }
+                push(*scope, name, rows);
             }
             for (group_idx, group) in self.groups.iter().enumerate() {
-                let area = |level: &Level| level.by_interval.area(bucket) as f64;
-                let exposure = group.logged_in.by_interval.exposure(bucket) as f64;
-                let mut rows = vec![
-                    (
-                        "staffed_agents",
-                        if exposure > 0.0 {
-                            area(&group.logged_in) / exposure
-                        } else {
-                            f64::NAN
-                        },
-                    ),
-                    (
-                        "utilization",
-                        ratio(
-                            area(&group.used_units_logged_in),
-                            area(&group.staffed_units),
-                        ),
-                    ),
-                    (
-                        "occupancy",
-                        ratio(area(&group.busy_logged_in), area(&group.logged_in)),
-                    ),
-                ];
-                for presence in Presence::ALL {
-                    let level = &group.presence[presence.index()];
-                    let exposure = level.by_interval.exposure(bucket) as f64;
-                    let mean = if exposure > 0.0 {
-                        area(level) / exposure
-                    } else {
-                        f64::NAN
-                    };
-                    rows.push((presence_agents_measure(presence), mean));
-                }
-                intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
-                    day,
-                    interval,
-                    start_s,
-                    row: MeasureRow {
-                        scope: Scope::AgentGroup,
-                        name: self.group_names[group_idx].clone(),
-                        measure: measure.to_string(),
-                        value,
-                    },
-                }));
+                let rows = group
+                    .interval_rows(bucket)
+                    .into_iter()
+                    .map(|(measure, value)| (measure.to_string(), value))
+                    .collect();
+                push(Scope::AgentGroup, &self.group_names[group_idx], rows);
             }
         }
 
@@ -515,6 +307,14 @@ impl Collector {
         };
         for interval in 0..self.n_intervals {
             total.merge(&self.interval_flows[interval * self.n_flows + idx]);
+        }
+        total
+    }
+
+    fn total_semantics(&self, idx: usize) -> SemanticFlow {
+        let mut total = SemanticFlow::default();
+        for interval in 0..self.n_intervals {
+            total.merge(&self.interval_semantics[interval * self.n_flows + idx]);
         }
         total
     }
@@ -549,134 +349,16 @@ impl Collector {
             .collect()
     }
 
-    fn flow_rows(&self, flow: &Flow, with_end_state: bool) -> Vec<(String, f64)> {
-        let resolved = (flow.answered + flow.abandoned) as f64;
-        let mut rows = vec![
-            ("offered".to_string(), flow.offered as f64),
-            ("answered".to_string(), flow.answered as f64),
-            ("abandoned".to_string(), flow.abandoned as f64),
-        ];
-        if with_end_state {
-            rows.push(("handled".to_string(), flow.handled as f64));
-            rows.push(("queued_at_end".to_string(), flow.queued_at_end as f64));
-            rows.push((
-                "in_service_at_end".to_string(),
-                flow.in_service_at_end as f64,
-            ));
-        }
-        rows.push((
-            "abandon_rate".to_string(),
-            ratio(flow.abandoned as f64, resolved),
-        ));
-        rows.push((
-            "p_wait".to_string(),
-            ratio((flow.answered_from_queue + flow.abandoned) as f64, resolved),
-        ));
-        for (idx, &threshold) in self.thresholds.iter().enumerate() {
-            let label = threshold_label(threshold as f64 / MICROS);
-            let within = flow.answered_within[idx] as f64;
-            rows.push((
-                format!("service_level_{label}_of_offered"),
-                ratio(within, resolved),
-            ));
-            rows.push((
-                format!("service_level_{label}_of_answered"),
-                ratio(within, flow.answered as f64),
-            ));
-        }
-        let wait = &flow.answer_wait;
-        let seconds = |micros: Option<u64>| micros.map_or(f64::NAN, |m| m as f64 / MICROS);
-        rows.push((
-            "asa_s".to_string(),
-            wait.mean().map_or(f64::NAN, |m| m / MICROS),
-        ));
-        let all_waits = (wait.sum() + flow.abandon_wait_sum) as f64 / MICROS;
-        rows.push(("wait_mean_s".to_string(), ratio(all_waits, resolved)));
-        for (label, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
-            rows.push((format!("wait_{label}_s"), seconds(wait.quantile(q))));
-        }
-        rows.push(("wait_max_s".to_string(), seconds(wait.max())));
-        rows
-    }
-
     fn agent_rows(&self) -> Vec<MeasureRow> {
         let mut rows = Vec::new();
         for (group_idx, group) in self.groups.iter().enumerate() {
-            let area = |level: &Level| level.area() as f64;
             let first = self.group_first_agent[group_idx];
-            let n_agents = self
+            let end = self
                 .group_first_agent
                 .get(group_idx + 1)
                 .copied()
-                .unwrap_or(self.agent_group.len())
-                - first;
-            let assignments = &self.agent_assignments[first..first + n_agents];
-            let staffed_hours = area(&group.logged_in) / HOUR_MICROS;
-            let mut values = vec![
-                ("agents".to_string(), n_agents as f64),
-                ("staffed_agent_hours".to_string(), staffed_hours),
-                (
-                    "utilization".to_string(),
-                    ratio(
-                        area(&group.used_units_logged_in),
-                        area(&group.staffed_units),
-                    ),
-                ),
-                (
-                    "occupancy".to_string(),
-                    ratio(area(&group.busy_logged_in), area(&group.logged_in)),
-                ),
-                ("handled".to_string(), group.handled as f64),
-                (
-                    "handled_per_staffed_hour".to_string(),
-                    ratio(group.handled as f64, staffed_hours),
-                ),
-                (
-                    "assignment_cv".to_string(),
-                    coefficient_of_variation(assignments),
-                ),
-                (
-                    "work_after_shift_hours".to_string(),
-                    area(&group.working_after_shift) / HOUR_MICROS,
-                ),
-                ("declines".to_string(), group.declines as f64),
-                (
-                    "over_capacity_assignments".to_string(),
-                    group.over_capacity_assignments as f64,
-                ),
-                (
-                    "max_over_capacity_units".to_string(),
-                    group.max_over_capacity_units as f64,
-                ),
-                (
-                    "over_capacity_by_affinity".to_string(),
-                    group.over_capacity_by_cause[0] as f64,
-                ),
-                (
-                    "over_capacity_by_pick".to_string(),
-                    group.over_capacity_by_cause[1] as f64,
-                ),
-                (
-                    "over_capacity_by_self_selection".to_string(),
-                    group.over_capacity_by_cause[2] as f64,
-                ),
-                (
-                    "over_capacity_by_unreserved_offer".to_string(),
-                    group.over_capacity_by_cause[3] as f64,
-                ),
-            ];
-            if self.preferred_agents {
-                values.push((
-                    "over_capacity_by_preferred_agent".to_string(),
-                    group.over_capacity_by_cause[4] as f64,
-                ));
-            }
-            for presence in Presence::ALL {
-                values.push((
-                    format!("{}_hours", presence.as_str()),
-                    area(&group.presence[presence.index()]) / HOUR_MICROS,
-                ));
-            }
+                .unwrap_or(self.agent_group.len());
+            let values = group.run_rows(&self.agent_assignments[first..end], self.preferred_agents);
             rows.extend(values.into_iter().map(|(measure, value)| MeasureRow {
                 scope: Scope::AgentGroup,
                 name: self.group_names[group_idx].clone(),
@@ -686,75 +368,6 @@ impl Collector {
         }
         rows
     }
-}
-
-fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
-    let counts = [
-        ("offers", flow.offers),
-        ("declines_rejected", flow.rejected),
-        ("declines_timed_out", flow.timed_out),
-        ("contained", flow.contained),
-        ("overflowed", flow.overflowed),
-        ("overflow_transferred", flow.overflow_transferred),
-        ("overflow_assigned_anyway", flow.overflow_assigned_anyway),
-        ("auto_closed", flow.auto_closed),
-        ("waiting_at_end", flow.waiting_at_end),
-        ("with_bot_at_end", flow.with_bot_at_end),
-        ("resumed", flow.resumed),
-        ("resumed_answered", flow.resumed_answered),
-        ("resumed_same_agent", flow.resumed_same_agent),
-        ("affinity_kept", flow.affinity_kept),
-        ("affinity_broken", flow.affinity_broken),
-        ("abandoned_ringing", flow.abandoned_ringing),
-        ("resume_abandoned", flow.resume_abandoned),
-    ];
-    let mut rows: Vec<(String, f64)> = counts
-        .iter()
-        .map(|&(name, count)| (name.to_string(), count as f64))
-        .collect();
-    rows.push((
-        "resume_wait_mean_s".to_string(),
-        ratio(
-            flow.resume_wait_sum as f64 / MICROS,
-            flow.resumed_answered as f64,
-        ),
-    ));
-    rows
-}
-
-fn presence_agents_measure(presence: Presence) -> &'static str {
-    match presence {
-        Presence::Available => "available_agents",
-        Presence::Busy => "busy_agents",
-        Presence::BusyDnd => "busy_dnd_agents",
-        Presence::Away => "away_agents",
-        Presence::Offline => "offline_agents",
-    }
-}
-
-fn ratio(numerator: f64, denominator: f64) -> f64 {
-    if denominator > 0.0 {
-        numerator / denominator
-    } else {
-        f64::NAN
-    }
-}
-
-fn coefficient_of_variation(counts: &[u64]) -> f64 {
-    if counts.len() < 2 {
-        return f64::NAN;
-    }
-    let n = counts.len() as f64;
-    let mean = counts.iter().sum::<u64>() as f64 / n;
-    if mean == 0.0 {
-        return f64::NAN;
-    }
-    let variance = counts
-        .iter()
-        .map(|&c| (c as f64 - mean).powi(2))
-        .sum::<f64>()
-        / (n - 1.0);
-    variance.sqrt() / mean
 }
 
 impl Collector {
@@ -787,6 +400,9 @@ impl Observer for Collector {
         }
         if self.measuring {
             self.agent_assignments[agent.index()] += 1;
+        }
+        if self.counted(c) {
+            self.handle_times.start(agent, c, now.as_micros());
         }
         let wait = now.since(c.queued_from).as_micros();
         // Thresholds ascend, so the wait meets every threshold from the first one it meets.
@@ -824,14 +440,29 @@ impl Observer for Collector {
         if from != Abandonment::Ringing {
             self.change_queue_length(now, c, -1);
         }
+        // The conversation ends unhandled: its earlier segments are no handle time.
+        self.handle_times.forget(c);
         self.update_semantics(c, |f| f.resume_abandoned += 1);
     }
 
-    fn completed(&mut self, _now: SimTime, c: &ConversationInfo, agent: AgentId) {
+    fn completed(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId) {
         if self.measuring {
             self.groups[self.agent_group[agent.index()].index()].handled += 1;
         }
-        self.update_flows(c, |f| f.handled += 1);
+        if !self.counted(c) {
+            return;
+        }
+        let spent = u128::from(self.handle_times.finish(agent, c, now.as_micros()));
+        self.update_flows(c, |f| {
+            f.handled += 1;
+            f.handle_time_sum += spent;
+        });
+    }
+
+    fn went_waiting(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId) {
+        if self.counted(c) {
+            self.handle_times.pause(agent, c, now.as_micros());
+        }
     }
 
     fn agent_changed(
@@ -884,7 +515,7 @@ impl Observer for Collector {
             level.restart(now);
         }
         for group in &mut self.groups {
-            for level in group_levels(group) {
+            for level in group.levels() {
                 level.restart(now);
             }
         }
@@ -951,6 +582,9 @@ impl Observer for Collector {
         if self.measuring {
             self.agent_assignments[agent.index()] += 1;
         }
+        if self.counted(c) {
+            self.handle_times.start(agent, c, now.as_micros());
+        }
         let wait = u128::from(now.since(resumed).as_micros());
         self.update_semantics(c, |f| {
             f.resumed_answered += 1;
@@ -968,6 +602,7 @@ impl Observer for Collector {
     }
 
     fn auto_closed(&mut self, _now: SimTime, c: &ConversationInfo) {
+        self.handle_times.forget(c);
         self.update_semantics(c, |f| f.auto_closed += 1);
     }
 
@@ -1001,21 +636,9 @@ impl Observer for Collector {
             level.close(now);
         }
         for group in &mut self.groups {
-            for level in group_levels(group) {
+            for level in group.levels() {
                 level.close(now);
             }
         }
     }
-}
-
-fn group_levels(group: &mut GroupLevels) -> impl Iterator<Item = &mut Level> {
-    [
-        &mut group.staffed_units,
-        &mut group.used_units_logged_in,
-        &mut group.busy_logged_in,
-        &mut group.logged_in,
-        &mut group.working_after_shift,
-    ]
-    .into_iter()
-    .chain(group.presence.iter_mut())
 }

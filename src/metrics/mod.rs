@@ -5,7 +5,11 @@
 //! into time-weighted integrals. Nothing here formats output; results are plain rows.
 
 mod collector;
+mod flows;
 mod goals;
+mod groups;
+mod handle_time;
+mod level;
 mod results;
 pub mod stats;
 

@@ -3,6 +3,19 @@
 //! rather than columns.
 
 use crate::metrics::{IntervalRow, MeasureRow, RunResults};
+use crate::sweep::{Estimate, ReplicatedRun};
+
+const MEASURE_HEADER: [&str; 6] = ["scenario", "seed", "scope", "name", "measure", "value"];
+const INTERVAL_HEADER: [&str; 8] = [
+    "scenario",
+    "seed",
+    "interval",
+    "interval_start",
+    "scope",
+    "name",
+    "measure",
+    "value",
+];
 
 /// Formats a measure value: empty for undefined (NaN), integers without decimals, others with
 /// at most 6 decimals and no trailing zeros. Fixed formatting keeps files byte-identical.
@@ -56,7 +69,7 @@ fn measure_cells(results: &RunResults, row: &MeasureRow) -> Vec<String> {
 /// `summary.csv`: the measured period, per overall / channel / workstream / queue.
 pub fn summary_csv(results: &RunResults) -> Vec<u8> {
     write_rows(
-        &["scenario", "seed", "scope", "name", "measure", "value"],
+        &MEASURE_HEADER,
         results
             .summary
             .iter()
@@ -67,50 +80,102 @@ pub fn summary_csv(results: &RunResults) -> Vec<u8> {
 /// `agents.csv`: per agent group.
 pub fn agents_csv(results: &RunResults) -> Vec<u8> {
     write_rows(
-        &["scenario", "seed", "scope", "name", "measure", "value"],
+        &MEASURE_HEADER,
         results.agents.iter().map(|row| measure_cells(results, row)),
     )
+}
+
+fn interval_cells(results: &RunResults, row: &IntervalRow) -> Vec<String> {
+    let IntervalRow {
+        day,
+        interval,
+        start_s,
+        row,
+    } = row;
+    let mut cells = measure_cells(results, row);
+    let mut at = 2;
+    if let Some(day) = day {
+        cells.insert(at, day.to_string());
+        at += 1;
+    }
+    cells.insert(at, interval.to_string());
+    cells.insert(
+        at + 1,
+        format!("{:02}:{:02}", start_s / 3600, start_s % 3600 / 60),
+    );
+    cells
 }
 
 /// `intervals.csv`: per interval of the day; with the days kept apart
 /// (`report_days = "apart"`), a `day` column (0 is the first day) comes before `interval`.
 pub fn intervals_csv(results: &RunResults) -> Vec<u8> {
-    let days_apart = results.intervals.iter().any(|r| r.day.is_some());
-    let mut header = vec!["scenario", "seed"];
-    if days_apart {
-        header.push("day");
-    }
-    header.extend([
-        "interval",
-        "interval_start",
-        "scope",
-        "name",
-        "measure",
-        "value",
-    ]);
     write_rows(
-        &header,
-        results.intervals.iter().map(
-            |IntervalRow {
-                 day,
-                 interval,
-                 start_s,
-                 row,
-             }| {
-                let mut cells = measure_cells(results, row);
-                let mut at = 2;
-                if days_apart {
-                    cells.insert(at, day.map(|d| d.to_string()).unwrap_or_default());
-                    at += 1;
-                }
-                cells.insert(at, interval.to_string());
-                cells.insert(
-                    at + 1,
-                    format!("{:02}:{:02}", start_s / 3600, start_s % 3600 / 60),
-                );
-                cells
-            },
-        ),
+        &interval_header(results),
+        results
+            .intervals
+            .iter()
+            .map(|row| interval_cells(results, row)),
+    )
+}
+
+/// The columns of `intervals.csv`: `day` after `seed` when the days are kept apart.
+fn interval_header(results: &RunResults) -> Vec<&'static str> {
+    let mut header = INTERVAL_HEADER.to_vec();
+    if results.intervals.iter().any(|r| r.day.is_some()) {
+        header.insert(2, "day");
+    }
+    header
+}
+
+const CI_COLUMNS: [&str; 3] = ["n", "ci95_low", "ci95_high"];
+
+fn with_interval(mut cells: Vec<String>, estimate: &Estimate) -> Vec<String> {
+    cells.push(estimate.n.to_string());
+    cells.push(format_value(estimate.ci95_low));
+    cells.push(format_value(estimate.ci95_high));
+    cells
+}
+
+fn header_with_interval(header: &[&'static str]) -> Vec<&'static str> {
+    header.iter().copied().chain(CI_COLUMNS).collect()
+}
+
+/// `summary.csv` of several replications: `value` is the mean, `seed` the base seed, then
+/// `n` (replications where the measure is defined), `ci95_low`, `ci95_high`.
+pub fn replicated_summary_csv(run: &ReplicatedRun) -> Vec<u8> {
+    write_rows(
+        &header_with_interval(&MEASURE_HEADER),
+        run.mean
+            .summary
+            .iter()
+            .zip(&run.summary)
+            .map(|(row, e)| with_interval(measure_cells(&run.mean, row), e)),
+    )
+}
+
+/// `agents.csv` of several replications, with the interval columns of
+/// [`replicated_summary_csv`].
+pub fn replicated_agents_csv(run: &ReplicatedRun) -> Vec<u8> {
+    write_rows(
+        &header_with_interval(&MEASURE_HEADER),
+        run.mean
+            .agents
+            .iter()
+            .zip(&run.agents)
+            .map(|(row, e)| with_interval(measure_cells(&run.mean, row), e)),
+    )
+}
+
+/// `intervals.csv` of several replications, with the interval columns of
+/// [`replicated_summary_csv`].
+pub fn replicated_intervals_csv(run: &ReplicatedRun) -> Vec<u8> {
+    write_rows(
+        &header_with_interval(&interval_header(&run.mean)),
+        run.mean
+            .intervals
+            .iter()
+            .zip(&run.intervals)
+            .map(|(row, e)| with_interval(interval_cells(&run.mean, row), e)),
     )
 }
 

@@ -1,11 +1,10 @@
 //! `report.html`: one self-contained page a planner can open in a browser, print or mail: a
-//! header (scenario, seed, horizon, version), the key figures, the charts inlined as SVG, and
+//! header (scenario, seed, horizon, version), notes on how to read it, the key figures, further
+//! sections (the interval table, a comparison), the charts inlined as SVG with captions, and
 //! the settings that were used. No script, no stylesheet or font from the network, no file
 //! beside it that it needs. It deliberately renders nothing itself: charts arrive as SVG bytes.
 
 use std::fmt::Write;
-
-use crate::metrics::{RunResults, Scope};
 
 /// A table of the report: a caption, column headings and rows of cells (already formatted).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13,17 +12,42 @@ pub struct Table {
     pub caption: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Optional CSS class per cell (`met`, `missed`, `better`, `worse`...), parallel to `rows`;
+    /// missing entries mean none.
+    pub classes: Vec<Vec<String>>,
+    /// Shown folded (a `<details>` element the reader opens), for long secondary tables.
+    pub folded: bool,
 }
 
-/// Everything on the page, for a run or a sweep.
+/// A section of the page after the key figures: a heading, paragraphs and tables.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Section {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub tables: Vec<Table>,
+}
+
+/// A chart on the page: its title, how to read it, and the SVG document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figure {
+    pub title: String,
+    pub caption: String,
+    pub svg: Vec<u8>,
+}
+
+/// Everything on the page, for a run, a sweep or a comparison.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page {
     pub title: String,
     /// `(label, value)` pairs for the header: scenario, seed, horizon...
     pub facts: Vec<(String, String)>,
+    /// Paragraphs under the header: how to read the figures (replications, intervals).
+    pub notes: Vec<String>,
+    /// The key figures.
     pub tables: Vec<Table>,
-    /// `(title, SVG document)`.
-    pub charts: Vec<(String, Vec<u8>)>,
+    /// Further sections after the key figures (the interval table, a comparison...).
+    pub sections: Vec<Section>,
+    pub charts: Vec<Figure>,
     /// The settings that were used, shown verbatim (the scenario's TOML text).
     pub settings: String,
 }
@@ -55,20 +79,28 @@ fn inline_svg(svg: &[u8]) -> String {
 }
 
 const STYLE: &str = "
-body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; padding: 0 1em; }
+body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 2em auto; max-width: 1180px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 2em; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+p.note { background: #f4f7fb; border-left: 4px solid #5b8cc4; padding: 0.4em 0.8em; }
+div.table { max-width: 100%; overflow-x: auto; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { background: #f2f2f2; }
+td.met, td.better { background: #e3f4e1; }
+td.missed, td.worse { background: #fbe3e1; }
+td.unsure { background: #fdf5d8; }
+details { margin: 0.5em 0; }
+summary { cursor: pointer; font-weight: bold; }
 figure { margin: 1.5em 0; }
 figure svg { width: 100%; height: auto; }
-figcaption { font-size: 0.9em; color: #555; }
+figcaption { font-size: 0.9em; color: #444; }
+figcaption b { color: #222; }
 pre { background: #f7f7f7; border: 1px solid #ddd; padding: 0.8em; font-size: 0.8em; white-space: pre-wrap; }
 @media print {
   body { margin: 0; max-width: none; }
@@ -76,6 +108,53 @@ pre { background: #f7f7f7; border: 1px solid #ddd; padding: 0.8em; font-size: 0.
   h2 { break-after: avoid; page-break-after: avoid; }
 }
 ";
+
+fn write_table(out: &mut String, table: &Table) {
+    if table.folded {
+        let _ = writeln!(
+            out,
+            "<details>\n<summary>{}</summary>",
+            escape(&table.caption)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<div class=\"table\"><table>\n<caption>{}</caption>\n<thead><tr>",
+        escape(&table.caption)
+    );
+    for heading in &table.header {
+        let _ = write!(out, "<th>{}</th>", escape(heading));
+    }
+    let _ = writeln!(out, "</tr></thead>\n<tbody>");
+    for (row_idx, row) in table.rows.iter().enumerate() {
+        let _ = write!(out, "<tr>");
+        for (idx, cell) in row.iter().enumerate() {
+            let mut classes: Vec<&str> = Vec::new();
+            if idx > 0 && looks_numeric(cell) {
+                classes.push("number");
+            }
+            if let Some(class) = table
+                .classes
+                .get(row_idx)
+                .and_then(|r| r.get(idx))
+                .filter(|c| !c.is_empty())
+            {
+                classes.push(class);
+            }
+            let class = if classes.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", escape(&classes.join(" ")))
+            };
+            let _ = write!(out, "<td{class}>{}</td>", escape(cell));
+        }
+        let _ = writeln!(out, "</tr>");
+    }
+    let _ = writeln!(out, "</tbody>\n</table></div>");
+    if table.folded {
+        let _ = writeln!(out, "</details>");
+    }
+}
 
 /// The page as HTML bytes.
 pub fn html_page(page: &Page) -> Vec<u8> {
@@ -102,42 +181,34 @@ pub fn html_page(page: &Page) -> Vec<u8> {
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
     }
     let _ = writeln!(out, "</dl>\n</header>");
+    for note in &page.notes {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
+    }
     if !page.tables.is_empty() {
         let _ = writeln!(out, "<h2>Key figures</h2>");
     }
     for table in &page.tables {
-        let _ = writeln!(
-            out,
-            "<table>\n<caption>{}</caption>\n<thead><tr>",
-            escape(&table.caption)
-        );
-        for heading in &table.header {
-            let _ = write!(out, "<th>{}</th>", escape(heading));
+        write_table(&mut out, table);
+    }
+    for section in &page.sections {
+        let _ = writeln!(out, "<h2>{}</h2>", escape(&section.heading));
+        for paragraph in &section.paragraphs {
+            let _ = writeln!(out, "<p>{}</p>", escape(paragraph));
         }
-        let _ = writeln!(out, "</tr></thead>\n<tbody>");
-        for row in &table.rows {
-            let _ = write!(out, "<tr>");
-            for (idx, cell) in row.iter().enumerate() {
-                let class = if idx > 0 && looks_numeric(cell) {
-                    " class=\"number\""
-                } else {
-                    ""
-                };
-                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
-            }
-            let _ = writeln!(out, "</tr>");
+        for table in &section.tables {
+            write_table(&mut out, table);
         }
-        let _ = writeln!(out, "</tbody>\n</table>");
     }
     if !page.charts.is_empty() {
         let _ = writeln!(out, "<h2>Charts</h2>");
     }
-    for (title, svg) in &page.charts {
+    for figure in &page.charts {
         let _ = writeln!(
             out,
-            "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-            inline_svg(svg),
-            escape(title)
+            "<figure>\n{}\n<figcaption><b>{}.</b> {}</figcaption>\n</figure>",
+            inline_svg(&figure.svg),
+            escape(&figure.title),
+            escape(&figure.caption)
         );
     }
     let _ = writeln!(
@@ -149,154 +220,16 @@ pub fn html_page(page: &Page) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Numbers, percentages, `-` and `value ± half-width` cells are right-aligned.
 fn looks_numeric(cell: &str) -> bool {
-    cell == "-" || cell.trim_end_matches('%').parse::<f64>().is_ok()
-}
-
-/// The page of one run: its header facts and key figures; `charts` and `settings` as given.
-pub fn run_page(results: &RunResults, settings: &str, charts: Vec<(String, Vec<u8>)>) -> Page {
-    let facts = vec![
-        ("Scenario".to_string(), results.scenario.clone()),
-        ("Seed".to_string(), results.seed.to_string()),
-        ("Horizon".to_string(), duration_text(results.horizon_s)),
-        ("Warm-up".to_string(), duration_text(results.warm_up_s)),
-        ("Interval".to_string(), duration_text(results.interval_s)),
-        (
-            "routesim version".to_string(),
-            env!("CARGO_PKG_VERSION").to_string(),
-        ),
-    ];
-    Page {
-        title: format!("routesim run: {}", results.scenario),
-        facts,
-        tables: key_figure_tables(results),
-        charts,
-        settings: settings.to_string(),
-    }
-}
-
-/// The page of a run as HTML bytes.
-pub fn run_report_html(
-    results: &RunResults,
-    settings: &str,
-    charts: Vec<(String, Vec<u8>)>,
-) -> Vec<u8> {
-    html_page(&run_page(results, settings, charts))
-}
-
-fn duration_text(seconds: f64) -> String {
-    let whole = seconds.round() as u64;
-    match whole {
-        0 => "0 s".into(),
-        w if w % 86_400 == 0 => format!("{} d", w / 86_400),
-        w if w % 3600 == 0 => format!("{} h", w / 3600),
-        w if w % 60 == 0 => format!("{} min", w / 60),
-        w => format!("{w} s"),
-    }
-}
-
-fn cell(value: Option<f64>, scale: f64, decimals: usize, suffix: &str) -> String {
-    match value {
-        Some(v) if v.is_finite() => format!("{:.decimals$}{suffix}", v * scale),
-        _ => "-".into(),
-    }
-}
-
-fn key_figure_tables(results: &RunResults) -> Vec<Table> {
-    let sl_measure = results
-        .summary
-        .iter()
-        .find(|r| r.measure.starts_with("service_level_") && r.measure.ends_with("_of_offered"))
-        .map(|r| r.measure.clone());
-    let sl_label = sl_measure.as_deref().map_or(String::new(), |m| {
-        format!(
-            " {}",
-            m.trim_start_matches("service_level_")
-                .trim_end_matches("_of_offered")
-        )
-    });
-    let mut flows = Table {
-        caption: "Conversations (measured period)".into(),
-        header: [
-            "scope",
-            "name",
-            "offered",
-            "answered",
-            "abandoned",
-            "abandon rate",
-            &format!("service level{sl_label}"),
-            "ASA s",
-            "wait p90 s",
-            "queue mean",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect(),
-        rows: Vec::new(),
-    };
-    for scope in [
-        Scope::Overall,
-        Scope::Channel,
-        Scope::Workstream,
-        Scope::Queue,
-    ] {
-        let mut names: Vec<&String> = Vec::new();
-        for row in results.summary.iter().filter(|r| r.scope == scope) {
-            if !names.contains(&&row.name) {
-                names.push(&row.name);
-            }
-        }
-        for name in names {
-            let value = |measure: &str| results.value(scope, name, measure);
-            flows.rows.push(vec![
-                scope.as_str().to_string(),
-                name.clone(),
-                cell(value("offered"), 1.0, 0, ""),
-                cell(value("answered"), 1.0, 0, ""),
-                cell(value("abandoned"), 1.0, 0, ""),
-                cell(value("abandon_rate"), 100.0, 1, "%"),
-                cell(sl_measure.as_deref().and_then(value), 100.0, 1, "%"),
-                cell(value("asa_s"), 1.0, 1, ""),
-                cell(value("wait_p90_s"), 1.0, 1, ""),
-                cell(value("queue_length_mean"), 1.0, 2, ""),
-            ]);
-        }
-    }
-    let mut agents = Table {
-        caption: "Agent groups (measured period)".into(),
-        header: [
-            "group",
-            "agents",
-            "staffed hours",
-            "utilization",
-            "occupancy",
-            "handled",
-            "handled per staffed hour",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect(),
-        rows: Vec::new(),
-    };
-    let mut groups: Vec<&String> = Vec::new();
-    for row in &results.agents {
-        if !groups.contains(&&row.name) {
-            groups.push(&row.name);
-        }
-    }
-    for name in groups {
-        let value = |measure: &str| results.value(Scope::AgentGroup, name, measure);
-        agents.rows.push(vec![
-            name.clone(),
-            cell(value("agents"), 1.0, 0, ""),
-            cell(value("staffed_agent_hours"), 1.0, 1, ""),
-            cell(value("utilization"), 100.0, 1, "%"),
-            cell(value("occupancy"), 100.0, 1, "%"),
-            cell(value("handled"), 1.0, 0, ""),
-            cell(value("handled_per_staffed_hour"), 1.0, 2, ""),
-        ]);
-    }
-    vec![flows, agents]
+    let first = cell.split(" ± ").next().unwrap_or(cell);
+    first == "-"
+        || first
+            .trim_end_matches(" pts")
+            .trim_end_matches('%')
+            .trim_end_matches(" s")
+            .parse::<f64>()
+            .is_ok()
 }
 
 #[cfg(test)]
@@ -327,18 +260,5 @@ mod tests {
             inline_svg(svg),
             "<svg role=\"img\" width=\"10\"><text>a</text></svg>"
         );
-    }
-
-    #[test]
-    fn durations_read_in_the_largest_whole_unit() {
-        for (seconds, text) in [
-            (86_400.0 * 7.0, "7 d"),
-            (7200.0, "2 h"),
-            (900.0, "15 min"),
-            (90.0, "90 s"),
-            (0.0, "0 s"),
-        ] {
-            assert_eq!(duration_text(seconds), text);
-        }
     }
 }

@@ -5,41 +5,60 @@ pub mod charts;
 mod csv_tables;
 mod files;
 pub mod html;
+pub mod labels;
 mod publish;
+mod run_page;
 mod staffing;
 mod sweep_page;
 mod sweep_tables;
+pub mod targets;
 mod terminal;
 
 pub use charts::{
     chart_files, run_charts, sweep_charts, Chart, ChartFormat, ChartOptions, ChartSelection,
     SweepCharts,
 };
-pub use csv_tables::{agents_csv, format_value, intervals_csv, summary_csv};
+pub use csv_tables::{
+    agents_csv, format_value, intervals_csv, replicated_agents_csv, replicated_intervals_csv,
+    replicated_summary_csv, summary_csv,
+};
 pub use files::{write_files_atomically, ReportError};
-pub use html::{html_page, run_report_html, Page, Table};
+pub use html::{html_page, Figure, Page, Section, Table};
 pub use publish::{publish_folder, publish_folder_with, PublishStep};
+pub use run_page::run_page;
 pub use staffing::{staffing_chart, staffing_csv, staffing_page, staffing_table};
 pub use sweep_page::{sweep_chart_data, sweep_chart_measures, sweep_page};
 pub use sweep_tables::{replications_csv, sweep_csv, sweep_summary_table};
+pub use targets::{Target, Targets};
 pub use terminal::summary_table;
 
 use std::path::{Path, PathBuf};
 
 use crate::metrics::RunResults;
+use crate::sweep::ReplicatedRun;
 
 /// Publishes `summary.csv`, `intervals.csv` and `agents.csv` of one run as the folder `dir`
 /// (see [`publish_folder`]): the folder is replaced whole or not at all.
 pub fn write_run_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    publish_folder(dir, &csv_files(results))
+    publish_folder(dir, &csv_files(&ReplicatedRun::single(results.clone())))
 }
 
-fn csv_files(results: &RunResults) -> Vec<(String, Vec<u8>)> {
-    vec![
-        ("summary.csv".to_string(), summary_csv(results)),
-        ("intervals.csv".to_string(), intervals_csv(results)),
-        ("agents.csv".to_string(), agents_csv(results)),
-    ]
+/// The CSV tables: one run's columns, or with several replications the same columns (`value`
+/// the mean, `seed` the base seed) and `n, ci95_low, ci95_high` after them.
+fn csv_files(run: &ReplicatedRun) -> Vec<(String, Vec<u8>)> {
+    if run.has_intervals() {
+        vec![
+            ("summary.csv".to_string(), replicated_summary_csv(run)),
+            ("intervals.csv".to_string(), replicated_intervals_csv(run)),
+            ("agents.csv".to_string(), replicated_agents_csv(run)),
+        ]
+    } else {
+        vec![
+            ("summary.csv".to_string(), summary_csv(&run.mean)),
+            ("intervals.csv".to_string(), intervals_csv(&run.mean)),
+            ("agents.csv".to_string(), agents_csv(&run.mean)),
+        ]
+    }
 }
 
 /// Every file of a run's report folder: the CSV tables, `charts/<name>.svg|png` as selected,
@@ -52,16 +71,36 @@ pub fn run_report_files(
     selection: ChartSelection,
     options: &ChartOptions,
 ) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
-    let mut files = csv_files(results);
+    replicated_report_files(
+        &ReplicatedRun::single(results.clone()),
+        settings,
+        selection,
+        options,
+    )
+}
+
+/// [`run_report_files`] of one or more replications of a run: every figure a mean, with its
+/// 95 % interval when there are several.
+pub fn replicated_report_files(
+    run: &ReplicatedRun,
+    settings: &str,
+    selection: ChartSelection,
+    options: &ChartOptions,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let mut files = csv_files(run);
+    let options = ChartOptions {
+        replications: run.replications,
+        ..*options
+    };
     let charts = if selection == ChartSelection::None {
         Vec::new()
     } else {
-        run_charts(results, options)
+        run_charts(&run.mean, &options)
     };
     files.extend(charts_and_page(
         &charts,
         selection,
-        html::run_page(results, settings, Vec::new()),
+        run_page(run, settings, &options.targets()),
     )?);
     Ok(files)
 }
@@ -113,7 +152,11 @@ fn charts_and_page(
             };
             files.push((chart.file_name(format), bytes));
         }
-        page.charts.push((chart.title.clone(), svg));
+        page.charts.push(Figure {
+            title: chart.title.clone(),
+            caption: chart.caption.clone(),
+            svg,
+        });
     }
     files.push(("report.html".to_string(), html_page(&page)));
     Ok(files)

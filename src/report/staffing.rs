@@ -386,6 +386,7 @@ pub fn staffing_chart(report: &StaffingReport) -> Chart {
     Chart {
         name: "staffing".into(),
         title: "Agents logged in per interval: required against scheduled".into(),
+        caption: "Each step is one interval of the day: the agents the sized groups need logged in to meet the targets (simulated, and Erlang C / A for comparison) against those the scenario schedules. Where the simulated step is above the scheduled one, the interval is short of agents.".into(),
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::HourOfDay,
             y_label: "agents (sized groups)".into(),
@@ -464,6 +465,8 @@ fn tables(report: &StaffingReport) -> (Table, Table) {
         })
         .collect();
     let per_interval = Table {
+        classes: Vec::new(),
+        folded: false,
         caption: "Agents per interval (sized groups logged in)".into(),
         header,
         rows,
@@ -499,6 +502,8 @@ fn tables(report: &StaffingReport) -> (Table, Table) {
         hours(report.flat_scheduled.clone()),
     ]);
     let totals = Table {
+        classes: Vec::new(),
+        folded: false,
         caption: "Agent-hours a day".into(),
         header: vec!["answer".into(), "agent-hours".into()],
         rows: totals,
@@ -545,6 +550,8 @@ fn facts(report: &StaffingReport) -> Vec<(String, String)> {
 pub fn staffing_page(report: &StaffingReport, settings: &str) -> Page {
     let (per_interval, totals) = tables(report);
     Page {
+        notes: Vec::new(),
+        sections: Vec::new(),
         title: format!("routesim staffing: {}", report.scenario),
         facts: facts(report),
         tables: vec![totals, per_interval],

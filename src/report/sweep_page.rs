@@ -8,8 +8,8 @@ use super::charts::{
     PairedDifference, PairedDifferences, SweepAxis, SweepCharts, SweepHeatMap, SweepPoint,
     SweepSeries,
 };
-use super::csv_tables::format_value;
 use super::html::{Page, Table};
+use super::labels::{better_of, format_change, format_with_interval, measure_label, Better};
 use crate::metrics::Scope;
 use crate::sweep::{MeasureKey, SweepResults};
 
@@ -101,6 +101,14 @@ fn short_path(path: &str) -> String {
     segments[segments.len().saturating_sub(2)..].join(".")
 }
 
+/// A point by its values in the dimensions that vary (variant name first): `push-affinity / 8`.
+fn point_name(dims: &[Dimension], point: usize) -> String {
+    dims.iter()
+        .map(|d| d.values[d.of_point[point]].clone())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 fn is_numeric(dimension: &Dimension) -> bool {
     dimension
         .values
@@ -126,7 +134,10 @@ pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> Swee
         name: dims[d].name.clone(),
         values: dims[d].values.clone(),
     };
-    let mut charts = SweepCharts::default();
+    let mut charts = SweepCharts {
+        service_level_target: results.layout.service_level_target(),
+        ..SweepCharts::default()
+    };
     for key in measures {
         let estimate = |point: usize| {
             results
@@ -169,9 +180,8 @@ pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> Swee
             .filter(|&p| p != reference)
             .filter_map(|p| {
                 let m = results.measure(p, key.scope, &key.name, &key.measure)?;
-                // Point numbers keep the axis readable; the page's table names each point.
                 Some(PairedDifference {
-                    label: format!("#{p}"),
+                    label: point_name(&dims, p),
                     mean: m.vs_reference.mean,
                     ci_low: m.vs_reference.ci95_low,
                     ci_high: m.vs_reference.ci95_high,
@@ -180,73 +190,141 @@ pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> Swee
             .collect();
         charts.differences.push(PairedDifferences {
             measure: key.measure.clone(),
-            reference: format!("#{reference}"),
+            reference: point_name(&dims, reference),
             differences,
         });
     }
     charts
 }
 
-/// The page of a sweep report (charts are added by `sweep_report_files`): the sweep's facts, a
-/// table of every point's estimates of the charted measures, and the spec as it was used.
+/// The page of a sweep report (charts are added by `sweep_report_files`): the sweep's facts,
+/// what was swept, a table of every point's charted measures in plain words and percentages
+/// with the change from the reference (coloured when clearly better or worse), and the spec
+/// as it was used.
 pub fn sweep_page(results: &SweepResults, measures: &[MeasureKey], settings: &str) -> Page {
     let layout = &results.layout;
-    let facts = vec![
-        ("scenario".to_string(), layout.scenario.clone()),
-        ("points".to_string(), layout.points.len().to_string()),
+    let dims = dimensions(results);
+    let mut facts = vec![
+        ("Scenario".to_string(), layout.scenario.clone()),
+        ("Points".to_string(), layout.points.len().to_string()),
         (
-            "replications per point".to_string(),
-            layout.replications.to_string(),
+            "Replications per point".to_string(),
+            format!(
+                "{} (common random numbers from base seed {})",
+                layout.replications, layout.base_seed
+            ),
         ),
-        ("base seed".to_string(), layout.base_seed.clone()),
         (
-            "reference point".to_string(),
-            layout.points[layout.reference].label.clone(),
-        ),
-        (
-            "routesim".to_string(),
-            env!("CARGO_PKG_VERSION").to_string(),
+            "Reference point".to_string(),
+            point_name(&dims, layout.reference),
         ),
     ];
-    let mut header = vec!["#".to_string(), "point".to_string()];
-    for key in measures {
-        header.push(format!("{} (mean, 95% CI)", key.measure));
-        header.push(format!("{} vs reference", key.measure));
+    if let Some(goal) = layout.service_level_target() {
+        facts.push((
+            "Service-level target".to_string(),
+            format!("{:.0}%", goal * 100.0),
+        ));
     }
-    let rows = (0..layout.points.len())
-        .map(|p| {
-            let mut row = vec![format!("#{p}"), layout.points[p].label.clone()];
-            for key in measures {
-                match results.measure(p, key.scope, &key.name, &key.measure) {
-                    Some(m) => {
-                        row.push(format!(
-                            "{} [{}, {}]",
-                            format_value(m.estimate.mean),
-                            format_value(m.estimate.ci95_low),
-                            format_value(m.estimate.ci95_high)
-                        ));
-                        row.push(format!(
-                            "{} [{}, {}]",
-                            format_value(m.vs_reference.mean),
-                            format_value(m.vs_reference.ci95_low),
-                            format_value(m.vs_reference.ci95_high)
-                        ));
-                    }
-                    None => row.extend([String::new(), String::new()]),
+    facts.push((
+        "routesim version".to_string(),
+        env!("CARGO_PKG_VERSION").to_string(),
+    ));
+    let mut swept = Table {
+        caption: "What was swept".to_string(),
+        header: vec!["setting".to_string(), "values".to_string()],
+        ..Table::default()
+    };
+    if layout.has_variants {
+        let mut names: Vec<String> = Vec::new();
+        for p in &layout.points {
+            if let Some(v) = &p.variant {
+                if !names.contains(v) {
+                    names.push(v.clone());
                 }
             }
-            row
-        })
-        .collect();
+        }
+        swept
+            .rows
+            .push(vec!["variant".to_string(), names.join(", ")]);
+    }
+    for (idx, axis) in layout.axes.iter().enumerate() {
+        let mut values: Vec<String> = Vec::new();
+        for p in &layout.points {
+            if !values.contains(&p.values[idx]) {
+                values.push(p.values[idx].clone());
+            }
+        }
+        swept.rows.push(vec![axis.clone(), values.join(", ")]);
+    }
+    let mut header = vec!["point".to_string()];
+    for key in measures {
+        let label = measure_label(&key.measure);
+        header.push(label.clone());
+        header.push(format!("change in {label}"));
+    }
+    let mut points = Table {
+        caption: "Points: mean ± half-width of the 95% interval; change from the reference on \
+                  the same seeds [95% interval]"
+            .to_string(),
+        header,
+        ..Table::default()
+    };
+    for p in 0..layout.points.len() {
+        let mut row = vec![point_name(&dims, p)];
+        let mut classes = vec![if p == layout.reference {
+            "reference".to_string()
+        } else {
+            String::new()
+        }];
+        for key in measures {
+            let measure = key.measure.as_str();
+            match results.measure(p, key.scope, &key.name, measure) {
+                Some(m) => {
+                    row.push(format_with_interval(
+                        measure,
+                        m.estimate.mean,
+                        m.estimate.half_width(),
+                    ));
+                    classes.push(String::new());
+                    if p == layout.reference {
+                        row.push("reference".to_string());
+                        classes.push(String::new());
+                        continue;
+                    }
+                    let d = &m.vs_reference;
+                    row.push(format_change(measure, d.mean, d.ci95_low, d.ci95_high));
+                    let clear = d.ci95_low > 0.0 || d.ci95_high < 0.0;
+                    let up = d.mean > 0.0;
+                    classes.push(
+                        match (clear, better_of(measure), up) {
+                            (false, _, _) | (_, Better::Neither, _) => "",
+                            (true, Better::Higher, true) | (true, Better::Lower, false) => "better",
+                            _ => "worse",
+                        }
+                        .to_string(),
+                    );
+                }
+                None => {
+                    row.extend(["-".to_string(), "-".to_string()]);
+                    classes.extend([String::new(), String::new()]);
+                }
+            }
+        }
+        points.rows.push(row);
+        points.classes.push(classes);
+    }
     Page {
         title: format!("Sweep: {}", layout.scenario),
         facts,
-        tables: vec![Table {
-            caption: "Points".to_string(),
-            header,
-            rows,
-        }],
-        charts: Vec::new(),
+        notes: vec![format!(
+            "Each point ran {} replications on the same seeds as every other point, so the \
+             changes from the reference come from the settings, not from luck. Green: clearly \
+             better than the reference; red: clearly worse (the 95% interval of the change \
+             excludes zero).",
+            layout.replications
+        )],
+        tables: vec![swept, points],
         settings: settings.to_string(),
+        ..Page::default()
     }
 }

@@ -216,6 +216,7 @@ mod tests {
             reference: 0,
             replications: 2,
             base_seed: "1".into(),
+            service_level_target: None,
         };
         let replication = |point, replication, value| Replication {
             point,

@@ -170,6 +170,7 @@ mod tests {
             reference,
             replications,
             base_seed: "1".into(),
+            service_level_target: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod confidence;
 pub mod executor;
 pub mod lock;
 pub mod parts;
+pub mod replicated;
 pub mod shard;
 pub mod spec;
 
@@ -27,6 +28,7 @@ use crate::model::Scenario;
 pub use aggregate::{aggregate, MeasureKey, PointMeasure, Replication, SweepResults};
 pub use confidence::{paired_difference, student_t_quantile, unpaired_difference, Estimate};
 pub use executor::{collect, execute, plan, run_in_memory, Continuation, PairId, Plan, PARTS_DIR};
+pub use replicated::ReplicatedRun;
 pub use shard::Shard;
 pub use spec::{
     load_sweep, sweep_from_text, FieldPath, PointLabel, SpecOverrides, Sweep, SweepLayout,

@@ -208,6 +208,10 @@ pub struct SweepLayout {
     pub replications: u32,
     /// Text, because TOML integers stop at 2^63.
     pub base_seed: String,
+    /// The reference point's service-level goal (a fraction, as text like `base_seed`), for
+    /// the target lines of the report; absent in manifests written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_level_target: Option<String>,
 }
 
 /// How one point is named in the outputs.
@@ -227,6 +231,11 @@ impl SweepLayout {
 
     pub fn n_pairs(&self) -> usize {
         self.points.len() * self.replications as usize
+    }
+
+    /// The reference point's service-level goal, if the layout holds it.
+    pub fn service_level_target(&self) -> Option<f64> {
+        self.service_level_target.as_deref()?.parse().ok()
     }
 }
 
@@ -837,6 +846,9 @@ fn build(
         reference,
         replications: spec.replications,
         base_seed: spec.base_seed.to_string(),
+        service_level_target: scenarios
+            .get(reference)
+            .map(|s| s.simulation.service_level_target.to_string()),
     };
     Ok(Sweep { layout, scenarios })
 }

@@ -6,9 +6,11 @@
 //! plotters confined to `render.rs`. Nothing here runs a simulation, aggregates replications
 //! (the sweep side hands in means and confidence intervals) or writes files.
 
+mod heat_map;
 mod render;
 mod run;
 mod sweep;
+mod waits;
 
 pub use render::{HEIGHT, WIDTH};
 pub use run::{run_charts, ChartOptions};
@@ -17,6 +19,7 @@ pub use sweep::{
     SweepPoint, SweepSeries,
 };
 
+use super::labels::Better;
 use super::ReportError;
 
 /// An image format a chart can be rendered to.
@@ -63,10 +66,17 @@ pub struct Chart {
     /// File stem, unique within a report: `service-level`, `presence-tier1`.
     pub name: String,
     pub title: String,
+    /// How to read the chart, in a sentence or two: shown under it on the page.
+    pub caption: String,
     pub kind: ChartKind,
 }
 
 impl Chart {
+    /// Pixel size: [`WIDTH`] x [`HEIGHT`], or taller for small multiples with many panels.
+    pub fn size(&self) -> (u32, u32) {
+        (WIDTH, render::height(&self.kind))
+    }
+
     pub fn render(&self, format: ChartFormat) -> Result<Vec<u8>, ReportError> {
         let drawn = match format {
             ChartFormat::Svg => render::svg(&self.title, &self.kind),
@@ -90,6 +100,15 @@ pub enum ChartKind {
     Xy(XyPlot),
     /// A grid of values over two categorical axes.
     HeatMap(HeatMap),
+    /// Small multiples: one small plot per entity (an agent group), on shared axes, with one
+    /// legend for all (the first panel's series).
+    Panels(Panels),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panels {
+    /// `(panel title, plot)`, in reading order (left to right, then down).
+    pub panels: Vec<(String, XyPlot)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,19 +128,18 @@ pub enum XAxis {
     HourOfDay,
     Numeric {
         label: String,
+        /// Only whole numbers on the axis (agents, counts): no tick at half an agent.
+        whole: bool,
     },
     /// Named positions 0, 1, ..., in order.
-    Categories {
-        label: String,
-        names: Vec<String>,
-    },
+    Categories { label: String, names: Vec<String> },
 }
 
 impl XAxis {
     pub fn label(&self) -> &str {
         match self {
             XAxis::HourOfDay => "time of day",
-            XAxis::Numeric { label } | XAxis::Categories { label, .. } => label,
+            XAxis::Numeric { label, .. } | XAxis::Categories { label, .. } => label,
         }
     }
 }
@@ -138,6 +156,8 @@ pub enum YStart {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YFormat {
     Number,
+    /// Whole things (conversations, agents): ticks only at whole numbers.
+    Count,
     /// Fractions shown as percentages.
     Percent,
 }
@@ -206,6 +226,8 @@ pub struct HeatMap {
     /// What the colour means (the measure).
     pub value_label: String,
     pub format: YFormat,
+    /// Which way is better: green for better, red for worse; `Neither` keeps a neutral ramp.
+    pub better: Better,
 }
 
 /// Renders every chart in every selected format, as `(charts/<name>.<ext>, bytes)`.

@@ -12,7 +12,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{ChartKind, HeatMap, Mark, Series, XAxis, XyPlot, YFormat, YStart};
+use super::{ChartKind, Mark, Panels, Series, XAxis, XyPlot, YFormat, YStart};
 
 /// Pixel size of every chart: wide enough for a day of 15-minute intervals, small enough to
 /// sit two to a printed page.
@@ -21,6 +21,23 @@ pub const HEIGHT: u32 = 520;
 
 /// Width of the legend column on the right of the plot, in pixels.
 const LEGEND_WIDTH: u32 = 210;
+
+/// Small multiples: panels per row, and the height of a row of panels.
+const PANEL_COLUMNS: usize = 3;
+const PANEL_ROW_HEIGHT: u32 = 190;
+/// Room above the panels for the chart's title.
+const PANEL_TITLE_HEIGHT: u32 = 44;
+
+/// The height of a chart: [`HEIGHT`], or for small multiples as many rows as the panels need.
+pub fn height(kind: &ChartKind) -> u32 {
+    match kind {
+        ChartKind::Panels(panels) => {
+            let rows = panels.panels.len().div_ceil(PANEL_COLUMNS).max(1) as u32;
+            (PANEL_TITLE_HEIGHT + rows * PANEL_ROW_HEIGHT).max(HEIGHT)
+        }
+        _ => HEIGHT,
+    }
+}
 
 const FONT: &str = "sans-serif";
 static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
@@ -70,7 +87,8 @@ pub fn svg(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
     register_font();
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        let size = (WIDTH, height(kind));
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
         draw(&root, title, kind).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -80,14 +98,16 @@ pub fn svg(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
 /// The chart as a PNG image (8-bit RGB).
 pub fn png(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
     register_font();
-    let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let chart_height = height(kind);
+    let mut pixels = vec![0u8; (WIDTH * chart_height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        let root =
+            BitMapBackend::with_buffer(&mut pixels, (WIDTH, chart_height)).into_drawing_area();
         draw(&root, title, kind).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, chart_height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     // Charts are flat colours: fast compression is within a few per cent of the best here.
@@ -100,7 +120,7 @@ pub fn png(title: &str, kind: &ChartKind) -> Result<Vec<u8>, DrawError> {
     Ok(bytes)
 }
 
-type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(super) type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -114,17 +134,70 @@ fn draw<DB: DrawingBackend>(
             draw_xy(root, &plot_area, title, plot)?;
             draw_legend(&legend_area, &plot.series, &plot.references)
         }
-        ChartKind::HeatMap(map) => draw_heat_map(root, &plot_area, &legend_area, title, map),
+        ChartKind::HeatMap(map) => {
+            super::heat_map::draw_heat_map(root, &plot_area, &legend_area, title, map)
+        }
+        ChartKind::Panels(panels) => draw_panels(root, &plot_area, &legend_area, title, panels),
     }
 }
 
-fn text_style(size: u32) -> TextStyle<'static> {
+fn draw_panels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    legend: &DrawingArea<DB, Shift>,
+    title: &str,
+    panels: &Panels,
+) -> Drawn<DB> {
+    root.draw(&Text::new(
+        title.to_string(),
+        ((WIDTH - LEGEND_WIDTH) as i32 / 2, 14),
+        text_style(20).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    let (_, grid) = area.split_vertically(PANEL_TITLE_HEIGHT);
+    let rows = panels.panels.len().div_ceil(PANEL_COLUMNS).max(1);
+    let cells = grid.split_evenly((rows, PANEL_COLUMNS));
+    // One scale for every panel, so panels compare at a glance.
+    let shared = XyPlot {
+        series: panels
+            .panels
+            .iter()
+            .flat_map(|(_, plot)| plot.series.clone())
+            .collect(),
+        references: panels
+            .panels
+            .first()
+            .map(|(_, p)| p.references.clone())
+            .unwrap_or_default(),
+        ..panels
+            .panels
+            .first()
+            .map(|(_, p)| p.clone())
+            .unwrap_or(XyPlot {
+                x: XAxis::HourOfDay,
+                y_label: String::new(),
+                y_format: YFormat::Number,
+                y_start: YStart::Zero,
+                series: vec![],
+                references: vec![],
+            })
+    };
+    let y = y_range(&shared);
+    for ((name, plot), cell) in panels.panels.iter().zip(&cells) {
+        draw_plot(root, cell, name, plot, Some(y), true)?;
+    }
+    match panels.panels.first() {
+        Some((_, first)) => draw_legend(legend, &first.series, &first.references),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn text_style(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
 /// Tick and cell labels. `span` is the range the labels cover: a narrow range of percentages
 /// needs decimals to tell its ticks apart.
-fn format_y(value: f64, format: YFormat, span: f64) -> String {
+pub(super) fn format_y(value: f64, format: YFormat, span: f64) -> String {
     match format {
         YFormat::Percent => {
             let decimals = if span < 0.02 {
@@ -135,6 +208,13 @@ fn format_y(value: f64, format: YFormat, span: f64) -> String {
                 0
             };
             format!("{:.decimals$}%", value * 100.0)
+        }
+        YFormat::Count => {
+            if (value - value.round()).abs() < 1e-9 {
+                format!("{:.0}", value.round())
+            } else {
+                String::new()
+            }
         }
         YFormat::Number => {
             if value.abs() >= 100.0 || value == value.trunc() {
@@ -188,10 +268,20 @@ fn x_range(plot: &XyPlot) -> (f64, f64) {
             let (low, high) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
                 (l.min(x), h.max(x))
             });
+            let with_bars = plot.series.iter().any(|s| {
+                matches!(
+                    s.mark,
+                    Mark::LineWithBars { .. } | Mark::PointsWithBars { .. }
+                )
+            });
             if !low.is_finite() {
                 (0.0, 1.0)
             } else if high - low < 1e-12 {
                 (low - 0.5, high + 0.5)
+            } else if with_bars {
+                // Room for the end points' confidence bars, which would sit on the frame.
+                let pad = (high - low) * 0.04;
+                (low - pad, high + pad)
             } else {
                 (low, high)
             }
@@ -240,13 +330,27 @@ fn draw_xy<DB: DrawingBackend>(
     title: &str,
     plot: &XyPlot,
 ) -> Drawn<DB> {
+    draw_plot(root, area, title, plot, None, false)
+}
+
+/// One plot: the whole chart, or (`small`) one panel of small multiples, with its y range
+/// given so that every panel shares one scale.
+fn draw_plot<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    plot: &XyPlot,
+    y_range_given: Option<(f64, f64)>,
+    small: bool,
+) -> Drawn<DB> {
     let (x0, x1) = x_range(plot);
-    let (y0, y1) = y_range(plot);
+    let (y0, y1) = y_range_given.unwrap_or_else(|| y_range(plot));
+    let (title_size, x_area, y_area) = if small { (15, 30, 52) } else { (20, 48, 70) };
     let mut chart = ChartBuilder::on(area)
-        .caption(title, text_style(20))
-        .margin(12)
-        .x_label_area_size(48)
-        .y_label_area_size(70)
+        .caption(title, text_style(title_size))
+        .margin(if small { 6 } else { 12 })
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let y_format = plot.y_format;
     let y_formatter = move |y: &f64| format_y(*y, y_format, y1 - y0);
@@ -262,17 +366,29 @@ fn draw_xy<DB: DrawingBackend>(
     };
     let plain_formatter = |x: &f64| format_y(*x, YFormat::Number, x1 - x0);
     let blank_formatter = |_: &f64| String::new();
+    let whole_formatter = |x: &f64| format_y(*x, YFormat::Count, x1 - x0);
     let mut mesh = chart.configure_mesh();
-    mesh.x_desc(plot.x.label())
-        .y_desc(plot.y_label.as_str())
-        .label_style(text_style(13))
+    // Whole numbers on count axes: no more ticks than there are whole numbers in the range.
+    let y_labels = match plot.y_format {
+        YFormat::Count => ((y1 - y0).floor() as usize + 1).clamp(2, 8),
+        _ if small => 5,
+        _ => 8,
+    };
+    if !small {
+        mesh.x_desc(plot.x.label()).y_desc(plot.y_label.as_str());
+    }
+    mesh.label_style(text_style(if small { 11 } else { 13 }))
         .axis_desc_style(text_style(14))
         .light_line_style(WHITE)
         .bold_line_style(GRID)
-        .y_labels(8)
+        .y_labels(y_labels)
         .y_label_formatter(&y_formatter);
     match &plot.x {
+        XAxis::HourOfDay if small => mesh.x_labels(5).x_label_formatter(&hour_formatter),
         XAxis::HourOfDay => mesh.x_labels(13).x_label_formatter(&hour_formatter),
+        XAxis::Numeric { whole: true, .. } => mesh
+            .x_labels(((x1 - x0).floor() as usize + 1).clamp(2, 10))
+            .x_label_formatter(&whole_formatter),
         XAxis::Numeric { .. } => mesh.x_labels(10).x_label_formatter(&plain_formatter),
         XAxis::Categories { .. } => mesh
             .disable_x_mesh()
@@ -351,12 +467,15 @@ fn draw_xy<DB: DrawingBackend>(
         )))?;
     }
     if let XAxis::Categories { names, .. } = &plot.x {
+        // Many long names would run into each other: every other one goes a line lower.
+        let stagger = names.len() > 5;
         for (idx, name) in names.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(idx as f64, y0));
+            let drop = if stagger && idx % 2 == 1 { 16 } else { 0 };
             root.draw(&Text::new(
                 name.clone(),
-                (px, py + 8),
-                text_style(13).pos(Pos::new(HPos::Center, VPos::Top)),
+                (px, py + 6 + drop),
+                text_style(if stagger { 12 } else { 13 }).pos(Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
     }
@@ -419,135 +538,6 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A light-yellow to dark-blue ramp (after viridis, reversed so larger reads darker on paper).
-fn ramp(fraction: f64) -> RGBColor {
-    const STOPS: [(u8, u8, u8); 5] = [
-        (253, 231, 37),
-        (94, 201, 98),
-        (33, 145, 140),
-        (59, 82, 139),
-        (68, 1, 84),
-    ];
-    let f = if fraction.is_finite() {
-        fraction.clamp(0.0, 1.0)
-    } else {
-        0.0
-    } * (STOPS.len() - 1) as f64;
-    let idx = (f.floor() as usize).min(STOPS.len() - 2);
-    let t = f - idx as f64;
-    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
-    let (a, b) = (STOPS[idx], STOPS[idx + 1]);
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-fn draw_heat_map<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    area: &DrawingArea<DB, Shift>,
-    legend: &DrawingArea<DB, Shift>,
-    title: &str,
-    map: &HeatMap,
-) -> Drawn<DB> {
-    let nx = map.x_names.len().max(1) as f64;
-    let ny = map.y_names.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, text_style(20))
-        .margin(12)
-        .x_label_area_size(48)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..nx, 0.0..ny)?;
-    let blank = |_: &f64| String::new();
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_desc(map.x_label.as_str())
-        .y_desc(map.y_label.as_str())
-        .axis_desc_style(text_style(14))
-        .x_labels(2)
-        .y_labels(2)
-        .x_label_formatter(&blank)
-        .y_label_formatter(&blank)
-        .draw()?;
-    let finite = map
-        .values
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|v| v.is_finite());
-    let (low, high) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    });
-    let span = if high > low { high - low } else { 1.0 };
-    for (row, values) in map.values.iter().enumerate() {
-        for (column, &value) in values.iter().enumerate() {
-            let fraction = (value - low) / span;
-            let (x, y) = (column as f64, row as f64);
-            let fill = if value.is_finite() {
-                ramp(fraction).filled()
-            } else {
-                RGBColor(240, 240, 240).filled()
-            };
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x, y), (x + 1.0, y + 1.0)],
-                fill,
-            )))?;
-            let ink = if fraction > 0.5 { WHITE } else { BLACK };
-            let label = if value.is_finite() {
-                format_y(value, map.format, span)
-            } else {
-                "-".into()
-            };
-            let (px, py) = chart.backend_coord(&(x + 0.5, y + 0.5));
-            root.draw(&Text::new(
-                label,
-                (px, py),
-                text_style(13)
-                    .color(&ink)
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-            ))?;
-        }
-    }
-    for (idx, name) in map.x_names.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(idx as f64 + 0.5, 0.0));
-        root.draw(&Text::new(
-            name.clone(),
-            (px, py + 8),
-            text_style(13).pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
-    }
-    for (idx, name) in map.y_names.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(0.0, idx as f64 + 0.5));
-        root.draw(&Text::new(
-            name.clone(),
-            (px - 8, py),
-            text_style(13).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))?;
-    }
-    // The colour key: the measure's name and the values at the two ends of the ramp.
-    legend.draw(&Text::new(map.value_label.clone(), (4, 50), text_style(13)))?;
-    let steps = 10;
-    for step in 0..steps {
-        let top = 80 + step * 20;
-        let fraction = 1.0 - f64::from(step) / f64::from(steps - 1);
-        legend.draw(&Rectangle::new(
-            [(4, top), (28, top + 20)],
-            ramp(fraction).filled(),
-        ))?;
-    }
-    if low.is_finite() {
-        legend.draw(&Text::new(
-            format_y(high, map.format, span),
-            (36, 90),
-            text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-        legend.draw(&Text::new(
-            format_y(low, map.format, span),
-            (36, 270),
-            text_style(13).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,14 +555,5 @@ mod tests {
             segments(&points),
             vec![vec![(0.0, 1.0)], vec![(2.0, 2.0), (3.0, 3.0)]]
         );
-    }
-
-    #[test]
-    fn the_colour_ramp_runs_light_to_dark_and_clamps() {
-        let luminance = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
-        assert!(luminance(ramp(0.0)) > luminance(ramp(0.5)));
-        assert!(luminance(ramp(0.5)) > luminance(ramp(1.0)));
-        assert_eq!(ramp(-3.0), ramp(0.0));
-        assert_eq!(ramp(7.0), ramp(1.0));
     }
 }

@@ -2,32 +2,51 @@
 //! answer, queue length, agent utilization and occupancy, and presence, per interval of the day;
 //! and the wait distribution per channel. Only descriptions are built here; drawing is
 //! `render.rs`'s job, and no figure is computed that the results do not already hold (except
-//! the histogram, which is read off the wait quantiles).
+//! the histogram, which is read off the wait quantiles). Interval data are drawn as steps.
 
 use std::collections::HashMap;
 
 use crate::metrics::{RunResults, Scope, WaitDistribution};
 
-use super::{file_stem, Chart, ChartKind, Mark, Reference, Series, XAxis, XyPlot, YFormat, YStart};
+use super::waits::{cdf_points, cumulative_fraction, histogram_steps, value_at_fraction};
+use super::{
+    file_stem, Chart, ChartKind, Mark, Panels, Reference, Series, XAxis, XyPlot, YFormat, YStart,
+};
+use crate::report::targets::Targets;
 
 /// What a run's charts are drawn against.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChartOptions {
     /// The service-level goal drawn on the service-level chart, as a fraction (0.8 = 80 %).
     pub service_level_target: f64,
+    /// How many replications the figures are the means of (1: a single run).
+    pub replications: u32,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        // The customary "80 % within the threshold" of contact-centre planning.
         ChartOptions {
-            service_level_target: 0.8,
+            service_level_target: Targets::default().goal,
+            replications: 1,
+        }
+    }
+}
+
+impl ChartOptions {
+    /// The targets the charts draw: see [`Targets::target_for`].
+    pub fn targets(&self) -> Targets {
+        Targets {
+            goal: self.service_level_target,
         }
     }
 }
 
 /// Number of bins of the wait histogram.
 const HISTOGRAM_BINS: usize = 30;
+
+/// Above this many agent groups, the utilization chart becomes small multiples (one panel per
+/// group): more than four pairs of lines on one plot cannot be told apart.
+const MAX_GROUPS_ON_ONE_PLOT: usize = 4;
 
 /// Every chart of a run, in the order the HTML report shows them.
 pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
@@ -53,6 +72,22 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
             name.to_string()
         }
     };
+    let means = if options.replications > 1 {
+        format!(
+            " Each step is the mean of {} replications.",
+            options.replications
+        )
+    } else {
+        String::new()
+    };
+    let steps_note = format!(
+        "Each flat step is one interval of the day{}.{means}",
+        if results.horizon_s > 86_400.0 {
+            ", averaged over the days of the run"
+        } else {
+            ""
+        }
+    );
 
     let mut charts = Vec::new();
     let hourly = |y_label: &str, y_format, series, references| {
@@ -91,15 +126,16 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
     charts.push(Chart {
         name: "volume".into(),
         title: "Conversations per interval: arrived, answered, abandoned".into(),
-        kind: hourly(
-            "conversations per interval",
-            YFormat::Number,
-            volume,
-            vec![],
+        caption: format!(
+            "Conversations counted in the interval in which they arrived. Where the answered \
+             line falls below the shaded arrivals, customers are still waiting or gave up; the \
+             abandoned line says how many gave up. {steps_note}"
         ),
+        kind: hourly("conversations per interval", YFormat::Count, volume, vec![]),
     });
 
-    if let Some((measure, label)) = first_service_level(results) {
+    let target = options.targets().target_for(results, Scope::Overall, "all");
+    if let Some(target) = &target {
         let series = flows
             .iter()
             .enumerate()
@@ -107,18 +143,28 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
                 line(
                     &flow_label(*scope, name),
                     color,
-                    interval_points(&index, *scope, name, &measure),
+                    interval_points(&index, *scope, name, &target.measure),
                 )
             })
             .collect();
-        let target = Reference {
-            label: format!("target {:.0}%", options.service_level_target * 100.0),
-            y: options.service_level_target,
+        let reference = Reference {
+            label: format!("target {:.0}%", target.goal * 100.0),
+            y: target.goal,
         };
         charts.push(Chart {
             name: "service-level".into(),
-            title: format!("Service level: answered within {label}, of offered"),
-            kind: hourly("service level", YFormat::Percent, series, vec![target]),
+            title: format!(
+                "Service level: answered within {}, of offered",
+                target.threshold
+            ),
+            caption: format!(
+                "The share of the conversations arriving in each interval that were answered \
+                 within {}. Steps below the dashed target line are intervals that miss the \
+                 target: look there for short staffing, breaks or shift edges. A gap means no \
+                 conversation arrived. {steps_note}",
+                target.threshold
+            ),
+            kind: hourly("service level", YFormat::Percent, series, vec![reference]),
         });
     }
 
@@ -133,15 +179,20 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
             )
         })
         .collect();
-    let threshold = first_service_level(results).and_then(|(_, label)| {
-        threshold_seconds(&label).map(|s| Reference {
-            label: format!("threshold {label}"),
+    let threshold = target.as_ref().and_then(|t| {
+        threshold_seconds(&t.threshold).map(|s| Reference {
+            label: format!("threshold {}", t.threshold),
             y: s,
         })
     });
     charts.push(Chart {
         name: "asa".into(),
         title: "Average speed of answer".into(),
+        caption: format!(
+            "The mean wait, in seconds, of the conversations answered that arrived in each \
+             interval, with the service-level threshold dashed. A rising speed of answer shows \
+             a queue building before the service level drops. {steps_note}"
+        ),
         kind: hourly(
             "ASA (seconds)",
             YFormat::Number,
@@ -164,6 +215,10 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
     charts.push(Chart {
         name: "queue-length".into(),
         title: "Queue length (mean over each interval)".into(),
+        caption: format!(
+            "The time-average number of conversations waiting in each queue: which queue is \
+             short of agents, and when. {steps_note}"
+        ),
         kind: hourly(
             "conversations waiting",
             YFormat::Number,
@@ -172,30 +227,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         ),
     });
 
-    let mut agent_series = Vec::new();
-    for (color, group) in groups.iter().enumerate() {
-        agent_series.push(line(
-            &format!("{group} utilization"),
-            color,
-            interval_points(&index, Scope::AgentGroup, group, "utilization"),
-        ));
-        agent_series.push(Series {
-            label: format!("{group} occupancy"),
-            color,
-            mark: Mark::Dashed,
-            points: interval_points(&index, Scope::AgentGroup, group, "occupancy"),
-        });
-    }
-    charts.push(Chart {
-        name: "agent-utilization".into(),
-        title: "Agent utilization (solid) and occupancy (dashed) by group".into(),
-        kind: hourly(
-            "share of staffed capacity / agents",
-            YFormat::Percent,
-            agent_series,
-            vec![],
-        ),
-    });
+    charts.push(utilization_chart(results, &index, &groups, &steps_note));
 
     let distributions: Vec<(String, &WaitDistribution)> = flows
         .iter()
@@ -219,6 +251,11 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         })
         .fold(0.0, f64::max);
     let cap = if cap > 0.0 { cap } else { 1.0 };
+    let first_replication = if options.replications > 1 {
+        " Drawn from the first replication."
+    } else {
+        ""
+    };
     let cdf_series = distributions
         .iter()
         .enumerate()
@@ -227,9 +264,15 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
     charts.push(Chart {
         name: "wait-cdf".into(),
         title: "Wait to answer: share answered within a wait".into(),
+        caption: format!(
+            "Read up from a wait on the x axis to the share of answered conversations answered \
+             by then; the curve starts at the share answered at once and stops at the 99th \
+             percentile of those who waited.{first_replication}"
+        ),
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::Numeric {
                 label: "wait (seconds)".into(),
+                whole: false,
             },
             y_label: "answered within".into(),
             y_format: YFormat::Percent,
@@ -254,9 +297,16 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
     charts.push(Chart {
         name: "wait-histogram".into(),
         title: "Wait to answer: how those who waited waited".into(),
+        caption: format!(
+            "Of the conversations that waited at all, the share in each of {HISTOGRAM_BINS} \
+             equal wait bins (the legend gives the share answered at once). A long flat tail \
+             means a few customers wait very long even when the averages look fine.\
+             {first_replication}"
+        ),
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::Numeric {
                 label: "wait (seconds)".into(),
+                whole: false,
             },
             y_label: "share of conversations that waited".into(),
             y_format: YFormat::Percent,
@@ -270,15 +320,121 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         charts.push(Chart {
             name: format!("presence-{}", file_stem(group)),
             title: format!("Presence of agent group {group} (agents, stacked)"),
+            caption: format!(
+                "The agents of {group} by presence, stacked: the outline is the headcount, the \
+                 coloured part who is logged in (the shift), away shows breaks, and available \
+                 the slack. {steps_note}"
+            ),
             kind: hourly(
                 "agents",
-                YFormat::Number,
+                YFormat::Count,
                 presence_layers(&index, group),
                 vec![],
             ),
         });
     }
     charts
+}
+
+/// Utilization (solid) and occupancy (dashed) per group: one plot for a few groups, small
+/// multiples beyond [`MAX_GROUPS_ON_ONE_PLOT`]. The caption explains utilization above 100 %
+/// by the over-capacity assignments the run counted.
+fn utilization_chart(
+    results: &RunResults,
+    index: &IntervalIndex,
+    groups: &[String],
+    steps_note: &str,
+) -> Chart {
+    let pair = |group: &str, color: usize, with_name: bool| {
+        let prefix = if with_name {
+            format!("{group} ")
+        } else {
+            String::new()
+        };
+        vec![
+            line(
+                &format!("{prefix}utilization"),
+                color,
+                interval_points(index, Scope::AgentGroup, group, "utilization"),
+            ),
+            Series {
+                label: format!("{prefix}occupancy"),
+                color,
+                mark: Mark::Dashed,
+                points: interval_points(index, Scope::AgentGroup, group, "occupancy"),
+            },
+        ]
+    };
+    let full = Reference {
+        label: "full capacity".into(),
+        y: 1.0,
+    };
+    let plot = |series| XyPlot {
+        x: XAxis::HourOfDay,
+        y_label: "share of staffed capacity / agents".into(),
+        y_format: YFormat::Percent,
+        y_start: YStart::Zero,
+        series,
+        references: vec![full.clone()],
+    };
+    let kind = if groups.len() > MAX_GROUPS_ON_ONE_PLOT {
+        ChartKind::Panels(Panels {
+            panels: groups
+                .iter()
+                .map(|g| (g.clone(), plot(pair(g, 0, false))))
+                .collect(),
+        })
+    } else {
+        ChartKind::Xy(plot(
+            groups
+                .iter()
+                .enumerate()
+                .flat_map(|(color, g)| pair(g, color, true))
+                .collect(),
+        ))
+    };
+    let over: Vec<String> = groups
+        .iter()
+        .filter_map(|g| {
+            let count = |m: &str| results.value(Scope::AgentGroup, g, m).unwrap_or(0.0);
+            let causes: Vec<&str> = [
+                ("over_capacity_by_affinity", "affinity"),
+                ("over_capacity_by_pick", "pick"),
+                ("over_capacity_by_self_selection", "self-selection"),
+                ("over_capacity_by_unreserved_offer", "unreserved offers"),
+                ("over_capacity_by_preferred_agent", "preferred agents"),
+            ]
+            .into_iter()
+            .filter(|(m, _)| count(m) > 0.0)
+            .map(|(_, label)| label)
+            .collect();
+            (!causes.is_empty()).then(|| format!("{g} ({})", causes.join(", ")))
+        })
+        .collect();
+    let above = if over.is_empty() {
+        "No assignment went beyond an agent's capacity in this run, so utilization stays at or \
+         below 100 %."
+            .to_string()
+    } else {
+        format!(
+            "Utilization above 100 % (the dashed full-capacity line) means agents held more \
+             units than their capacity: only pick, self-selection, affinity, unreserved \
+             offers and preferred agents assign beyond capacity. In this run: {} (agents.csv, \
+             over_capacity_by_*).",
+            over.join("; ")
+        )
+    };
+    Chart {
+        name: "agent-utilization".into(),
+        title: "Agent utilization (solid) and occupancy (dashed) by group".into(),
+        caption: format!(
+            "Utilization is the share of the staffed capacity units in use, occupancy the share \
+             of logged-in agents with at least one conversation: multi-session agents can be \
+             fully occupied at low utilization, and a group near 100 % occupancy has no slack. \
+             {above} {steps_note}"
+        ),
+        kind,
+    }
 }
 
 fn line(label: &str, color: usize, points: Vec<(f64, f64)>) -> Series {
@@ -300,8 +456,10 @@ fn names_of(results: &RunResults, scope: Scope) -> Vec<String> {
     names
 }
 
-/// The interval rows of a run as `(hour of day at the middle of the interval, value)` series
-/// by (scope, name, measure), gathered in one pass: the charts look up some forty series, and
+/// The interval rows of a run as step series by (scope, name, measure): each interval is two
+/// points, `(start hour, value)` and `(end hour, value)`, so a line through them is flat over
+/// the interval and jumps at its edges (a shift change is a step, not a slope). Gathered in
+/// one pass: the charts look up some forty series, and
 /// scanning every row for each would cost more than drawing them.
 struct IntervalIndex<'a> {
     series: HashMap<SeriesKey<'a>, Vec<(f64, f64)>>,
@@ -312,17 +470,16 @@ type SeriesKey<'a> = (Scope, &'a str, &'a str);
 
 impl<'a> IntervalIndex<'a> {
     fn new(results: &'a RunResults) -> Self {
-        let half = results.interval_s / 2.0;
+        let length = results.interval_s;
         let mut series: HashMap<SeriesKey, Vec<(f64, f64)>> = HashMap::new();
         for r in &results.intervals {
-            series
+            let points = series
                 .entry((r.row.scope, r.row.name.as_str(), r.row.measure.as_str()))
-                .or_default()
-                // Days kept apart run on along the axis: day 1's 08:00 is at hour 32.
-                .push((
-                    (r.day.unwrap_or(0) as f64 * 86_400.0 + r.start_s as f64 + half) / 3600.0,
-                    r.row.value,
-                ));
+                .or_default();
+            // Days kept apart run on along the axis: day 1's 08:00 is at hour 32.
+            let start = r.day.unwrap_or(0) as f64 * 86_400.0 + r.start_s as f64;
+            points.push((start / 3600.0, r.row.value));
+            points.push(((start + length) / 3600.0, r.row.value));
         }
         IntervalIndex { series }
     }
@@ -342,22 +499,6 @@ fn interval_points(
         .unwrap_or_default()
 }
 
-/// The first service-level measure (of offered) and its threshold label: `20s`.
-fn first_service_level(results: &RunResults) -> Option<(String, String)> {
-    results
-        .summary
-        .iter()
-        .find(|r| r.measure.starts_with("service_level_") && r.measure.ends_with("_of_offered"))
-        .map(|r| {
-            let label = r
-                .measure
-                .trim_start_matches("service_level_")
-                .trim_end_matches("_of_offered")
-                .to_string();
-            (r.measure.clone(), label)
-        })
-}
-
 /// Seconds of a threshold label as `metrics::threshold_label` writes it (`20s`, `5m`, `1h`).
 fn threshold_seconds(label: &str) -> Option<f64> {
     let (number, unit) = label.split_at(label.len().checked_sub(1)?);
@@ -368,64 +509,6 @@ fn threshold_seconds(label: &str) -> Option<f64> {
         "h" => Some(number * 3600.0),
         _ => None,
     }
-}
-
-fn value_at_fraction(distribution: &WaitDistribution, fraction: f64) -> Option<f64> {
-    distribution
-        .points
-        .iter()
-        .find(|&&(_, f)| f >= fraction - 1e-9)
-        .map(|&(wait, _)| wait)
-}
-
-/// Fraction of waits at most `wait`, interpolated linearly between the stored quantiles.
-fn cumulative_fraction(points: &[(f64, f64)], wait: f64) -> f64 {
-    let after = points.partition_point(|&(w, _)| w <= wait);
-    if after == 0 {
-        return 0.0;
-    }
-    let (w0, f0) = points[after - 1];
-    match points.get(after) {
-        Some(&(w1, f1)) if w1 > w0 => f0 + (f1 - f0) * (wait - w0) / (w1 - w0),
-        _ => f0,
-    }
-}
-
-/// The cumulative distribution from a wait of zero up to `cap`, ending exactly at `cap`.
-fn cdf_points(distribution: &WaitDistribution, cap: f64) -> Vec<(f64, f64)> {
-    let mut points: Vec<(f64, f64)> = distribution
-        .points
-        .iter()
-        .copied()
-        .filter(|&(wait, _)| wait < cap)
-        .collect();
-    if !matches!(points.first(), Some(&(wait, _)) if wait <= 0.0) {
-        points.insert(0, (0.0, cumulative_fraction(&distribution.points, 0.0)));
-    }
-    points.push((cap, cumulative_fraction(&distribution.points, cap)));
-    points
-}
-
-/// A step outline of the histogram of the waits on `(0, cap]` in `bins` equal bins: each bin's
-/// share of the conversations that waited at all (answered on arrival they are left out),
-/// from the cumulative distribution at its edges.
-fn histogram_steps(distribution: &WaitDistribution, cap: f64, bins: usize) -> Vec<(f64, f64)> {
-    let width = cap / bins as f64;
-    let at_once = cumulative_fraction(&distribution.points, 0.0);
-    let waited = 1.0 - at_once;
-    if waited <= 0.0 {
-        return Vec::new();
-    }
-    let mut below = at_once;
-    let mut steps = Vec::with_capacity(2 * bins);
-    for bin in 0..bins {
-        let (low, high) = (bin as f64 * width, (bin + 1) as f64 * width);
-        let upto = cumulative_fraction(&distribution.points, high);
-        steps.push((low, (upto - below) / waited));
-        steps.push((high, (upto - below) / waited));
-        below = upto;
-    }
-    steps
 }
 
 /// Stacked layers of the agents of `group` by presence: available at the bottom, offline on
@@ -478,46 +561,6 @@ mod tests {
             ("x", None),
         ] {
             assert_eq!(threshold_seconds(label), seconds, "{label}");
-        }
-    }
-
-    #[test]
-    fn the_histogram_shares_come_from_the_cdf_and_add_up_to_the_share_below_the_cap() {
-        // Waits uniform on [0, 100]: each of 10 bins up to 100 holds a tenth.
-        let uniform = WaitDistribution {
-            scope: Scope::Overall,
-            name: "all".into(),
-            answered: 101,
-            points: (0..=100)
-                .map(|i| (f64::from(i), f64::from(i) / 100.0))
-                .collect(),
-        };
-        let steps = histogram_steps(&uniform, 100.0, 10);
-        assert_eq!(steps.len(), 20);
-        for pair in steps.chunks(2) {
-            assert!((pair[0].1 - 0.1).abs() < 1e-9, "{pair:?}");
-            assert_eq!(pair[0].1, pair[1].1, "a bin is flat");
-        }
-        let half = histogram_steps(&uniform, 50.0, 5);
-        let total: f64 = half.iter().step_by(2).map(|p| p.1).sum();
-        assert!((total - 0.5).abs() < 1e-9, "{total}");
-    }
-
-    #[test]
-    fn waits_of_zero_are_left_out_of_the_bins() {
-        // Half answered at once, the rest spread evenly up to 10 s: a tenth of them per second.
-        let mut points: Vec<(f64, f64)> = (0..=50).map(|i| (0.0, f64::from(i) / 100.0)).collect();
-        points.extend((51..=100).map(|i| (f64::from(i - 50) / 5.0, f64::from(i) / 100.0)));
-        let distribution = WaitDistribution {
-            scope: Scope::Overall,
-            name: "all".into(),
-            answered: 100,
-            points,
-        };
-        assert_eq!(cumulative_fraction(&distribution.points, 0.0), 0.5);
-        let steps = histogram_steps(&distribution, 10.0, 10);
-        for pair in steps.chunks(2) {
-            assert!((pair[0].1 - 0.1).abs() < 1e-9, "{pair:?}");
         }
     }
 }

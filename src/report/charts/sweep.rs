@@ -4,6 +4,7 @@
 //! confidence intervals it has already computed: nothing here aggregates replications or knows
 //! how a sweep is run.
 
+use super::super::labels::{better_of, measure_label, Better};
 use super::{
     file_stem, Chart, ChartKind, HeatMap, Mark, Reference, Series, XAxis, XyPlot, YFormat, YStart,
 };
@@ -71,29 +72,59 @@ pub struct SweepCharts {
     pub series: Vec<SweepSeries>,
     pub heat_maps: Vec<SweepHeatMap>,
     pub differences: Vec<PairedDifferences>,
+    /// The service-level goal, drawn on service-level charts (a fraction).
+    pub service_level_target: Option<f64>,
 }
 
 /// Every chart of a sweep: `sweep-<measure>`, `heatmap-<measure>`, `difference-<measure>`.
 pub fn sweep_charts(sweep: &SweepCharts) -> Vec<Chart> {
-    let mut charts: Vec<Chart> = sweep.series.iter().map(series_chart).collect();
-    charts.extend(sweep.heat_maps.iter().map(|map| Chart {
-        name: format!("heatmap-{}", file_stem(&map.measure)),
-        title: format!(
-            "{} by {} and {}",
-            map.measure, map.axis_x.name, map.axis_y.name
-        ),
-        kind: ChartKind::HeatMap(HeatMap {
-            x_label: map.axis_x.name.clone(),
-            x_names: map.axis_x.values.clone(),
-            y_label: map.axis_y.name.clone(),
-            y_names: map.axis_y.values.clone(),
-            values: map.values.clone(),
-            value_label: map.measure.clone(),
-            format: YFormat::of_measure(&map.measure),
-        }),
+    let target = sweep.service_level_target;
+    let mut charts: Vec<Chart> = sweep
+        .series
+        .iter()
+        .map(|s| series_chart(s, target))
+        .collect();
+    charts.extend(sweep.heat_maps.iter().map(|map| {
+        let label = measure_label(&map.measure);
+        let better = better_of(&map.measure);
+        let colours = match better {
+            Better::Neither => "darker is higher",
+            _ => "green is better, red is worse",
+        };
+        Chart {
+            name: format!("heatmap-{}", file_stem(&map.measure)),
+            title: format!("{label} by {} and {}", map.axis_x.name, map.axis_y.name),
+            caption: format!(
+                "Each cell is the mean over the replications of the point with those two \
+                 values ({colours}); the other dimensions are at the reference."
+            ),
+            kind: ChartKind::HeatMap(HeatMap {
+                x_label: map.axis_x.name.clone(),
+                x_names: map.axis_x.values.clone(),
+                y_label: map.axis_y.name.clone(),
+                y_names: map.axis_y.values.clone(),
+                values: map.values.clone(),
+                value_label: label,
+                format: YFormat::of_measure(&map.measure),
+                better,
+            }),
+        }
     }));
     charts.extend(sweep.differences.iter().map(difference_chart));
     charts
+}
+
+/// The target line of a measure's chart: the goal on service-level charts.
+fn target_line(measure: &str, target: Option<f64>) -> Vec<Reference> {
+    match target {
+        Some(goal) if measure.starts_with("service_level_") && measure.ends_with("_of_offered") => {
+            vec![Reference {
+                label: format!("target {:.0}%", goal * 100.0),
+                y: goal,
+            }]
+        }
+        _ => vec![],
+    }
 }
 
 /// Positions of an axis's values: the values themselves when all are numbers, else 0, 1, ...
@@ -107,6 +138,7 @@ fn positions(axis: &SweepAxis) -> (XAxis, Vec<f64>) {
         Some(numbers) if !numbers.is_empty() => (
             XAxis::Numeric {
                 label: axis.name.clone(),
+                whole: numbers.iter().all(|n| n.fract() == 0.0),
             },
             numbers,
         ),
@@ -120,7 +152,8 @@ fn positions(axis: &SweepAxis) -> (XAxis, Vec<f64>) {
     }
 }
 
-fn series_chart(sweep: &SweepSeries) -> Chart {
+fn series_chart(sweep: &SweepSeries, target: Option<f64>) -> Chart {
+    let label = measure_label(&sweep.measure);
     let (x, xs) = positions(&sweep.axis_x);
     let lines: Vec<String> = match &sweep.axis_line {
         Some(axis) => axis
@@ -128,7 +161,7 @@ fn series_chart(sweep: &SweepSeries) -> Chart {
             .iter()
             .map(|v| format!("{} = {v}", axis.name))
             .collect(),
-        None => vec![sweep.measure.clone()],
+        None => vec![label.clone()],
     };
     let series = lines
         .into_iter()
@@ -157,58 +190,104 @@ fn series_chart(sweep: &SweepSeries) -> Chart {
         .unwrap_or_default();
     Chart {
         name: format!("sweep-{}", file_stem(&sweep.measure)),
-        title: format!(
-            "{} against {}{by_line} (mean, 95% CI)",
-            sweep.measure, sweep.axis_x.name
+        title: format!("{label} against {}{by_line}", sweep.axis_x.name),
+        caption: format!(
+            "Each point is the mean over the replications with its 95 % confidence bar{}; \
+             lines whose bars do not overlap differ. For a fair comparison of two points use the \
+             paired differences.",
+            match better_of(&sweep.measure) {
+                Better::Higher => " (higher is better)",
+                Better::Lower => " (lower is better)",
+                Better::Neither => "",
+            }
         ),
         kind: ChartKind::Xy(XyPlot {
             x,
-            y_label: sweep.measure.clone(),
+            y_label: label,
             y_format: YFormat::of_measure(&sweep.measure),
             // Sweep points are compared with each other, often a few per cent apart.
             y_start: YStart::Data,
             series,
-            references: vec![],
+            references: target_line(&sweep.measure, target),
         }),
     }
 }
 
 fn difference_chart(paired: &PairedDifferences) -> Chart {
+    let label = measure_label(&paired.measure);
+    let better = better_of(&paired.measure);
     let names = paired.differences.iter().map(|d| d.label.clone()).collect();
-    let series = vec![Series {
-        label: format!("{} minus reference", paired.measure),
-        color: 0,
-        mark: Mark::PointsWithBars {
-            intervals: paired
-                .differences
-                .iter()
-                .map(|d| (d.ci_low, d.ci_high))
-                .collect(),
-        },
-        points: paired
-            .differences
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (i as f64, d.mean))
-            .collect(),
-    }];
+    // Three series by what the interval says: clearly better (green), clearly worse (red),
+    // not clearly different (grey). Points outside a series are NaN, so each keeps its place.
+    let judgement = |d: &PairedDifference| {
+        let sign = if d.ci_low > 0.0 {
+            1
+        } else if d.ci_high < 0.0 {
+            -1
+        } else {
+            0
+        };
+        match (better, sign) {
+            (_, 0) | (Better::Neither, _) => 0,
+            (Better::Higher, 1) | (Better::Lower, -1) => 1,
+            _ => -1,
+        }
+    };
+    let classes: [(i32, &str, usize); 3] = [
+        (1, "better than the reference", 2),
+        (-1, "worse than the reference", 3),
+        (0, "no clear difference", 7),
+    ];
+    let series = classes
+        .iter()
+        .filter(|(class, _, _)| paired.differences.iter().any(|d| judgement(d) == *class))
+        .map(|&(class, name, color)| {
+            let keep = |d: &PairedDifference| judgement(d) == class;
+            Series {
+                label: name.to_string(),
+                color,
+                mark: Mark::PointsWithBars {
+                    intervals: paired
+                        .differences
+                        .iter()
+                        .map(|d| {
+                            if keep(d) {
+                                (d.ci_low, d.ci_high)
+                            } else {
+                                (f64::NAN, f64::NAN)
+                            }
+                        })
+                        .collect(),
+                },
+                points: paired
+                    .differences
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (i as f64, if keep(d) { d.mean } else { f64::NAN }))
+                    .collect(),
+            }
+        })
+        .collect();
     Chart {
         name: format!("difference-{}", file_stem(&paired.measure)),
-        title: format!(
-            "{}: paired difference to {} (mean, 95% CI)",
-            paired.measure, paired.reference
+        title: format!("{label}: change from the reference ({})", paired.reference),
+        caption: format!(
+            "Each point's difference to the reference point {} on the same seeds, with its 95 % \
+             interval: green is clearly better, red clearly worse, grey within the noise (the \
+             bar crosses the dashed zero line).",
+            paired.reference
         ),
         kind: ChartKind::Xy(XyPlot {
             x: XAxis::Categories {
                 label: "sweep point".into(),
                 names,
             },
-            y_label: format!("difference in {}", paired.measure),
+            y_label: format!("change in {label}"),
             y_format: YFormat::of_measure(&paired.measure),
             y_start: YStart::Zero,
             series,
             references: vec![Reference {
-                label: format!("no difference ({})", paired.reference),
+                label: "no difference".into(),
                 y: 0.0,
             }],
         }),
@@ -232,7 +311,8 @@ mod tests {
         assert_eq!(
             kind,
             XAxis::Numeric {
-                label: "agents".into()
+                label: "agents".into(),
+                whole: true,
             }
         );
         assert_eq!(xs, vec![20.0, 22.0, 30.0]);
@@ -261,7 +341,7 @@ mod tests {
                 point(1, 1, 12.0),
             ],
         };
-        let ChartKind::Xy(plot) = series_chart(&sweep).kind else {
+        let ChartKind::Xy(plot) = series_chart(&sweep, None).kind else {
             panic!("an xy chart")
         };
         assert_eq!(plot.series.len(), 2);

@@ -1,0 +1,261 @@
+//! Unit tests of the streaming statistics: histogram quantiles against exact order statistics,
+//! exact integrals of step signals split at interval boundaries, Welford against two passes.
+#[test]
+fn buckets_hold_every_observation_within_their_bounds() {
+    let mut histogram = LogHistogram::new();
+    let values = [0, 0, 5, 127, 128, 1_000, 1_001, 90_000_000];
+    for v in values {
+        histogram.record(v);
+    }
+    let buckets: Vec<(u64, u64, u64)> = histogram.buckets().collect();
+    assert_eq!(
+        buckets.iter().map(|b| b.2).sum::<u64>(),
+        values.len() as u64
+    );
+    assert_eq!(buckets[0], (0, 0, 2), "small values are exact");
+    assert!(
+        buckets.windows(2).all(|w| w[0].1 < w[1].0),
+        "ascending and disjoint: {buckets:?}"
+    );
+    for v in values {
+        assert!(
+            buckets.iter().any(|&(low, high, _)| low <= v && v <= high),
+            "{v} in no bucket"
+        );
+    }
+}
+
+use super::*;
+
+/// Buckets needed to cover all of `u64`: the count vector never grows beyond this.
+const MAX_BUCKETS: usize = bucket_of(u64::MAX) + 1;
+
+fn xorshift(state: &mut u64) -> u64 {
+    let mut x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    x
+}
+
+const TEN_DAYS: u64 = 10 * 86_400 * 1_000_000;
+
+/// Log-uniform-ish values over 1 µs..=10 days; about one in `zero_one_in` (if non-zero) is 0.
+fn data_set(seed: u64, n: usize, zero_one_in: u64) -> Vec<u64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            if zero_one_in > 0 && xorshift(&mut s) % zero_one_in == 0 {
+                return 0;
+            }
+            let bits = 1 + xorshift(&mut s) % 40;
+            (xorshift(&mut s) >> (64 - bits)).clamp(1, TEN_DAYS)
+        })
+        .collect()
+}
+
+fn histogram_of(data: &[u64]) -> LogHistogram {
+    let mut h = LogHistogram::new();
+    data.iter().for_each(|&v| h.record(v));
+    h
+}
+
+fn nearest_rank(sorted: &[u64], q: f64) -> u64 {
+    sorted[((q * sorted.len() as f64).ceil() as usize).max(1) - 1]
+}
+
+/// Compares `h` with the exact statistics of `data`: quantiles within 1/`tolerance` relative,
+/// or exact if `tolerance` is 0.
+#[track_caller]
+fn check(h: &LogHistogram, data: &[u64], qs: &[f64], tolerance: u64) {
+    let mut sorted = data.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(h.count(), data.len() as u64);
+    assert_eq!(h.sum(), data.iter().map(|&v| u128::from(v)).sum::<u128>());
+    assert_eq!(h.min(), sorted.first().copied());
+    assert_eq!(h.max(), sorted.last().copied());
+    assert_eq!(h.quantile(0.0), h.min());
+    assert_eq!(h.quantile(1.0), h.max());
+    for &q in qs {
+        let (got, exact) = (h.quantile(q).unwrap(), nearest_rank(&sorted, q));
+        let ok = u128::from(got.abs_diff(exact)) * u128::from(tolerance.max(1))
+            <= u128::from(exact) * u128::from(tolerance > 0);
+        assert!(ok, "q={q}: got {got}, exact {exact} (n={})", data.len());
+    }
+    // count_at_most is a lower bound missing at most the threshold's own bucket.
+    for &t in sorted.iter().step_by(sorted.len() / 50 + 1) {
+        for t in [t.saturating_sub(1), t, t + 1] {
+            let approx = h.count_at_most(t);
+            let exact = sorted.partition_point(|&v| v <= t) as u64;
+            let floor = sorted.partition_point(|&v| v < bucket_bounds(bucket_of(t)).0) as u64;
+            assert!((floor..=exact).contains(&approx), "t={t}");
+        }
+    }
+}
+
+#[test]
+fn bucket_layout_is_contiguous_and_fine_enough() {
+    assert_eq!(bucket_bounds(0), (0, 0));
+    assert_eq!(bucket_bounds(MAX_BUCKETS - 1).1, u64::MAX);
+    for i in 0..MAX_BUCKETS {
+        let (low, high) = bucket_bounds(i);
+        assert_eq!((bucket_of(low), bucket_of(high)), (i, i), "bucket {i}");
+        let fine = i < 128 && low == high || (high - low + 1) * SUB <= low;
+        assert!(fine, "bucket {i} is too wide");
+        if i + 1 < MAX_BUCKETS {
+            assert_eq!(high + 1, bucket_bounds(i + 1).0, "gap after bucket {i}");
+        }
+    }
+}
+
+#[test]
+fn quantiles_match_order_statistics_within_half_a_bucket() {
+    // The brief asks for 1/64; the midpoint actually guarantees 1/128, which also catches a
+    // representative drifting to the bucket's edge.
+    // (seed, observations, one in how many is zero; 0 for none)
+    let small = [(1, 1, 4), (2, 2, 4), (3, 7, 2), (4, 100, 1)];
+    let large = [(5, 1_000, 4), (6, 100_000, 3), (7, 50_000, 0)];
+    for (seed, n, zeros) in small.into_iter().chain(large) {
+        let data = data_set(seed, n, zeros);
+        check(&histogram_of(&data), &data, &[0.5, 0.9, 0.95, 0.99], 128);
+    }
+}
+
+#[test]
+fn small_values_are_exact() {
+    // Each value 0..=127 recorded 1 to 5 times; every rank must come back exactly.
+    let data: Vec<u64> = (0..=127)
+        .flat_map(|v| vec![v; v as usize % 5 + 1])
+        .collect();
+    let n = data.len();
+    let qs: Vec<f64> = (1..=n).map(|r| r as f64 / n as f64).collect();
+    let h = histogram_of(&data);
+    check(&h, &data, &qs, 0);
+    for t in 0..=130 {
+        let exact = data.iter().filter(|&&v| v <= t).count() as u64;
+        assert_eq!(h.count_at_most(t), exact, "t={t}");
+    }
+}
+
+#[test]
+fn merge_equals_recording_both_streams() {
+    let data = data_set(11, 20_000, 5);
+    for split in [0, 1, 777, 19_999, 20_000] {
+        let (a, b) = data.split_at(split);
+        let mut merged = histogram_of(a);
+        merged.merge(&histogram_of(b));
+        assert_eq!(merged, histogram_of(&data), "split at {split}");
+    }
+    let mut repeated = LogHistogram::new();
+    repeated.record_n(500, 3);
+    assert_eq!(repeated, histogram_of(&[500, 500, 500]));
+}
+
+#[test]
+fn empty_histogram_is_empty_and_allocates_nothing() {
+    let mut h = LogHistogram::default();
+    h.record_n(12_345, 0);
+    h.merge(&LogHistogram::new());
+    assert!(h.is_empty() && h.counts.capacity() == 0);
+    assert_eq!((h.count(), h.sum(), h.count_at_most(u64::MAX)), (0, 0, 0));
+    assert_eq!((h.min(), h.max(), h.quantile(0.5)), (None, None, None));
+    assert_eq!(h.mean(), None);
+    h.record(u64::MAX);
+    assert_eq!(
+        (h.quantile(0.5), h.sum()),
+        (Some(u64::MAX), u128::from(u64::MAX))
+    );
+}
+
+#[test]
+fn time_weighted_hand_worked_signal_and_restart() {
+    // 2 on [10,15), 5 on [15,20), 2 on [20,30), -1 on [30,34), 0 on [34,40)
+    // area = 10 + 25 + 20 - 4 + 0 = 51 over 30 µs; max 5.
+    let mut tw = TimeWeighted::new(10, 2);
+    tw.set(15, 5);
+    tw.add(20, -3);
+    tw.set(30, -1);
+    tw.add(34, 1);
+    assert_eq!((tw.value(), tw.max(), tw.area_until(34)), (0, 5, 51));
+    assert_eq!(tw.area_until(40), 51);
+    assert_eq!(tw.mean_until(40), 51.0 / 30.0);
+    assert_eq!(tw.mean_until(10), 0.0, "empty span: current value");
+    // Restart at 40 keeps the value (0 -> set to 3 first) but forgets area and max.
+    tw.set(40, 3);
+    tw.restart(50);
+    assert_eq!((tw.value(), tw.max(), tw.start()), (3, 3, 50));
+    assert_eq!(tw.area_until(50), 0);
+    assert_eq!(tw.mean_until(50), 3.0);
+    tw.set(60, 1);
+    assert_eq!((tw.max(), tw.area_until(100)), (3, 30 + 40));
+    assert_eq!(tw.mean_until(100), 70.0 / 50.0);
+}
+
+#[test]
+fn interval_areas_fold_days_and_match_time_weighted() {
+    // 6 intervals of 10 µs: a 60 µs day. Segments cross midnight and one spans over a day.
+    let segments = [
+        (5, 25, 3),
+        (25, 58, -1),
+        (58, 75, 2),
+        (75, 75, 9),
+        (75, 200, 1),
+    ];
+    let mut ia = IntervalAreas::new(10, 6);
+    let mut tw = TimeWeighted::new(5, 0);
+    let (mut area, mut exposure) = ([0i128; 6], [0u64; 6]);
+    for (from, to, value) in segments {
+        ia.accumulate(from, to, value);
+        tw.set(from, value);
+        for t in from..to {
+            area[(t / 10 % 6) as usize] += i128::from(value);
+            exposure[(t / 10 % 6) as usize] += 1;
+        }
+    }
+    assert_eq!(ia.len(), 6);
+    for b in 0..6 {
+        let got = (ia.area(b), ia.exposure(b));
+        assert_eq!(got, (area[b], exposure[b]), "bucket {b}");
+    }
+    // Hand-worked: bucket 5 gets [50,58) at -1, [58,60) at 2, [110,120) and [170,180) at 1.
+    assert_eq!((ia.area(5), ia.exposure(5)), (-8 + 4 + 20, 30));
+    assert_eq!((0..6).map(|b| ia.area(b)).sum::<i128>(), tw.area_until(200));
+    assert_eq!((0..6).map(|b| ia.exposure(b)).sum::<u64>(), 195);
+    assert_eq!(ia.mean(5), Some(16.0 / 30.0));
+
+    ia.observe_max(65, 4);
+    ia.observe_max(5, 2);
+    ia.observe_max(119, -7);
+    assert_eq!((ia.max(0), ia.max(5), ia.max(2)), (Some(4), Some(-7), None));
+}
+
+#[test]
+fn welford_matches_two_pass_and_merges() {
+    let mut s = 42;
+    let xs: Vec<f64> = (0..1_000)
+        .map(|_| 1e6 + (xorshift(&mut s) % 1_000_000) as f64 / 997.0)
+        .collect();
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+    let mut all = Welford::new();
+    xs.iter().for_each(|&x| all.push(x));
+    assert_eq!(all.count(), 1_000);
+    assert!(close(all.mean().unwrap(), mean) && close(all.variance().unwrap(), var));
+    assert!(close(all.std_dev().unwrap(), var.sqrt()));
+    for split in [0, 1, 500, 999, 1_000] {
+        let (mut a, mut b) = (Welford::new(), Welford::new());
+        xs[..split].iter().for_each(|&x| a.push(x));
+        xs[split..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        assert_eq!(a.count(), all.count());
+        assert!(close(a.mean().unwrap(), mean), "split {split}");
+        assert!(close(a.variance().unwrap(), var), "split {split}");
+    }
+    let mut one = Welford::new();
+    assert_eq!((one.mean(), one.variance()), (None, None));
+    one.push(3.0);
+    assert_eq!((one.mean(), one.variance()), (Some(3.0), None));
+}

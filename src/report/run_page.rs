@@ -1,0 +1,446 @@
+//! The content of a run's `report.html`: the header facts, the key figures (per channel,
+//! workstream and queue, and per agent group, with the count of intervals below target), and
+//! the interval table planners read (volume, handled, AHT, answered, abandoned, service level
+//! against target with met / missed marked, ASA, occupancy, staffed agents). With several
+//! replications every figure is a mean with the half-width of its 95 % interval.
+
+use std::collections::HashMap;
+
+use crate::metrics::{RunResults, Scope};
+use crate::sweep::{Estimate, ReplicatedRun};
+
+use super::html::{Page, Section, Table};
+use super::targets::{Target, Targets};
+
+/// How a figure is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// Conversations: whole numbers (one decimal when a mean of replications).
+    Count,
+    /// A fraction, as a percentage with one decimal.
+    Percent,
+    /// Seconds, one decimal under 100.
+    Seconds,
+    /// Agents or other levels: one decimal.
+    Level,
+}
+
+/// A figure as text: `-` when undefined, `value ± half-width` when it has an interval.
+fn figure(estimate: Option<Estimate>, unit: Unit, replicated: bool) -> String {
+    let Some(e) = estimate.filter(|e| e.mean.is_finite()) else {
+        return "-".into();
+    };
+    let (scale, decimals, suffix) = match unit {
+        Unit::Count if replicated => (1.0, 1, ""),
+        Unit::Count => (1.0, 0, ""),
+        Unit::Percent => (100.0, 1, "%"),
+        Unit::Seconds if e.mean.abs() >= 100.0 => (1.0, 0, ""),
+        Unit::Seconds => (1.0, 1, ""),
+        Unit::Level => (1.0, 1, ""),
+    };
+    let value = format!("{:.decimals$}{suffix}", e.mean * scale);
+    let half = e.half_width() * scale;
+    if replicated && half.is_finite() {
+        format!("{value} ± {half:.decimals$}")
+    } else {
+        value
+    }
+}
+
+/// Whether an interval's service level meets its target: by the mean, and `unsure` when the
+/// 95 % interval of several replications straddles the goal.
+fn verdict(target: &Target, estimate: Option<Estimate>) -> (&'static str, &'static str) {
+    let Some(e) = estimate else {
+        return ("-", "");
+    };
+    match target.met_by(e.mean) {
+        None => ("-", ""),
+        Some(_) if e.ci95_low < target.goal && e.ci95_high >= target.goal => ("unsure", "unsure"),
+        Some(true) => ("met", "met"),
+        Some(false) => ("missed", "missed"),
+    }
+}
+
+/// Estimates of the interval rows by (interval, scope, name, measure).
+struct IntervalIndex<'a> {
+    rows: HashMap<(usize, Scope, &'a str, &'a str), Estimate>,
+    n_intervals: usize,
+}
+
+impl<'a> IntervalIndex<'a> {
+    fn new(run: &'a ReplicatedRun) -> Self {
+        let mut rows = HashMap::new();
+        let mut n_intervals = 0;
+        for (r, e) in run.mean.intervals.iter().zip(&run.intervals) {
+            n_intervals = n_intervals.max(r.interval + 1);
+            rows.insert(
+                (
+                    r.interval,
+                    r.row.scope,
+                    r.row.name.as_str(),
+                    r.row.measure.as_str(),
+                ),
+                *e,
+            );
+        }
+        IntervalIndex { rows, n_intervals }
+    }
+
+    fn get(&self, interval: usize, scope: Scope, name: &str, measure: &str) -> Option<Estimate> {
+        self.rows.get(&(interval, scope, name, measure)).copied()
+    }
+
+    /// `(intervals below target, intervals with a service level)` of one scope.
+    fn below_target(&self, target: &Target, scope: Scope, name: &str) -> (usize, usize) {
+        let levels: Vec<f64> = (0..self.n_intervals)
+            .filter_map(|i| self.get(i, scope, name, &target.measure))
+            .map(|e| e.mean)
+            .filter(|v| v.is_finite())
+            .collect();
+        let below = levels
+            .iter()
+            .filter(|&&v| target.met_by(v) == Some(false))
+            .count();
+        (below, levels.len())
+    }
+}
+
+fn names_in(rows: &RunResults, scope: Scope) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for row in rows.summary.iter().chain(&rows.agents) {
+        if row.scope == scope && !names.contains(&row.name) {
+            names.push(row.name.clone());
+        }
+    }
+    names
+}
+
+fn duration_text(seconds: f64) -> String {
+    let whole = seconds.round() as u64;
+    match whole {
+        0 => "0 s".into(),
+        w if w % 86_400 == 0 => format!("{} d", w / 86_400),
+        w if w % 3600 == 0 => format!("{} h", w / 3600),
+        w if w % 60 == 0 => format!("{} min", w / 60),
+        w => format!("{w} s"),
+    }
+}
+
+fn clock(seconds: u64) -> String {
+    format!("{:02}:{:02}", seconds / 3600 % 24, seconds % 3600 / 60)
+}
+
+/// The page of a run (or of its replications): header facts, notes, key figures and the
+/// interval table; `settings` is shown verbatim. Charts are added by the caller.
+pub fn run_page(run: &ReplicatedRun, settings: &str, targets: &Targets) -> Page {
+    let results = &run.mean;
+    let replicated = run.has_intervals();
+    let mut facts = vec![("Scenario".to_string(), results.scenario.clone())];
+    if replicated {
+        facts.push((
+            "Replications".to_string(),
+            format!(
+                "{} (base seed {}, common random numbers)",
+                run.replications, run.base_seed
+            ),
+        ));
+    } else {
+        facts.push(("Seed".to_string(), results.seed.to_string()));
+    }
+    facts.extend([
+        ("Horizon".to_string(), duration_text(results.horizon_s)),
+        ("Warm-up".to_string(), duration_text(results.warm_up_s)),
+        ("Interval".to_string(), duration_text(results.interval_s)),
+    ]);
+    let overall_target = targets.target_for(results, Scope::Overall, "all");
+    if let Some(t) = &overall_target {
+        facts.push((
+            "Service-level target".to_string(),
+            format!("{:.0}% answered within {}", t.goal * 100.0, t.threshold),
+        ));
+    }
+    facts.push((
+        "routesim version".to_string(),
+        env!("CARGO_PKG_VERSION").to_string(),
+    ));
+    let note = if replicated {
+        format!(
+            "Every figure is the mean of {} replications on common-random-number seeds; \
+             \"± h\" is the half-width of its 95 % confidence interval (Student t). A service \
+             level marked unsure has an interval that straddles the target.",
+            run.replications
+        )
+    } else {
+        "Every figure comes from a single replication (one seed) and carries no confidence \
+         interval: interval figures in particular are noisy. Run with --replications R for \
+         means with 95 % intervals."
+            .to_string()
+    };
+    let mut multi_day = Vec::new();
+    if results.horizon_s > 86_400.0 {
+        multi_day.push(
+            "The run is longer than a day: interval figures fold the days onto one day \
+             (conversations count in the interval of the day in which they arrived)."
+                .to_string(),
+        );
+    }
+    let index = IntervalIndex::new(run);
+    Page {
+        title: format!("routesim run: {}", results.scenario),
+        facts,
+        notes: std::iter::once(note).chain(multi_day).collect(),
+        tables: key_figure_tables(run, &index, targets),
+        sections: vec![interval_section(run, &index, targets)],
+        charts: Vec::new(),
+        settings: settings.to_string(),
+    }
+}
+
+fn key_figure_tables(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targets) -> Vec<Table> {
+    let results = &run.mean;
+    let replicated = run.has_intervals();
+    let sl_heading = targets
+        .target_for(results, Scope::Overall, "all")
+        .map_or("service level".to_string(), |t| {
+            format!("service level {}", t.threshold)
+        });
+    let mut flows = Table {
+        caption: "Conversations (measured period)".into(),
+        header: [
+            "scope",
+            "name",
+            "offered",
+            "handled",
+            "AHT s",
+            "abandon rate",
+            &sl_heading,
+            "intervals below target",
+            "ASA s",
+            "wait p90 s",
+            "queue mean",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        ..Table::default()
+    };
+    for scope in [
+        Scope::Overall,
+        Scope::Channel,
+        Scope::Workstream,
+        Scope::Queue,
+    ] {
+        for name in names_in(results, scope) {
+            let value = |measure: &str| run.estimate(scope, &name, measure);
+            let target = targets.target_for(results, scope, &name);
+            let (sl, below, class) = match &target {
+                Some(t) => {
+                    let (below, of) = index.below_target(t, scope, &name);
+                    let (_, class) = verdict(t, value(&t.measure));
+                    (
+                        figure(value(&t.measure), Unit::Percent, replicated),
+                        format!("{below} of {of}"),
+                        class,
+                    )
+                }
+                None => ("-".into(), "-".into(), ""),
+            };
+            flows.rows.push(vec![
+                scope.as_str().to_string(),
+                name.clone(),
+                figure(value("offered"), Unit::Count, replicated),
+                figure(value("handled"), Unit::Count, replicated),
+                figure(value("aht_s"), Unit::Seconds, replicated),
+                figure(value("abandon_rate"), Unit::Percent, replicated),
+                sl,
+                below,
+                figure(value("asa_s"), Unit::Seconds, replicated),
+                figure(value("wait_p90_s"), Unit::Seconds, replicated),
+                figure(value("queue_length_mean"), Unit::Level, replicated),
+            ]);
+            let mut classes = vec![String::new(); 11];
+            classes[6] = class.to_string();
+            flows.classes.push(classes);
+        }
+    }
+    let mut agents = Table {
+        caption: "Agent groups (measured period)".into(),
+        header: [
+            "group",
+            "agents",
+            "staffed hours",
+            "utilization",
+            "occupancy",
+            "handled",
+            "handled per staffed hour",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        ..Table::default()
+    };
+    for name in names_in(results, Scope::AgentGroup) {
+        let value = |measure: &str| run.estimate(Scope::AgentGroup, &name, measure);
+        agents.rows.push(vec![
+            name.clone(),
+            figure(value("agents"), Unit::Count, false),
+            figure(value("staffed_agent_hours"), Unit::Level, replicated),
+            figure(value("utilization"), Unit::Percent, replicated),
+            figure(value("occupancy"), Unit::Percent, replicated),
+            figure(value("handled"), Unit::Count, replicated),
+            figure(value("handled_per_staffed_hour"), Unit::Level, replicated),
+        ]);
+    }
+    vec![flows, agents]
+}
+
+/// The interval table of one scope: one row per interval of the day. The agent columns
+/// (occupancy, staffed agents) exist for all channels together only: agents are not per
+/// channel.
+fn interval_table(
+    run: &ReplicatedRun,
+    index: &IntervalIndex,
+    target: &Target,
+    scope: Scope,
+    name: &str,
+) -> Table {
+    let replicated = run.has_intervals();
+    let with_agents = scope == Scope::Overall;
+    let mut header: Vec<String> = [
+        "interval",
+        "volume",
+        "handled",
+        "AHT s",
+        "answered",
+        "abandoned",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.push(format!("SL {}", target.threshold));
+    header.push(format!("vs {:.0}%", target.goal * 100.0));
+    header.push("ASA s".into());
+    if with_agents {
+        header.push("occupancy".into());
+        header.push("staffed agents".into());
+    }
+    let (below, of) = index.below_target(target, scope, name);
+    let label = if scope == Scope::Overall {
+        "all channels".to_string()
+    } else {
+        format!("{scope} {name}")
+    };
+    let mut table = Table {
+        caption: format!("Per interval, {label}: {below} of {of} intervals below target"),
+        header,
+        folded: scope != Scope::Overall,
+        ..Table::default()
+    };
+    let length = run.mean.interval_s.round() as u64;
+    for interval in 0..index.n_intervals {
+        let get = |measure: &str| index.get(interval, scope, name, measure);
+        let start = interval as u64 * length;
+        let sl = get(&target.measure);
+        let (mark, class) = verdict(target, sl);
+        let mut row = vec![
+            format!("{}–{}", clock(start), clock(start + length)),
+            figure(get("offered"), Unit::Count, replicated),
+            figure(get("handled"), Unit::Count, replicated),
+            figure(get("aht_s"), Unit::Seconds, replicated),
+            figure(get("answered"), Unit::Count, replicated),
+            figure(get("abandoned"), Unit::Count, replicated),
+            figure(sl, Unit::Percent, replicated),
+            mark.to_string(),
+            figure(get("asa_s"), Unit::Seconds, replicated),
+        ];
+        let mut classes = vec![String::new(); row.len()];
+        classes[6] = class.to_string();
+        classes[7] = class.to_string();
+        if with_agents {
+            row.push(figure(get("occupancy"), Unit::Percent, replicated));
+            row.push(figure(get("staffed_agents"), Unit::Level, replicated));
+            classes.extend([String::new(), String::new()]);
+        }
+        table.rows.push(row);
+        table.classes.push(classes);
+    }
+    table
+}
+
+fn interval_section(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targets) -> Section {
+    let results = &run.mean;
+    let mut tables = Vec::new();
+    let mut scopes = vec![(Scope::Overall, "all".to_string())];
+    scopes.extend(
+        names_in(results, Scope::Channel)
+            .into_iter()
+            .map(|n| (Scope::Channel, n)),
+    );
+    for (scope, name) in &scopes {
+        if let Some(target) = targets.target_for(results, *scope, name) {
+            tables.push(interval_table(run, index, &target, *scope, name));
+        }
+    }
+    Section {
+        heading: "Interval table".into(),
+        paragraphs: vec![
+            "Conversations count in the interval in which they arrived. Volume: conversations \
+             offered; handled: finished by an agent; AHT: average handle time, the time agents \
+             spent on a handled conversation (every segment with its wrap-up); SL: answered \
+             within the threshold, of answered and abandoned; vs target: met or missed; ASA: \
+             mean wait of those answered; occupancy: share of logged-in agents with at least \
+             one conversation; staffed agents: mean number of agents logged in."
+                .into(),
+        ],
+        tables,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_the_largest_whole_unit() {
+        for (seconds, text) in [
+            (86_400.0 * 7.0, "7 d"),
+            (7200.0, "2 h"),
+            (900.0, "15 min"),
+            (90.0, "90 s"),
+            (0.0, "0 s"),
+        ] {
+            assert_eq!(duration_text(seconds), text);
+        }
+    }
+
+    #[test]
+    fn figures_carry_their_interval_only_when_replicated() {
+        let e = Estimate::of([0.80, 0.84, 0.82]);
+        assert_eq!(figure(Some(e), Unit::Percent, false), "82.0%");
+        let text = figure(Some(e), Unit::Percent, true);
+        assert!(text.starts_with("82.0% ± "), "{text}");
+        assert_eq!(figure(None, Unit::Count, true), "-");
+        assert_eq!(
+            figure(Some(Estimate::of([f64::NAN])), Unit::Count, false),
+            "-"
+        );
+    }
+
+    #[test]
+    fn a_service_level_is_met_missed_or_unsure_against_its_goal() {
+        let target = Target {
+            measure: "service_level_20s_of_offered".into(),
+            threshold: "20s".into(),
+            goal: 0.8,
+        };
+        assert_eq!(verdict(&target, Some(Estimate::of([0.8]))).0, "met");
+        assert_eq!(verdict(&target, Some(Estimate::of([0.79]))).0, "missed");
+        assert_eq!(verdict(&target, Some(Estimate::of([0.95, 0.96]))).0, "met");
+        assert_eq!(
+            verdict(&target, Some(Estimate::of([0.70, 0.90]))).0,
+            "unsure"
+        );
+        assert_eq!(verdict(&target, Some(Estimate::of([f64::NAN]))).0, "-");
+        assert_eq!(verdict(&target, None).0, "-");
+    }
+}

@@ -1,0 +1,183 @@
+//! One scenario run several times on common-random-number seeds (`routesim run
+//! --replications R`), with every summary, interval and agent figure as a mean and a 95%
+//! Student t interval over the replications, in the shape of one run's results so that the
+//! reports and charts of a run read it unchanged.
+
+use crate::metrics::{IntervalRow, MeasureRow, RunResults, Scope};
+use crate::model::Scenario;
+
+use super::confidence::Estimate;
+use super::{replication_seed, run_replications, Threads};
+
+/// The figures of R replications of one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicatedRun {
+    /// How many replications the figures rest on (1: a single run, no intervals).
+    pub replications: u32,
+    /// The base seed: replication r ran with `replication_seed(base_seed, r)`.
+    pub base_seed: u64,
+    /// The means over the replications, as one run's rows (its `seed` is the base seed). The
+    /// wait distribution is the first replication's: it is drawn, not tabulated.
+    pub mean: RunResults,
+    /// The estimate of each row of `mean.summary`, in the same order.
+    pub summary: Vec<Estimate>,
+    /// The estimate of each row of `mean.intervals`, in the same order.
+    pub intervals: Vec<Estimate>,
+    /// The estimate of each row of `mean.agents`, in the same order.
+    pub agents: Vec<Estimate>,
+}
+
+impl ReplicatedRun {
+    /// Runs `replications` replications of `scenario` from `base_seed`, in parallel. One
+    /// replication runs with `base_seed` itself, exactly as `routesim run` without the option.
+    pub fn run(
+        scenario: &Scenario,
+        base_seed: u64,
+        replications: u32,
+        threads: Threads,
+    ) -> ReplicatedRun {
+        let runs = run_replications(scenario, base_seed, replications.max(1), threads);
+        debug_assert_eq!(runs[0].seed, replication_seed(base_seed, 0));
+        ReplicatedRun::of_runs(runs, base_seed)
+    }
+
+    /// A single run: every estimate rests on one value and has no interval.
+    pub fn single(results: RunResults) -> ReplicatedRun {
+        let one = |rows: &[MeasureRow]| rows.iter().map(|r| Estimate::of([r.value])).collect();
+        ReplicatedRun {
+            replications: 1,
+            base_seed: results.seed,
+            summary: one(&results.summary),
+            intervals: results
+                .intervals
+                .iter()
+                .map(|r| Estimate::of([r.row.value]))
+                .collect(),
+            agents: one(&results.agents),
+            mean: results,
+        }
+    }
+
+    /// The figures of `runs`, replications of one scenario (their rows come in the same order,
+    /// which the collector guarantees: it lays rows out by the scenario, not by events).
+    pub fn of_runs(mut runs: Vec<RunResults>, base_seed: u64) -> ReplicatedRun {
+        assert!(!runs.is_empty(), "at least one replication");
+        if runs.len() == 1 {
+            let mut single = ReplicatedRun::single(runs.remove(0));
+            single.base_seed = base_seed;
+            return single;
+        }
+        let estimate = |value_of: &dyn Fn(&RunResults) -> f64| -> Estimate {
+            Estimate::of(runs.iter().map(value_of))
+        };
+        let summary: Vec<Estimate> = (0..runs[0].summary.len())
+            .map(|i| estimate(&|r| r.summary[i].value))
+            .collect();
+        let intervals: Vec<Estimate> = (0..runs[0].intervals.len())
+            .map(|i| estimate(&|r| r.intervals[i].row.value))
+            .collect();
+        let agents: Vec<Estimate> = (0..runs[0].agents.len())
+            .map(|i| estimate(&|r| r.agents[i].value))
+            .collect();
+        let replications = runs.len() as u32;
+        let mut mean = runs.swap_remove(0);
+        mean.seed = base_seed;
+        for (row, e) in mean.summary.iter_mut().zip(&summary) {
+            row.value = e.mean;
+        }
+        for (IntervalRow { row, .. }, e) in mean.intervals.iter_mut().zip(&intervals) {
+            row.value = e.mean;
+        }
+        for (row, e) in mean.agents.iter_mut().zip(&agents) {
+            row.value = e.mean;
+        }
+        ReplicatedRun {
+            replications,
+            base_seed,
+            mean,
+            summary,
+            intervals,
+            agents,
+        }
+    }
+
+    /// Whether the figures carry intervals (two replications or more).
+    pub fn has_intervals(&self) -> bool {
+        self.replications > 1
+    }
+
+    /// The estimate of one summary or agent measure.
+    pub fn estimate(&self, scope: Scope, name: &str, measure: &str) -> Option<Estimate> {
+        let find = |rows: &[MeasureRow], estimates: &[Estimate]| {
+            rows.iter()
+                .position(|r| r.scope == scope && r.name == name && r.measure == measure)
+                .map(|i| estimates[i])
+        };
+        find(&self.mean.summary, &self.summary).or_else(|| find(&self.mean.agents, &self.agents))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(seed: u64, values: [f64; 2]) -> RunResults {
+        let row = |measure: &str, value| MeasureRow {
+            scope: Scope::Overall,
+            name: "all".into(),
+            measure: measure.into(),
+            value,
+        };
+        RunResults {
+            scenario: "s".into(),
+            seed,
+            horizon_s: 3600.0,
+            warm_up_s: 0.0,
+            interval_s: 900.0,
+            summary: vec![row("offered", values[0]), row("asa_s", values[1])],
+            intervals: vec![IntervalRow {
+                day: None,
+                interval: 0,
+                start_s: 0,
+                row: row("offered", values[0] / 4.0),
+            }],
+            agents: vec![],
+            wait_distribution: vec![],
+        }
+    }
+
+    #[test]
+    fn every_row_becomes_the_mean_of_its_replications_with_its_interval() {
+        let runs = vec![
+            results(11, [10.0, f64::NAN]),
+            results(12, [14.0, 3.0]),
+            results(13, [12.0, 5.0]),
+        ];
+        let replicated = ReplicatedRun::of_runs(runs, 11);
+        assert_eq!(replicated.replications, 3);
+        assert_eq!(replicated.mean.seed, 11);
+        assert_eq!(replicated.mean.summary[0].value, 12.0);
+        // The undefined value is left out: the mean of 3 and 5, on n = 2.
+        assert_eq!(replicated.mean.summary[1].value, 4.0);
+        assert_eq!(replicated.summary[1].n, 2);
+        assert_eq!(replicated.mean.intervals[0].row.value, 3.0);
+        // sd of (10, 14, 12) is 2; t(0.975, 2) = 4.303; half-width 4.303 * 2 / sqrt(3).
+        let half = replicated.summary[0].half_width();
+        assert!(
+            (half - 4.302_653 * 2.0 / 3f64.sqrt()).abs() < 1e-4,
+            "{half}"
+        );
+        assert_eq!(
+            replicated.estimate(Scope::Overall, "all", "offered"),
+            Some(replicated.summary[0])
+        );
+    }
+
+    #[test]
+    fn a_single_run_keeps_its_values_and_has_no_interval() {
+        let replicated = ReplicatedRun::of_runs(vec![results(5, [10.0, 2.0])], 5);
+        assert!(!replicated.has_intervals());
+        assert_eq!(replicated.mean, results(5, [10.0, 2.0]));
+        assert!(replicated.summary[0].ci95_low.is_nan());
+    }
+}
