@@ -343,8 +343,8 @@ fn the_curve_does_not_depend_on_the_thread_count() {
 /// treats each agent as three independent servers; the simulation routes each chat to the
 /// agent with the most free capacity, so agents fill up one slot at a time across the whole
 /// group and a new chat waits only when every slot of every agent is taken: the same pooled
-/// M/M/(3n) queue, and the same requirement within one agent. (Concurrency slowdown, which
-/// would make a third chat slower and raise the simulated figure, is not in the model yet.)
+/// M/M/(3n) queue, and the same requirement within one agent. (With a concurrency slowdown
+/// the naive figure is wrong: see the next test.)
 #[test]
 fn multi_session_chat_against_the_naive_multi_slot_erlang_figure() {
     let text = stationary(1200.0, 450.0, None, 4, SL_80_20)
@@ -363,6 +363,34 @@ fn multi_session_chat_against_the_naive_multi_slot_erlang_figure() {
         "simulated {} vs naive {naive}",
         report.simulated[0]
     );
+}
+
+/// Multi-session chat with a concurrency slowdown of [1.0, 1.2, 1.5]: an agent holding n chats
+/// works each at 1/factor[n] of its speed, so it finishes at most n / factor[n] chats per mean
+/// handle time: 1, 1.67, 2. At 150 erlangs of chat no fewer than 150 / 2 = 75 agents can keep
+/// up at all, whatever the service level, while the naive multi-slot Erlang figure (three
+/// independent servers per agent) stays near 54. The simulated requirement must respect the
+/// bound, which is the direction the README explains: slowdown makes every extra session cost
+/// more agent time than Erlang assumes.
+#[test]
+fn multi_session_chat_with_slowdown_needs_more_than_the_naive_multi_slot_erlang_figure() {
+    let text = stationary(1200.0, 450.0, None, 4, SL_80_20)
+        .replace("kind = \"voice\"", "kind = \"live_chat\"")
+        .replace("count = 1\n", "count = 1\ncapacity_units = 3\n")
+        .replace(
+            "allowed_presences = [\"available\"]",
+            "allowed_presences = [\"available\", \"busy\"]\nconcurrency_slowdown = [1.0, 1.2, 1.5]",
+        );
+    assert!(text.contains("concurrency_slowdown"), "{text}");
+    let report = staff(&text, None).unwrap();
+    let naive = report.targets[0].erlang_c[0].unwrap();
+    let simulated = report.simulated[0];
+    assert!((50..=56).contains(&naive), "naive figure {naive}");
+    assert!(
+        simulated >= 75,
+        "simulated {simulated} is below the throughput bound of 75 agents (naive {naive})"
+    );
+    assert!(simulated <= 2 * naive, "simulated {simulated} vs naive {naive}");
 }
 
 /// A staffing curve logs agents in and out at interval edges; logging out finishes the work in
