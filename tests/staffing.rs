@@ -390,7 +390,10 @@ fn multi_session_chat_with_slowdown_needs_more_than_the_naive_multi_slot_erlang_
         simulated >= 75,
         "simulated {simulated} is below the throughput bound of 75 agents (naive {naive})"
     );
-    assert!(simulated <= 2 * naive, "simulated {simulated} vs naive {naive}");
+    assert!(
+        simulated <= 2 * naive,
+        "simulated {simulated} vs naive {naive}"
+    );
 }
 
 /// A staffing curve logs agents in and out at interval edges; logging out finishes the work in

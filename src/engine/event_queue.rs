@@ -3,8 +3,8 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
+use super::hash::FastHash;
 use super::SimTime;
 
 /// Names one scheduled event, for cancellation. Ids are never reused within a queue.
@@ -25,30 +25,10 @@ pub struct Scheduled<E> {
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     // Invariant: every id in `cancelled` is still in `heap` (removed when skipped).
-    cancelled: HashSet<u64, BuildHasherDefault<SeqHasher>>,
+    // Sequence numbers are distinct integers: one multiply hashes them (see `FastHash`).
+    cancelled: HashSet<u64, FastHash>,
     next_seq: u64,
     now: SimTime,
-}
-
-/// Hashes an event sequence number with one multiplication (Fibonacci hashing): the keys are
-/// distinct integers, so SipHash's protection against chosen keys buys nothing on the hot path
-/// (every pop looks the set up while cancellations are pending). No iteration order of the set
-/// reaches an output, so the hash cannot affect results.
-#[derive(Debug, Default)]
-struct SeqHasher(u64);
-
-impl Hasher for SeqHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
 }
 
 #[derive(Debug)]

@@ -6,9 +6,11 @@
 //! its inputs: there is no clock, no global state and no thread in this module.
 
 mod event_queue;
+mod hash;
 mod rng;
 mod time;
 
 pub use event_queue::{EventId, EventQueue, Scheduled};
+pub use hash::{FastHash, IntHasher};
 pub use rng::{stream_key, RandomStreams, StreamRng};
 pub use time::{SimDuration, SimTime};

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::engine::FastHash;
 use crate::model::{AgentId, ConversationInfo};
 
 /// (channel index, arrival in microseconds).
@@ -20,7 +21,8 @@ pub(super) struct HandleTimes {
     /// a handful at once, so a linear scan beats a map.
     open: Vec<Vec<(ConversationKey, u64)>>,
     /// Time of the finished segments of conversations that went Waiting.
-    earlier: HashMap<ConversationKey, u64>,
+    /// Looked up only, never iterated, so the fast hash cannot reach an output.
+    earlier: HashMap<ConversationKey, u64, FastHash>,
 }
 
 fn key(c: &ConversationInfo) -> ConversationKey {
@@ -31,7 +33,7 @@ impl HandleTimes {
     pub fn new(n_agents: usize) -> HandleTimes {
         HandleTimes {
             open: vec![Vec::new(); n_agents],
-            earlier: HashMap::new(),
+            earlier: HashMap::default(),
         }
     }
 

@@ -675,9 +675,10 @@ fn range_values(range: &Table) -> Result<Vec<Value>, String> {
             }
             // The tolerance keeps `to` in the range when (to - from) / step is whole but the
             // division rounds just below it.
-            // Counted in floating point first: a huge range must be refused, not overflow.
+            // Counted in floating point first: a huge range (even an infinite count) must be
+            // refused, not overflow.
             let steps = ((to - from) / step + 1e-9).floor();
-            if !(steps + 1.0 <= MAX_POINTS as f64) {
+            if steps + 1.0 > MAX_POINTS as f64 {
                 return Err(format!(
                     "the range has {} values, more than the {MAX_POINTS} allowed",
                     steps + 1.0
