@@ -240,6 +240,12 @@ fn the_binary_prints_warnings_on_stderr_and_keeps_its_exit_code() {
         stderr.starts_with("warning: channels.chat: about 240 conversations"),
         "{stderr}"
     );
+    // The page shows the same warnings as the terminal.
+    let page = fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        page.contains("Warning: channels.chat: about 240 conversations"),
+        "the warning is not on the page"
+    );
 
     let validate = routesim(&["validate", "a.toml"], dir.path());
     assert_eq!(validate.status.code(), Some(0));

@@ -95,11 +95,12 @@ pub(crate) fn run(
         service_level_target: scenario.simulation.service_level_target,
         replications,
     };
-    let files = report::replicated_report_files(&run, &settings, charts, &options)
-        .context("drawing the charts")?;
-    let written = publish(&out, &files).context("writing the reports")?;
     let mut found = warnings::scenario_warnings(&scenario);
     found.extend(warnings::run_warnings(&scenario, &run.mean));
+    let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
+    let files = report::replicated_report_files(&run, &settings, charts, &options, &shown)
+        .context("drawing the charts")?;
+    let written = publish(&out, &files).context("writing the reports")?;
     print_warnings(&found);
     let mut stdout = std::io::stdout().lock();
     if run.has_intervals() {

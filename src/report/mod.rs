@@ -76,16 +76,19 @@ pub fn run_report_files(
         settings,
         selection,
         options,
+        &[],
     )
 }
 
 /// [`run_report_files`] of one or more replications of a run: every figure a mean, with its
-/// 95 % interval when there are several.
+/// 95 % interval when there are several. `warnings` (see `crate::warnings`) are shown at the
+/// top of the page, one a paragraph.
 pub fn replicated_report_files(
     run: &ReplicatedRun,
     settings: &str,
     selection: ChartSelection,
     options: &ChartOptions,
+    warnings: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
     let mut files = csv_files(run);
     let options = ChartOptions {
@@ -97,11 +100,10 @@ pub fn replicated_report_files(
     } else {
         run_charts(&run.mean, &options)
     };
-    files.extend(charts_and_page(
-        &charts,
-        selection,
-        run_page(run, settings, &options.targets()),
-    )?);
+    let mut page = run_page(run, settings, &options.targets());
+    page.notes
+        .extend(warnings.iter().map(|warning| format!("Warning: {warning}")));
+    files.extend(charts_and_page(&charts, selection, page)?);
     Ok(files)
 }
 
