@@ -17,13 +17,18 @@ use crate::model::{
     Scenario,
 };
 
+use super::cells::{ByScope, Cells};
 use super::flows::{
-    flow_rows, interval_semantic_rows, semantic_rows, Flow, Period, SemanticFlow, MICROS,
+    flow_rows, interval_semantic_rows, semantic_rows, service_level_names, Flow, Period,
+    SemanticFlow, MICROS,
 };
-use super::groups::{overall_interval_rows, GroupLevels};
+use super::groups::{
+    overall_interval_rows, GroupLevels, BUSY_LOGGED_IN, LOGGED_IN, N_LEVELS, PRESENCE,
+    STAFFED_UNITS, USED_UNITS_LOGGED_IN, WORKING_AFTER_SHIFT,
+};
 use super::handle_time::HandleTimes;
-use super::level::Level;
 use super::results::{IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
+use super::stats::IntervalAreas;
 
 const DAY: u64 = 86_400_000_000;
 
@@ -47,11 +52,14 @@ pub struct Collector {
     n_channels: usize,
     n_workstreams: usize,
     n_flows: usize,
-    // Indexed [interval * flows.len() + scope].
-    interval_flows: Vec<Flow>,
-    // Indexed like `interval_flows`.
-    interval_semantics: Vec<SemanticFlow>,
-    queue_lengths: Vec<Level>,
+    /// The figures per (channel, workstream, queue): the scopes' are their sums.
+    cells: Cells,
+    /// Queue length now and its maximum over the measured period, per flow scope.
+    queue_now: Vec<(i64, i64)>,
+    /// When measuring began (the end of the warm-up).
+    measure_start: Option<u64>,
+    /// Measured time per interval: what every queue-length integral is divided by.
+    exposure: IntervalAreas,
     groups: Vec<GroupLevels>,
     group_names: Vec<String>,
     agent_group: Vec<GroupId>,
@@ -109,10 +117,6 @@ impl Collector {
             .iter()
             .map(|t| t.as_micros())
             .collect();
-        let empty_flow = Flow {
-            answered_within: vec![0; thresholds.len()],
-            ..Flow::default()
-        };
         let mut agent_group = Vec::new();
         let mut group_first_agent = Vec::new();
         for (idx, group) in scenario.agent_groups.iter().enumerate() {
@@ -122,7 +126,6 @@ impl Collector {
                 group.count as usize,
             ));
         }
-        let n_cells = flow_names.len() * n_intervals;
         Collector {
             scenario_name: scenario.name.clone(),
             warm_up: sim.warm_up.as_micros(),
@@ -135,9 +138,15 @@ impl Collector {
             n_channels: scenario.channels.len(),
             n_workstreams: scenario.workstreams.len(),
             n_flows: flow_names.len(),
-            interval_flows: vec![empty_flow; n_cells],
-            interval_semantics: vec![SemanticFlow::default(); n_cells],
-            queue_lengths: vec![Level::new(interval, n_intervals); flow_names.len()],
+            cells: Cells::new(
+                scenario.queues.len(),
+                thresholds.len(),
+                interval,
+                n_intervals,
+            ),
+            queue_now: vec![(0, 0); flow_names.len()],
+            measure_start: None,
+            exposure: IntervalAreas::new(interval, n_intervals),
             flow_names,
             thresholds,
             groups: scenario
@@ -162,12 +171,14 @@ impl Collector {
         }
     }
 
-    fn scopes_of(&self, c: &ConversationInfo) -> [usize; 4] {
+    /// The flow scopes of (channel, workstream, queue) indices: overall, channel, workstream,
+    /// queue.
+    fn scopes_of(&self, [channel, workstream, queue]: [usize; 3]) -> [usize; 4] {
         [
             0,
-            1 + c.channel.index(),
-            1 + self.n_channels + c.workstream.index(),
-            1 + self.n_channels + self.n_workstreams + c.queue.index(),
+            1 + channel,
+            1 + self.n_channels + workstream,
+            1 + self.n_channels + self.n_workstreams + queue,
         ]
     }
 
@@ -185,12 +196,11 @@ impl Collector {
         if !self.counted(c) {
             return;
         }
-        // Only the interval figures are kept up to date; totals are their sum, formed once at
-        // the end, which halves the work per event.
-        let base = self.interval_of(c.arrived) * self.n_flows;
-        for scope in self.scopes_of(c) {
-            update(&mut self.interval_flows[base + scope]);
-        }
+        // Only one cell's interval figures are kept up to date; the scopes' figures and the
+        // totals are their sums, formed once at the end.
+        let interval = self.interval_of(c.arrived);
+        let cell = self.cells.of(c);
+        update(self.cells.flow(cell, interval));
     }
 
     /// Applies `update` to the workstream-semantics counts of a counted conversation in its
@@ -199,33 +209,47 @@ impl Collector {
         if !self.counted(c) {
             return;
         }
-        let base = self.interval_of(c.arrived) * self.n_flows;
-        for scope in self.scopes_of(c) {
-            update(&mut self.interval_semantics[base + scope]);
-        }
+        let interval = self.interval_of(c.arrived);
+        let cell = self.cells.of(c);
+        update(self.cells.semantics(cell, interval));
     }
 
     fn change_queue_length(&mut self, now: SimTime, c: &ConversationInfo, delta: i64) {
-        for scope in self.scopes_of(c) {
-            self.queue_lengths[scope].add(now.as_micros(), delta, self.measuring);
+        let cell = self.cells.of(c);
+        self.cells
+            .queue_length(cell)
+            .add(now.as_micros(), [delta], self.measuring);
+        let scopes = self.scopes_of([c.channel.index(), c.workstream.index(), c.queue.index()]);
+        for scope in scopes {
+            let (value, max) = &mut self.queue_now[scope];
+            *value += delta;
+            *max = (*max).max(*value);
         }
     }
 
     /// The measures, once the run has finished.
     pub fn into_results(self, seed: u64) -> RunResults {
         let measured_s = (self.end - self.warm_up.min(self.end)) as f64 / MICROS;
+        let by_scope = self.cells.by_scope(self.n_flows, |key| self.scopes_of(key));
+        let service_levels = service_level_names(&self.thresholds);
         let mut summary = Vec::new();
         for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
-            let level = &self.queue_lengths[idx];
+            let queue_area: i128 = (0..self.n_intervals)
+                .map(|bucket| by_scope.queue_areas[bucket * self.n_flows + idx])
+                .sum();
             let queue_mean = if measured_s > 0.0 {
-                level.area() as f64 / MICROS / measured_s
+                queue_area as f64 / MICROS / measured_s
             } else {
                 f64::NAN
             };
-            let mut rows = flow_rows(&self.thresholds, &self.total_flow(idx), Period::Run);
+            let mut rows = flow_rows(
+                &service_levels,
+                &self.total_flow(&by_scope, idx),
+                Period::Run,
+            );
             rows.push(("queue_length_mean".into(), queue_mean));
-            rows.push(("queue_length_max".into(), level.max as f64));
-            rows.extend(semantic_rows(&self.total_semantics(idx)));
+            rows.push(("queue_length_max".into(), self.queue_now[idx].1 as f64));
+            rows.extend(semantic_rows(&self.total_semantics(&by_scope, idx)));
             summary.extend(rows.into_iter().map(|(measure, value)| MeasureRow {
                 scope: *scope,
                 name: name.clone(),
@@ -254,19 +278,17 @@ impl Collector {
             };
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
                 let cell = bucket * self.n_flows + idx;
-                let mut rows = flow_rows(
-                    &self.thresholds,
-                    &self.interval_flows[cell],
-                    Period::Interval,
-                );
+                let mut rows = flow_rows(&service_levels, &by_scope.flows[cell], Period::Interval);
+                let exposure = self.exposure.exposure(bucket);
                 rows.push((
                     "queue_length_mean".into(),
-                    self.queue_lengths[idx]
-                        .by_interval
-                        .mean(bucket)
-                        .unwrap_or(f64::NAN),
+                    if exposure > 0 {
+                        by_scope.queue_areas[cell] as f64 / exposure as f64
+                    } else {
+                        f64::NAN
+                    },
                 ));
-                rows.extend(interval_semantic_rows(&self.interval_semantics[cell]));
+                rows.extend(interval_semantic_rows(&by_scope.semantics[cell]));
                 if *scope == Scope::Overall {
                     rows.extend(
                         overall_interval_rows(&self.groups, bucket)
@@ -295,37 +317,37 @@ impl Collector {
             summary,
             intervals,
             agents: self.agent_rows(),
-            wait_distribution: self.wait_distributions(),
+            wait_distribution: self.wait_distributions(&by_scope),
         }
     }
 
     /// The figures of flow scope `idx` over the whole run: the sum of its intervals.
-    fn total_flow(&self, idx: usize) -> Flow {
+    fn total_flow(&self, by_scope: &ByScope, idx: usize) -> Flow {
         let mut total = Flow {
             answered_within: vec![0; self.thresholds.len()],
             ..Flow::default()
         };
         for interval in 0..self.n_intervals {
-            total.merge(&self.interval_flows[interval * self.n_flows + idx]);
+            total.merge(&by_scope.flows[interval * self.n_flows + idx]);
         }
         total
     }
 
-    fn total_semantics(&self, idx: usize) -> SemanticFlow {
+    fn total_semantics(&self, by_scope: &ByScope, idx: usize) -> SemanticFlow {
         let mut total = SemanticFlow::default();
         for interval in 0..self.n_intervals {
-            total.merge(&self.interval_semantics[interval * self.n_flows + idx]);
+            total.merge(&by_scope.semantics[interval * self.n_flows + idx]);
         }
         total
     }
 
     /// Overall and per channel: the scopes a planner compares waits across.
-    fn wait_distributions(&self) -> Vec<WaitDistribution> {
+    fn wait_distributions(&self, by_scope: &ByScope) -> Vec<WaitDistribution> {
         self.flow_names[..=self.n_channels]
             .iter()
             .enumerate()
             .map(|(idx, (scope, name))| {
-                let flow = &self.total_flow(idx);
+                let flow = &self.total_flow(by_scope, idx);
                 let wait = &flow.answer_wait;
                 let total = wait.count().max(1) as f64;
                 let mut seen = 0;
@@ -473,51 +495,38 @@ impl Observer for Collector {
         before: AgentStatus,
         after: AgentStatus,
     ) {
-        let now = now.as_micros();
-        let measuring = self.measuring;
-        let levels = &mut self.groups[group.index()];
         let logged_in = |s: &AgentStatus| s.presence != Presence::Offline;
         let flag = |b: bool| i64::from(b);
         let used_logged = |s: &AgentStatus| if logged_in(s) { s.used_units } else { 0 };
-        levels
-            .staffed_units
-            .add(now, after.staffed_units - before.staffed_units, measuring);
-        levels
-            .used_units_logged_in
-            .add(now, used_logged(&after) - used_logged(&before), measuring);
-        levels.busy_logged_in.add(
-            now,
-            flag(logged_in(&after) && after.active > 0)
-                - flag(logged_in(&before) && before.active > 0),
-            measuring,
-        );
-        levels.logged_in.add(
-            now,
-            flag(logged_in(&after)) - flag(logged_in(&before)),
-            measuring,
-        );
-        levels.working_after_shift.add(
-            now,
-            flag(!logged_in(&after) && after.active > 0)
-                - flag(!logged_in(&before) && before.active > 0),
-            measuring,
-        );
+        let mut deltas = [0; N_LEVELS];
+        deltas[STAFFED_UNITS] = after.staffed_units - before.staffed_units;
+        deltas[USED_UNITS_LOGGED_IN] = used_logged(&after) - used_logged(&before);
+        deltas[BUSY_LOGGED_IN] = flag(logged_in(&after) && after.active > 0)
+            - flag(logged_in(&before) && before.active > 0);
+        deltas[LOGGED_IN] = flag(logged_in(&after)) - flag(logged_in(&before));
+        deltas[WORKING_AFTER_SHIFT] = flag(!logged_in(&after) && after.active > 0)
+            - flag(!logged_in(&before) && before.active > 0);
         if before.presence != after.presence {
-            levels.presence[before.presence.index()].add(now, -1, measuring);
-            levels.presence[after.presence.index()].add(now, 1, measuring);
+            deltas[PRESENCE + before.presence.index()] -= 1;
+            deltas[PRESENCE + after.presence.index()] += 1;
         }
+        self.groups[group.index()]
+            .levels
+            .add(now.as_micros(), deltas, self.measuring);
     }
 
     fn warm_up_ended(&mut self, now: SimTime) {
         let now = now.as_micros();
         self.measuring = true;
-        for level in &mut self.queue_lengths {
+        self.measure_start = Some(now);
+        for level in self.cells.queue_lengths() {
             level.restart(now);
         }
+        for (value, max) in &mut self.queue_now {
+            *max = *value;
+        }
         for group in &mut self.groups {
-            for level in group.levels() {
-                level.restart(now);
-            }
+            group.levels.restart(now);
         }
     }
 
@@ -632,13 +641,14 @@ impl Observer for Collector {
     fn finished(&mut self, now: SimTime) {
         let now = now.as_micros();
         self.end = now;
-        for level in &mut self.queue_lengths {
+        for level in self.cells.queue_lengths() {
             level.close(now);
         }
+        if let Some(start) = self.measure_start.filter(|&start| start < now) {
+            self.exposure.accumulate(start, now, 0);
+        }
         for group in &mut self.groups {
-            for level in group.levels() {
-                level.close(now);
-            }
+            group.levels.close(now);
         }
     }
 }

@@ -121,7 +121,27 @@ pub(super) enum Period {
 }
 
 /// The rows of one flow: volumes, outcomes, service levels, waits, handle time.
-pub(super) fn flow_rows(thresholds: &[u64], flow: &Flow, period: Period) -> Vec<(String, f64)> {
+/// The service-level measures of each threshold: (`service_level_20s_of_offered`,
+/// `service_level_20s_of_answered`), named once per run rather than per row.
+pub(super) fn service_level_names(thresholds: &[u64]) -> Vec<(String, String)> {
+    thresholds
+        .iter()
+        .map(|&threshold| {
+            let label = threshold_label(threshold as f64 / MICROS);
+            (
+                format!("service_level_{label}_of_offered"),
+                format!("service_level_{label}_of_answered"),
+            )
+        })
+        .collect()
+}
+
+/// `service_levels` names the measures of each threshold ([`service_level_names`]).
+pub(super) fn flow_rows(
+    service_levels: &[(String, String)],
+    flow: &Flow,
+    period: Period,
+) -> Vec<(String, f64)> {
     let resolved = (flow.answered + flow.abandoned) as f64;
     let mut rows = vec![
         ("offered".to_string(), flow.offered as f64),
@@ -144,17 +164,10 @@ pub(super) fn flow_rows(thresholds: &[u64], flow: &Flow, period: Period) -> Vec<
         "p_wait".to_string(),
         ratio((flow.answered_from_queue + flow.abandoned) as f64, resolved),
     ));
-    for (idx, &threshold) in thresholds.iter().enumerate() {
-        let label = threshold_label(threshold as f64 / MICROS);
-        let within = flow.answered_within[idx] as f64;
-        rows.push((
-            format!("service_level_{label}_of_offered"),
-            ratio(within, resolved),
-        ));
-        rows.push((
-            format!("service_level_{label}_of_answered"),
-            ratio(within, flow.answered as f64),
-        ));
+    for ((of_offered, of_answered), &within) in service_levels.iter().zip(&flow.answered_within) {
+        let within = within as f64;
+        rows.push((of_offered.clone(), ratio(within, resolved)));
+        rows.push((of_answered.clone(), ratio(within, flow.answered as f64)));
     }
     let wait = &flow.answer_wait;
     let seconds = |micros: Option<u64>| micros.map_or(f64::NAN, |m| m as f64 / MICROS);
@@ -164,8 +177,12 @@ pub(super) fn flow_rows(thresholds: &[u64], flow: &Flow, period: Period) -> Vec<
     ));
     let all_waits = (wait.sum() + flow.abandon_wait_sum) as f64 / MICROS;
     rows.push(("wait_mean_s".to_string(), ratio(all_waits, resolved)));
-    for (label, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
-        rows.push((format!("wait_{label}_s"), seconds(wait.quantile(q))));
+    let quantiles = wait.quantiles([0.5, 0.9, 0.95, 0.99]);
+    for (measure, q) in ["wait_p50_s", "wait_p90_s", "wait_p95_s", "wait_p99_s"]
+        .into_iter()
+        .zip(quantiles)
+    {
+        rows.push((measure.to_string(), seconds(q)));
     }
     rows.push(("wait_max_s".to_string(), seconds(wait.max())));
     rows.push((

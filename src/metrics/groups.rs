@@ -5,19 +5,15 @@
 use crate::model::Presence;
 
 use super::flows::ratio;
-use super::level::Level;
+use super::level::Levels;
 
 const HOUR_MICROS: f64 = 3_600_000_000.0;
 
 #[derive(Debug, Clone)]
 pub(super) struct GroupLevels {
     pub handled: u64,
-    pub staffed_units: Level,
-    pub used_units_logged_in: Level,
-    pub busy_logged_in: Level,
-    pub logged_in: Level,
-    pub working_after_shift: Level,
-    pub presence: [Level; 5],
+    /// The signals below, integrated together (they change at the same instants).
+    pub levels: Levels<N_LEVELS>,
     pub declines: u64,
     pub over_capacity_assignments: u64,
     pub max_over_capacity_units: i64,
@@ -26,24 +22,28 @@ pub(super) struct GroupLevels {
     pub over_capacity_by_cause: [u64; 5],
 }
 
+/// Capacity units of the agents logged in.
+pub(super) const STAFFED_UNITS: usize = 0;
+/// Capacity units in use by agents logged in.
+pub(super) const USED_UNITS_LOGGED_IN: usize = 1;
+/// Agents logged in with at least one conversation.
+pub(super) const BUSY_LOGGED_IN: usize = 2;
+/// Agents logged in (not Offline).
+pub(super) const LOGGED_IN: usize = 3;
+/// Agents Offline but still finishing conversations.
+pub(super) const WORKING_AFTER_SHIFT: usize = 4;
+/// Agents in each presence: `PRESENCE + presence.index()`.
+pub(super) const PRESENCE: usize = 5;
+pub(super) const N_LEVELS: usize = PRESENCE + 5;
+
 impl GroupLevels {
     /// A group of `count` agents, every one Offline (see `Observer::agent_changed`).
     pub fn new(count: u32, interval: u64, n_intervals: usize) -> GroupLevels {
-        let level = || Level::new(interval, n_intervals);
+        let mut start = [0; N_LEVELS];
+        start[PRESENCE + Presence::Offline.index()] = i64::from(count);
         GroupLevels {
             handled: 0,
-            staffed_units: level(),
-            used_units_logged_in: level(),
-            busy_logged_in: level(),
-            logged_in: level(),
-            working_after_shift: level(),
-            presence: std::array::from_fn(|idx| {
-                let mut level = level();
-                if idx == Presence::Offline.index() {
-                    level.value = i64::from(count);
-                }
-                level
-            }),
+            levels: Levels::new(interval, n_intervals).with_values(start),
             declines: 0,
             over_capacity_assignments: 0,
             max_over_capacity_units: 0,
@@ -51,33 +51,21 @@ impl GroupLevels {
         }
     }
 
-    pub fn levels(&mut self) -> impl Iterator<Item = &mut Level> {
-        [
-            &mut self.staffed_units,
-            &mut self.used_units_logged_in,
-            &mut self.busy_logged_in,
-            &mut self.logged_in,
-            &mut self.working_after_shift,
-        ]
-        .into_iter()
-        .chain(self.presence.iter_mut())
-    }
-
     /// The rows of the whole run; `assignments` holds the count of each of its agents. The
     /// preferred-agent cause is reported only for a scenario that has preferred agents.
     pub fn run_rows(&self, assignments: &[u64], preferred_agents: bool) -> Vec<(String, f64)> {
-        let area = |level: &Level| level.area() as f64;
-        let staffed_hours = area(&self.logged_in) / HOUR_MICROS;
+        let area = |k: usize| self.levels.total_area(k) as f64;
+        let staffed_hours = area(LOGGED_IN) / HOUR_MICROS;
         let mut values = vec![
             ("agents".to_string(), assignments.len() as f64),
             ("staffed_agent_hours".to_string(), staffed_hours),
             (
                 "utilization".to_string(),
-                ratio(area(&self.used_units_logged_in), area(&self.staffed_units)),
+                ratio(area(USED_UNITS_LOGGED_IN), area(STAFFED_UNITS)),
             ),
             (
                 "occupancy".to_string(),
-                ratio(area(&self.busy_logged_in), area(&self.logged_in)),
+                ratio(area(BUSY_LOGGED_IN), area(LOGGED_IN)),
             ),
             ("handled".to_string(), self.handled as f64),
             (
@@ -90,7 +78,7 @@ impl GroupLevels {
             ),
             (
                 "work_after_shift_hours".to_string(),
-                area(&self.working_after_shift) / HOUR_MICROS,
+                area(WORKING_AFTER_SHIFT) / HOUR_MICROS,
             ),
             ("declines".to_string(), self.declines as f64),
             (
@@ -120,7 +108,7 @@ impl GroupLevels {
         for presence in Presence::ALL {
             values.push((
                 format!("{}_hours", presence.as_str()),
-                area(&self.presence[presence.index()]) / HOUR_MICROS,
+                area(PRESENCE + presence.index()) / HOUR_MICROS,
             ));
         }
         values
@@ -128,25 +116,32 @@ impl GroupLevels {
 
     /// The rows of one interval of the day.
     pub fn interval_rows(&self, interval: usize) -> Vec<(&'static str, f64)> {
-        let area = |level: &Level| level.by_interval.area(interval) as f64;
+        let area = |k: usize| self.levels.area(k, interval) as f64;
         let mut rows = vec![
-            ("staffed_agents", mean_level(&self.logged_in, interval)),
+            ("staffed_agents", self.mean_level(LOGGED_IN, interval)),
             (
                 "utilization",
-                ratio(area(&self.used_units_logged_in), area(&self.staffed_units)),
+                ratio(area(USED_UNITS_LOGGED_IN), area(STAFFED_UNITS)),
             ),
-            (
-                "occupancy",
-                ratio(area(&self.busy_logged_in), area(&self.logged_in)),
-            ),
+            ("occupancy", ratio(area(BUSY_LOGGED_IN), area(LOGGED_IN))),
         ];
         for presence in Presence::ALL {
             rows.push((
                 presence_agents_measure(presence),
-                mean_level(&self.presence[presence.index()], interval),
+                self.mean_level(PRESENCE + presence.index(), interval),
             ));
         }
         rows
+    }
+
+    /// The time-average of signal `k` over an interval (NaN if it was not measured).
+    fn mean_level(&self, k: usize, interval: usize) -> f64 {
+        let exposure = self.levels.exposure(interval) as f64;
+        if exposure > 0.0 {
+            self.levels.area(k, interval) as f64 / exposure
+        } else {
+            f64::NAN
+        }
     }
 }
 
@@ -156,39 +151,26 @@ pub(super) fn overall_interval_rows(
     groups: &[GroupLevels],
     interval: usize,
 ) -> Vec<(&'static str, f64)> {
-    let total = |pick: fn(&GroupLevels) -> &Level| -> f64 {
+    let total = |k: usize| -> f64 {
         groups
             .iter()
-            .map(|g| pick(g).by_interval.area(interval) as f64)
+            .map(|g| g.levels.area(k, interval) as f64)
             .sum()
     };
     let exposure = groups
         .iter()
-        .map(|g| g.logged_in.by_interval.exposure(interval))
+        .map(|g| g.levels.exposure(interval))
         .max()
         .unwrap_or(0) as f64;
-    let logged_in = total(|g| &g.logged_in);
+    let logged_in = total(LOGGED_IN);
     vec![
         ("staffed_agents", ratio(logged_in, exposure)),
         (
             "utilization",
-            ratio(
-                total(|g| &g.used_units_logged_in),
-                total(|g| &g.staffed_units),
-            ),
+            ratio(total(USED_UNITS_LOGGED_IN), total(STAFFED_UNITS)),
         ),
-        ("occupancy", ratio(total(|g| &g.busy_logged_in), logged_in)),
+        ("occupancy", ratio(total(BUSY_LOGGED_IN), logged_in)),
     ]
-}
-
-/// The time-average of a level over an interval (NaN if the interval was not measured).
-fn mean_level(level: &Level, interval: usize) -> f64 {
-    let exposure = level.by_interval.exposure(interval) as f64;
-    if exposure > 0.0 {
-        level.by_interval.area(interval) as f64 / exposure
-    } else {
-        f64::NAN
-    }
 }
 
 fn presence_agents_measure(presence: Presence) -> &'static str {

@@ -4,6 +4,7 @@
 //! Memory does not grow with the number of conversations: waits go into log histograms, levels
 //! into time-weighted integrals. Nothing here formats output; results are plain rows.
 
+mod cells;
 mod collector;
 mod flows;
 mod goals;

@@ -143,6 +143,40 @@ impl LogHistogram {
         unreachable!("bucket counts sum to the total count")
     }
 
+    /// [`quantile`](Self::quantile) of each of `qs`, in one pass over the buckets: equal to
+    /// calling `quantile` for each.
+    ///
+    /// # Panics
+    /// If a `q` is not in `[0, 1]` or `qs` does not ascend: caller bugs.
+    pub fn quantiles<const K: usize>(&self, qs: [f64; K]) -> [Option<u64>; K] {
+        assert!(qs.is_sorted(), "quantiles {qs:?} do not ascend");
+        let mut out = [None; K];
+        // Observations in buckets `..next`: none below the minimum's.
+        let mut seen = 0;
+        let mut next = if self.count == 0 { 0 } else { bucket_of(self.min) };
+        for (slot, q) in out.iter_mut().zip(qs) {
+            assert!((0.0..=1.0).contains(&q), "quantile {q} is outside [0, 1]");
+            if self.count == 0 {
+                continue;
+            }
+            let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+            *slot = Some(if rank == 1 {
+                self.min
+            } else if rank == self.count {
+                self.max
+            } else {
+                // Ranks ascend: this one is in the bucket of the last one or a later one.
+                while seen < rank {
+                    seen += self.counts[next];
+                    next += 1;
+                }
+                let (low, high) = bucket_bounds(next - 1);
+                (low + (high - low) / 2).clamp(self.min, self.max)
+            });
+        }
+        out
+    }
+
     /// APPROXIMATE number of observations `<= threshold`: a lower bound that leaves out the
     /// observations sharing `threshold`'s bucket (within 1/64 of it) unless `threshold` is that
     /// bucket's top. Exact for thresholds below 128, below `min` or at least `max`. Callers that

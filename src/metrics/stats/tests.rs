@@ -123,6 +123,17 @@ fn quantiles_match_order_statistics_within_half_a_bucket() {
 }
 
 #[test]
+fn quantiles_in_one_pass_equal_each_quantile_alone() {
+    let qs = [0.0, 0.01, 0.5, 0.5, 0.9, 0.95, 0.99, 1.0];
+    for (seed, n, zeros) in [(1, 1, 4), (2, 2, 4), (3, 7, 2), (8, 3, 1), (6, 10_000, 3)] {
+        let h = histogram_of(&data_set(seed, n, zeros));
+        let each: Vec<_> = qs.iter().map(|&q| h.quantile(q)).collect();
+        assert_eq!(h.quantiles(qs).to_vec(), each, "seed {seed}, {n} observations");
+    }
+    assert_eq!(LogHistogram::default().quantiles([0.5, 0.9]), [None, None]);
+}
+
+#[test]
 fn small_values_are_exact() {
     // Each value 0..=127 recorded 1 to 5 times; every rank must come back exactly.
     let data: Vec<u64> = (0..=127)

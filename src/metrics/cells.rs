@@ -1,0 +1,139 @@
+//! The finest figures the collector keeps: one cell per (channel, workstream, queue) a
+//! conversation was seen in, each with its flows, semantic counts and queue-length integral
+//! per interval. Every event updates one cell; the overall, channel, workstream and queue
+//! figures are sums of cells, formed once when the run ends. All of them are integer counts,
+//! exact integrals and mergeable histograms, so the sums equal figures kept per scope.
+
+use crate::model::ConversationInfo;
+
+use super::flows::{Flow, SemanticFlow};
+use super::level::Level;
+
+/// The cells of a run, created as conversations first reach each (channel, workstream,
+/// queue); see the module docs.
+#[derive(Debug)]
+pub(super) struct Cells {
+    n_intervals: usize,
+    /// Per queue: (channel, workstream, cell) of the cells seen so far. A queue is reached from
+    /// a handful of workstreams, so a scan of its short list beats a map.
+    by_queue: Vec<Vec<(u32, u32, u32)>>,
+    /// (channel, workstream, queue) index of each cell.
+    keys: Vec<[usize; 3]>,
+    /// Indexed [cell * n_intervals + interval].
+    flows: Vec<Flow>,
+    /// Indexed like `flows`.
+    semantics: Vec<SemanticFlow>,
+    /// Queue length of each cell (its areas only: maxima are kept per scope).
+    queue_lengths: Vec<Level>,
+    empty_flow: Flow,
+    interval: u64,
+}
+
+impl Cells {
+    pub fn new(n_queues: usize, n_thresholds: usize, interval: u64, n_intervals: usize) -> Cells {
+        Cells {
+            n_intervals,
+            by_queue: vec![Vec::new(); n_queues],
+            keys: Vec::new(),
+            flows: Vec::new(),
+            semantics: Vec::new(),
+            queue_lengths: Vec::new(),
+            empty_flow: Flow {
+                answered_within: vec![0; n_thresholds],
+                ..Flow::default()
+            },
+            interval,
+        }
+    }
+
+    /// The cell of `c`'s channel, workstream and queue, created on first sight.
+    #[inline]
+    pub fn of(&mut self, c: &ConversationInfo) -> usize {
+        let (channel, workstream) = (c.channel.index() as u32, c.workstream.index() as u32);
+        let seen = &self.by_queue[c.queue.index()];
+        match seen
+            .iter()
+            .find(|&&(ch, ws, _)| ch == channel && ws == workstream)
+        {
+            Some(&(_, _, cell)) => cell as usize,
+            None => self.add(c),
+        }
+    }
+
+    #[cold]
+    fn add(&mut self, c: &ConversationInfo) -> usize {
+        let cell = self.keys.len();
+        self.keys
+            .push([c.channel.index(), c.workstream.index(), c.queue.index()]);
+        self.by_queue[c.queue.index()].push((
+            c.channel.index() as u32,
+            c.workstream.index() as u32,
+            cell as u32,
+        ));
+        self.flows.extend(std::iter::repeat_n(
+            self.empty_flow.clone(),
+            self.n_intervals,
+        ));
+        self.semantics.extend(std::iter::repeat_n(
+            SemanticFlow::default(),
+            self.n_intervals,
+        ));
+        self.queue_lengths
+            .push(Level::new(self.interval, self.n_intervals));
+        cell
+    }
+
+    pub fn flow(&mut self, cell: usize, interval: usize) -> &mut Flow {
+        &mut self.flows[cell * self.n_intervals + interval]
+    }
+
+    pub fn semantics(&mut self, cell: usize, interval: usize) -> &mut SemanticFlow {
+        &mut self.semantics[cell * self.n_intervals + interval]
+    }
+
+    pub fn queue_length(&mut self, cell: usize) -> &mut Level {
+        &mut self.queue_lengths[cell]
+    }
+
+    pub fn queue_lengths(&mut self) -> impl Iterator<Item = &mut Level> {
+        self.queue_lengths.iter_mut()
+    }
+
+    /// The figures of every scope per interval, indexed [interval * n_scopes + scope], where a
+    /// cell counts in the scopes `scopes_of` gives for its (channel, workstream, queue).
+    pub fn by_scope(
+        &self,
+        n_scopes: usize,
+        scopes_of: impl Fn([usize; 3]) -> [usize; 4],
+    ) -> ByScope {
+        let n = self.n_intervals * n_scopes;
+        let mut out = ByScope {
+            flows: vec![self.empty_flow.clone(); n],
+            semantics: vec![SemanticFlow::default(); n],
+            queue_areas: vec![0; n],
+        };
+        for (cell, &key) in self.keys.iter().enumerate() {
+            let scopes = scopes_of(key);
+            let level = &self.queue_lengths[cell];
+            for interval in 0..self.n_intervals {
+                let from = cell * self.n_intervals + interval;
+                for scope in scopes {
+                    let to = interval * n_scopes + scope;
+                    out.flows[to].merge(&self.flows[from]);
+                    out.semantics[to].merge(&self.semantics[from]);
+                    out.queue_areas[to] += level.area(0, interval);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The figures of every scope, summed from the cells.
+#[derive(Debug)]
+pub(super) struct ByScope {
+    pub flows: Vec<Flow>,
+    pub semantics: Vec<SemanticFlow>,
+    /// Queue-length integral (conversation-microseconds).
+    pub queue_areas: Vec<i128>,
+}
