@@ -20,102 +20,187 @@ const INTERVAL_HEADER: [&str; 8] = [
 /// Formats a measure value: empty for undefined (NaN), integers without decimals, others with
 /// at most 6 decimals and no trailing zeros. Fixed formatting keeps files byte-identical.
 pub fn format_value(value: f64) -> String {
+    let mut text = String::new();
+    format_value_into(value, &mut text);
+    text
+}
+
+/// [`format_value`] into `out` (cleared first), so a table reuses one buffer for all cells.
+fn format_value_into(value: f64, out: &mut String) {
+    use std::fmt::Write;
+    out.clear();
     if value.is_nan() {
-        return String::new();
+        return;
     }
     if value.is_infinite() {
-        return if value > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        };
+        out.push_str(if value > 0.0 { "inf" } else { "-inf" });
+        return;
     }
+    // Writing to a String cannot fail.
     if value == value.trunc() && value.abs() < 1e15 {
-        return format!("{}", value as i64);
+        let _ = write!(out, "{}", value as i64);
+        return;
     }
-    let text = format!("{value:.6}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.to_string()
+    let _ = write!(out, "{value:.6}");
+    let kept = out.trim_end_matches('0').trim_end_matches('.').len();
+    out.truncate(kept);
+    if out == "-0" {
+        out.clear();
+        out.push('0');
     }
 }
 
-fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(header)
-        .expect("writing to memory cannot fail");
-    for row in rows {
-        writer
-            .write_record(&row)
+/// A CSV table written field by field into memory: numbers are formatted into one reused
+/// buffer, so no row or cell allocates. Quoting is the csv crate's.
+/// (day, interval) of an interval row.
+type IntervalKey = (Option<usize>, usize);
+
+struct Table {
+    writer: csv::Writer<Vec<u8>>,
+    scratch: String,
+    /// The seed of the rows, formatted once.
+    seed: Option<(u64, String)>,
+    /// The interval columns of the last row (rows come interval by interval).
+    interval: Option<(IntervalKey, [String; 3])>,
+}
+
+impl Table {
+    fn new(header: &[&str]) -> Table {
+        let mut table = Table {
+            writer: csv::Writer::from_writer(Vec::new()),
+            scratch: String::new(),
+            seed: None,
+            interval: None,
+        };
+        for name in header {
+            table.text(name);
+        }
+        table.end_row();
+        table
+    }
+
+    // Writing to memory cannot fail: the csv writer's errors are I/O errors of its sink.
+    fn text(&mut self, text: &str) {
+        self.writer
+            .write_field(text)
             .expect("writing to memory cannot fail");
     }
-    writer.into_inner().expect("writing to memory cannot fail")
+
+    fn value(&mut self, value: f64) {
+        format_value_into(value, &mut self.scratch);
+        self.writer
+            .write_field(&self.scratch)
+            .expect("writing to memory cannot fail");
+    }
+
+    fn display(&mut self, value: impl std::fmt::Display) {
+        use std::fmt::Write;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        self.writer
+            .write_field(&self.scratch)
+            .expect("writing to memory cannot fail");
+    }
+
+    fn end_row(&mut self) {
+        self.writer
+            .write_record(None::<&[u8]>)
+            .expect("writing to memory cannot fail");
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        self.writer
+            .into_inner()
+            .expect("writing to memory cannot fail")
+    }
+
+    /// scenario, seed, scope, name, measure, value; `extra` after `seed` (interval columns).
+    fn measure_row(
+        &mut self,
+        results: &RunResults,
+        row: &MeasureRow,
+        extra: impl FnOnce(&mut Table),
+    ) {
+        self.text(&results.scenario);
+        if self
+            .seed
+            .as_ref()
+            .is_none_or(|(seed, _)| *seed != results.seed)
+        {
+            self.seed = Some((results.seed, results.seed.to_string()));
+        }
+        if let Some((_, seed)) = &self.seed {
+            self.writer
+                .write_field(seed)
+                .expect("writing to memory cannot fail");
+        }
+        extra(self);
+        self.text(row.scope.as_str());
+        self.text(&row.name);
+        self.text(&row.measure);
+        self.value(row.value);
+    }
+
+    /// The day (when kept apart), interval and interval start columns.
+    fn interval_columns(&mut self, row: &IntervalRow) {
+        let key = (row.day, row.interval);
+        if self.interval.as_ref().is_none_or(|(last, _)| *last != key) {
+            let texts = [
+                row.day.map(|day| day.to_string()).unwrap_or_default(),
+                row.interval.to_string(),
+                format!("{:02}:{:02}", row.start_s / 3600, row.start_s % 3600 / 60),
+            ];
+            self.interval = Some((key, texts));
+        }
+        if let Some((_, [day, interval, start])) = &self.interval {
+            let fields = if row.day.is_some() {
+                &[day, interval, start][..]
+            } else {
+                &[interval, start][..]
+            };
+            for field in fields {
+                self.writer
+                    .write_field(field)
+                    .expect("writing to memory cannot fail");
+            }
+        }
+    }
+
+    fn estimate(&mut self, estimate: &Estimate) {
+        self.display(estimate.n);
+        self.value(estimate.ci95_low);
+        self.value(estimate.ci95_high);
+    }
 }
 
-fn measure_cells(results: &RunResults, row: &MeasureRow) -> Vec<String> {
-    vec![
-        results.scenario.clone(),
-        results.seed.to_string(),
-        row.scope.to_string(),
-        row.name.clone(),
-        row.measure.clone(),
-        format_value(row.value),
-    ]
+fn measure_table(header: &[&str], results: &RunResults, rows: &[MeasureRow]) -> Vec<u8> {
+    let mut table = Table::new(header);
+    for row in rows {
+        table.measure_row(results, row, |_| {});
+        table.end_row();
+    }
+    table.into_bytes()
 }
 
 /// `summary.csv`: the measured period, per overall / channel / workstream / queue.
 pub fn summary_csv(results: &RunResults) -> Vec<u8> {
-    write_rows(
-        &MEASURE_HEADER,
-        results
-            .summary
-            .iter()
-            .map(|row| measure_cells(results, row)),
-    )
+    measure_table(&MEASURE_HEADER, results, &results.summary)
 }
 
 /// `agents.csv`: per agent group.
 pub fn agents_csv(results: &RunResults) -> Vec<u8> {
-    write_rows(
-        &MEASURE_HEADER,
-        results.agents.iter().map(|row| measure_cells(results, row)),
-    )
-}
-
-fn interval_cells(results: &RunResults, row: &IntervalRow) -> Vec<String> {
-    let IntervalRow {
-        day,
-        interval,
-        start_s,
-        row,
-    } = row;
-    let mut cells = measure_cells(results, row);
-    let mut at = 2;
-    if let Some(day) = day {
-        cells.insert(at, day.to_string());
-        at += 1;
-    }
-    cells.insert(at, interval.to_string());
-    cells.insert(
-        at + 1,
-        format!("{:02}:{:02}", start_s / 3600, start_s % 3600 / 60),
-    );
-    cells
+    measure_table(&MEASURE_HEADER, results, &results.agents)
 }
 
 /// `intervals.csv`: per interval of the day; with the days kept apart
 /// (`report_days = "apart"`), a `day` column (0 is the first day) comes before `interval`.
 pub fn intervals_csv(results: &RunResults) -> Vec<u8> {
-    write_rows(
-        &interval_header(results),
-        results
-            .intervals
-            .iter()
-            .map(|row| interval_cells(results, row)),
-    )
+    let mut table = Table::new(&interval_header(results));
+    for row in &results.intervals {
+        table.measure_row(results, &row.row, |t| t.interval_columns(row));
+        table.end_row();
+    }
+    table.into_bytes()
 }
 
 /// The columns of `intervals.csv`: `day` after `seed` when the days are kept apart.
@@ -129,54 +214,47 @@ fn interval_header(results: &RunResults) -> Vec<&'static str> {
 
 const CI_COLUMNS: [&str; 3] = ["n", "ci95_low", "ci95_high"];
 
-fn with_interval(mut cells: Vec<String>, estimate: &Estimate) -> Vec<String> {
-    cells.push(estimate.n.to_string());
-    cells.push(format_value(estimate.ci95_low));
-    cells.push(format_value(estimate.ci95_high));
-    cells
-}
-
 fn header_with_interval(header: &[&'static str]) -> Vec<&'static str> {
     header.iter().copied().chain(CI_COLUMNS).collect()
+}
+
+fn replicated_measure_table(
+    header: &[&'static str],
+    mean: &RunResults,
+    rows: &[MeasureRow],
+    estimates: &[Estimate],
+) -> Vec<u8> {
+    let mut table = Table::new(&header_with_interval(header));
+    for (row, estimate) in rows.iter().zip(estimates) {
+        table.measure_row(mean, row, |_| {});
+        table.estimate(estimate);
+        table.end_row();
+    }
+    table.into_bytes()
 }
 
 /// `summary.csv` of several replications: `value` is the mean, `seed` the base seed, then
 /// `n` (replications where the measure is defined), `ci95_low`, `ci95_high`.
 pub fn replicated_summary_csv(run: &ReplicatedRun) -> Vec<u8> {
-    write_rows(
-        &header_with_interval(&MEASURE_HEADER),
-        run.mean
-            .summary
-            .iter()
-            .zip(&run.summary)
-            .map(|(row, e)| with_interval(measure_cells(&run.mean, row), e)),
-    )
+    replicated_measure_table(&MEASURE_HEADER, &run.mean, &run.mean.summary, &run.summary)
 }
 
 /// `agents.csv` of several replications, with the interval columns of
 /// [`replicated_summary_csv`].
 pub fn replicated_agents_csv(run: &ReplicatedRun) -> Vec<u8> {
-    write_rows(
-        &header_with_interval(&MEASURE_HEADER),
-        run.mean
-            .agents
-            .iter()
-            .zip(&run.agents)
-            .map(|(row, e)| with_interval(measure_cells(&run.mean, row), e)),
-    )
+    replicated_measure_table(&MEASURE_HEADER, &run.mean, &run.mean.agents, &run.agents)
 }
 
 /// `intervals.csv` of several replications, with the interval columns of
 /// [`replicated_summary_csv`].
 pub fn replicated_intervals_csv(run: &ReplicatedRun) -> Vec<u8> {
-    write_rows(
-        &header_with_interval(&interval_header(&run.mean)),
-        run.mean
-            .intervals
-            .iter()
-            .zip(&run.intervals)
-            .map(|(row, e)| with_interval(interval_cells(&run.mean, row), e)),
-    )
+    let mut table = Table::new(&header_with_interval(&interval_header(&run.mean)));
+    for (row, estimate) in run.mean.intervals.iter().zip(&run.intervals) {
+        table.measure_row(&run.mean, &row.row, |t| t.interval_columns(row));
+        table.estimate(estimate);
+        table.end_row();
+    }
+    table.into_bytes()
 }
 
 #[cfg(test)]
