@@ -184,3 +184,45 @@ fn with_replications_every_figure_carries_its_interval() {
         single.notes
     );
 }
+
+/// With the days kept apart, the table has a row per interval of every day, each showing that
+/// day's figures (not one day's figures overwritten by the next).
+#[test]
+fn with_the_days_apart_every_day_has_its_own_rows() {
+    let text = SCENARIO.replace(
+        "horizon = \"24h\"",
+        "horizon = \"48h\"\nreport_days = \"apart\"",
+    );
+    let origin = Origin {
+        file: "two-days.toml".into(),
+        base_dir: PathBuf::from("."),
+    };
+    let scenario = parse_scenario(&text, &origin).unwrap();
+    let results = run(&scenario, scenario.simulation.seed);
+    let offered = |day: usize, interval: usize| {
+        results
+            .intervals
+            .iter()
+            .find(|r| {
+                r.day == Some(day)
+                    && r.interval == interval
+                    && r.row.scope == Scope::Overall
+                    && r.row.measure == "offered"
+            })
+            .map(|r| r.row.value)
+            .unwrap()
+    };
+    let table = overall_table(&ReplicatedRun::single(results.clone()), &scenario);
+    assert_eq!(table.rows.len(), 48, "one row per hour of each of two days");
+    assert_eq!(table.rows[9][0], "day 0 09:00–10:00");
+    assert_eq!(table.rows[24 + 9][0], "day 1 09:00–10:00");
+    let volume = table.header.iter().position(|h| h == "volume").unwrap();
+    for hour in 0..24 {
+        for day in 0..2 {
+            let shown: f64 = table.rows[day * 24 + hour][volume].parse().unwrap();
+            assert_eq!(shown, offered(day, hour), "day {day}, hour {hour}");
+        }
+    }
+    // The days differ (Poisson arrivals), so one day's figures shown for both would fail above.
+    assert!((8..19).any(|hour| offered(0, hour) != offered(1, hour)));
+}

@@ -62,28 +62,48 @@ fn verdict(target: &Target, estimate: Option<Estimate>) -> (&'static str, &'stat
 }
 
 /// Estimates of the interval rows by (interval, scope, name, measure).
+/// The interval rows of a run by (interval, scope, name, measure). An "interval" here counts
+/// through the intervals of every day when the days are kept apart (`report_days = "apart"`):
+/// day d's interval i is `d * intervals_per_day + i`.
 struct IntervalIndex<'a> {
     rows: HashMap<(usize, Scope, &'a str, &'a str), Estimate>,
     n_intervals: usize,
+    intervals_per_day: usize,
+    days_apart: bool,
 }
 
 impl<'a> IntervalIndex<'a> {
     fn new(run: &'a ReplicatedRun) -> Self {
-        let mut rows = HashMap::new();
+        let mut rows = HashMap::with_capacity(run.mean.intervals.len());
+        let intervals_per_day = (86_400.0 / run.mean.interval_s).round().max(1.0) as usize;
+        let days_apart = run.mean.intervals.iter().any(|r| r.day.is_some());
         let mut n_intervals = 0;
         for (r, e) in run.mean.intervals.iter().zip(&run.intervals) {
-            n_intervals = n_intervals.max(r.interval + 1);
+            let at = r.day.unwrap_or(0) * intervals_per_day + r.interval;
+            n_intervals = n_intervals.max(at + 1);
             rows.insert(
-                (
-                    r.interval,
-                    r.row.scope,
-                    r.row.name.as_str(),
-                    r.row.measure.as_str(),
-                ),
+                (at, r.row.scope, r.row.name.as_str(), r.row.measure.as_str()),
                 *e,
             );
         }
-        IntervalIndex { rows, n_intervals }
+        IntervalIndex {
+            rows,
+            n_intervals,
+            intervals_per_day,
+            days_apart,
+        }
+    }
+
+    /// How the table names interval `at`: `08:00–08:15`, or `day 2 08:00–08:15` when the
+    /// days are kept apart (day 0 is the first, as in `intervals.csv`).
+    fn label(&self, at: usize, length: u64) -> String {
+        let start = (at % self.intervals_per_day) as u64 * length;
+        let span = format!("{}–{}", clock(start), clock(start + length));
+        if self.days_apart {
+            format!("day {} {span}", at / self.intervals_per_day)
+        } else {
+            span
+        }
     }
 
     fn get(&self, interval: usize, scope: Scope, name: &str, measure: &str) -> Option<Estimate> {
@@ -177,7 +197,15 @@ pub fn run_page(run: &ReplicatedRun, settings: &str, targets: &Targets) -> Page 
             .to_string()
     };
     let mut multi_day = Vec::new();
-    if results.horizon_s > 86_400.0 {
+    let days_apart = results.intervals.iter().any(|r| r.day.is_some());
+    if days_apart {
+        multi_day.push(
+            "The days are kept apart (report_days = \"apart\"): the interval tables have a row \
+             for every interval of every day, day 0 being the first (conversations count in \
+             the interval in which they arrived)."
+                .to_string(),
+        );
+    } else if results.horizon_s > 86_400.0 {
         multi_day.push(
             "The run is longer than a day: interval figures fold the days onto one day \
              (conversations count in the interval of the day in which they arrived)."
@@ -294,9 +322,9 @@ fn key_figure_tables(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targe
     vec![flows, agents]
 }
 
-/// The interval table of one scope: one row per interval of the day. The agent columns
-/// (occupancy, staffed agents) exist for all channels together only: agents are not per
-/// channel.
+/// The interval table of one scope: one row per interval of the day (of each day when the days
+/// are kept apart). The agent columns (occupancy, staffed agents) exist for all channels
+/// together only: agents are not per channel.
 fn interval_table(
     run: &ReplicatedRun,
     index: &IntervalIndex,
@@ -339,11 +367,10 @@ fn interval_table(
     let length = run.mean.interval_s.round() as u64;
     for interval in 0..index.n_intervals {
         let get = |measure: &str| index.get(interval, scope, name, measure);
-        let start = interval as u64 * length;
         let sl = get(&target.measure);
         let (mark, class) = verdict(target, sl);
         let mut row = vec![
-            format!("{}–{}", clock(start), clock(start + length)),
+            index.label(interval, length),
             figure(get("offered"), Unit::Count, replicated),
             figure(get("handled"), Unit::Count, replicated),
             figure(get("aht_s"), Unit::Seconds, replicated),
