@@ -2,7 +2,9 @@
 //! 113,000 conversations, 400 agents, every feature on: bot, notifications with response
 //! times, rejects and misses, skills, split routing, waiting and affinity, wrap-up, pick).
 //! Target: under half a second per day, single-threaded, with the standard collector.
-//! Also the M/M/c scenario with the features off, to watch the fast path of instant offers.
+//! Also the M/M/c scenario with the features off, to watch the fast path of instant offers,
+//! and the CSV tables of the full-featured day (what `routesim run --charts none` writes
+//! besides report.html).
 
 use std::path::Path;
 
@@ -27,6 +29,16 @@ fn full_featured(c: &mut Criterion) {
     });
     group.bench_function("full_featured_day_with_collector", |b| {
         b.iter(|| metrics::run(&full, 1))
+    });
+    let results = metrics::run(&full, 1);
+    group.bench_function("full_featured_day_csv_tables", |b| {
+        b.iter(|| {
+            (
+                routesim::report::summary_csv(&results),
+                routesim::report::intervals_csv(&results),
+                routesim::report::agents_csv(&results),
+            )
+        })
     });
     let mmc = scenario("mmc.toml");
     group.bench_function("mmc_week_with_collector", |b| {

@@ -182,6 +182,50 @@ mod tests {
         assert!(queue.is_empty());
     }
 
+    /// Interleaved schedules, cancellations and pops, against a sorted list of what is
+    /// pending: every pop is the earliest (time, scheduling order) that is not cancelled.
+    #[test]
+    fn pops_follow_time_then_scheduling_order_through_any_interleaving() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut queue = EventQueue::new();
+        // (time, scheduling order, id) of the events still pending.
+        let mut pending: Vec<(u64, u64, EventId)> = Vec::new();
+        let mut order = 0;
+        for step in 0..20_000 {
+            let now = queue.now().as_micros();
+            match next() % 8 {
+                0..=3 => {
+                    // Few distinct times, so many ties are broken by scheduling order.
+                    let time = now + next() % 50;
+                    let id = queue.schedule(t(time), order);
+                    pending.push((time, order, id));
+                    order += 1;
+                }
+                4 if !pending.is_empty() => {
+                    let victim = pending.swap_remove((next() % pending.len() as u64) as usize);
+                    queue.cancel(victim.2);
+                }
+                _ => {
+                    pending.sort();
+                    let expected = (!pending.is_empty()).then(|| pending.remove(0));
+                    let got = queue.pop_until(t(u64::MAX));
+                    assert_eq!(
+                        got.map(|s| (s.time.as_micros(), s.event)),
+                        expected.map(|(time, order, _)| (time, order)),
+                        "step {step}"
+                    );
+                }
+            }
+        }
+        assert_eq!(queue.len() - queue.cancelled.len(), pending.len());
+    }
+
     #[test]
     fn the_horizon_stops_the_run_and_leaves_later_events_pending() {
         let mut queue = EventQueue::new();

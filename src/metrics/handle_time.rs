@@ -60,11 +60,19 @@ impl HandleTimes {
     /// The conversation closed: its whole handle time, in microseconds.
     pub fn finish(&mut self, agent: AgentId, c: &ConversationInfo, now: u64) -> u64 {
         let last = self.end_segment(agent, c, now);
-        last + self.earlier.remove(&key(c)).unwrap_or(0)
+        // Most scenarios never put a conversation in Waiting: skip the hash then.
+        let earlier = if self.earlier.is_empty() {
+            0
+        } else {
+            self.earlier.remove(&key(c)).unwrap_or(0)
+        };
+        last + earlier
     }
 
     /// A Waiting conversation closed without an agent (auto-close): it is not handled.
     pub fn forget(&mut self, c: &ConversationInfo) {
-        self.earlier.remove(&key(c));
+        if !self.earlier.is_empty() {
+            self.earlier.remove(&key(c));
+        }
     }
 }

@@ -153,7 +153,11 @@ impl LogHistogram {
         let mut out = [None; K];
         // Observations in buckets `..next`: none below the minimum's.
         let mut seen = 0;
-        let mut next = if self.count == 0 { 0 } else { bucket_of(self.min) };
+        let mut next = if self.count == 0 {
+            0
+        } else {
+            bucket_of(self.min)
+        };
         for (slot, q) in out.iter_mut().zip(qs) {
             assert!((0.0..=1.0).contains(&q), "quantile {q} is outside [0, 1]");
             if self.count == 0 {

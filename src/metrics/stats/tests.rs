@@ -128,7 +128,11 @@ fn quantiles_in_one_pass_equal_each_quantile_alone() {
     for (seed, n, zeros) in [(1, 1, 4), (2, 2, 4), (3, 7, 2), (8, 3, 1), (6, 10_000, 3)] {
         let h = histogram_of(&data_set(seed, n, zeros));
         let each: Vec<_> = qs.iter().map(|&q| h.quantile(q)).collect();
-        assert_eq!(h.quantiles(qs).to_vec(), each, "seed {seed}, {n} observations");
+        assert_eq!(
+            h.quantiles(qs).to_vec(),
+            each,
+            "seed {seed}, {n} observations"
+        );
     }
     assert_eq!(LogHistogram::default().quantiles([0.5, 0.9]), [None, None]);
 }
