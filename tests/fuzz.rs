@@ -335,10 +335,7 @@ fn in_process(dir: &Path, name: &str, text: &str, draw_charts: bool) -> Result<O
     } else {
         report::ChartSelection::None
     };
-    let options = report::ChartOptions {
-        service_level_target: scenario.simulation.service_level_target,
-        replications: 1,
-    };
+    let options = report::ChartOptions::of_scenario(&scenario);
     report::run_report_files(&results, text, selection, &options)
         .map_err(|e| format!("drawing the reports failed: {e}"))?;
     Ok(Outcome::Ran)

@@ -33,8 +33,8 @@ pub use render::{check_csv, check_markdown, check_page, check_table};
 pub use samples::{MeasureKey, Samples};
 pub use side_by_side::{side_by_side, SideBySide};
 pub use spec::{
-    default_guards, parse_check_table, resolve_guards, Better, CheckSpec, Guard, ResolvedGuard,
-    Tolerance,
+    default_guards, parse_check_table, resolve_guards, Better, CheckSpec, Guard, GuardOrigin,
+    ResolvedGuard, Tolerance,
 };
 
 use crate::config::{self, ConfigError, Origin};
@@ -260,7 +260,7 @@ pub fn check_against_baseline(
             policy.spec.confidence,
         ),
         notes,
-        key_measures: side_by_side(&baseline.samples, &candidate),
+        key_measures: side_by_side(&baseline.samples, &candidate, &policy.scenario),
     })
 }
 
@@ -289,7 +289,7 @@ pub fn compare_scenarios(
         pairing: Pairing::CommonRandomNumbers,
         comparison: compare(&baseline, &candidate, &guards, a.spec.confidence),
         notes,
-        key_measures: side_by_side(&baseline, &candidate),
+        key_measures: side_by_side(&baseline, &candidate, &a.scenario),
     })
 }
 
@@ -332,7 +332,8 @@ fn guards_on_both(
             continue;
         }
         let named = guards.iter().position(|g| {
-            g.scope == guard.key.scope
+            g.origin == GuardOrigin::Written
+                && g.scope == guard.key.scope
                 && g.measure == guard.key.measure
                 && g.name.as_deref() == Some(&guard.key.name)
         });
@@ -349,6 +350,19 @@ fn guards_on_both(
                 .into())
             }
             None => notes.push(format!("{}: only in {}, not compared", guard.key, labels.candidate)),
+        }
+    }
+    // A default guard naming an entity the candidate lacks was skipped: say so if the
+    // baseline has it.
+    for guard in guards.iter().filter(|g| g.origin == GuardOrigin::Default) {
+        let Some(name) = &guard.name else { continue };
+        let key = MeasureKey {
+            scope: guard.scope,
+            name: name.clone(),
+            measure: guard.measure.clone(),
+        };
+        if baseline.contains(&key) && !candidate.contains(&key) {
+            notes.push(format!("{key}: only in {}, not compared", labels.baseline));
         }
     }
     for guard in guards.iter().filter(|g| g.name.is_none()) {

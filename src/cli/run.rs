@@ -92,8 +92,8 @@ pub(crate) fn run(
         sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads())
     };
     let options = report::ChartOptions {
-        service_level_target: scenario.simulation.service_level_target,
         replications,
+        ..report::ChartOptions::of_scenario(&scenario)
     };
     let mut found = warnings::scenario_warnings(&scenario);
     found.extend(warnings::run_warnings(&scenario, &run.mean));
@@ -109,7 +109,11 @@ pub(crate) fn run(
             "means of {replications} replications from seed {seed} (95% intervals in the CSV files and report.html)"
         )?;
     }
-    writeln!(stdout, "{}", report::summary_table(&run.mean))?;
+    writeln!(
+        stdout,
+        "{}",
+        report::summary_table(&run.mean, &options.targets)
+    )?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }
