@@ -471,8 +471,8 @@ fn a_staffing_curve_is_validated_with_its_path() {
     };
     let cases = [
         (
-            "staffing = [1, 2, 3, 4, 5, 6, 7]",
-            "agent_groups.g.staffing: expected one value per interval of the day",
+            "staffing = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]",
+            "agent_groups.g.staffing: 11 values split neither a day nor a week evenly (a day or a week of values",
         ),
         (
             "staffing = [1, -2]",

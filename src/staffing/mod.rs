@@ -430,7 +430,8 @@ pub fn scheduled(scenario: &Scenario, spec: &StaffingSpec, n: usize) -> Vec<f64>
                 .map(|(g, _)| {
                     let group = scenario.agent_group(*g);
                     if let Some(curve) = &group.staffing_curve {
-                        return f64::from(curve.at(crate::engine::SimDuration::from_micros(mid)));
+                        return curve
+                            .mean_at_time_of_day(crate::engine::SimDuration::from_micros(mid));
                     }
                     let Some(shift) = &group.shift else {
                         return f64::from(group.count);

@@ -11,6 +11,7 @@
 mod agents;
 mod arrivals;
 mod channels;
+mod curve;
 mod distributions;
 mod interval_starts;
 mod preferred;
