@@ -62,9 +62,10 @@ enum Command {
         #[command(flatten)]
         budget: BudgetArg,
         /// Replications on common-random-number seeds from the seed: every figure becomes a
-        /// mean with a 95% interval (CSV columns n, ci95_low, ci95_high). 1 is a single run.
-        #[arg(long, value_name = "R", default_value_t = 1)]
-        replications: u32,
+        /// mean with a 95% interval (CSV columns n, ci95_low, ci95_high). 1 is a single run
+        /// [default: [simulation] replications, or 1].
+        #[arg(long, value_name = "R")]
+        replications: Option<u32>,
         #[command(flatten)]
         threads: ThreadsArg,
     },
@@ -371,7 +372,9 @@ fn is_bad_input(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause.is::<ConfigError>()
             || cause.is::<BadInput>()
-            || cause.is::<check::CheckError>()
+            || cause
+                .downcast_ref::<check::CheckError>()
+                .is_some_and(check::CheckError::is_bad_input)
             || cause.is::<check::BaselineError>()
             || cause
                 .downcast_ref::<report::ReportError>()

@@ -311,7 +311,8 @@ fn in_process(dir: &Path, name: &str, text: &str, draw_charts: bool) -> Result<O
             .sum::<f64>()
             * f64::from(sweep.layout.replications);
         if pairs <= 64.0 && events <= FUZZ_BUDGET.max_events {
-            let results = sweep::run_in_memory(&sweep, sweep::Threads(Some(1)));
+            let results = sweep::run_in_memory(&sweep, sweep::Threads(Some(1)))
+                .map_err(|e| format!("the sweep failed (exit 1): {e}"))?;
             let _ = report::sweep_csv(&results);
         }
         return Ok(Outcome::Ran);

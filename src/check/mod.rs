@@ -39,12 +39,13 @@ pub use spec::{
 
 use crate::config::{self, ConfigError, Origin};
 use crate::model::Scenario;
-use crate::sweep::{self, replication_seed, Threads};
+use crate::sweep::{self, replication_seed, ReplicationError, Threads};
 
 /// The version written into baselines and compared by checks.
 pub const ROUTESIM_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Why a check could not run. All of these are problems with the input (exit code 2).
+/// Why a check could not run: problems with the input (exit code 2), but for a run that made
+/// no progress ([`CheckError::Stalled`], a failure: exit code 1, as for a single run).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckError {
@@ -61,6 +62,20 @@ pub enum CheckError {
         #[source]
         source: std::io::Error,
     },
+    /// A replication of this scenario made no progress.
+    #[error("{file}: {source}")]
+    Stalled {
+        file: String,
+        #[source]
+        source: ReplicationError,
+    },
+}
+
+impl CheckError {
+    /// Whether the cause is what the user gave (exit code 2) rather than a failure of a run.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, CheckError::Stalled { .. })
+    }
 }
 
 /// A scenario with what a check needs besides the model: its hash and its `[check]` table.
@@ -104,14 +119,20 @@ impl PolicyScenario {
         })
     }
 
-    /// Runs `replications` replications from `base_seed`.
-    pub fn replicate(&self, base_seed: u64, replications: u32, threads: Threads) -> Samples {
-        Samples::from_runs(&sweep::run_replications(
-            &self.scenario,
-            base_seed,
-            replications,
-            threads,
-        ))
+    /// Runs `replications` replications from `base_seed`; one that made no progress is
+    /// [`CheckError::Stalled`].
+    pub fn replicate(
+        &self,
+        base_seed: u64,
+        replications: u32,
+        threads: Threads,
+    ) -> Result<Samples, CheckError> {
+        let runs = sweep::run_replications(&self.scenario, base_seed, replications, threads)
+            .map_err(|source| CheckError::Stalled {
+                file: self.file.clone(),
+                source,
+            })?;
+        Ok(Samples::from_runs(&runs))
     }
 
     /// Runs the baseline replications. The guards are checked against the results so that a
@@ -121,8 +142,8 @@ impl PolicyScenario {
         replications: u32,
         base_seed: u64,
         threads: Threads,
-    ) -> Result<Baseline, ConfigError> {
-        let samples = self.replicate(base_seed, replications, threads);
+    ) -> Result<Baseline, CheckError> {
+        let samples = self.replicate(base_seed, replications, threads)?;
         resolve_guards(&self.spec.guards, &samples).map_err(|issues| ConfigError::Invalid {
             file: self.file.clone(),
             issues,
@@ -229,7 +250,7 @@ pub fn check_against_baseline(
 ) -> Result<CheckReport, CheckError> {
     let replications = baseline.replications() as u32;
     let base_seed = options.base_seed.unwrap_or(baseline.base_seed);
-    let candidate = policy.replicate(base_seed, replications, options.threads);
+    let candidate = policy.replicate(base_seed, replications, options.threads)?;
     let sides = Labels {
         guards: &policy.file,
         baseline: baseline_label,
@@ -272,8 +293,8 @@ pub fn compare_scenarios(
     base_seed: u64,
     threads: Threads,
 ) -> Result<CheckReport, CheckError> {
-    let baseline = a.replicate(base_seed, replications, threads);
-    let candidate = b.replicate(base_seed, replications, threads);
+    let baseline = a.replicate(base_seed, replications, threads)?;
+    let candidate = b.replicate(base_seed, replications, threads)?;
     // A's guards, resolved against B's results: B is the one being judged.
     let sides = Labels {
         guards: &a.file,

@@ -83,6 +83,8 @@ pub struct SimulationFile {
     /// `"folded"` (default: every day onto one day) or `"apart"` (intervals.csv gains `day`).
     pub report_days: Option<String>,
     pub decline_limit: Option<i64>,
+    /// Replications of `routesim run` when `--replications` is not given (default 1).
+    pub replications: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

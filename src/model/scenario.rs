@@ -86,6 +86,9 @@ pub struct SimulationSettings {
     /// How many times one agent may decline (reject or let time out) the same item before it
     /// is never offered that item again (product default 3, range 1 to 5).
     pub decline_limit: u32,
+    /// Replications `routesim run` makes when `--replications` is not given (1: a single
+    /// run). No result of a replication depends on it.
+    pub replications: u32,
 }
 
 /// How interval figures treat the days of a multi-day run.
