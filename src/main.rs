@@ -174,6 +174,8 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the chart unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Run a parameter sweep: every point of a grid (or list of variants) of scenario settings,
     /// several replications each with common random numbers, in parallel. Writes sweep.csv and
@@ -436,8 +438,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
             staffing: true,
             threads,
-            budget: _,
-        } => compare_staffing(&a, &b, replications, seed, &out, threads),
+            budget,
+        } => compare_staffing(&a, &b, replications, seed, &out, threads, &budget),
         Command::Compare {
             a,
             b,
@@ -455,6 +457,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             seed,
             threads,
             charts,
+            budget,
         } => run_staffing(
             scenario.as_deref(),
             out,
@@ -462,6 +465,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             seed,
             threads,
             charts.into(),
+            &budget,
         ),
         Command::Sweep {
             spec,
