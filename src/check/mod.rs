@@ -67,7 +67,7 @@ pub enum CheckError {
     Stalled {
         file: String,
         #[source]
-        source: ReplicationError,
+        source: Box<ReplicationError>,
     },
 }
 
@@ -130,7 +130,7 @@ impl PolicyScenario {
         let runs = sweep::run_replications(&self.scenario, base_seed, replications, threads)
             .map_err(|source| CheckError::Stalled {
                 file: self.file.clone(),
-                source,
+                source: Box::new(source),
             })?;
         Ok(Samples::from_runs(&runs))
     }

@@ -206,7 +206,7 @@ pub fn run_pair(sweep: &Sweep, pair: PairId) -> Result<Replication, SweepError> 
                 .get(pair.point)
                 .map_or_else(String::new, |p| p.label.clone()),
             replication: pair.replication,
-            source,
+            source: Box::new(source),
         }
     })?;
     Ok(Replication {

@@ -107,7 +107,7 @@ pub enum SweepError {
         label: String,
         replication: u32,
         #[source]
-        source: RunError,
+        source: Box<RunError>,
     },
 }
 
