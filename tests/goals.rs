@@ -393,3 +393,51 @@ fn the_binary_guards_and_draws_email_at_its_hours() {
         assert!(html.contains(text), "report.html shows {text}");
     }
 }
+
+#[test]
+fn staffing_targets_can_hold_each_scope_to_its_own_goal() {
+    use routesim::config::{parse_table, scenario_and_staffing_from_table, TargetScope};
+    use routesim::engine::SimDuration;
+    use routesim::model::{ChannelId, QueueId};
+    let with = |targets: &str| {
+        let text = format!("{TWO_GOALS}\n[staffing]\n{targets}");
+        scenario_and_staffing_from_table(parse_table(&text, &origin()).unwrap(), &origin())
+    };
+    let (_, spec) = with(
+        "[[staffing.targets]]\nscope = \"channel\"\nservice_level_goal = true\nmax_abandon_rate = 0.1\n\
+         [[staffing.targets]]\nscope = \"queue\"\nname = \"email_q\"\nservice_level_goal = true\n\
+         [[staffing.targets]]\nservice_level_goal = true\n",
+    )
+    .unwrap();
+    let levels: Vec<(TargetScope, Option<(SimDuration, f64)>)> = spec
+        .unwrap()
+        .targets
+        .iter()
+        .map(|t| (t.scope, t.service_level))
+        .collect();
+    let (s20, h4) = (SimDuration::from_secs(20), SimDuration::from_secs(4 * 3600));
+    assert_eq!(
+        levels,
+        [
+            (
+                TargetScope::Channel(ChannelId::from_index(0)),
+                Some((s20, 0.8))
+            ),
+            (
+                TargetScope::Channel(ChannelId::from_index(1)),
+                Some((h4, 0.9))
+            ),
+            (TargetScope::Queue(QueueId::from_index(1)), Some((h4, 0.9))),
+            (TargetScope::Overall, Some((s20, 0.8))),
+        ]
+    );
+    let error = with("[[staffing.targets]]\nservice_level_goal = true\nthreshold = \"1m\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "staffing.targets[0].service_level_goal: the goal gives the threshold and the share"
+        ),
+        "{error}"
+    );
+}

@@ -52,6 +52,10 @@ pub struct StaffingTargetFile {
     pub name: Option<String>,
     pub service_level: Option<f64>,
     pub threshold: Option<String>,
+    /// `true`: the service level of the scope's own goal (a channel's `service_level`, else
+    /// the scenario's first threshold and `service_level_target`), instead of `service_level`
+    /// and `threshold`.
+    pub service_level_goal: Option<bool>,
     pub max_asa: Option<String>,
     pub max_abandon_rate: Option<f64>,
     pub max_occupancy: Option<f64>,

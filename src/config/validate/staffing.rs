@@ -8,7 +8,7 @@ use super::interval_starts::IntervalSource;
 use super::*;
 
 use crate::config::file::{StaffingFile, StaffingTargetFile};
-use crate::model::{ChannelId, GroupId, StaffingCurve};
+use crate::model::{ChannelId, Entity, GroupId, StaffingCurve};
 
 /// Replications per evaluated staffing when `[staffing]` does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -181,13 +181,16 @@ impl Validator<'_> {
         Some(StaffingCurve::with_interval(interval, agents))
     }
 
-    /// The `[staffing]` table, once the groups, channels and queues are known.
+    /// The `[staffing]` table, once the groups, channels and queues are known. The indices of
+    /// the targets held to their scope's own goal (`service_level_goal = true`) are pushed to
+    /// `goal_targets`: [`fill_goals`] sets their service level once the scenario is built.
     pub(super) fn staffing_spec(
         &mut self,
         file: &StaffingFile,
         names: &Names,
         groups: &[&String],
         group_sizes: &[u32],
+        goal_targets: &mut Vec<usize>,
     ) -> Option<StaffingSpec> {
         let mut ok = true;
         let mut sized: Vec<usize> = Vec::new();
@@ -311,7 +314,12 @@ impl Validator<'_> {
         let mut targets = Vec::new();
         for (idx, target) in file.targets.iter().enumerate() {
             match self.staffing_target(&format!("staffing.targets[{idx}]"), target, names) {
-                Some(list) => targets.extend(list),
+                Some(list) => {
+                    if target.service_level_goal == Some(true) {
+                        goal_targets.extend(targets.len()..targets.len() + list.len());
+                    }
+                    targets.extend(list);
+                }
                 None => ok = false,
             }
         }
@@ -367,6 +375,14 @@ impl Validator<'_> {
                     return None;
                 }
             };
+        let goal = file.service_level_goal == Some(true);
+        if goal && (file.service_level.is_some() || file.threshold.is_some()) {
+            self.problem(
+                &format!("{path}.service_level_goal"),
+                "the goal gives the threshold and the share: leave `service_level` and `threshold` out, or `service_level_goal` out",
+            );
+            return None;
+        }
         let service_level = match (file.service_level, &file.threshold) {
             (None, None) => None,
             (Some(_), None) => {
@@ -445,6 +461,7 @@ impl Validator<'_> {
             other => other.and_then(Result::ok),
         };
         if ok
+            && !goal
             && service_level.is_none()
             && max_asa.is_none()
             && max_abandon_rate.is_none()
@@ -452,7 +469,7 @@ impl Validator<'_> {
         {
             self.problem(
                 path,
-                "a target needs at least one of: service_level with threshold, max_asa, max_abandon_rate, max_occupancy",
+                "a target needs at least one of: service_level with threshold (or service_level_goal = true), max_asa, max_abandon_rate, max_occupancy",
             );
             ok = false;
         }
@@ -471,5 +488,21 @@ impl Validator<'_> {
                 })
                 .collect(),
         )
+    }
+}
+
+/// Sets the service level of the targets at `goal_targets` to their scope's own goal
+/// ([`Scenario::service_level_target`]): a channel's `service_level` (email at its hours), a
+/// queue's channels' shared goal, else the scenario's.
+pub(super) fn fill_goals(spec: &mut StaffingSpec, goal_targets: &[usize], scenario: &Scenario) {
+    for &idx in goal_targets {
+        let target = &mut spec.targets[idx];
+        let entity = match target.scope {
+            TargetScope::Overall => Entity::Overall,
+            TargetScope::Channel(c) => Entity::Channel(c),
+            TargetScope::Queue(q) => Entity::Queue(q),
+        };
+        let goal = scenario.service_level_target(entity);
+        target.service_level = Some((goal.threshold, goal.target));
     }
 }
