@@ -269,3 +269,45 @@ fn a_staffing_file_of_other_intervals_or_bad_counts_is_refused_at_its_row() {
         "{error}"
     );
 }
+
+#[test]
+fn the_bundled_week_staffs_email_by_weekday_and_warns_about_its_nights() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = load_scenario(&root.join("scenarios/week.toml")).unwrap();
+    let email_team = scenario
+        .agent_groups
+        .iter()
+        .find(|g| g.name == "email_team")
+        .unwrap();
+    assert_eq!(email_team.staffing_curve.as_ref().unwrap().days(), 7);
+    let results = metrics::run(&scenario, scenario.simulation.seed);
+    let email_on = |day: usize, measure: &str| -> f64 {
+        results
+            .intervals
+            .iter()
+            .filter(|r| {
+                r.day == Some(day)
+                    && r.row.scope == Scope::Channel
+                    && r.row.name == "email"
+                    && r.row.measure == measure
+            })
+            .map(|r| r.row.value)
+            .sum()
+    };
+    // Nobody works email on Sunday and the week ends at midnight: Sunday's mail is offered,
+    // never answered; Monday's is.
+    assert!(email_on(6, "offered") > 0.0);
+    assert_eq!(email_on(6, "answered"), 0.0);
+    assert!(email_on(0, "answered") > 0.0);
+    // The warning about demand with nobody at work names the curve's nights (every day),
+    // not the staggered lunch (three agents stay).
+    let warnings: Vec<String> = routesim::warnings::scenario_warnings(&scenario)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let email = warnings
+        .iter()
+        .find(|w| w.starts_with("channels.email"))
+        .expect("email has nights without agents");
+    assert!(email.contains("(18:00-08:00 each day"), "{email}");
+}
