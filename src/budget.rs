@@ -249,6 +249,36 @@ impl Estimate {
     }
 }
 
+impl Estimate {
+    /// Why `runs` runs of this scenario, one after another (a staffing search), are beyond
+    /// `budget`, or `None`: one run's estimate must be within it (see [`Estimate::overrun`]),
+    /// and the events of all the runs together within its events. Memory is one run's: the
+    /// runs hold nothing of each other. `what` names the work in the sentence ("the staffing
+    /// search"), `runs_words` says where the count comes from and `advice` how to make it
+    /// smaller.
+    pub fn overrun_of_runs(
+        &self,
+        runs: u64,
+        budget: &Budget,
+        what: &str,
+        runs_words: &str,
+        advice: &str,
+    ) -> Option<String> {
+        if let Some(one) = self.overrun(budget) {
+            return Some(one);
+        }
+        let total = self.events * runs as f64;
+        (total > budget.max_events).then(|| {
+            format!(
+                "{what} is far too large: up to {runs} simulations ({runs_words}) of about {} events each, about {} events in all (budget {}); {advice}, or go ahead with --ignore-budget",
+                approx(self.events),
+                approx(total),
+                approx(budget.max_events)
+            )
+        })
+    }
+}
+
 /// `2.3e9`-style for large counts, plain below a million.
 fn approx(value: f64) -> String {
     if !value.is_finite() {

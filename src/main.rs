@@ -62,9 +62,10 @@ enum Command {
         #[command(flatten)]
         budget: BudgetArg,
         /// Replications on common-random-number seeds from the seed: every figure becomes a
-        /// mean with a 95% interval (CSV columns n, ci95_low, ci95_high). 1 is a single run.
-        #[arg(long, value_name = "R", default_value_t = 1)]
-        replications: u32,
+        /// mean with a 95% interval (CSV columns n, ci95_low, ci95_high). 1 is a single run
+        /// [default: [simulation] replications, or 1].
+        #[arg(long, value_name = "R")]
+        replications: Option<u32>,
         #[command(flatten)]
         threads: ThreadsArg,
     },
@@ -173,6 +174,8 @@ enum Command {
         /// Chart files to write into <out>/charts/; report.html inlines the chart unless none.
         #[arg(long, value_enum, default_value_t = ChartsArg::Svg)]
         charts: ChartsArg,
+        #[command(flatten)]
+        budget: BudgetArg,
     },
     /// Run a parameter sweep: every point of a grid (or list of variants) of scenario settings,
     /// several replications each with common random numbers, in parallel. Writes sweep.csv and
@@ -371,7 +374,9 @@ fn is_bad_input(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause.is::<ConfigError>()
             || cause.is::<BadInput>()
-            || cause.is::<check::CheckError>()
+            || cause
+                .downcast_ref::<check::CheckError>()
+                .is_some_and(check::CheckError::is_bad_input)
             || cause.is::<check::BaselineError>()
             || cause
                 .downcast_ref::<report::ReportError>()
@@ -433,8 +438,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             out,
             staffing: true,
             threads,
-            budget: _,
-        } => compare_staffing(&a, &b, replications, seed, &out, threads),
+            budget,
+        } => compare_staffing(&a, &b, replications, seed, &out, threads, &budget),
         Command::Compare {
             a,
             b,
@@ -452,6 +457,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             seed,
             threads,
             charts,
+            budget,
         } => run_staffing(
             scenario.as_deref(),
             out,
@@ -459,6 +465,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             seed,
             threads,
             charts.into(),
+            &budget,
         ),
         Command::Sweep {
             spec,

@@ -192,8 +192,18 @@ fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warn
 }
 
 /// Whether some agent of the group is logged in and at work (on shift, and not on a break
-/// unless the workstream allows Away) at some instant of `[from, to)`, micros of the day.
+/// unless the workstream allows Away) at some instant of `[from, to)`, micros of the day. A
+/// group on a staffing curve is at work then if the curve logs anyone in at that time of day
+/// on some day of the curve (a week curve with nobody on Sunday still covers Sunday's
+/// daytime by Monday's rows: the warning is about times of day).
 fn on_duty_within(group: &AgentGroup, away_allowed: bool, from: u64, to: u64) -> bool {
+    if let Some(curve) = &group.staffing_curve {
+        let width = curve.interval.as_micros();
+        return curve.agents.iter().enumerate().any(|(k, &agents)| {
+            let start = k as u64 * width;
+            agents > 0 && (width >= DAY || (start % DAY < to && from < start % DAY + width))
+        });
+    }
     let Some(shift) = &group.shift else {
         return true;
     };

@@ -677,6 +677,7 @@ fn the_profiles_scenario_uses_every_profile_rule_and_a_blocking_voice_profile_co
         .blocking = routesim::model::ProfileBlocking::OwnWork;
     let asa = |scenario: &Scenario| {
         routesim::sweep::run_replications(scenario, 5, 4, routesim::sweep::Threads(None))
+            .unwrap()
             .iter()
             .map(|r| {
                 r.value(routesim::metrics::Scope::Channel, "web", "asa_s")

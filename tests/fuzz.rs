@@ -311,7 +311,8 @@ fn in_process(dir: &Path, name: &str, text: &str, draw_charts: bool) -> Result<O
             .sum::<f64>()
             * f64::from(sweep.layout.replications);
         if pairs <= 64.0 && events <= FUZZ_BUDGET.max_events {
-            let results = sweep::run_in_memory(&sweep, sweep::Threads(Some(1)));
+            let results = sweep::run_in_memory(&sweep, sweep::Threads(Some(1)))
+                .map_err(|e| format!("the sweep failed (exit 1): {e}"))?;
             let _ = report::sweep_csv(&results);
         }
         return Ok(Outcome::Ran);
@@ -335,10 +336,7 @@ fn in_process(dir: &Path, name: &str, text: &str, draw_charts: bool) -> Result<O
     } else {
         report::ChartSelection::None
     };
-    let options = report::ChartOptions {
-        service_level_target: scenario.simulation.service_level_target,
-        replications: 1,
-    };
+    let options = report::ChartOptions::of_scenario(&scenario);
     report::run_report_files(&results, text, selection, &options)
         .map_err(|e| format!("drawing the reports failed: {e}"))?;
     Ok(Outcome::Ran)

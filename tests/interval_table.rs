@@ -161,7 +161,7 @@ fn the_marks_follow_the_service_level_and_the_caption_counts_the_misses() {
 #[test]
 fn with_replications_every_figure_carries_its_interval() {
     let scenario = scenario();
-    let replicated = ReplicatedRun::run(&scenario, 11, 4, Threads(Some(2)));
+    let replicated = ReplicatedRun::run(&scenario, 11, 4, Threads(Some(2))).unwrap();
     let table = overall_table(&replicated, &scenario);
     let volume = table.header.iter().position(|h| h == "volume").unwrap();
     // 10:00-11:00 has 40 arrivals an hour: four replications never agree exactly.

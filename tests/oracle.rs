@@ -76,7 +76,7 @@ fn simulate(case: &Case) -> Vec<RunResults> {
         base_dir: ".".into(),
     };
     let scenario = parse_scenario(&scenario_text(case), &origin).expect("oracle scenario is valid");
-    run_replications(&scenario, 1000, REPLICATIONS, Threads::default())
+    run_replications(&scenario, 1000, REPLICATIONS, Threads::default()).unwrap()
 }
 
 /// Mean and confidence half-width of one measure over the replications.

@@ -273,7 +273,7 @@ fn chart_data_follow_the_run() {
     let charts = report::run_charts(
         &results,
         &ChartOptions {
-            service_level_target: 0.9,
+            targets: report::Targets::uniform(0.9),
             replications: 1,
         },
     );
@@ -518,7 +518,8 @@ fn the_html_report_is_self_contained_and_holds_every_chart() {
     assert!(html.contains("<dt>Seed</dt><dd>7</dd>"));
     assert!(html.contains("<dt>Horizon</dt><dd>12 h</dd>"));
     assert!(html.contains(&format!("<dd>{}</dd>", env!("CARGO_PKG_VERSION"))));
-    assert!(html.contains("<th>service level 30s</th>"));
+    assert!(html.contains("<th>service level</th><th>goal</th>"));
+    assert!(html.contains("<td>80% within 30s</td>"));
     assert!(html.contains("assignment = &quot;round_robin&quot;"));
 }
 

@@ -1033,9 +1033,11 @@ fn the_full_featured_scenario_is_a_pure_function_of_its_seed() {
     let once = run(&scenario, 9);
     assert_eq!(bytes(&once), bytes(&run(&scenario, 9)));
     let parallel =
-        routesim::sweep::run_replications(&scenario, 9, 3, routesim::sweep::Threads(Some(2)));
+        routesim::sweep::run_replications(&scenario, 9, 3, routesim::sweep::Threads(Some(2)))
+            .unwrap();
     let serial =
-        routesim::sweep::run_replications(&scenario, 9, 3, routesim::sweep::Threads(Some(1)));
+        routesim::sweep::run_replications(&scenario, 9, 3, routesim::sweep::Threads(Some(1)))
+            .unwrap();
     for (a, b) in parallel.iter().zip(&serial) {
         assert_eq!(bytes(a), bytes(b));
     }

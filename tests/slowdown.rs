@@ -226,7 +226,7 @@ capacity_units = 3
 queues = ["q"]
 "#;
     let scenario = parse(text);
-    let runs = run_replications(&scenario, 11, 40, Threads(None));
+    let runs = run_replications(&scenario, 11, 40, Threads(None)).unwrap();
     let (utilization, queued) = birth_death(18.0, 12.0, &factors);
     let check = |name: &str, exact: f64, width: f64, values: Vec<f64>| {
         let estimate = Estimate::of(values);

@@ -471,8 +471,8 @@ fn a_staffing_curve_is_validated_with_its_path() {
     };
     let cases = [
         (
-            "staffing = [1, 2, 3, 4, 5, 6, 7]",
-            "agent_groups.g.staffing: expected one value per interval of the day",
+            "staffing = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]",
+            "agent_groups.g.staffing: 11 values split neither a day nor a week evenly (a day or a week of values",
         ),
         (
             "staffing = [1, -2]",
@@ -506,4 +506,22 @@ fn a_staffing_curve_is_validated_with_its_path() {
             "expected {expected:?} in:\n{error}"
         );
     }
+}
+
+/// The default day's search settles within its 10 iterations: an interval never goes back
+/// below a level seen to miss at a step of one agent, so it cannot swing between a level
+/// that meets while its neighbours are high and one that misses once they have come down.
+#[test]
+fn the_default_day_s_search_converges_within_its_iteration_limit() {
+    let (scenario, spec) = routesim::config::load_scenario_and_staffing(None).unwrap();
+    let spec = spec.expect("the default scenario has [staffing] targets");
+    let report = staffing::staff(&scenario, &spec, StaffingOptions::default()).unwrap();
+    assert!(
+        report.isa.converged && report.isa.iterations < spec.max_iterations,
+        "{} iterations, converged: {}",
+        report.isa.iterations,
+        report.isa.converged
+    );
+    // Converged means settled and met: no interval was left for the raise rounds.
+    assert!(report.isa.unsettled.is_empty() && report.isa.unreachable.is_empty());
 }

@@ -160,7 +160,7 @@ fn one_thread_and_several_threads_write_identical_files() {
 
     // The library's in-memory run agrees with the files, so nothing is lost in the parts.
     let sweep = sweep::load_sweep(&spec, SpecOverrides::default()).unwrap();
-    let in_memory = sweep::run_in_memory(&sweep, Threads(Some(2)));
+    let in_memory = sweep::run_in_memory(&sweep, Threads(Some(2))).unwrap();
     assert_eq!(
         routesim::report::sweep_csv(&in_memory),
         fs::read(one.join("sweep.csv")).unwrap()
@@ -538,7 +538,7 @@ fn common_random_numbers_make_the_paired_interval_much_narrower() {
         base_dir: PathBuf::from("."),
     };
     let sweep = sweep::sweep_from_text(&text, &origin, SpecOverrides::default()).unwrap();
-    let results = sweep::run_in_memory(&sweep, Threads(None));
+    let results = sweep::run_in_memory(&sweep, Threads(None)).unwrap();
     let (short, long) = (
         results.values(0, Scope::Overall, "all", "wait_mean_s"),
         results.values(1, Scope::Overall, "all", "wait_mean_s"),

@@ -33,18 +33,19 @@ pub use render::{check_csv, check_markdown, check_page, check_table};
 pub use samples::{MeasureKey, Samples};
 pub use side_by_side::{side_by_side, SideBySide};
 pub use spec::{
-    default_guards, parse_check_table, resolve_guards, Better, CheckSpec, Guard, ResolvedGuard,
-    Tolerance,
+    default_guards, parse_check_table, resolve_guards, Better, CheckSpec, Guard, GuardOrigin,
+    ResolvedGuard, Tolerance,
 };
 
 use crate::config::{self, ConfigError, Origin};
 use crate::model::Scenario;
-use crate::sweep::{self, replication_seed, Threads};
+use crate::sweep::{self, replication_seed, ReplicationError, Threads};
 
 /// The version written into baselines and compared by checks.
 pub const ROUTESIM_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Why a check could not run. All of these are problems with the input (exit code 2).
+/// Why a check could not run: problems with the input (exit code 2), but for a run that made
+/// no progress ([`CheckError::Stalled`], a failure: exit code 1, as for a single run).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckError {
@@ -61,6 +62,20 @@ pub enum CheckError {
         #[source]
         source: std::io::Error,
     },
+    /// A replication of this scenario made no progress.
+    #[error("{file}: {source}")]
+    Stalled {
+        file: String,
+        #[source]
+        source: Box<ReplicationError>,
+    },
+}
+
+impl CheckError {
+    /// Whether the cause is what the user gave (exit code 2) rather than a failure of a run.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, CheckError::Stalled { .. })
+    }
 }
 
 /// A scenario with what a check needs besides the model: its hash and its `[check]` table.
@@ -104,14 +119,20 @@ impl PolicyScenario {
         })
     }
 
-    /// Runs `replications` replications from `base_seed`.
-    pub fn replicate(&self, base_seed: u64, replications: u32, threads: Threads) -> Samples {
-        Samples::from_runs(&sweep::run_replications(
-            &self.scenario,
-            base_seed,
-            replications,
-            threads,
-        ))
+    /// Runs `replications` replications from `base_seed`; one that made no progress is
+    /// [`CheckError::Stalled`].
+    pub fn replicate(
+        &self,
+        base_seed: u64,
+        replications: u32,
+        threads: Threads,
+    ) -> Result<Samples, CheckError> {
+        let runs = sweep::run_replications(&self.scenario, base_seed, replications, threads)
+            .map_err(|source| CheckError::Stalled {
+                file: self.file.clone(),
+                source: Box::new(source),
+            })?;
+        Ok(Samples::from_runs(&runs))
     }
 
     /// Runs the baseline replications. The guards are checked against the results so that a
@@ -121,8 +142,8 @@ impl PolicyScenario {
         replications: u32,
         base_seed: u64,
         threads: Threads,
-    ) -> Result<Baseline, ConfigError> {
-        let samples = self.replicate(base_seed, replications, threads);
+    ) -> Result<Baseline, CheckError> {
+        let samples = self.replicate(base_seed, replications, threads)?;
         resolve_guards(&self.spec.guards, &samples).map_err(|issues| ConfigError::Invalid {
             file: self.file.clone(),
             issues,
@@ -229,7 +250,7 @@ pub fn check_against_baseline(
 ) -> Result<CheckReport, CheckError> {
     let replications = baseline.replications() as u32;
     let base_seed = options.base_seed.unwrap_or(baseline.base_seed);
-    let candidate = policy.replicate(base_seed, replications, options.threads);
+    let candidate = policy.replicate(base_seed, replications, options.threads)?;
     let sides = Labels {
         guards: &policy.file,
         baseline: baseline_label,
@@ -260,7 +281,7 @@ pub fn check_against_baseline(
             policy.spec.confidence,
         ),
         notes,
-        key_measures: side_by_side(&baseline.samples, &candidate),
+        key_measures: side_by_side(&baseline.samples, &candidate, &policy.scenario),
     })
 }
 
@@ -272,8 +293,8 @@ pub fn compare_scenarios(
     base_seed: u64,
     threads: Threads,
 ) -> Result<CheckReport, CheckError> {
-    let baseline = a.replicate(base_seed, replications, threads);
-    let candidate = b.replicate(base_seed, replications, threads);
+    let baseline = a.replicate(base_seed, replications, threads)?;
+    let candidate = b.replicate(base_seed, replications, threads)?;
     // A's guards, resolved against B's results: B is the one being judged.
     let sides = Labels {
         guards: &a.file,
@@ -289,7 +310,7 @@ pub fn compare_scenarios(
         pairing: Pairing::CommonRandomNumbers,
         comparison: compare(&baseline, &candidate, &guards, a.spec.confidence),
         notes,
-        key_measures: side_by_side(&baseline, &candidate),
+        key_measures: side_by_side(&baseline, &candidate, &a.scenario),
     })
 }
 
@@ -332,7 +353,8 @@ fn guards_on_both(
             continue;
         }
         let named = guards.iter().position(|g| {
-            g.scope == guard.key.scope
+            g.origin == GuardOrigin::Written
+                && g.scope == guard.key.scope
                 && g.measure == guard.key.measure
                 && g.name.as_deref() == Some(&guard.key.name)
         });
@@ -349,6 +371,19 @@ fn guards_on_both(
                 .into())
             }
             None => notes.push(format!("{}: only in {}, not compared", guard.key, labels.candidate)),
+        }
+    }
+    // A default guard naming an entity the candidate lacks was skipped: say so if the
+    // baseline has it.
+    for guard in guards.iter().filter(|g| g.origin == GuardOrigin::Default) {
+        let Some(name) = &guard.name else { continue };
+        let key = MeasureKey {
+            scope: guard.scope,
+            name: name.clone(),
+            measure: guard.measure.clone(),
+        };
+        if baseline.contains(&key) && !candidate.contains(&key) {
+            notes.push(format!("{key}: only in {}, not compared", labels.baseline));
         }
     }
     for guard in guards.iter().filter(|g| g.name.is_none()) {

@@ -3,7 +3,8 @@
 //! replications and the paired difference (same seeds) with its own. Descriptive, beside the
 //! guards' verdicts: these intervals are per measure (no Bonferroni), they decide nothing.
 
-use crate::metrics::Scope;
+use crate::metrics::{self, Scope};
+use crate::model::Scenario;
 use crate::report::labels::{better_of, Better};
 use crate::sweep::{paired_difference, Estimate};
 
@@ -39,8 +40,7 @@ impl SideBySide {
     }
 }
 
-/// The measures shown, per kind of scope. The service level is the first threshold's, found
-/// in the samples.
+/// The measures shown, per kind of scope. The service level is the one at the entity's goal.
 fn measures_of(scope: Scope, service_level: &str) -> Vec<String> {
     let names: &[&str] = match scope {
         Scope::AgentGroup => &["utilization", "occupancy", "handled"],
@@ -50,9 +50,15 @@ fn measures_of(scope: Scope, service_level: &str) -> Vec<String> {
 }
 
 /// The key measures present on both sides, scope by scope (overall, channels, queues, agent
-/// groups), entities in the baseline's order.
-pub fn side_by_side(baseline: &Samples, candidate: &Samples) -> Vec<SideBySide> {
-    let service_level = baseline
+/// groups), entities in the baseline's order. Each entity's service level is the one at its
+/// goal in `scenario` (the side whose guards judge); an entity `scenario` does not have is
+/// shown at the first threshold the samples hold.
+pub fn side_by_side(
+    baseline: &Samples,
+    candidate: &Samples,
+    scenario: &Scenario,
+) -> Vec<SideBySide> {
+    let first_service_level = baseline
         .keys()
         .iter()
         .find(|k| k.measure.starts_with("service_level_") && k.measure.ends_with("_of_offered"))
@@ -72,6 +78,10 @@ pub fn side_by_side(baseline: &Samples, candidate: &Samples) -> Vec<SideBySide> 
             }
         }
         for name in names {
+            let service_level = metrics::service_level_target(scenario, scope, name).map_or_else(
+                || first_service_level.clone(),
+                |goal| metrics::service_level_measure(&goal),
+            );
             for measure in measures_of(scope, &service_level) {
                 let key = MeasureKey {
                     scope,

@@ -9,8 +9,8 @@
 use std::fmt;
 
 use crate::config::Issue;
-use crate::metrics::{threshold_label, Scope};
-use crate::model::Scenario;
+use crate::metrics::{service_level_measure, Scope};
+use crate::model::{ChannelId, Entity, QueueId, Scenario};
 
 use super::samples::{MeasureKey, Samples};
 
@@ -63,6 +63,16 @@ impl Tolerance {
     }
 }
 
+/// Where a guard comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardOrigin {
+    /// Written in `[[check.guard]]`: an entity it names must exist on both sides.
+    Written,
+    /// One of [`default_guards`]: an entity it names that one side lacks is a note, not an
+    /// error (the user never asked for it by name).
+    Default,
+}
+
 /// One guarded measure: for every entity of `scope` (or only `name`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Guard {
@@ -71,6 +81,7 @@ pub struct Guard {
     pub name: Option<String>,
     pub better: Better,
     pub tolerance: Tolerance,
+    pub origin: GuardOrigin,
 }
 
 /// The parsed `[check]` table, with defaults filled in.
@@ -83,68 +94,112 @@ pub struct CheckSpec {
     pub guards: Vec<Guard>,
 }
 
-/// The guards used when `[check]` lists none: the overall service level at the first
-/// threshold, the overall speed of answer and abandon rate, and the service level of every
-/// queue (so that a policy which starves one queue while the total looks fine is caught).
+/// The guards used when `[check]` lists none: the overall service level at the scenario's
+/// goal, the overall speed of answer and abandon rate, the service level of every queue (so
+/// that a policy which starves one queue while the total looks fine is caught) and, when the
+/// channels have goals of their own, of every channel. Each entity's service level is
+/// guarded at its own goal's threshold
+/// ([`Scenario::service_level_target`](crate::model::Scenario::service_level_target)): an
+/// email queue at `service_level_4h_of_offered`, a chat queue at
+/// `service_level_20s_of_offered`. When every queue shares one goal, one scope-wide guard
+/// covers them.
 ///
 /// Utilization is deliberately not guarded by default: whether more or less of it is better
 /// depends on whether the team optimises cost or headroom.
 pub fn default_guards(scenario: &Scenario) -> Vec<Guard> {
+    let guard =
+        |measure: String, scope: Scope, name: Option<String>, better, absolute, relative| Guard {
+            measure,
+            scope,
+            name,
+            better,
+            tolerance: Tolerance { absolute, relative },
+            origin: GuardOrigin::Default,
+        };
+    let measured = !scenario.measured_thresholds().is_empty();
+    let measure_of = |entity: Entity| service_level_measure(&scenario.service_level_target(entity));
     let mut guards = Vec::new();
-    let first_sl = scenario
-        .simulation
-        .service_level_thresholds
-        .first()
-        .map(|t| {
-            format!(
-                "service_level_{}_of_offered",
-                threshold_label(t.as_micros() as f64 / 1e6)
-            )
-        });
-    if let Some(measure) = &first_sl {
-        guards.push(Guard {
-            measure: measure.clone(),
-            scope: Scope::Overall,
-            name: None,
-            better: Better::Higher,
-            tolerance: Tolerance {
-                absolute: 0.02,
-                relative: 0.0,
-            },
-        });
+    if measured {
+        guards.push(guard(
+            measure_of(Entity::Overall),
+            Scope::Overall,
+            None,
+            Better::Higher,
+            0.02,
+            0.0,
+        ));
     }
-    guards.push(Guard {
-        measure: "asa_s".into(),
-        scope: Scope::Overall,
-        name: None,
-        better: Better::Lower,
-        tolerance: Tolerance {
-            absolute: 2.0,
-            relative: 0.10,
-        },
-    });
-    guards.push(Guard {
-        measure: "abandon_rate".into(),
-        scope: Scope::Overall,
-        name: None,
-        better: Better::Lower,
-        tolerance: Tolerance {
-            absolute: 0.01,
-            relative: 0.0,
-        },
-    });
-    if let Some(measure) = first_sl {
-        if scenario.queues.len() > 1 {
-            guards.push(Guard {
+    guards.push(guard(
+        "asa_s".into(),
+        Scope::Overall,
+        None,
+        Better::Lower,
+        2.0,
+        0.10,
+    ));
+    guards.push(guard(
+        "abandon_rate".into(),
+        Scope::Overall,
+        None,
+        Better::Lower,
+        0.01,
+        0.0,
+    ));
+    if !measured {
+        return guards;
+    }
+    let default_measure = service_level_measure(&scenario.default_service_level());
+    let channels: Vec<(String, String)> = (0..scenario.channels.len())
+        .map(|c| {
+            let id = ChannelId::from_index(c);
+            (
+                scenario.channel(id).name.clone(),
+                measure_of(Entity::Channel(id)),
+            )
+        })
+        .collect();
+    if channels.iter().any(|(_, m)| *m != default_measure) {
+        for (name, measure) in channels {
+            guards.push(guard(
                 measure,
-                scope: Scope::Queue,
-                name: None,
-                better: Better::Higher,
-                tolerance: Tolerance {
-                    absolute: 0.03,
-                    relative: 0.0,
-                },
-            });
+                Scope::Channel,
+                Some(name),
+                Better::Higher,
+                0.03,
+                0.0,
+            ));
+        }
+    }
+    if scenario.queues.len() > 1 {
+        let queues: Vec<(String, String)> = (0..scenario.queues.len())
+            .map(|q| {
+                let id = QueueId::from_index(q);
+                (
+                    scenario.queue(id).name.clone(),
+                    measure_of(Entity::Queue(id)),
+                )
+            })
+            .collect();
+        if queues.iter().all(|(_, m)| *m == queues[0].1) {
+            guards.push(guard(
+                queues[0].1.clone(),
+                Scope::Queue,
+                None,
+                Better::Higher,
+                0.03,
+                0.0,
+            ));
+        } else {
+            for (name, measure) in queues {
+                guards.push(guard(
+                    measure,
+                    Scope::Queue,
+                    Some(name),
+                    Better::Higher,
+                    0.03,
+                    0.0,
+                ));
+            }
         }
     }
     guards
@@ -319,6 +374,7 @@ fn parse_guard(value: &toml::Value, path: &str) -> Result<Guard, Vec<Issue>> {
                 absolute: absolute.unwrap_or(0.0),
                 relative: relative.unwrap_or(0.0),
             },
+            origin: GuardOrigin::Written,
         }),
         _ => Err(issues),
     }
@@ -362,6 +418,10 @@ pub fn resolve_guards(
         }
         if let Some(name) = &guard.name {
             if !names.contains(&name.as_str()) {
+                if guard.origin == GuardOrigin::Default {
+                    // Asked for by no one: the caller notes what one side lacks.
+                    continue;
+                }
                 issues.push(issue(
                     &format!("{path}.name"),
                     &format!(
@@ -523,6 +583,7 @@ tolerance = 3
                     absolute: 3.0,
                     relative: 0.05
                 },
+                origin: GuardOrigin::Written,
             }]
         );
     }
@@ -604,6 +665,7 @@ better = "higher"
                 absolute: 0.0,
                 relative: 0.0,
             },
+            origin: GuardOrigin::Written,
         }
     }
 

@@ -54,15 +54,18 @@ pub(crate) fn run(
     overrides: &Overrides,
     out: Option<PathBuf>,
     charts: report::ChartSelection,
-    replications: u32,
+    replications: Option<u32>,
     threads: ThreadsArg,
     budget: &BudgetArg,
 ) -> Result<ExitCode> {
-    if replications == 0 {
-        return Err(BadInput("--replications must be at least 1".into()).into());
+    let max = routesim::config::limits::MAX_RUN_REPLICATIONS;
+    if replications.is_some_and(|r| r == 0 || r > max) {
+        return Err(BadInput(format!("--replications must be from 1 to {max}")).into());
     }
     let mut scenario = load(path)?;
     apply_overrides(&mut scenario, overrides)?;
+    // The flag overrides the scenario's `[simulation] replications`.
+    let replications = replications.unwrap_or(scenario.simulation.replications);
     let file = path.map_or_else(
         || config::DEFAULT_SCENARIO_ORIGIN.to_string(),
         |p| p.display().to_string(),
@@ -89,11 +92,11 @@ pub(crate) fn run(
         }
         sweep::ReplicatedRun::single(results?)
     } else {
-        sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads())
+        sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads())?
     };
     let options = report::ChartOptions {
-        service_level_target: scenario.simulation.service_level_target,
         replications,
+        ..report::ChartOptions::of_scenario(&scenario)
     };
     let mut found = warnings::scenario_warnings(&scenario);
     found.extend(warnings::run_warnings(&scenario, &run.mean));
@@ -109,7 +112,11 @@ pub(crate) fn run(
             "means of {replications} replications from seed {seed} (95% intervals in the CSV files and report.html)"
         )?;
     }
-    writeln!(stdout, "{}", report::summary_table(&run.mean))?;
+    writeln!(
+        stdout,
+        "{}",
+        report::summary_table(&run.mean, &options.targets)
+    )?;
     for path in written {
         writeln!(stdout, "wrote {}", path.display())?;
     }

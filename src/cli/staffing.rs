@@ -31,6 +31,42 @@ pub(crate) fn staffing_options(
     })
 }
 
+/// Refuses a search (`batches` of them, on each of `scenarios`) whose simulations together are
+/// beyond the budget: [`staffing::most_runs`] times the estimate of one run.
+fn search_within_budget(
+    scenarios: &[(&str, &Scenario, &config::StaffingSpec)],
+    options: &StaffingOptions,
+    batches: u32,
+    budget: &BudgetArg,
+) -> Result<()> {
+    if budget.ignore_budget {
+        return Ok(());
+    }
+    for (file, scenario, spec) in scenarios {
+        let replications = staffing::effective_replications(spec, options);
+        let runs = staffing::most_runs(spec, replications) * u64::from(batches);
+        let batches_words = if batches > 1 {
+            format!(", in {batches} batches")
+        } else {
+            String::new()
+        };
+        let runs_words = format!(
+            "{replications} replications of each staffing tried, [staffing] max_iterations = {}{batches_words}",
+            spec.max_iterations
+        );
+        if let Some(overrun) = routesim::budget::Estimate::of(scenario).overrun_of_runs(
+            runs,
+            &routesim::budget::Budget::default(),
+            "the staffing search",
+            &runs_words,
+            "lower [staffing] replications (or --replications) or max_iterations, or shorten simulation.horizon",
+        ) {
+            return Err(BadInput(format!("{file}: {overrun}")).into());
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn run_staffing(
     path: Option<&Path>,
     out: Option<PathBuf>,
@@ -38,9 +74,15 @@ pub(crate) fn run_staffing(
     seed: Option<u64>,
     threads: ThreadsArg,
     charts: report::ChartSelection,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let (scenario, spec) = load_staffing(path)?;
     let options = staffing_options(replications, seed, &threads)?;
+    let file = path.map_or_else(
+        || config::DEFAULT_SCENARIO_ORIGIN.to_string(),
+        |p| p.display().to_string(),
+    );
+    search_within_budget(&[(&file, &scenario, &spec)], &options, 1, budget)?;
     let settings = settings_text(
         path,
         &Overrides {
@@ -81,6 +123,7 @@ pub(crate) fn compare_staffing(
     seed: Option<u64>,
     out: &Path,
     threads: ThreadsArg,
+    budget: &BudgetArg,
 ) -> Result<ExitCode> {
     let (scenario_a, spec_a) = load_staffing(Some(a))?;
     // B is judged on A's targets: A's [staffing] table replaces B's before validation.
@@ -101,6 +144,16 @@ pub(crate) fn compare_staffing(
         base_seed: seed,
         ..staffing_options(replications, None, &threads)?
     };
+    let (file_a, file_b) = (a.display().to_string(), b.display().to_string());
+    search_within_budget(
+        &[
+            (&file_a, &scenario_a, &spec_a),
+            (&file_b, &scenario_b, &spec_b),
+        ],
+        &options,
+        STAFFING_BATCHES,
+        budget,
+    )?;
     let comparison = staffing::compare_agent_hours(
         (&scenario_a, &spec_a),
         (&scenario_b, &spec_b),

@@ -52,6 +52,10 @@ pub struct StaffingTargetFile {
     pub name: Option<String>,
     pub service_level: Option<f64>,
     pub threshold: Option<String>,
+    /// `true`: the service level of the scope's own goal (a channel's `service_level`, else
+    /// the scenario's first threshold and `service_level_target`), instead of `service_level`
+    /// and `threshold`.
+    pub service_level_goal: Option<bool>,
     pub max_asa: Option<String>,
     pub max_abandon_rate: Option<f64>,
     pub max_occupancy: Option<f64>,
@@ -83,6 +87,8 @@ pub struct SimulationFile {
     /// `"folded"` (default: every day onto one day) or `"apart"` (intervals.csv gains `day`).
     pub report_days: Option<String>,
     pub decline_limit: Option<i64>,
+    /// Replications of `routesim run` when `--replications` is not given (default 1).
+    pub replications: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

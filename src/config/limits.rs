@@ -11,6 +11,9 @@ pub const MAX_AGENTS_PER_GROUP: i64 = 100_000;
 pub const MAX_ARRIVALS_PER_HOUR: f64 = 1_000_000.0;
 /// Away episodes per hour of one agent.
 pub const MAX_AWAY_EPISODES_PER_HOUR: f64 = 60.0;
+/// Replications of one `routesim run` (`[simulation] replications`, `--replications`): every
+/// replication's results are held until the means are taken.
+pub const MAX_RUN_REPLICATIONS: u32 = 1000;
 /// Size of a scenario or sweep file.
 pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 /// Size of a CSV file a scenario reads (rates, traces, samples).

@@ -86,6 +86,9 @@ pub struct SimulationSettings {
     /// How many times one agent may decline (reject or let time out) the same item before it
     /// is never offered that item again (product default 3, range 1 to 5).
     pub decline_limit: u32,
+    /// Replications `routesim run` makes when `--replications` is not given (1: a single
+    /// run). No result of a replication depends on it.
+    pub replications: u32,
 }
 
 /// How interval figures treat the days of a multi-day run.
@@ -555,7 +558,8 @@ pub struct AgentGroup {
     pub queues: Vec<QueueId>,
     /// `None` works around the clock.
     pub shift: Option<Shift>,
-    /// Agents logged in per interval of the day, instead of `count` agents on `shift`.
+    /// Agents logged in per interval (of a day, a week...), instead of `count` agents on
+    /// `shift`.
     /// Invariant: with a curve, `shift` is `None` and `count` is the curve's maximum.
     pub staffing_curve: Option<StaffingCurve>,
     pub response: AgentResponse,
@@ -568,24 +572,47 @@ pub struct AgentGroup {
     pub capacity_profiles: Vec<(ProfileId, u32)>,
 }
 
-/// Agents logged in per interval of the day (SPEC §7): in interval k the group's first
-/// `agents[k]` agents are logged in and the others Offline. Agents log in and out at interval
-/// edges; one logging out finishes the work in progress, as at a shift end. The curve repeats
-/// every day. Invariant: `interval * agents.len()` is 24 h.
+/// Agents logged in per interval (SPEC §7): in interval k the group's first `agents[k]`
+/// agents are logged in and the others Offline. Agents log in and out at interval edges; one
+/// logging out finishes the work in progress, as at a shift end. The curve covers a day, a
+/// week or any whole number of days from the start of the run, and then repeats (a week curve
+/// gives each weekday its own staffing). Invariant: `interval * agents.len()` is a positive
+/// whole number of days.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffingCurve {
     pub interval: SimDuration,
     pub agents: Arc<[u32]>,
 }
 
+const CURVE_DAY_MICROS: u64 = 86_400_000_000;
+
 impl StaffingCurve {
     /// The curve with `agents` per interval spread over a day.
     pub fn new(agents: Vec<u32>) -> StaffingCurve {
         let n = agents.len().max(1) as u64;
         StaffingCurve {
-            interval: SimDuration::from_micros(86_400_000_000 / n),
+            interval: SimDuration::from_micros(CURVE_DAY_MICROS / n),
             agents: agents.into(),
         }
+    }
+
+    /// The curve with `agents` per `interval`, covering `interval * agents.len()` (validated
+    /// to be whole days).
+    pub fn with_interval(interval: SimDuration, agents: Vec<u32>) -> StaffingCurve {
+        StaffingCurve {
+            interval,
+            agents: agents.into(),
+        }
+    }
+
+    /// How long the curve runs before it repeats: a day, a week, ...
+    pub fn period(&self) -> SimDuration {
+        SimDuration::from_micros(self.interval.as_micros() * self.agents.len() as u64)
+    }
+
+    /// How many days the curve covers (1 for a day curve, 7 for a week).
+    pub fn days(&self) -> u64 {
+        (self.period().as_micros() / CURVE_DAY_MICROS).max(1)
     }
 
     /// The largest number of agents logged in at once.
@@ -593,10 +620,24 @@ impl StaffingCurve {
         self.agents.iter().copied().max().unwrap_or(0)
     }
 
-    /// Agents logged in at `offset` from midnight.
+    /// Agents logged in at `offset` from the start of the run (the curve repeats).
     pub fn at(&self, offset: SimDuration) -> u32 {
-        let k = (offset.as_micros() / self.interval.as_micros()) as usize;
-        self.agents[k.min(self.agents.len() - 1)]
+        let n = self.agents.len() as u64;
+        let k = (offset.as_micros() / self.interval.as_micros().max(1)) % n.max(1);
+        self.agents[(k as usize).min(self.agents.len() - 1)]
+    }
+
+    /// Agents logged in at `offset` from midnight, averaged over the days of the curve.
+    pub fn mean_at_time_of_day(&self, offset: SimDuration) -> f64 {
+        let days = self.days();
+        let total: u64 = (0..days)
+            .map(|d| {
+                u64::from(self.at(SimDuration::from_micros(
+                    d * CURVE_DAY_MICROS + offset.as_micros() % CURVE_DAY_MICROS,
+                )))
+            })
+            .sum();
+        total as f64 / days as f64
     }
 }
 

@@ -93,14 +93,14 @@ pub fn replicated_report_files(
     let mut files = csv_files(run);
     let options = ChartOptions {
         replications: run.replications,
-        ..*options
+        ..options.clone()
     };
     let charts = if selection == ChartSelection::None {
         Vec::new()
     } else {
         run_charts(&run.mean, &options)
     };
-    let mut page = run_page(run, settings, &options.targets());
+    let mut page = run_page(run, settings, &options.targets);
     page.notes
         .extend(warnings.iter().map(|warning| format!("Warning: {warning}")));
     files.extend(charts_and_page(&charts, selection, page)?);

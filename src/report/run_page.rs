@@ -178,6 +178,16 @@ pub fn run_page(run: &ReplicatedRun, settings: &str, targets: &Targets) -> Page 
             "Service-level target".to_string(),
             format!("{:.0}% answered within {}", t.goal * 100.0, t.threshold),
         ));
+        let own: Vec<String> = names_in(results, Scope::Channel)
+            .into_iter()
+            .filter_map(|name| {
+                let target = targets.target_for(results, Scope::Channel, &name)?;
+                (target != *t).then(|| format!("{name}: {}", target.describe()))
+            })
+            .collect();
+        if !own.is_empty() {
+            facts.push(("Channels' own goals".to_string(), own.join("; ")));
+        }
     }
     facts.push((
         "routesim version".to_string(),
@@ -227,11 +237,6 @@ pub fn run_page(run: &ReplicatedRun, settings: &str, targets: &Targets) -> Page 
 fn key_figure_tables(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targets) -> Vec<Table> {
     let results = &run.mean;
     let replicated = run.has_intervals();
-    let sl_heading = targets
-        .target_for(results, Scope::Overall, "all")
-        .map_or("service level".to_string(), |t| {
-            format!("service level {}", t.threshold)
-        });
     let mut flows = Table {
         caption: "Conversations (measured period)".into(),
         header: [
@@ -241,7 +246,8 @@ fn key_figure_tables(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targe
             "handled",
             "AHT s",
             "abandon rate",
-            &sl_heading,
+            "service level",
+            "goal",
             "intervals below target",
             "ASA s",
             "wait p90 s",
@@ -261,17 +267,18 @@ fn key_figure_tables(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targe
         for name in names_in(results, scope) {
             let value = |measure: &str| run.estimate(scope, &name, measure);
             let target = targets.target_for(results, scope, &name);
-            let (sl, below, class) = match &target {
+            let (sl, goal, below, class) = match &target {
                 Some(t) => {
                     let (below, of) = index.below_target(t, scope, &name);
                     let (_, class) = verdict(t, value(&t.measure));
                     (
                         figure(value(&t.measure), Unit::Percent, replicated),
+                        t.describe(),
                         format!("{below} of {of}"),
                         class,
                     )
                 }
-                None => ("-".into(), "-".into(), ""),
+                None => ("-".into(), "-".into(), "-".into(), ""),
             };
             flows.rows.push(vec![
                 scope.as_str().to_string(),
@@ -281,12 +288,13 @@ fn key_figure_tables(run: &ReplicatedRun, index: &IntervalIndex, targets: &Targe
                 figure(value("aht_s"), Unit::Seconds, replicated),
                 figure(value("abandon_rate"), Unit::Percent, replicated),
                 sl,
+                goal,
                 below,
                 figure(value("asa_s"), Unit::Seconds, replicated),
                 figure(value("wait_p90_s"), Unit::Seconds, replicated),
                 figure(value("queue_length_mean"), Unit::Level, replicated),
             ]);
-            let mut classes = vec![String::new(); 11];
+            let mut classes = vec![String::new(); 12];
             classes[6] = class.to_string();
             flows.classes.push(classes);
         }

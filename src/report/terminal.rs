@@ -5,59 +5,56 @@ use std::fmt::Write;
 
 use crate::metrics::{RunResults, Scope};
 
-/// A fixed-width text table of the key figures.
-pub fn summary_table(results: &RunResults) -> String {
+use super::targets::{Target, Targets};
+
+/// A fixed-width text table of the key figures. Each row's service level is at its entity's
+/// goal ([`Targets::target_for`]); when the goals differ, a `goal` column says which.
+pub fn summary_table(results: &RunResults, targets: &Targets) -> String {
     let mut out = String::new();
-    let first_sl = results
-        .summary
-        .iter()
-        .find(|r| r.measure.starts_with("service_level_") && r.measure.ends_with("_of_offered"))
-        .map(|r| r.measure.clone());
-    let sl_label = first_sl.as_deref().map(|m| {
-        m.trim_start_matches("service_level_")
-            .trim_end_matches("_of_offered")
-            .to_string()
-    });
-    let _ = writeln!(
+    let mut rows: Vec<(Scope, &String, Option<Target>)> = Vec::new();
+    for scope in [Scope::Overall, Scope::Channel, Scope::Queue] {
+        for row in results.summary.iter().filter(|r| r.scope == scope) {
+            if !rows.iter().any(|(s, n, _)| *s == scope && *n == &row.name) {
+                rows.push((
+                    scope,
+                    &row.name,
+                    targets.target_for(results, scope, &row.name),
+                ));
+            }
+        }
+    }
+    let shared = rows.windows(2).all(|pair| pair[0].2 == pair[1].2);
+    let sl_heading = match rows.first().and_then(|r| r.2.as_ref()) {
+        Some(t) if shared => format!("SL{}", t.threshold),
+        _ => "SL%".to_string(),
+    };
+    let _ = write!(
         out,
         "{:<11} {:<16} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>7}",
-        "scope",
-        "name",
-        "offered",
-        "answered",
-        "aband%",
-        &format!("SL{}", sl_label.as_deref().unwrap_or("")),
-        "ASA s",
-        "p90 s",
-        "queue",
+        "scope", "name", "offered", "answered", "aband%", &sl_heading, "ASA s", "p90 s", "queue",
     );
-    for scope in [Scope::Overall, Scope::Channel, Scope::Queue] {
-        let names: Vec<&String> = {
-            let mut seen: Vec<&String> = Vec::new();
-            for row in results.summary.iter().filter(|r| r.scope == scope) {
-                if !seen.contains(&&row.name) {
-                    seen.push(&row.name);
-                }
-            }
-            seen
+    let _ = writeln!(out, "{}", if shared { "" } else { "  goal" });
+    for (scope, name, target) in rows {
+        let value = |measure: &str| results.value(scope, name, measure).unwrap_or(f64::NAN);
+        let sl = target.as_ref().map_or(f64::NAN, |t| value(&t.measure));
+        let _ = write!(
+            out,
+            "{:<11} {:<16} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>7}",
+            scope.as_str(),
+            truncate(name, 16),
+            number(value("offered"), 0),
+            number(value("answered"), 0),
+            number(value("abandon_rate") * 100.0, 1),
+            number(sl * 100.0, 1),
+            number(value("asa_s"), 1),
+            number(value("wait_p90_s"), 1),
+            number(value("queue_length_mean"), 1),
+        );
+        let goal = match (&target, shared) {
+            (Some(t), false) => format!("  {}", t.describe()),
+            _ => String::new(),
         };
-        for name in names {
-            let value = |measure: &str| results.value(scope, name, measure).unwrap_or(f64::NAN);
-            let sl = first_sl.as_deref().map_or(f64::NAN, value);
-            let _ = writeln!(
-                out,
-                "{:<11} {:<16} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>7}",
-                scope.as_str(),
-                truncate(name, 16),
-                number(value("offered"), 0),
-                number(value("answered"), 0),
-                number(value("abandon_rate") * 100.0, 1),
-                number(sl * 100.0, 1),
-                number(value("asa_s"), 1),
-                number(value("wait_p90_s"), 1),
-                number(value("queue_length_mean"), 1),
-            );
-        }
+        let _ = writeln!(out, "{goal}");
     }
     let _ = writeln!(out);
     let _ = writeln!(

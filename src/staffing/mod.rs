@@ -22,6 +22,29 @@ pub use search::{FlatOutcome, IsaOutcome};
 
 use loads::Loads;
 
+/// The most simulations one staffing search of `spec` makes with `replications` per evaluated
+/// staffing: up to five curves in each of `max_iterations` iterations of the ISA, one in each
+/// of its `max_iterations + 1` raise rounds, the verification on fresh seeds, and flat
+/// sizing's doubling and bisection (at most twice the bits of its limit, twice `max_agents`,
+/// plus two). Each evaluated staffing is `replications` runs. What the budget of `routesim
+/// staffing` multiplies one run's cost by.
+pub fn most_runs(spec: &StaffingSpec, replications: u32) -> u64 {
+    let iterations = u64::from(spec.max_iterations);
+    let flat_limit = 2 * u64::from(spec.max_agents.unwrap_or(MAX_AGENTS_BOUND));
+    let flat_probes = 2 * u64::from(u64::BITS - flat_limit.leading_zeros()) + 2;
+    let curves = 5 * iterations + (iterations + 1) + 1 + flat_probes;
+    curves * u64::from(replications)
+}
+
+/// The largest `max_agents` validation allows: the bound of flat sizing's probes when the
+/// search derives `max_agents` itself.
+const MAX_AGENTS_BOUND: u32 = 1_000_000;
+
+/// The replications per evaluated staffing a search of `spec` uses with `options`.
+pub fn effective_replications(spec: &StaffingSpec, options: &StaffingOptions) -> u32 {
+    options.replications.map_or(spec.replications, |r| r.max(2))
+}
+
 /// How to run a staffing search.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StaffingOptions {
@@ -135,9 +158,7 @@ pub fn staff(
     options: StaffingOptions,
 ) -> Result<StaffingReport, StaffingError> {
     let mut spec = spec.clone();
-    if let Some(r) = options.replications {
-        spec.replications = r.max(2);
-    }
+    spec.replications = effective_replications(&spec, &options);
     let spec = &spec;
     let base_seed = options.base_seed.unwrap_or(scenario.simulation.seed);
     let interval_s = scenario.simulation.interval.as_micros() / 1_000_000;
@@ -430,7 +451,8 @@ pub fn scheduled(scenario: &Scenario, spec: &StaffingSpec, n: usize) -> Vec<f64>
                 .map(|(g, _)| {
                     let group = scenario.agent_group(*g);
                     if let Some(curve) = &group.staffing_curve {
-                        return f64::from(curve.at(crate::engine::SimDuration::from_micros(mid)));
+                        return curve
+                            .mean_at_time_of_day(crate::engine::SimDuration::from_micros(mid));
                     }
                     let Some(shift) = &group.shift else {
                         return f64::from(group.count);

@@ -293,6 +293,11 @@ pub fn iterate(
     let mut level: Vec<i64> = start.iter().map(|&s| i64::from(s).clamp(lo, hi)).collect();
     let mut step: Vec<i64> = level.iter().map(|&s| (s / 8).max(1)).collect();
     let mut unreachable = vec![false; n];
+    // The lowest level an interval may take: one above the highest level seen to miss its
+    // targets at a step of one agent (with its neighbours one below as well, the minimality
+    // of the stopping rule). Without it, an interval whose level − 1 meets while its
+    // neighbours are higher and misses once they have come down swings between the two.
+    let mut floor: Vec<i64> = vec![lo; n];
     let mut iterations = 0;
     let mut converged = false;
     while iterations < spec.max_iterations {
@@ -329,6 +334,16 @@ pub fn iterate(
                 }
             }
             let before = (level[i], step[i]);
+            // The highest level tried that misses, below the chosen one.
+            let missed = match chosen {
+                None => Some(offsets.len() - 1),
+                Some(k) => k.checked_sub(1),
+            };
+            if step[i] == 1 {
+                if let Some(m) = missed {
+                    floor[i] = floor[i].max(i64::from(curves[m][i]) + 1).min(hi);
+                }
+            }
             match chosen {
                 None => {
                     if level[i] >= hi {
@@ -340,7 +355,7 @@ pub fn iterate(
                 }
                 Some(k) => {
                     unreachable[i] = false;
-                    level[i] = i64::from(curves[k][i]);
+                    level[i] = i64::from(curves[k][i]).max(floor[i]);
                     if offsets[k].abs() <= 1 {
                         step[i] = (step[i] / 2).max(1);
                     }

@@ -194,16 +194,27 @@ fn remove_stale_temporaries(parts_dir: &Path, owned: &HashSet<PairId>) -> Result
     Ok(())
 }
 
-/// Runs one pair.
-pub fn run_pair(sweep: &Sweep, pair: PairId) -> Replication {
+/// Runs one pair; a run that made no progress is [`SweepError::Stalled`], naming the pair.
+pub fn run_pair(sweep: &Sweep, pair: PairId) -> Result<Replication, SweepError> {
     let seed = replication_seed(sweep.layout.base_seed(), pair.replication);
-    let results = metrics::run(&sweep.scenarios[pair.point], seed);
-    Replication {
+    let results = metrics::try_run(&sweep.scenarios[pair.point], seed).map_err(|source| {
+        SweepError::Stalled {
+            index: pair.point,
+            label: sweep
+                .layout
+                .points
+                .get(pair.point)
+                .map_or_else(String::new, |p| p.label.clone()),
+            replication: pair.replication,
+            source: Box::new(source),
+        }
+    })?;
+    Ok(Replication {
         point: pair.point,
         replication: pair.replication,
         seed,
         rows: results.all_rows().cloned().collect(),
-    }
+    })
 }
 
 /// Runs the plan's pairs on `threads`, writing each part as soon as it is done and calling
@@ -219,7 +230,7 @@ pub fn execute(
             .par_iter()
             .with_max_len(1)
             .try_for_each(|&pair| {
-                let replication = run_pair(sweep, pair);
+                let replication = run_pair(sweep, pair)?;
                 let bytes = parts::encode_part(&sweep.layout.fingerprint, &replication);
                 parts::write_atomically(
                     &plan.parts_dir,
@@ -232,17 +243,19 @@ pub fn execute(
     })
 }
 
-/// Runs every pair in memory, without files: for library users, benches and tests.
-pub fn run_in_memory(sweep: &Sweep, threads: Threads) -> SweepResults {
+/// Runs every pair in memory, without files: for library users, benches and tests. A pair
+/// that made no progress is an error: the first in (point, replication) order.
+pub fn run_in_memory(sweep: &Sweep, threads: Threads) -> Result<SweepResults, SweepError> {
     let pairs = all_pairs(&sweep.layout);
-    let replications = in_pool(threads, pairs.len(), || {
+    let replications: Vec<Result<Replication, SweepError>> = in_pool(threads, pairs.len(), || {
         pairs
             .par_iter()
             .with_max_len(1)
             .map(|&pair| run_pair(sweep, pair))
             .collect()
     });
-    aggregate(sweep.layout.clone(), replications)
+    let replications = replications.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(aggregate(sweep.layout.clone(), replications))
 }
 
 /// The parts folder of `dir`: `dir/parts`, or `dir` itself if it holds the manifest.

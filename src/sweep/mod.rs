@@ -22,7 +22,7 @@ pub mod spec;
 use rayon::prelude::*;
 
 use crate::config::ConfigError;
-use crate::metrics::{self, RunResults};
+use crate::metrics::{self, RunError, RunResults};
 use crate::model::Scenario;
 
 pub use aggregate::{aggregate, MeasureKey, PointMeasure, Replication, SweepResults};
@@ -99,13 +99,37 @@ pub enum SweepError {
         #[source]
         source: std::io::Error,
     },
+    /// A (point, replication) pair made no progress: a failure of the run (exit code 1), as
+    /// for a single run.
+    #[error("sweep point {index} ({label}), replication {replication}: {source}")]
+    Stalled {
+        index: usize,
+        label: String,
+        replication: u32,
+        #[source]
+        source: Box<RunError>,
+    },
+}
+
+/// A replication of [`run_replications`] that made no progress (the first in replication
+/// order, whatever the thread count).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("replication {replication} of {replications}: {source}")]
+pub struct ReplicationError {
+    pub replication: u32,
+    pub replications: u32,
+    #[source]
+    pub source: RunError,
 }
 
 impl SweepError {
     /// Whether the cause is what the user gave (exit code 2) rather than a failure while
     /// running (an I/O error).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, SweepError::Io { .. } | SweepError::Incomplete { .. })
+        !matches!(
+            self,
+            SweepError::Io { .. } | SweepError::Incomplete { .. } | SweepError::Stalled { .. }
+        )
     }
 
     /// Whether results are merely missing (some shard has not finished), which is neither bad
@@ -147,19 +171,30 @@ impl Threads {
 }
 
 /// Runs `replications` replications of `scenario` in parallel and returns them in replication
-/// order.
+/// order. A replication that made no progress (`metrics::try_run`) is an error naming it; of
+/// several, the first in replication order, so the error does not depend on the thread count.
 pub fn run_replications(
     scenario: &Scenario,
     base_seed: u64,
     replications: u32,
     threads: Threads,
-) -> Vec<RunResults> {
-    in_pool(threads, replications as usize, || {
+) -> Result<Vec<RunResults>, ReplicationError> {
+    let runs: Vec<Result<RunResults, RunError>> = in_pool(threads, replications as usize, || {
         (0..replications)
             .into_par_iter()
-            .map(|r| metrics::run(scenario, replication_seed(base_seed, r)))
+            .map(|r| metrics::try_run(scenario, replication_seed(base_seed, r)))
             .collect()
-    })
+    });
+    runs.into_iter()
+        .enumerate()
+        .map(|(r, run)| {
+            run.map_err(|source| ReplicationError {
+                replication: r as u32,
+                replications,
+                source,
+            })
+        })
+        .collect()
 }
 
 /// `f` of every item, in parallel on `threads`, returned in the items' order (so results do

@@ -7,7 +7,7 @@ use crate::metrics::{IntervalRow, MeasureRow, RunResults, Scope};
 use crate::model::Scenario;
 
 use super::confidence::Estimate;
-use super::{replication_seed, run_replications, Threads};
+use super::{replication_seed, run_replications, ReplicationError, Threads};
 
 /// The figures of R replications of one scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,15 +30,16 @@ pub struct ReplicatedRun {
 impl ReplicatedRun {
     /// Runs `replications` replications of `scenario` from `base_seed`, in parallel. One
     /// replication runs with `base_seed` itself, exactly as `routesim run` without the option.
+    /// A replication that made no progress is an error naming it.
     pub fn run(
         scenario: &Scenario,
         base_seed: u64,
         replications: u32,
         threads: Threads,
-    ) -> ReplicatedRun {
-        let runs = run_replications(scenario, base_seed, replications.max(1), threads);
+    ) -> Result<ReplicatedRun, ReplicationError> {
+        let runs = run_replications(scenario, base_seed, replications.max(1), threads)?;
         debug_assert_eq!(runs[0].seed, replication_seed(base_seed, 0));
-        ReplicatedRun::of_runs(runs, base_seed)
+        Ok(ReplicatedRun::of_runs(runs, base_seed))
     }
 
     /// A single run: every estimate rests on one value and has no interval.

@@ -5,10 +5,9 @@
 //! hourly rates without a word.
 
 use super::channels::read_csv_column;
-use super::interval_starts::{check_interval_starts, IntervalSource};
+use super::curve::{read_curve_csv, StartColumn};
+use super::interval_starts::IntervalSource;
 use super::*;
-
-const WEEK: SimDuration = SimDuration::from_secs(7 * 86_400);
 
 /// What the numbers of a curve are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,44 +130,25 @@ impl Validator<'_> {
             return None;
         }
         let n = values.len();
+        let rows = match &starts {
+            Some((csv, Some(rows))) => Some((*csv, rows.as_slice())),
+            _ => None,
+        };
         let (interval, source) = match (&file.interval, kind) {
             (Some(text), _) => (
                 self.positive_duration(&format!("{path}.interval"), text)?,
                 IntervalSource::Arrivals(format!("{path}.interval")),
             ),
             (None, Values::CountsPerInterval) => (simulation_interval, IntervalSource::Simulation),
-            (None, Values::RatesPerHour) => match inferred_interval(n) {
-                Some(interval) => (interval, IntervalSource::Inferred(n)),
-                None => {
-                    self.problem(
-                        &values_path,
-                        format!("{n} rates split neither a day nor a week evenly; give `interval`"),
-                    );
-                    return None;
-                }
-            },
+            (None, Values::RatesPerHour) => self.inferred_curve_interval(
+                &values_path,
+                n,
+                kind.plural(),
+                rows,
+                "; give `interval`",
+            )?,
         };
-        // The rows' own starts first: a file of other intervals is best told by its first
-        // wrong row.
-        if let Some((csv, Some(starts))) = &starts {
-            self.check(
-                &values_path,
-                check_interval_starts(csv, starts, interval, &source),
-            )?;
-        }
-        let covered = interval.as_micros().saturating_mul(n as u64);
-        if covered % DAY.as_micros() != 0 {
-            self.problem(
-                &values_path,
-                format!(
-                    "{n} {} of {} cover {}, not a whole number of days (a day, a week, or the days of a dated file)",
-                    kind.plural(),
-                    duration_words(interval),
-                    duration_words(SimDuration::from_micros(covered)),
-                ),
-            );
-            return None;
-        }
+        self.check_curve_span(&values_path, n, interval, &source, rows, kind.plural())?;
         let rates: Vec<f64> = match kind {
             Values::RatesPerHour => values,
             Values::CountsPerInterval => {
@@ -246,20 +226,6 @@ impl Validator<'_> {
     }
 }
 
-/// The interval of `n` rates with no `interval` given: a day's worth if `n` splits a day
-/// evenly (24 hourly, 96 fifteen-minute), else a week's if `n` splits a week into whole
-/// intervals of a day (168 hourly, 672 fifteen-minute). No `n` can be both, since 7 does not
-/// divide a day's seconds.
-fn inferred_interval(n: usize) -> Option<SimDuration> {
-    let n = n as u64;
-    if n > 0 && DAY.as_micros() % n == 0 {
-        return Some(SimDuration::from_micros(DAY.as_micros() / n));
-    }
-    let per_day = n / 7;
-    (n % 7 == 0 && per_day > 0 && DAY.as_micros() % per_day == 0)
-        .then(|| SimDuration::from_micros(WEEK.as_micros() / n))
-}
-
 /// A duration as a planner writes it: `15m`, `1h`, `7d`, `90s`, `24.25h`.
 pub(super) fn duration_words(duration: SimDuration) -> String {
     let micros = duration.as_micros();
@@ -274,61 +240,4 @@ pub(super) fn duration_words(duration: SimDuration) -> String {
     } else {
         format!("{s}s")
     }
-}
-
-/// Which CSV column holds each row's interval start.
-#[derive(Debug, Clone, Copy)]
-enum StartColumn<'a> {
-    /// Given by the scenario: it must be there.
-    Named(&'a str),
-    /// The conventional name, read when the file has it.
-    IfPresent(&'a str),
-}
-
-/// A curve read from CSV: its values, and each row's interval-start cell if the file has that
-/// column, as (line in the file, text).
-struct CurveTable {
-    values: Vec<f64>,
-    starts: Option<Vec<(usize, String)>>,
-}
-
-fn read_curve_csv(path: &Path, column: &str, start: StartColumn) -> Result<CurveTable, String> {
-    let (mut reader, headers) = super::channels::open_csv(path)?;
-    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let missing = |name: &str| {
-        let names: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
-        let hint = super::suggest::did_you_mean(name, headers.iter().map(str::trim));
-        format!(
-            "{} has no column \"{name}\"{hint} (columns: {})",
-            path.display(),
-            names.join(", ")
-        )
-    };
-    let position = find(column).ok_or_else(|| missing(column))?;
-    let start_position = match start {
-        StartColumn::Named(name) => Some(find(name).ok_or_else(|| missing(name))?),
-        StartColumn::IfPresent(name) => find(name),
-    };
-    let mut values = Vec::new();
-    let mut starts = start_position.map(|_| Vec::new());
-    for (row, record) in reader.records().enumerate() {
-        let line = row + 2;
-        let record = record.map_err(|e| format!("{}: row {line}: {e}", path.display()))?;
-        let cell = record.get(position).unwrap_or("").trim();
-        let value: f64 = cell.parse().map_err(|_| {
-            format!(
-                "{}: row {line}, column \"{column}\": expected a number, got \"{}\"",
-                path.display(),
-                super::channels::excerpt(cell)
-            )
-        })?;
-        values.push(value);
-        if let (Some(starts), Some(at)) = (&mut starts, start_position) {
-            starts.push((
-                line,
-                super::channels::excerpt(record.get(at).unwrap_or("").trim()),
-            ));
-        }
-    }
-    Ok(CurveTable { values, starts })
 }

@@ -19,8 +19,11 @@ pub(super) enum IntervalSource {
     Simulation,
     /// The curve's own `interval`, at this path.
     Arrivals(String),
-    /// From the number of rates (24 hourly, 96 fifteen-minute...).
-    Inferred(usize),
+    /// From the number of values (24 hourly, 96 fifteen-minute...), named by the noun
+    /// (`rates`, `values`).
+    Inferred(usize, &'static str),
+    /// From the first two rows' interval starts.
+    FirstRows,
 }
 
 impl IntervalSource {
@@ -29,8 +32,11 @@ impl IntervalSource {
         match self {
             IntervalSource::Simulation => format!("`simulation.interval` = \"{words}\""),
             IntervalSource::Arrivals(path) => format!("`{path}` = \"{words}\""),
-            IntervalSource::Inferred(n) => {
-                format!("{n} rates, read as {words} each; give `interval` if that is wrong")
+            IntervalSource::Inferred(n, noun) => {
+                format!("{n} {noun}, read as {words} each; give `interval` if that is wrong")
+            }
+            IntervalSource::FirstRows => {
+                format!("{words}, the step between the first two rows")
             }
         }
     }
@@ -91,6 +97,14 @@ impl Start {
         }
     }
 
+    /// Seconds since midnight of day 0 of its form (a time of day has no day).
+    fn absolute_seconds(self) -> i64 {
+        match self {
+            Start::TimeOfDay { seconds } => seconds,
+            Start::Weekday { day, seconds } | Start::Date { day, seconds } => day * DAY_S + seconds,
+        }
+    }
+
     fn same_form(self, other: Start) -> bool {
         std::mem::discriminant(&self) == std::mem::discriminant(&other)
     }
@@ -137,6 +151,32 @@ pub(super) fn check_interval_starts(
         }
     }
     Ok(())
+}
+
+/// The interval between the first two rows' starts, when both parse, are written the same
+/// way and the second is later: what a file of rows says its own interval is.
+pub(super) fn step_of_first_rows(starts: &[(usize, String)]) -> Option<SimDuration> {
+    let [(_, a), (_, b), ..] = starts else {
+        return None;
+    };
+    let (a, b) = (parse_start(a).ok()?, parse_start(b).ok()?);
+    if !a.same_form(b) {
+        return None;
+    }
+    let step = b.absolute_seconds() - a.absolute_seconds();
+    (step > 0).then(|| SimDuration::from_secs(step as u64))
+}
+
+/// How the start `offset` after the first row's would be written in the file's own form
+/// (`Sun 23:45`), if the first row parses.
+pub(super) fn start_after_first(starts: &[(usize, String)], offset: SimDuration) -> Option<String> {
+    // Checked to be at midnight before this is asked.
+    let first = parse_start(&starts.first()?.1).ok()?;
+    Some(
+        first
+            .after((offset.as_micros() / 1_000_000) as i64)
+            .describe(),
+    )
 }
 
 fn parse_start(text: &str) -> Result<Start, String> {

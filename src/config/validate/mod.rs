@@ -11,6 +11,7 @@
 mod agents;
 mod arrivals;
 mod channels;
+mod curve;
 mod distributions;
 mod interval_starts;
 mod preferred;
@@ -192,10 +193,12 @@ impl<'a> Validator<'a> {
             }
         }
 
+        let mut goal_targets = Vec::new();
         let staffing = file.staffing.as_ref().and_then(|staffing| {
             let group_names: Vec<&String> = file.agent_groups.keys().collect();
             let sizes: Vec<u32> = agent_groups.iter().map(|g| g.count).collect();
-            let spec = self.staffing_spec(staffing, &names, &group_names, &sizes);
+            let spec =
+                self.staffing_spec(staffing, &names, &group_names, &sizes, &mut goal_targets);
             if spec.is_none() && self.issues.is_empty() {
                 self.problem("staffing", "invalid staffing table");
             }
@@ -221,6 +224,10 @@ impl<'a> Validator<'a> {
             skills: names.skills.iter().map(|n| n.to_string()).collect(),
             capacity_profiles,
         };
+        let mut staffing = staffing;
+        if let Some(spec) = &mut staffing {
+            staffing::fill_goals(spec, &goal_targets, &scenario);
+        }
         Ok((scenario, staffing))
     }
 

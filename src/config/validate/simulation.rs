@@ -109,8 +109,21 @@ impl Validator<'_> {
                 3
             }
         };
+        let max = limits::MAX_RUN_REPLICATIONS;
+        let replications = match sim.replications {
+            None => 1,
+            Some(r) if (1..=i64::from(max)).contains(&r) => r as u32,
+            Some(other) => {
+                self.problem(
+                    "simulation.replications",
+                    format!("expected a whole number of replications from 1 to {max} (1 = a single run), got {other}"),
+                );
+                1
+            }
+        };
         Some(SimulationSettings {
             decline_limit,
+            replications,
             horizon: horizon?,
             warm_up: warm_up?,
             seed: sim.seed.unwrap_or(1),

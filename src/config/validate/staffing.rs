@@ -3,10 +3,12 @@
 //! column). The validated targets are plain data ([`StaffingSpec`]); searching for the
 //! staffing that meets them is the `staffing` module's job, not this one's.
 
+use super::curve::{read_curve_csv, StartColumn};
+use super::interval_starts::IntervalSource;
 use super::*;
 
 use crate::config::file::{StaffingFile, StaffingTargetFile};
-use crate::model::{ChannelId, GroupId, StaffingCurve};
+use crate::model::{ChannelId, Entity, GroupId, StaffingCurve};
 
 /// Replications per evaluated staffing when `[staffing]` does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -60,13 +62,18 @@ pub struct StaffingTarget {
 }
 
 impl Validator<'_> {
-    /// An agent group's `staffing`: `[n0, n1, ...]` (one count per interval of the day) or
-    /// `{ csv = "file.csv", column = "name" }`.
+    /// An agent group's `staffing`: `[n0, n1, ...]` (one count per interval of a day or a
+    /// week: 96 or 672 fifteen-minute values) or `{ csv = "file.csv", column = "name" }`, with
+    /// optional `interval` and `interval_column`, read and checked like an arrival curve
+    /// (`curve.rs`): the interval-start column (`interval_start`: `08:15`, `Mon 08:15` or a
+    /// date) must step by the interval from midnight, and the curve must cover whole days.
     pub(super) fn staffing_curve(
         &mut self,
         path: &str,
         value: &toml::Value,
     ) -> Option<StaffingCurve> {
+        let mut csv_rows: Option<(String, Vec<(usize, String)>)> = None;
+        let mut interval_text: Option<String> = None;
         let (values, values_path): (Vec<f64>, String) = match value {
             toml::Value::Array(items) => {
                 let mut values = Vec::new();
@@ -86,25 +93,39 @@ impl Validator<'_> {
                 (values, path.to_string())
             }
             toml::Value::Table(table) => {
+                const KEYS: [&str; 4] = ["csv", "column", "interval", "interval_column"];
                 for key in table.keys() {
-                    if key != "csv" && key != "column" {
+                    if !KEYS.contains(&key.as_str()) {
+                        let hint = suggest::did_you_mean(key, KEYS);
                         self.problem(
                             &format!("{path}.{key}"),
-                            "unknown field (expected `csv` and `column`)",
+                            format!("unknown field{hint} (expected `csv`, `column`, and optionally `interval` and `interval_column`)"),
                         );
                         return None;
                     }
                 }
                 let text = |key: &str| table.get(key).and_then(|v| v.as_str());
+                for key in ["interval", "interval_column"] {
+                    if table.contains_key(key) && text(key).is_none() {
+                        self.problem(&format!("{path}.{key}"), "expected text");
+                        return None;
+                    }
+                }
                 let (Some(csv), Some(column)) = (text("csv"), text("column")) else {
                     self.problem(path, "a CSV staffing curve needs `csv` (the file) and `column` (the header of the column to read), both text");
                     return None;
                 };
-                let values = self.check(
+                let start_column = match text("interval_column") {
+                    Some(name) => StartColumn::Named(name),
+                    None => StartColumn::IfPresent("interval_start"),
+                };
+                let table_read = self.check(
                     &format!("{path}.csv"),
-                    channels::read_csv_column(&self.base_dir.join(csv), column),
+                    read_curve_csv(&self.base_dir.join(csv), column, start_column),
                 )?;
-                (values, format!("{path}.csv"))
+                csv_rows = table_read.starts.map(|rows| (csv.to_string(), rows));
+                interval_text = text("interval").map(String::from);
+                (table_read.values, format!("{path}.csv"))
             }
             other => {
                 self.problem(
@@ -114,38 +135,62 @@ impl Validator<'_> {
                 return None;
             }
         };
-        let n = values.len() as u64;
-        if n == 0 || DAY.as_micros() % n != 0 {
+        let n = values.len();
+        if n == 0 {
             self.problem(
                 &values_path,
-                format!("expected one value per interval of the day (24, 48 or 96 values, or any number that divides the day evenly), got {n}"),
+                "no agents: a curve needs at least one interval",
             );
             return None;
         }
+        let rows = csv_rows
+            .as_ref()
+            .map(|(csv, rows)| (csv.as_str(), rows.as_slice()));
+        let (interval, source) = match &interval_text {
+            Some(text) => (
+                self.positive_duration(&format!("{path}.interval"), text)?,
+                IntervalSource::Arrivals(format!("{path}.interval")),
+            ),
+            None => {
+                let hint = if values_path.ends_with(".csv") {
+                    "; give `interval`"
+                } else {
+                    " (a day or a week of values: 24 or 96 a day, 168 or 672 a week)"
+                };
+                self.inferred_curve_interval(&values_path, n, "values", rows, hint)?
+            }
+        };
+        self.check_curve_span(&values_path, n, interval, &source, rows, "values")?;
         let mut agents = Vec::with_capacity(values.len());
         for (idx, &value) in values.iter().enumerate() {
             if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 1e6) {
+                let at = match rows.and_then(|(_, rows)| rows.get(idx)) {
+                    Some((line, _)) => format!("row {line}"),
+                    None => format!("value {}", idx + 1),
+                };
                 self.problem(
                     &values_path,
                     format!(
-                        "value {}: expected a whole number of agents from 0 to 1000000, got {value}",
-                        idx + 1
+                        "{at}: expected a whole number of agents from 0 to 1000000, got {value}"
                     ),
                 );
                 return None;
             }
             agents.push(value as u32);
         }
-        Some(StaffingCurve::new(agents))
+        Some(StaffingCurve::with_interval(interval, agents))
     }
 
-    /// The `[staffing]` table, once the groups, channels and queues are known.
+    /// The `[staffing]` table, once the groups, channels and queues are known. The indices of
+    /// the targets held to their scope's own goal (`service_level_goal = true`) are pushed to
+    /// `goal_targets`: [`fill_goals`] sets their service level once the scenario is built.
     pub(super) fn staffing_spec(
         &mut self,
         file: &StaffingFile,
         names: &Names,
         groups: &[&String],
         group_sizes: &[u32],
+        goal_targets: &mut Vec<usize>,
     ) -> Option<StaffingSpec> {
         let mut ok = true;
         let mut sized: Vec<usize> = Vec::new();
@@ -269,7 +314,12 @@ impl Validator<'_> {
         let mut targets = Vec::new();
         for (idx, target) in file.targets.iter().enumerate() {
             match self.staffing_target(&format!("staffing.targets[{idx}]"), target, names) {
-                Some(list) => targets.extend(list),
+                Some(list) => {
+                    if target.service_level_goal == Some(true) {
+                        goal_targets.extend(targets.len()..targets.len() + list.len());
+                    }
+                    targets.extend(list);
+                }
                 None => ok = false,
             }
         }
@@ -325,6 +375,14 @@ impl Validator<'_> {
                     return None;
                 }
             };
+        let goal = file.service_level_goal == Some(true);
+        if goal && (file.service_level.is_some() || file.threshold.is_some()) {
+            self.problem(
+                &format!("{path}.service_level_goal"),
+                "the goal gives the threshold and the share: leave `service_level` and `threshold` out, or `service_level_goal` out",
+            );
+            return None;
+        }
         let service_level = match (file.service_level, &file.threshold) {
             (None, None) => None,
             (Some(_), None) => {
@@ -403,6 +461,7 @@ impl Validator<'_> {
             other => other.and_then(Result::ok),
         };
         if ok
+            && !goal
             && service_level.is_none()
             && max_asa.is_none()
             && max_abandon_rate.is_none()
@@ -410,7 +469,7 @@ impl Validator<'_> {
         {
             self.problem(
                 path,
-                "a target needs at least one of: service_level with threshold, max_asa, max_abandon_rate, max_occupancy",
+                "a target needs at least one of: service_level with threshold (or service_level_goal = true), max_asa, max_abandon_rate, max_occupancy",
             );
             ok = false;
         }
@@ -429,5 +488,21 @@ impl Validator<'_> {
                 })
                 .collect(),
         )
+    }
+}
+
+/// Sets the service level of the targets at `goal_targets` to their scope's own goal
+/// ([`Scenario::service_level_target`]): a channel's `service_level` (email at its hours), a
+/// queue's channels' shared goal, else the scenario's.
+pub(super) fn fill_goals(spec: &mut StaffingSpec, goal_targets: &[usize], scenario: &Scenario) {
+    for &idx in goal_targets {
+        let target = &mut spec.targets[idx];
+        let entity = match target.scope {
+            TargetScope::Overall => Entity::Overall,
+            TargetScope::Channel(c) => Entity::Channel(c),
+            TargetScope::Queue(q) => Entity::Queue(q),
+        };
+        let goal = scenario.service_level_target(entity);
+        target.service_level = Some((goal.threshold, goal.target));
     }
 }

@@ -44,10 +44,12 @@ impl<O: Observer> Sim<'_, O> {
         };
         let n = curve.agents.len();
         let width = curve.interval.as_micros();
+        let period = curve.period().as_micros();
         for k in 0..n {
             if curve.agents[k] != curve.agents[(k + n - 1) % n] {
-                // Edge 0 is midnight, applied below; its next occurrence is a day later.
-                let first = if k == 0 { DAY } else { k as u64 * width };
+                // Edge 0 is midnight, applied below; its next occurrence is a period (a day,
+                // a week...) later.
+                let first = if k == 0 { period } else { k as u64 * width };
                 self.events.schedule(
                     SimTime::from_micros(first),
                     Event::StaffingEdge(group_id, k as u32),
@@ -58,13 +60,11 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     pub(super) fn on_staffing_edge(&mut self, now: SimTime, group_id: GroupId, k: u32) {
-        self.events.schedule(
-            now + SimDuration::from_micros(DAY),
-            Event::StaffingEdge(group_id, k),
-        );
         let Some(curve) = &self.scenario.agent_group(group_id).staffing_curve else {
             return;
         };
+        self.events
+            .schedule(now + curve.period(), Event::StaffingEdge(group_id, k));
         let logged_in = curve.agents[k as usize];
         self.log_in_curve(now, group_id, logged_in);
     }

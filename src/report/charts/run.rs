@@ -12,31 +12,25 @@ use super::waits::{cdf_points, cumulative_fraction, histogram_steps, value_at_fr
 use super::{
     file_stem, Chart, ChartKind, Mark, Panels, Reference, Series, XAxis, XyPlot, YFormat, YStart,
 };
-use crate::report::targets::Targets;
+use crate::model::Scenario;
+use crate::report::targets::{Target, Targets};
 
 /// What a run's charts are drawn against.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChartOptions {
-    /// The service-level goal drawn on the service-level chart, as a fraction (0.8 = 80 %).
-    pub service_level_target: f64,
-    /// How many replications the figures are the means of (1: a single run).
+    /// The service-level targets drawn on the service-level chart: each channel at its own
+    /// goal's threshold when built by [`Targets::of_scenario`].
+    pub targets: Targets,
+    /// How many replications the figures are the means of (0 or 1: a single run).
     pub replications: u32,
 }
 
-impl Default for ChartOptions {
-    fn default() -> Self {
-        ChartOptions {
-            service_level_target: Targets::default().goal,
-            replications: 1,
-        }
-    }
-}
-
 impl ChartOptions {
-    /// The targets the charts draw: see [`Targets::target_for`].
-    pub fn targets(&self) -> Targets {
-        Targets {
-            goal: self.service_level_target,
+    /// The options of a single run of `scenario`: its entities' own goals.
+    pub fn of_scenario(scenario: &Scenario) -> ChartOptions {
+        ChartOptions {
+            targets: Targets::of_scenario(scenario),
+            replications: 1,
         }
     }
 }
@@ -134,39 +128,94 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
         kind: hourly("conversations per interval", YFormat::Count, volume, vec![]),
     });
 
-    let target = options.targets().target_for(results, Scope::Overall, "all");
-    if let Some(target) = &target {
-        let series = flows
+    // Each flow at its own goal: a channel held to 4 h is drawn at 4 h, with its own target.
+    let flow_targets: Vec<(Scope, String, &str, Target)> = flows
+        .iter()
+        .filter_map(|(scope, name)| {
+            let target = options.targets.target_for(results, *scope, name)?;
+            Some((*scope, flow_label(*scope, name), name.as_str(), target))
+        })
+        .collect();
+    if let Some((_, _, _, first)) = flow_targets.first() {
+        let shared = flow_targets.iter().all(|(_, _, _, t)| t == first);
+        let series = flow_targets
             .iter()
             .enumerate()
-            .map(|(color, (scope, name))| {
+            .map(|(color, (scope, label, name, target))| {
+                let label = if shared {
+                    label.clone()
+                } else {
+                    format!("{label} (within {})", target.threshold)
+                };
                 line(
-                    &flow_label(*scope, name),
+                    &label,
                     color,
                     interval_points(&index, *scope, name, &target.measure),
                 )
             })
             .collect();
-        let reference = Reference {
-            label: format!("target {:.0}%", target.goal * 100.0),
-            y: target.goal,
+        let references = if shared {
+            vec![Reference {
+                label: format!("target {:.0}%", first.goal * 100.0),
+                y: first.goal,
+            }]
+        } else {
+            let mut goals: Vec<(f64, Vec<&str>)> = Vec::new();
+            for (_, label, _, target) in &flow_targets {
+                match goals.iter_mut().find(|(g, _)| *g == target.goal) {
+                    Some((_, labels)) => labels.push(label),
+                    None => goals.push((target.goal, vec![label])),
+                }
+            }
+            goals
+                .into_iter()
+                .map(|(goal, labels)| Reference {
+                    label: format!("target {:.0}% ({})", goal * 100.0, labels.join(", ")),
+                    y: goal,
+                })
+                .collect()
+        };
+        let (title, within) = if shared {
+            (
+                format!(
+                    "Service level: answered within {}, of offered",
+                    first.threshold
+                ),
+                first.threshold.clone(),
+            )
+        } else {
+            let each: Vec<String> = flow_targets
+                .iter()
+                .map(|(_, label, _, t)| {
+                    format!(
+                        "{label} within {} (target {:.0}%)",
+                        t.threshold,
+                        t.goal * 100.0
+                    )
+                })
+                .collect();
+            (
+                "Service level: answered within each channel's own threshold, of offered"
+                    .to_string(),
+                format!("its own goal's threshold: {}", each.join(", ")),
+            )
         };
         charts.push(Chart {
             name: "service-level".into(),
-            title: format!(
-                "Service level: answered within {}, of offered",
-                target.threshold
-            ),
+            title,
             caption: format!(
                 "The share of the conversations arriving in each interval that were answered \
-                 within {}. Steps below the dashed target line are intervals that miss the \
+                 within {within}. Steps below the dashed target line are intervals that miss the \
                  target: look there for short staffing, breaks or shift edges. A gap means no \
-                 conversation arrived. {steps_note}",
-                target.threshold
+                 conversation arrived. {steps_note}"
             ),
-            kind: hourly("service level", YFormat::Percent, series, vec![reference]),
+            kind: hourly("service level", YFormat::Percent, series, references),
         });
     }
+    let target = flow_targets
+        .iter()
+        .find(|(scope, ..)| *scope == Scope::Overall)
+        .map(|(.., t)| t.clone());
 
     let asa = flows
         .iter()

@@ -1,0 +1,324 @@
+//! `[simulation] replications = R` in the scenario file (what `routesim run` does when
+//! `--replications` is not given; the flag overrides it; validated with its field path), and
+//! replicated runs that make no progress: `run --replications`, a sweep and `compare` end
+//! with exit code 1 and a message naming the replication (and the sweep point), as a single
+//! run does, instead of using the truncated results.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use routesim::config::{parse_scenario, Origin};
+use routesim::model::Distribution;
+use routesim::sweep::{self, ReplicatedRun, Threads};
+
+fn routesim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_routesim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const SMALL: &str = r#"
+name = "small"
+
+[simulation]
+horizon = "4h"
+seed = 9
+interval = "1h"
+
+[channels.chat]
+kind = "live_chat"
+arrivals = { per_hour = 30 }
+patience = { kind = "exponential", mean = "2m" }
+handle_time = { kind = "exponential", mean = "6m" }
+
+[workstreams.chat]
+channels = ["chat"]
+fallback_queue = "chat"
+
+[queues.chat]
+
+[agent_groups.team]
+count = 4
+queues = ["chat"]
+"#;
+
+fn with_replications(r: &str) -> String {
+    SMALL.replace("seed = 9\n", &format!("seed = 9\nreplications = {r}\n"))
+}
+
+fn csv_files(dir: &Path) -> Vec<(String, String)> {
+    ["summary.csv", "intervals.csv", "agents.csv"]
+        .iter()
+        .map(|name| {
+            (
+                name.to_string(),
+                fs::read_to_string(dir.join(name)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_file_s_replications_are_used_unless_the_flag_overrides_them() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("plain.toml"), SMALL).unwrap();
+    fs::write(dir.path().join("three.toml"), with_replications("3")).unwrap();
+    for (out, args) in [
+        ("from-file", vec!["run", "three.toml"]),
+        (
+            "from-flag",
+            vec!["run", "plain.toml", "--replications", "3"],
+        ),
+        (
+            "overridden",
+            vec!["run", "three.toml", "--replications", "1"],
+        ),
+        ("single", vec!["run", "plain.toml"]),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--charts", "none", "--out", out]);
+        let output = routesim(dir.path(), &all);
+        assert_eq!(output.status.code(), Some(0), "{out}: {}", stderr(&output));
+    }
+    let from_file = csv_files(&dir.path().join("from-file"));
+    assert_eq!(
+        from_file,
+        csv_files(&dir.path().join("from-flag")),
+        "replications = 3 in the file runs what --replications 3 runs"
+    );
+    assert!(
+        from_file[0]
+            .1
+            .starts_with("scenario,seed,scope,name,measure,value,n,ci95_low,ci95_high\n"),
+        "means with intervals"
+    );
+    assert!(from_file[0].1.contains("small,9,overall,all,offered,"));
+    let offered = from_file[0]
+        .1
+        .lines()
+        .find(|l| l.starts_with("small,9,overall,all,offered,"))
+        .unwrap()
+        .to_string();
+    assert_eq!(offered.split(',').nth(6), Some("3"), "n = 3: {offered}");
+    assert_eq!(
+        csv_files(&dir.path().join("overridden")),
+        csv_files(&dir.path().join("single")),
+        "--replications 1 overrides the file: a plain run"
+    );
+    let page = fs::read_to_string(dir.path().join("from-file/report.html")).unwrap();
+    assert!(page.contains("mean of 3 replications"));
+}
+
+#[test]
+fn replications_out_of_range_are_refused_with_the_field_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for (value, expected) in [
+        ("0", "simulation.replications: expected a whole number of replications from 1 to 1000 (1 = a single run), got 0"),
+        ("1001", "simulation.replications: expected a whole number of replications from 1 to 1000 (1 = a single run), got 1001"),
+        ("-2", "simulation.replications: expected a whole number of replications from 1 to 1000"),
+        ("\"3\"", "simulation.replications"),
+        ("2.5", "simulation.replications"),
+    ] {
+        fs::write(dir.path().join("bad.toml"), with_replications(value)).unwrap();
+        let output = routesim(dir.path(), &["run", "bad.toml", "--out", "out"]);
+        assert_eq!(output.status.code(), Some(2), "{value}: {}", stderr(&output));
+        let error = stderr(&output);
+        assert!(error.contains("bad.toml"), "{error}");
+        assert!(error.contains(expected), "{value}: {expected:?} in {error}");
+        assert!(!dir.path().join("out").exists(), "nothing written");
+    }
+    fs::write(dir.path().join("ok.toml"), SMALL).unwrap();
+    for flag in ["0", "1001"] {
+        let output = routesim(
+            dir.path(),
+            &["run", "ok.toml", "--replications", flag, "--out", "out"],
+        );
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("--replications must be from 1 to 1000"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A scenario whose conversations cycle at one instant (built past validation, which refuses
+/// it, as in `tests/progress.rs`).
+fn cycling() -> routesim::model::Scenario {
+    let text = r#"
+name = "loop"
+[simulation]
+horizon = "8h"
+seed = 3
+[channels.sms]
+kind = "sms"
+arrivals = { per_hour = 20 }
+handle_time = { kind = "constant", value = "1s" }
+waiting = { probability = 0.5, resume_delay = { kind = "constant", value = "1s" } }
+[workstreams.texts]
+channels = ["sms"]
+fallback_queue = "texts"
+[queues.texts]
+[agent_groups.agents]
+count = 2
+queues = ["texts"]
+"#;
+    let origin = Origin {
+        file: "loop.toml".into(),
+        base_dir: ".".into(),
+    };
+    let mut scenario = parse_scenario(text, &origin).unwrap();
+    let channel = &mut scenario.channels[0];
+    channel.handle_time = Distribution::constant(0.0).unwrap();
+    let waiting = channel.waiting.as_mut().unwrap();
+    waiting.probability = 1.0;
+    waiting.resume_delay = Distribution::constant(0.0).unwrap();
+    scenario
+}
+
+#[test]
+fn the_library_s_replications_report_the_first_stalled_replication() {
+    let scenario = cycling();
+    for threads in [1, 2] {
+        let error = sweep::run_replications(&scenario, 3, 3, Threads(Some(threads))).unwrap_err();
+        // Every replication stalls; the error is the first one's, whatever the thread count.
+        assert_eq!((error.replication, error.replications), (0, 3));
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "replication 0 of 3: scenario \"loop\", seed 3: the run made no progress"
+            ),
+            "{text}"
+        );
+        assert!(ReplicatedRun::run(&scenario, 3, 2, Threads(Some(threads))).is_err());
+    }
+}
+
+/// 1.1 million chats arrive at once (a trace) and give up together a second later: far more
+/// events at one instant than the stall net allows once most of them have left, so the run
+/// stops as stalled, which the binary must report for replicated runs as it does for one.
+fn burst(dir: &Path) {
+    let mut trace = String::with_capacity(2_300_000);
+    trace.push_str("t\n");
+    for _ in 0..1_100_000 {
+        trace.push_str("0\n");
+    }
+    fs::write(dir.join("burst.csv"), trace).unwrap();
+    fs::write(
+        dir.join("burst.toml"),
+        r#"
+name = "burst"
+
+[simulation]
+horizon = "1h"
+seed = 3
+
+[channels.chat]
+kind = "live_chat"
+arrivals = { csv = "burst.csv", column = "t", trace = true }
+patience = { kind = "constant", value = "1s" }
+handle_time = { kind = "constant", value = "10h" }
+
+[workstreams.chat]
+channels = ["chat"]
+fallback_queue = "chat"
+
+[queues.chat]
+
+[agent_groups.agents]
+count = 1
+queues = ["chat"]
+"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn replicated_runs_sweeps_and_compares_that_stall_end_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    burst(dir.path());
+    let single = routesim(
+        dir.path(),
+        &["run", "burst.toml", "--charts", "none", "--out", "one"],
+    );
+    assert_eq!(single.status.code(), Some(1), "{}", stderr(&single));
+    assert!(stderr(&single).contains("the run made no progress"));
+
+    let replicated = routesim(
+        dir.path(),
+        &[
+            "run",
+            "burst.toml",
+            "--replications",
+            "2",
+            "--threads",
+            "1",
+            "--charts",
+            "none",
+            "--out",
+            "two",
+        ],
+    );
+    assert_eq!(replicated.status.code(), Some(1), "{}", stderr(&replicated));
+    let error = stderr(&replicated);
+    assert!(
+        error.contains("replication 0 of 2: scenario \"burst\", seed 3: the run made no progress"),
+        "{error}"
+    );
+    assert!(
+        !dir.path().join("two").exists(),
+        "no report of truncated runs"
+    );
+
+    let swept = routesim(
+        dir.path(),
+        &[
+            "sweep",
+            "burst.toml",
+            "--replications",
+            "1",
+            "--threads",
+            "1",
+            "--charts",
+            "none",
+            "--out",
+            "sweep",
+        ],
+    );
+    assert_eq!(swept.status.code(), Some(1), "{}", stderr(&swept));
+    let error = stderr(&swept);
+    assert!(
+        error.contains("sweep point 0 (") && error.contains("), replication 0: scenario \"burst\""),
+        "{error}"
+    );
+    assert!(error.contains("the run made no progress"), "{error}");
+    assert!(!dir.path().join("sweep/sweep.csv").exists());
+
+    let compared = routesim(
+        dir.path(),
+        &[
+            "compare",
+            "burst.toml",
+            "burst.toml",
+            "--replications",
+            "2",
+            "--threads",
+            "1",
+            "--out",
+            "compare",
+        ],
+    );
+    assert_eq!(compared.status.code(), Some(1), "{}", stderr(&compared));
+    let error = stderr(&compared);
+    assert!(
+        error.contains("burst.toml: replication 0 of 2: scenario \"burst\""),
+        "{error}"
+    );
+}
