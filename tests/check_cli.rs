@@ -2,16 +2,11 @@
 //! (0 nothing regressed, 1 a regression, 2 bad input), the files they write, and clear errors
 //! naming the file and line for a damaged or mismatched baseline.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+use support::{routesim, stderr};
 
-fn routesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 /// `routesim check scenario.toml --baseline baseline.csv --out <out>` in `dir`.
 fn check_against_baseline(dir: &Path, out: &str) -> Output {
@@ -33,10 +28,6 @@ fn small() -> String {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/check/small.toml"),
     )
     .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A folder with `scenario.toml` and its 10-replication `baseline.csv`.

@@ -1,17 +1,11 @@
 //! The `routesim` binary as a user runs it: the default scenario, determinism of the output
 //! files, and bad input (exit code 2, a message naming file and field, nothing half-written).
 
+mod support;
+use support::routesim_in as routesim;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn routesim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("routesim starts")
-}
 
 /// Every file below `dir` (relative name, bytes), sorted by name.
 fn read_outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -1,17 +1,10 @@
 //! Error messages a planner reads: every shape error of a file at once, in words rather than
 //! Rust type names, with "did you mean" for misspelt keys and names, and one line per problem.
 
-use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
+use support::routesim_in as routesim;
 
-fn routesim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("routesim starts")
-}
+use std::fs;
 
 const MMC: &str = include_str!("../scenarios/mmc.toml");
 

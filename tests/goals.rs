@@ -5,8 +5,10 @@
 //! `service_level_4h_of_offered`, the side-by-side key measures show it, and the binary's
 //! files say so.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+use support::routesim;
+
+use std::path::PathBuf;
 
 use routesim::check::{self, default_guards, GuardOrigin, PolicyScenario};
 use routesim::config::{parse_scenario, Origin};
@@ -70,14 +72,6 @@ fn origin() -> Origin {
 
 fn scenario(text: &str) -> Scenario {
     parse_scenario(text, &origin()).unwrap()
-}
-
-fn routesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -2,21 +2,15 @@
 //! the file's interval starts checked against the scenario's interval, week-long curves by
 //! weekday or as dated rows, days reported apart, and service-level goals per channel.
 
+mod support;
+use support::routesim_in as routesim;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use routesim::config::{load_scenario, parse_scenario, Origin};
 use routesim::metrics::{self, Scope};
 use routesim::model::{ArrivalProcess, ChannelId, Entity, QueueId, Scenario, WorkstreamId};
-
-fn routesim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("routesim starts")
-}
 
 /// A chat-only centre with generous staffing; `simulation` and `arrivals` are spliced in.
 fn scenario_text(simulation: &str, arrivals: &str) -> String {

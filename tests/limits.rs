@@ -4,6 +4,9 @@
 //! excerpts, and messages. Each is refused with exit code 2, a message naming the file and the
 //! field, quickly (every command runs under a deadline) and without writing anything.
 
+mod support;
+use support::stderr;
+
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -56,10 +59,6 @@ fn routesim(dir: &Path, args: &[&str]) -> Output {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.wait_with_output().unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn listing(dir: &Path) -> Vec<String> {

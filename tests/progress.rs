@@ -2,8 +2,8 @@
 //! is refused by validation (exit code 2, with the field path), and the run loop itself stops
 //! a run whose clock stays at one instant, with an error naming the instant and the channel.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
+use support::routesim;
 
 use routesim::config::{parse_scenario, Origin};
 use routesim::metrics;
@@ -47,14 +47,6 @@ fn origin() -> Origin {
         file: "loop.toml".into(),
         base_dir: ".".into(),
     }
-}
-
-fn routesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 #[test]

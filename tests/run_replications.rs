@@ -4,25 +4,15 @@
 //! with exit code 1 and a message naming the replication (and the sweep point), as a single
 //! run does, instead of using the truncated results.
 
+mod support;
+use support::{routesim, stderr};
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use routesim::config::{parse_scenario, Origin};
 use routesim::model::Distribution;
 use routesim::sweep::{self, ReplicatedRun, Threads};
-
-fn routesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 const SMALL: &str = r#"
 name = "small"

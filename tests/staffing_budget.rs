@@ -4,25 +4,14 @@
 //! message saying where the count comes from; `--ignore-budget` goes ahead, and fewer
 //! replications bring the same scenario within the budget.
 
+mod support;
+use support::{routesim, stderr};
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
 use routesim::budget::{Budget, Estimate};
 use routesim::config::{parse_table, scenario_and_staffing_from_table, Origin};
 use routesim::staffing::{effective_replications, most_runs, StaffingOptions};
-
-fn routesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// An hour of calls that one agent (the most the search may give) cannot serve: the search
 /// finds the first interval unreachable after two evaluated staffings, so it ends quickly

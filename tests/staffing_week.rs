@@ -5,22 +5,16 @@
 //! file with a row missing, or one short at the end, is refused with the file, the row and
 //! the field path named (exit 2).
 
+mod support;
+use support::routesim_in as routesim;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use routesim::config::load_scenario;
 use routesim::metrics::{self, Scope};
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-
-fn routesim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("routesim starts")
-}
 
 /// A week of hourly rows (`interval_start` as `Mon 08:00`) with `agents(day)` all day.
 fn week_csv(agents: impl Fn(usize) -> u32) -> Vec<String> {

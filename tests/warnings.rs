@@ -1,9 +1,10 @@
 //! Warnings: each one fires on the situation it describes and stays quiet without it, and the
 //! binary prints them on stderr without changing its exit code.
 
+mod support;
+use support::routesim_in as routesim;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
 use routesim::config::{default_scenario, parse_scenario, Origin};
 use routesim::metrics;
@@ -11,14 +12,6 @@ use routesim::model::Scenario;
 use routesim::warnings::{
     run_warnings, same_after_defaults, scenario_warnings, Warning, WarningKind,
 };
-
-fn routesim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_routesim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("routesim starts")
-}
 
 fn scenario(text: &str) -> Scenario {
     let origin = Origin {
