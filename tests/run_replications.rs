@@ -312,3 +312,38 @@ fn replicated_runs_sweeps_and_compares_that_stall_end_with_exit_code_1() {
         "{error}"
     );
 }
+
+/// R replications are R runs: a horizon one run may have is refused for a thousand of them
+/// (exit 2, before anything runs), and the message says why and how to go ahead.
+#[test]
+fn replications_whose_runs_together_exceed_the_budget_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc.toml");
+    let mmc = mmc.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    // About 910 k conversations (some 5 M events): within the budget once, not 1,000 times.
+    let many = routesim(
+        dir.path(),
+        &[
+            "run",
+            mmc,
+            "--horizon",
+            "70d",
+            "--replications",
+            "1000",
+            "--out",
+            out,
+        ],
+    );
+    assert_eq!(many.status.code(), Some(2), "{}", stderr(&many));
+    let message = stderr(&many);
+    assert!(message.contains("mmc.toml"), "{message}");
+    assert!(
+        message.contains("replicated run is far too large"),
+        "{message}"
+    );
+    assert!(message.contains("1000 simulations"), "{message}");
+    assert!(message.contains("--ignore-budget"), "{message}");
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

@@ -71,6 +71,18 @@ pub(crate) fn run(
         |p| p.display().to_string(),
     );
     let estimate = within_budget(&scenario, &file, budget)?;
+    if replications > 1 && !budget.ignore_budget {
+        // R replications are R runs: their events add up (each holds only its own memory).
+        if let Some(overrun) = estimate.overrun_of_runs(
+            u64::from(replications),
+            &routesim::budget::Budget::default(),
+            "the replicated run",
+            "one per replication",
+            "use fewer replications or a shorter horizon",
+        ) {
+            return Err(BadInput(format!("{file}: {overrun}")).into());
+        }
+    }
     let settings = settings_text(path, overrides)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     let seed = scenario.simulation.seed;
