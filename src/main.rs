@@ -326,7 +326,11 @@ fn main() -> ExitCode {
             eprintln!("error: {}", error_text(&error));
             if is_incomplete(&error) {
                 ExitCode::from(EXIT_INCOMPLETE)
-            } else if error.chain().any(|cause| cause.is::<StaffingError>()) {
+            } else if error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<StaffingError>()
+                    .is_some_and(|e| !matches!(e, StaffingError::Stalled { .. }))
+            }) {
                 ExitCode::from(EXIT_UNREACHABLE)
             } else if is_bad_input(&error) {
                 ExitCode::from(2)

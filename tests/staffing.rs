@@ -525,3 +525,53 @@ fn the_default_day_s_search_converges_within_its_iteration_limit() {
     // Converged means settled and met: no interval was left for the raise rounds.
     assert!(report.isa.unsettled.is_empty() && report.isa.unreachable.is_empty());
 }
+
+/// A search whose simulations stall (a zero-time Waiting/resume cycle, which validation
+/// refuses in files; made here through the library) is an error naming the stall, not a
+/// staffing computed from runs cut short, whatever the thread count.
+#[test]
+fn a_search_whose_simulations_stall_is_an_error() {
+    let (mut scenario, spec) = load(
+        r#"
+name = "loop"
+[simulation]
+horizon = "8h"
+seed = 3
+interval = "1h"
+[channels.sms]
+kind = "sms"
+arrivals = { per_hour = 20 }
+handle_time = { kind = "constant", value = "1s" }
+waiting = { probability = 0.5, resume_delay = { kind = "constant", value = "1s" } }
+[workstreams.texts]
+channels = ["sms"]
+fallback_queue = "texts"
+[queues.texts]
+[agent_groups.agents]
+count = 2
+queues = ["texts"]
+[staffing]
+replications = 2
+[[staffing.targets]]
+service_level = 0.8
+threshold = "20s"
+"#,
+    );
+    let channel = &mut scenario.channels[0];
+    channel.handle_time = routesim::model::Distribution::constant(0.0).unwrap();
+    let waiting = channel.waiting.as_mut().unwrap();
+    waiting.probability = 1.0;
+    waiting.resume_delay = routesim::model::Distribution::constant(0.0).unwrap();
+    for threads in [1, 2] {
+        let options = StaffingOptions {
+            threads: Threads(Some(threads)),
+            ..StaffingOptions::default()
+        };
+        match staffing::staff(&scenario, &spec, options) {
+            Err(StaffingError::Stalled { description, .. }) => {
+                assert!(!description.is_empty());
+            }
+            other => panic!("expected a stall, got {other:?}"),
+        }
+    }
+}

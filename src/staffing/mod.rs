@@ -71,6 +71,10 @@ pub enum StaffingError {
         intervals: Vec<String>,
         max_iterations: u32,
     },
+    /// A simulation of the search made no progress (see `model::Stall`): its figures, and so
+    /// the search's, are not to be trusted.
+    #[error("a simulation of the staffing search (seed {seed}) made no progress: {description}")]
+    Stalled { seed: u64, description: String },
 }
 
 /// One target's figures, per interval of the day.
@@ -204,6 +208,10 @@ pub fn staff(
     let (seeds, fresh) = search::seeds(base_seed, spec.replications);
     let mut evaluator = search::Evaluator::new(scenario, spec, options.threads);
     let isa = search::iterate(&mut evaluator, start, max_agents, &seeds);
+    // A stalled simulation makes every figure after it suspect, the search's verdict too.
+    if let Some((seed, description)) = evaluator.stalled.take() {
+        return Err(StaffingError::Stalled { seed, description });
+    }
     let labels = |list: &[usize]| {
         list.iter()
             .map(|&i| {
@@ -304,6 +312,9 @@ pub fn staff(
                 .max(0.0) as u32
         })
         .collect();
+    if let Some((seed, description)) = evaluator.stalled.take() {
+        return Err(StaffingError::Stalled { seed, description });
+    }
     Ok(StaffingReport {
         scenario: scenario.name.clone(),
         base_seed,

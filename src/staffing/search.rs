@@ -30,6 +30,9 @@ pub struct Evaluator<'a> {
     t_by_n: Vec<f64>,
     /// Simulations run so far.
     pub runs: u64,
+    /// The first simulation whose clock stopped moving (seed, what stalled), in the order the
+    /// runs were asked for: the search's figures are then not to be trusted.
+    pub stalled: Option<(u64, String)>,
 }
 
 /// One target's per-replication values in one interval, or over the day.
@@ -59,6 +62,7 @@ impl<'a> Evaluator<'a> {
             threads,
             t_by_n,
             runs: 0,
+            stalled: None,
         }
     }
 
@@ -104,13 +108,20 @@ impl<'a> Evaluator<'a> {
         self.runs += pairs.len() as u64;
         let targets = &self.spec.targets;
         let sized: Vec<_> = self.spec.groups.iter().map(|g| g.0).collect();
-        let mut flat = sweep::map_in_parallel(&pairs, self.threads, |&(s, seed)| {
+        let done = sweep::map_in_parallel(&pairs, self.threads, |&(s, seed)| {
             let scenario = &scenarios[s];
             let mut observer = TargetObserver::new(scenario, targets, &sized);
-            crate::model::simulate(scenario, seed, &mut observer);
-            observer.into_measures()
-        })
-        .into_iter();
+            let stats = crate::model::simulate(scenario, seed, &mut observer);
+            let stall = stats.stall.map(|stall| stall.describe(scenario));
+            (observer.into_measures(), stall)
+        });
+        if self.stalled.is_none() {
+            self.stalled = pairs
+                .iter()
+                .zip(&done)
+                .find_map(|(&(_, seed), (_, stall))| Some((seed, stall.clone()?)));
+        }
+        let mut flat = done.into_iter().map(|(measures, _)| measures);
         (0..scenarios.len())
             .map(|_| flat.by_ref().take(seeds.len()).collect())
             .collect()
