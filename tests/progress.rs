@@ -3,11 +3,11 @@
 //! a run whose clock stays at one instant, with an error naming the instant and the channel.
 
 mod support;
-use support::routesim;
+use support::{cycle_at_one_instant, routesim};
 
 use routesim::config::{parse_scenario, Origin};
 use routesim::metrics;
-use routesim::model::{simulate, Distribution, NoObserver, StallSubject};
+use routesim::model::{simulate, NoObserver, StallSubject};
 
 /// An SMS channel that goes Waiting with `probability` and resumes after `resume`, with a
 /// handle time of `handle`; `extra` is added to the workstream.
@@ -118,11 +118,7 @@ fn the_run_loop_stops_a_clock_that_does_not_move_and_names_the_channel() {
         "",
     );
     let mut scenario = parse_scenario(&text, &origin()).unwrap();
-    let channel = &mut scenario.channels[0];
-    channel.handle_time = Distribution::constant(0.0).unwrap();
-    let waiting = channel.waiting.as_mut().unwrap();
-    waiting.probability = 1.0;
-    waiting.resume_delay = Distribution::constant(0.0).unwrap();
+    cycle_at_one_instant(&mut scenario);
 
     let stats = simulate(&scenario, 3, &mut NoObserver);
     let stall = stats.stall.expect("the run is stopped as stalled");

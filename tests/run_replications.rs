@@ -5,13 +5,12 @@
 //! run does, instead of using the truncated results.
 
 mod support;
-use support::{routesim, stderr};
+use support::{cycle_at_one_instant, routesim, stderr};
 
 use std::fs;
 use std::path::Path;
 
 use routesim::config::{parse_scenario, Origin};
-use routesim::model::Distribution;
 use routesim::sweep::{self, ReplicatedRun, Threads};
 
 const SMALL: &str = r#"
@@ -165,11 +164,7 @@ queues = ["texts"]
         base_dir: ".".into(),
     };
     let mut scenario = parse_scenario(text, &origin).unwrap();
-    let channel = &mut scenario.channels[0];
-    channel.handle_time = Distribution::constant(0.0).unwrap();
-    let waiting = channel.waiting.as_mut().unwrap();
-    waiting.probability = 1.0;
-    waiting.resume_delay = Distribution::constant(0.0).unwrap();
+    cycle_at_one_instant(&mut scenario);
     scenario
 }
 

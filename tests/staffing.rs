@@ -3,6 +3,8 @@
 //! multi-session chat against the naive multi-slot Erlang figure, unreachable and invalid
 //! targets, and determinism across thread counts.
 
+mod support;
+
 use routesim::config::{parse_table, scenario_and_staffing_from_table, Origin, StaffingSpec};
 use routesim::model::Scenario;
 use routesim::staffing::{self, StaffingError, StaffingOptions, StaffingReport};
@@ -557,11 +559,7 @@ service_level = 0.8
 threshold = "20s"
 "#,
     );
-    let channel = &mut scenario.channels[0];
-    channel.handle_time = routesim::model::Distribution::constant(0.0).unwrap();
-    let waiting = channel.waiting.as_mut().unwrap();
-    waiting.probability = 1.0;
-    waiting.resume_delay = routesim::model::Distribution::constant(0.0).unwrap();
+    support::cycle_at_one_instant(&mut scenario);
     for threads in [1, 2] {
         let options = StaffingOptions {
             threads: Threads(Some(threads)),

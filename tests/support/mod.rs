@@ -23,3 +23,18 @@ pub fn routesim_in(args: &[&str], dir: &Path) -> Output {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Makes channel 0 of `scenario` cycle at one instant: no handle time, always Waiting, resumed
+/// at once. Validation refuses that cycle in a file, so tests of the stall net build it past
+/// validation with this; the channel must already have a `waiting` setting.
+pub fn cycle_at_one_instant(scenario: &mut routesim::model::Scenario) {
+    use routesim::model::Distribution;
+    let channel = &mut scenario.channels[0];
+    channel.handle_time = Distribution::constant(0.0).expect("a valid constant");
+    let waiting = channel
+        .waiting
+        .as_mut()
+        .expect("the channel has a waiting setting");
+    waiting.probability = 1.0;
+    waiting.resume_delay = Distribution::constant(0.0).expect("a valid constant");
+}
