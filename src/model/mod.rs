@@ -6,6 +6,7 @@
 //! validated [`Scenario`] and a seed, runs on the [`crate::engine`] kernel, and reports what
 //! happens to an [`Observer`].
 
+mod agents;
 mod arrivals;
 mod distribution;
 mod goals;
