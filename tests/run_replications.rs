@@ -141,24 +141,7 @@ fn replications_out_of_range_are_refused_with_the_field_path() {
 /// A scenario whose conversations cycle at one instant (built past validation, which refuses
 /// it, as in `tests/progress.rs`).
 fn cycling() -> routesim::model::Scenario {
-    let text = r#"
-name = "loop"
-[simulation]
-horizon = "8h"
-seed = 3
-[channels.sms]
-kind = "sms"
-arrivals = { per_hour = 20 }
-handle_time = { kind = "constant", value = "1s" }
-waiting = { probability = 0.5, resume_delay = { kind = "constant", value = "1s" } }
-[workstreams.texts]
-channels = ["sms"]
-fallback_queue = "texts"
-[queues.texts]
-[agent_groups.agents]
-count = 2
-queues = ["texts"]
-"#;
+    let text = support::LOOP_SMS;
     let origin = Origin {
         file: "loop.toml".into(),
         base_dir: ".".into(),

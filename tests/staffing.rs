@@ -534,30 +534,10 @@ fn the_default_day_s_search_converges_within_its_iteration_limit() {
 #[test]
 fn a_search_whose_simulations_stall_is_an_error() {
     let (mut scenario, spec) = load(
-        r#"
-name = "loop"
-[simulation]
-horizon = "8h"
-seed = 3
-interval = "1h"
-[channels.sms]
-kind = "sms"
-arrivals = { per_hour = 20 }
-handle_time = { kind = "constant", value = "1s" }
-waiting = { probability = 0.5, resume_delay = { kind = "constant", value = "1s" } }
-[workstreams.texts]
-channels = ["sms"]
-fallback_queue = "texts"
-[queues.texts]
-[agent_groups.agents]
-count = 2
-queues = ["texts"]
-[staffing]
-replications = 2
-[[staffing.targets]]
-service_level = 0.8
-threshold = "20s"
-"#,
+        &format!(
+            "{}[staffing]\nreplications = 2\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n",
+            support::LOOP_SMS
+        ),
     );
     support::cycle_at_one_instant(&mut scenario);
     for threads in [1, 2] {

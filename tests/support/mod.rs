@@ -24,6 +24,27 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// A small SMS centre that goes Waiting and resumes, valid as a file; with
+/// [`cycle_at_one_instant`] its conversations cycle at one instant.
+pub const LOOP_SMS: &str = r#"
+name = "loop"
+[simulation]
+horizon = "8h"
+seed = 3
+[channels.sms]
+kind = "sms"
+arrivals = { per_hour = 20 }
+handle_time = { kind = "constant", value = "1s" }
+waiting = { probability = 0.5, resume_delay = { kind = "constant", value = "1s" } }
+[workstreams.texts]
+channels = ["sms"]
+fallback_queue = "texts"
+[queues.texts]
+[agent_groups.agents]
+count = 2
+queues = ["texts"]
+"#;
+
 /// Makes channel 0 of `scenario` cycle at one instant: no handle time, always Waiting, resumed
 /// at once. Validation refuses that cycle in a file, so tests of the stall net build it past
 /// validation with this; the channel must already have a `waiting` setting.
