@@ -9,7 +9,11 @@
 //! predict run times. It depends only on the scenario, never on the machine, so the same file
 //! is refused or accepted everywhere.
 
-use crate::model::{ArrivalProcess, DistributionMode, Scenario, SelfSelection};
+use std::collections::BTreeSet;
+
+use crate::model::{
+    ArrivalProcess, DistributionMode, OverflowAction, QueueId, ReportDays, Scenario, SelfSelection,
+};
 
 /// Events a run may process: about a minute or two of one core at the model's speed.
 pub const DEFAULT_MAX_EVENTS: f64 = 1e9;
@@ -19,11 +23,22 @@ pub const DEFAULT_MAX_MEMORY_BYTES: f64 = 4.0 * GIB;
 const GIB: f64 = (1u64 << 30) as f64;
 /// Memory of an empty run (the program, the scenario, the report being built).
 const BASE_BYTES: f64 = 16.0 * (1u64 << 20) as f64;
-/// Interval figures per measured entity (channel, workstream, queue, overall) and interval of
-/// the day, including the report rows made of them; measured on the bundled scenarios.
-const BYTES_PER_FLOW_INTERVAL: f64 = 6_000.0;
-/// Interval figures per agent group and interval of the day.
-const BYTES_PER_GROUP_INTERVAL: f64 = 2_000.0;
+/// One row of interval figures (one measure of one entity in one interval), as a run holds it:
+/// the row itself, its share of `intervals.csv` and of the run page's interval table. Measured:
+/// 430 bytes of peak memory per row on a run of 8.6 million rows (8 channels and queues, seven
+/// thresholds, one-minute intervals kept apart for 8 days), the rows being 95 % of that run's
+/// memory.
+const BYTES_PER_INTERVAL_ROW: f64 = 450.0;
+/// The collector's figures of one entity (or one channel x workstream x queue cell) in one
+/// interval, before it forms the rows, plus 8 bytes per service-level threshold.
+const BYTES_PER_FLOW_STATE: f64 = 700.0;
+/// The collector's figures of one agent group in one interval.
+const BYTES_PER_GROUP_STATE: f64 = 300.0;
+/// Interval measures of an entity (channel, workstream, queue, overall) besides the two
+/// service levels of each threshold (overall has the most: 30).
+const MEASURES_PER_FLOW: f64 = 30.0;
+/// Interval measures of an agent group.
+const MEASURES_PER_GROUP: f64 = 8.0;
 const BYTES_PER_AGENT: f64 = 1_000.0;
 /// A conversation in the system: its slot, its queue entry and its pending events.
 const BYTES_PER_CONVERSATION: f64 = 400.0;
@@ -43,7 +58,15 @@ pub struct Estimate {
     pub peak_conversations: f64,
     pub agents: f64,
     pub intervals_per_day: f64,
-    /// Peak memory.
+    /// Intervals whose figures the run keeps: a day's, or every day's with
+    /// `report_days = "apart"`.
+    pub intervals_kept: f64,
+    /// Rows of interval figures the run reports (`intervals.csv`).
+    pub interval_rows: f64,
+    /// Memory of the run's results (its report rows): replicated runs and checks hold one set
+    /// per replication until they are combined.
+    pub results_bytes: f64,
+    /// Peak memory of one run.
     pub memory_bytes: f64,
 }
 
@@ -182,12 +205,24 @@ impl Estimate {
 
         let agents = scenario.n_agents() as f64;
         let intervals_per_day = 86_400.0 / scenario.simulation.interval.as_secs_f64().max(1e-6);
+        let days_kept = match scenario.simulation.report_days {
+            ReportDays::Folded => 1.0,
+            ReportDays::Apart => days.ceil().max(1.0),
+        };
+        let intervals_kept = intervals_per_day * days_kept;
+        let thresholds = scenario.measured_thresholds().len() as f64;
         let flows = 1.0
             + (scenario.channels.len() + scenario.workstreams.len() + scenario.queues.len()) as f64;
         let groups = scenario.agent_groups.len() as f64;
+        let interval_rows = intervals_kept
+            * (flows * (MEASURES_PER_FLOW + 2.0 * thresholds) + groups * MEASURES_PER_GROUP);
+        let results_bytes = interval_rows * BYTES_PER_INTERVAL_ROW;
+        let state_bytes = intervals_kept
+            * ((flows + cells(scenario)) * (BYTES_PER_FLOW_STATE + 8.0 * thresholds)
+                + groups * BYTES_PER_GROUP_STATE);
         let memory_bytes = BASE_BYTES
-            + intervals_per_day
-                * (flows * BYTES_PER_FLOW_INTERVAL + groups * BYTES_PER_GROUP_INTERVAL)
+            + state_bytes
+            + results_bytes
             + agents * BYTES_PER_AGENT
             + peak_conversations * BYTES_PER_CONVERSATION
             + trace_bytes;
@@ -198,6 +233,9 @@ impl Estimate {
             peak_conversations,
             agents,
             intervals_per_day,
+            intervals_kept,
+            interval_rows,
+            results_bytes,
             memory_bytes,
         }
     }
@@ -241,8 +279,21 @@ impl Estimate {
             "{} intervals a day",
             approx(self.intervals_per_day)
         ));
+        let rows_matter = self.results_bytes > 0.25 * self.memory_bytes;
+        if rows_matter {
+            causes.push(format!(
+                "{} intervals kept, {} interval rows",
+                approx(self.intervals_kept),
+                approx(self.interval_rows)
+            ));
+        }
+        let advice = if rows_matter {
+            "use a longer simulation.interval, report_days = \"folded\" or a shorter simulation.horizon"
+        } else {
+            "shorten simulation.horizon or lower the rates"
+        };
         Some(format!(
-            "the run is far too large: {} ({}); shorten simulation.horizon or lower the rates, or go ahead with --ignore-budget",
+            "the run is far too large: {} ({}); {advice}, or go ahead with --ignore-budget",
             over.join(" and "),
             causes.join(", ")
         ))
@@ -264,19 +315,96 @@ impl Estimate {
         runs_words: &str,
         advice: &str,
     ) -> Option<String> {
+        self.overrun_of(runs, false, budget, what, runs_words, advice)
+    }
+
+    /// Like [`Estimate::overrun_of_runs`], for runs whose results are all held until they are
+    /// combined (the replications of a replicated run or of a check): besides their events,
+    /// the memory of one run plus the results of every other must be within the budget.
+    pub fn overrun_of_replications(
+        &self,
+        runs: u64,
+        budget: &Budget,
+        what: &str,
+        runs_words: &str,
+        advice: &str,
+    ) -> Option<String> {
+        self.overrun_of(runs, true, budget, what, runs_words, advice)
+    }
+
+    /// The memory of `runs` replications held together: one run's, plus every other's results.
+    pub fn memory_of_replications(&self, runs: u64) -> f64 {
+        self.memory_bytes + runs.saturating_sub(1) as f64 * self.results_bytes
+    }
+
+    fn overrun_of(
+        &self,
+        runs: u64,
+        held: bool,
+        budget: &Budget,
+        what: &str,
+        runs_words: &str,
+        advice: &str,
+    ) -> Option<String> {
         if let Some(one) = self.overrun(budget) {
             return Some(one);
         }
+        let mut over = Vec::new();
         let total = self.events * runs as f64;
-        (total > budget.max_events).then(|| {
-            format!(
-                "{what} is far too large: up to {runs} simulations ({runs_words}) of about {} events each, about {} events in all (budget {}); {advice}, or go ahead with --ignore-budget",
+        if total > budget.max_events {
+            over.push(format!(
+                "about {} events each, about {} events in all (budget {})",
                 approx(self.events),
                 approx(total),
                 approx(budget.max_events)
+            ));
+        }
+        let memory = self.memory_of_replications(runs);
+        if held && memory > budget.max_memory_bytes {
+            over.push(format!(
+                "about {} of results each ({} interval rows), held together: about {} of memory (budget {})",
+                bytes(self.results_bytes),
+                approx(self.interval_rows),
+                bytes(memory),
+                bytes(budget.max_memory_bytes)
+            ));
+        }
+        (!over.is_empty()).then(|| {
+            format!(
+                "{what} is far too large: up to {runs} simulations ({runs_words}) of {}; {advice}, or go ahead with --ignore-budget",
+                over.join(" and ")
             )
         })
     }
+}
+
+/// An upper bound on the collector's cells: each channel's conversations are counted per queue
+/// its workstream can route them to (routing rules, splits, the fallback queue, and the queues
+/// those overflow to).
+fn cells(scenario: &Scenario) -> f64 {
+    let overflow_target = |queue: QueueId| match scenario.queue(queue).overflow.as_ref() {
+        Some(overflow) => match overflow.action {
+            OverflowAction::Transfer(to) => Some(to),
+            OverflowAction::End | OverflowAction::AssignAnyway => None,
+        },
+        None => None,
+    };
+    scenario
+        .channels
+        .iter()
+        .map(|channel| {
+            let workstream = scenario.workstream(channel.workstream);
+            let mut queues: BTreeSet<QueueId> = BTreeSet::new();
+            queues.insert(workstream.fallback_queue);
+            for rule in &workstream.routing {
+                queues.insert(rule.queue);
+                queues.extend(rule.split.iter().map(|&(queue, _)| queue));
+            }
+            let targets: Vec<QueueId> = queues.iter().filter_map(|&q| overflow_target(q)).collect();
+            queues.extend(targets);
+            queues.len() as f64
+        })
+        .sum()
 }
 
 /// `2.3e9`-style for large counts, plain below a million.

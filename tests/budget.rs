@@ -115,3 +115,77 @@ fn memory_is_over_budget_for_millions_of_agents_or_a_queue_that_grows_all_run() 
     };
     assert_eq!(small.overrun(&loose), None);
 }
+
+/// The rows of interval figures the estimate counts (which the memory estimate rests on) are
+/// those a run reports, or a few more: every entity's measures, each threshold's two service
+/// levels, every group's, in every interval kept.
+#[test]
+fn the_estimate_counts_the_interval_rows_a_run_reports() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mmc = std::fs::read_to_string(root.join("scenarios/mmc.toml")).unwrap();
+    let mmc_day = mmc.replacen("horizon = \"7d\"", "horizon = \"1d\"", 1);
+    assert_ne!(mmc, mmc_day);
+    let apart = mmc_day.replacen(
+        "horizon = \"1d\"",
+        "horizon = \"3d\"\nreport_days = \"apart\"",
+        1,
+    );
+    let full = std::fs::read_to_string(root.join("scenarios/full_featured.toml")).unwrap();
+    for (name, text) in [
+        ("mmc day", &mmc_day),
+        ("mmc 3 days apart", &apart),
+        ("full-featured", &full),
+    ] {
+        let scenario = scenario(text);
+        let estimate = Estimate::of(&scenario);
+        let rows = routesim::metrics::run(&scenario, 1).intervals.len() as f64;
+        assert!(
+            rows <= estimate.interval_rows && estimate.interval_rows <= 1.25 * rows,
+            "{name}: {rows} interval rows, estimated {}",
+            estimate.interval_rows
+        );
+        assert_eq!(
+            estimate.results_bytes,
+            estimate.interval_rows * 450.0,
+            "{name}"
+        );
+    }
+    // Days kept apart are kept in full: three days, three times the rows and their memory.
+    let folded = Estimate::of(&scenario(&mmc_day));
+    let three = Estimate::of(&scenario(&apart));
+    assert_eq!(three.intervals_kept, 3.0 * folded.intervals_kept);
+    assert_eq!(three.interval_rows, 3.0 * folded.interval_rows);
+    assert!(three.memory_bytes > folded.memory_bytes + 2.0 * folded.results_bytes);
+}
+
+/// Replications held together hold one run's memory plus every other's results; runs one
+/// after another (a staffing search) hold one run's.
+#[test]
+fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
+    let day =
+        centre(1, 50, 540.0, "1d").replacen("[simulation]", "[simulation]\ninterval = \"1m\"", 1);
+    let estimate = Estimate::of(&scenario(&day));
+    let budget = Budget {
+        max_events: f64::INFINITY,
+        ..Budget::default()
+    };
+    assert!(estimate.overrun(&budget).is_none());
+    let fits = (budget.max_memory_bytes - estimate.memory_bytes) / estimate.results_bytes;
+    let under = fits.floor() as u64; // the most replications that fit, plus the first
+    assert!(under > 2, "{fits}");
+    assert_eq!(
+        estimate.memory_of_replications(under + 1),
+        estimate.memory_bytes + under as f64 * estimate.results_bytes
+    );
+    let refuse = |runs| {
+        estimate.overrun_of_replications(runs, &budget, "the check", "one per replication", "fewer")
+    };
+    assert_eq!(refuse(under + 1), None);
+    let message = refuse(under + 2).expect("over budget");
+    assert!(message.contains("held together"), "{message}");
+    assert!(!message.contains("events in all"), "{message}");
+    assert_eq!(
+        estimate.overrun_of_runs(100 * under, &budget, "the search", "runs", "fewer"),
+        None
+    );
+}

@@ -1,6 +1,7 @@
 //! What the hardening issue found, one test each, through the binary: inputs that validated but
 //! could not finish (a 1 ms interval, 10^8 agents, 10^9 arrivals or away episodes an hour,
-//! /dev/zero or a named pipe as a CSV, a 100,000-day horizon), names that are paths, CSV
+//! /dev/zero or a named pipe as a CSV, a 100,000-day horizon, interval rows beyond memory, one
+//! replication's results held 100,000 times), names that are paths, CSV
 //! excerpts, and messages. Each is refused with exit code 2, a message naming the file and the
 //! field, quickly (every command runs under a deadline) and without writing anything.
 
@@ -335,6 +336,94 @@ fn a_hundred_thousand_day_horizon_is_refused_by_the_budget_unless_told_to_go_ahe
     let _ = child.kill();
     let output = child.wait_with_output().unwrap();
     assert!(still_running, "{}", stderr(&output));
+}
+
+#[test]
+fn one_minute_intervals_kept_apart_for_62_days_are_refused_before_they_fill_memory() {
+    // A 3 KB file whose run reports 12 million interval rows: it used to be accepted and then
+    // fill the machine's memory (a variant with 8 channels and queues was killed at 24 GB).
+    refused(
+        "horizon = \"8h\"",
+        "horizon = \"62d\"\ninterval = \"1m\"\nreport_days = \"apart\"",
+        &[
+            "the run is far too large: about ",
+            "of memory (budget 4.0 GiB)",
+            "89280 intervals kept",
+            "interval rows",
+            "report_days = \"folded\"",
+            "--ignore-budget",
+        ],
+    );
+    // Folded onto one day, the same run is small.
+    let dir = tempfile::tempdir().unwrap();
+    let folded = VALID.replacen(
+        "horizon = \"8h\"",
+        "horizon = \"62d\"\ninterval = \"1m\"",
+        1,
+    );
+    std::fs::write(dir.path().join("case.toml"), folded).unwrap();
+    let output = routesim(dir.path(), &["validate", "case.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn replications_whose_results_cannot_all_be_held_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // One run of a day in one-minute intervals is within the budget; the check holds every
+    // replication's results until it combines them, and 100,000 of them are not.
+    let day = VALID.replacen(
+        "horizon = \"8h\"",
+        "horizon = \"24h\"\ninterval = \"1m\"",
+        1,
+    );
+    std::fs::write(dir.path().join("day.toml"), &day).unwrap();
+    std::fs::write(
+        dir.path().join("check.toml"),
+        format!("{day}\n[check]\nreplications = 100000\n"),
+    )
+    .unwrap();
+    let before = listing(dir.path());
+    for (args, expected) in [
+        (
+            &["baseline", "check.toml", "--out", "b.csv"][..],
+            "check.toml: the check is far too large: up to 100000 simulations",
+        ),
+        (
+            &[
+                "compare",
+                "day.toml",
+                "check.toml",
+                "--replications",
+                "100000",
+                "--out",
+                "c",
+            ],
+            "day.toml: the check is far too large: up to 100000 simulations",
+        ),
+        (
+            &[
+                "run",
+                "day.toml",
+                "--replications",
+                "1000",
+                "--charts",
+                "none",
+            ],
+            "day.toml: the replicated run is far too large: up to 1000 simulations",
+        ),
+    ] {
+        let output = routesim(dir.path(), args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        for fragment in [
+            expected,
+            "interval rows), held together: about ",
+            "--ignore-budget",
+        ] {
+            assert!(message.contains(fragment), "{args:?}: {message}");
+        }
+    }
+    assert_eq!(listing(dir.path()), before, "something was written");
 }
 
 #[test]

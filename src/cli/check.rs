@@ -14,6 +14,29 @@ pub(crate) fn replications_arg(replications: Option<u32>, default: u32) -> Resul
     }
 }
 
+/// Refuses replications of a check whose events together, or whose results held together
+/// until they are combined, are far beyond the budget (one run was checked by `within_budget`).
+fn replications_within_budget(
+    policy: &PolicyScenario,
+    replications: u32,
+    budget: &BudgetArg,
+) -> Result<()> {
+    if budget.ignore_budget {
+        return Ok(());
+    }
+    let overrun = routesim::budget::Estimate::of(&policy.scenario).overrun_of_replications(
+        u64::from(replications),
+        &routesim::budget::Budget::default(),
+        "the check",
+        "one per replication",
+        "use fewer replications ([check] replications or --replications) or a shorter horizon",
+    );
+    match overrun {
+        Some(overrun) => Err(BadInput(format!("{}: {overrun}", policy.file)).into()),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn baseline(
     path: &Path,
     out: &Path,
@@ -25,6 +48,7 @@ pub(crate) fn baseline(
     let policy = PolicyScenario::load(path)?;
     within_budget(&policy.scenario, &policy.file, budget)?;
     let replications = replications_arg(replications, policy.spec.replications)?;
+    replications_within_budget(&policy, replications, budget)?;
     let base_seed = seed.unwrap_or(policy.spec.base_seed);
     let baseline = policy.baseline(replications, base_seed, threads.threads())?;
     let name = out
@@ -60,6 +84,8 @@ pub(crate) fn check_run(
     let policy = PolicyScenario::load(path)?;
     within_budget(&policy.scenario, &policy.file, budget)?;
     let baseline = check::read_baseline(baseline_path)?;
+    let replications = u32::try_from(baseline.replications()).unwrap_or(u32::MAX);
+    replications_within_budget(&policy, replications, budget)?;
     let options = check::CheckOptions {
         base_seed: seed,
         threads: threads.threads(),
@@ -92,6 +118,8 @@ pub(crate) fn compare(
         print_warnings(&[warnings::same_scenarios_warning(&a.file, &b.file)]);
     }
     let replications = replications_arg(replications, a.spec.replications)?;
+    replications_within_budget(&a, replications, budget)?;
+    replications_within_budget(&b, replications, budget)?;
     let base_seed = seed.unwrap_or(a.spec.base_seed);
     let report = check::compare_scenarios(&a, &b, replications, base_seed, threads.threads())?;
     finish_check(&report, &settings, out)

@@ -72,8 +72,9 @@ pub(crate) fn run(
     );
     let estimate = within_budget(&scenario, &file, budget)?;
     if replications > 1 && !budget.ignore_budget {
-        // R replications are R runs: their events add up (each holds only its own memory).
-        if let Some(overrun) = estimate.overrun_of_runs(
+        // R replications are R runs: their events add up, and their results are all held
+        // until they are combined.
+        if let Some(overrun) = estimate.overrun_of_replications(
             u64::from(replications),
             &routesim::budget::Budget::default(),
             "the replicated run",
