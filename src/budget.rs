@@ -39,6 +39,13 @@ const BYTES_PER_GROUP_STATE: f64 = 300.0;
 const MEASURES_PER_FLOW: f64 = 30.0;
 /// Interval measures of an agent group.
 const MEASURES_PER_GROUP: f64 = 8.0;
+/// Summary measures of an entity besides the service levels (40 with two thresholds), and of
+/// an agent group: the rows a sweep keeps of every run.
+const SUMMARY_MEASURES_PER_FLOW: f64 = 36.0;
+const SUMMARY_MEASURES_PER_GROUP: f64 = 20.0;
+/// One summary row of one run as a sweep holds it when it merges (with its share of
+/// `replications.csv`): measured 220 bytes on 2,000 runs of 180 rows.
+pub const BYTES_PER_HELD_SUMMARY_ROW: f64 = 250.0;
 const BYTES_PER_AGENT: f64 = 1_000.0;
 /// A conversation in the system: its slot, its queue entry and its pending events.
 const BYTES_PER_CONVERSATION: f64 = 400.0;
@@ -63,6 +70,9 @@ pub struct Estimate {
     pub intervals_kept: f64,
     /// Rows of interval figures the run reports (`intervals.csv`).
     pub interval_rows: f64,
+    /// Rows of summary and agent-group figures the run reports, which a sweep keeps of every
+    /// run until it merges them.
+    pub summary_rows: f64,
     /// Memory of the run's results (its report rows): replicated runs and checks hold one set
     /// per replication until they are combined.
     pub results_bytes: f64,
@@ -217,6 +227,8 @@ impl Estimate {
         let interval_rows = intervals_kept
             * (flows * (MEASURES_PER_FLOW + 2.0 * thresholds) + groups * MEASURES_PER_GROUP);
         let results_bytes = interval_rows * BYTES_PER_INTERVAL_ROW;
+        let summary_rows = flows * (SUMMARY_MEASURES_PER_FLOW + 2.0 * thresholds)
+            + groups * SUMMARY_MEASURES_PER_GROUP;
         let state_bytes = intervals_kept
             * ((flows + cells(scenario)) * (BYTES_PER_FLOW_STATE + 8.0 * thresholds)
                 + groups * BYTES_PER_GROUP_STATE);
@@ -235,6 +247,7 @@ impl Estimate {
             intervals_per_day,
             intervals_kept,
             interval_rows,
+            summary_rows,
             results_bytes,
             memory_bytes,
         }
@@ -405,6 +418,20 @@ fn cells(scenario: &Scenario) -> f64 {
             queues.len() as f64
         })
         .sum()
+}
+
+/// Why a sweep whose runs keep these many summary rows in all is beyond `budget` when its
+/// results are merged (every run's rows are held together then), or `None`.
+pub fn sweep_overrun(runs: u64, summary_rows: f64, budget: &Budget) -> Option<String> {
+    let memory = BASE_BYTES + summary_rows * BYTES_PER_HELD_SUMMARY_ROW;
+    (memory > budget.max_memory_bytes).then(|| {
+        format!(
+            "the sweep is far too large: {runs} runs (points x replications) of about {} summary rows each, held together when they are merged: about {} of memory (budget {}); use fewer points or replications, or go ahead with --ignore-budget",
+            approx(summary_rows / runs.max(1) as f64),
+            bytes(memory),
+            bytes(budget.max_memory_bytes)
+        )
+    })
 }
 
 /// `2.3e9`-style for large counts, plain below a million.

@@ -1,7 +1,7 @@
 //! What the hardening issue found, one test each, through the binary: inputs that validated but
 //! could not finish (a 1 ms interval, 10^8 agents, 10^9 arrivals or away episodes an hour,
 //! /dev/zero or a named pipe as a CSV, a 100,000-day horizon, interval rows beyond memory, one
-//! replication's results held 100,000 times), names that are paths, CSV
+//! replication's results held 100,000 times, a sweep of a million runs), names that are paths, CSV
 //! excerpts, and messages. Each is refused with exit code 2, a message naming the file and the
 //! field, quickly (every command runs under a deadline) and without writing anything.
 
@@ -424,6 +424,40 @@ fn replications_whose_results_cannot_all_be_held_are_refused() {
         }
     }
     assert_eq!(listing(dir.path()), before, "something was written");
+}
+
+#[test]
+fn a_sweep_whose_merged_results_cannot_be_held_is_refused_before_any_run() {
+    // A million runs of a small day: each is within the budget, but merging them holds every
+    // run's summary rows at once (about 40 GB). It used to run for hours and then fail.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("case.toml"), VALID).unwrap();
+    let spec = "scenario = \"case.toml\"\n[sweep]\nreplications = 1000\naxes.agent_groups.tier1.count = { from = 1, to = 1000, step = 1 }\n";
+    std::fs::write(dir.path().join("spec.toml"), spec).unwrap();
+    let before = listing(dir.path());
+    for args in [
+        &["validate", "spec.toml"][..],
+        &["sweep", "spec.toml", "--out", "s", "--charts", "none"],
+        &["sweep", "spec.toml", "--shard", "0/100", "--out", "s"],
+    ] {
+        let output = routesim(dir.path(), args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        for fragment in [
+            "spec.toml: the sweep is far too large: 1000000 runs (points x replications)",
+            "held together when they are merged",
+            "of memory (budget 4.0 GiB)",
+            "--ignore-budget",
+        ] {
+            assert!(message.contains(fragment), "{args:?}: {message}");
+        }
+    }
+    assert_eq!(listing(dir.path()), before, "something was written");
+    // A hundred times fewer replications is a sweep like any other.
+    let small = spec.replacen("replications = 1000", "replications = 10", 1);
+    std::fs::write(dir.path().join("spec.toml"), small).unwrap();
+    let output = routesim(dir.path(), &["validate", "spec.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]

@@ -72,23 +72,31 @@ pub(crate) fn run_sweep(
 }
 
 /// Refuses a sweep one of whose runs is estimated far beyond the budget (each run is checked
-/// on its own: the sweep's total only takes longer, it does not hold more at once per thread).
-/// A spec that does not load is left to `run_sweep`, which reports it after the options.
+/// on its own: the sweep's total only takes longer, it does not hold more at once per thread),
+/// or whose runs' summary rows, all held when they are merged, are beyond its memory (checked
+/// for every shard too: their merge is where the sweep ends). A spec that does not load is
+/// left to `run_sweep`, which reports it after the options.
 pub(crate) fn sweep_within_budget(spec: &Path, replications: Option<u32>) -> Result<()> {
     let Ok(sweep) = sweep::load_sweep(spec, SpecOverrides { replications }) else {
         return Ok(());
     };
+    let mut held_rows = 0.0;
     for (idx, scenario) in sweep.scenarios.iter().enumerate() {
         let file = format!("{}: sweep point {idx}", spec.display());
-        within_budget(
+        let estimate = within_budget(
             scenario,
             &file,
             &BudgetArg {
                 ignore_budget: false,
             },
         )?;
+        held_rows += estimate.summary_rows * f64::from(sweep.layout.replications);
     }
-    Ok(())
+    let runs = sweep.layout.n_pairs() as u64;
+    match routesim::budget::sweep_overrun(runs, held_rows, &routesim::budget::Budget::default()) {
+        Some(overrun) => Err(BadInput(format!("{}: {overrun}", spec.display())).into()),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn merge(

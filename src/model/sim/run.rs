@@ -14,16 +14,18 @@ impl<O: Observer> Sim<'_, O> {
             let conversations = &self.conversations;
             #[cfg(debug_assertions)]
             let withdrawn = &mut self.withdrawn_timers;
-            let next = self.events.pop_until_where(self.horizon, |event, id| match *event {
-                Event::Abandon(c) => {
-                    let pending = patience_pending(conversations, c, id);
-                    // Skipped exactly when it was withdrawn, as a cancelled event would be.
-                    #[cfg(debug_assertions)]
-                    debug_assert_eq!(!pending, withdrawn.remove(&id), "patience timer {id:?}");
-                    pending
-                }
-                _ => true,
-            });
+            let next = self
+                .events
+                .pop_until_where(self.horizon, |event, id| match *event {
+                    Event::Abandon(c) => {
+                        let pending = patience_pending(conversations, c, id);
+                        // Skipped exactly when it was withdrawn, as a cancelled event would be.
+                        #[cfg(debug_assertions)]
+                        debug_assert_eq!(!pending, withdrawn.remove(&id), "patience timer {id:?}");
+                        pending
+                    }
+                    _ => true,
+                });
             let Some(scheduled) = next else { break };
             self.stats.events += 1;
             let now = scheduled.time;
