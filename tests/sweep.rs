@@ -568,3 +568,46 @@ fn common_random_numbers_make_the_paired_interval_much_narrower() {
         .vs_reference;
     assert_eq!(reported, paired);
 }
+
+/// Every point of a sweep is validated from the same scenario table: its CSV inputs are read
+/// once for all of them, and the points share what was read (a 13 MB trace used to be read
+/// and parsed once per point, 0.2 s each, and held once per point).
+#[test]
+fn the_points_of_a_sweep_share_one_read_of_a_trace() {
+    use routesim::model::ArrivalProcess;
+    let dir = tempfile::tempdir().unwrap();
+    let mut trace = String::from("t\n");
+    for i in 0..20_000 {
+        trace.push_str(&format!("{}.5\n", i * 3));
+    }
+    fs::write(dir.path().join("trace.csv"), trace).unwrap();
+    let scenario = scenario("8h").replace(
+        "arrivals = { per_hour = 100 }",
+        "arrivals = { csv = \"trace.csv\", column = \"t\", trace = true }",
+    );
+    assert!(
+        scenario.contains("trace = true"),
+        "the test scenario changed"
+    );
+    let text = format!(
+        "{scenario}\n[sweep]\nreplications = 2\naxes.agent_groups.agents.count = {{ from = 1, to = 200, step = 1 }}\n"
+    );
+    let origin = Origin {
+        file: dir.path().join("spec.toml").display().to_string(),
+        base_dir: dir.path().to_path_buf(),
+    };
+    let loaded = sweep::sweep_from_text(&text, &origin, SpecOverrides::default()).unwrap();
+    assert_eq!(loaded.scenarios.len(), 200);
+    let times = |s: &routesim::model::Scenario| match &s.channels[0].arrivals {
+        ArrivalProcess::Trace { times } => times.clone(),
+        other => panic!("not a trace: {other:?}"),
+    };
+    let first = times(&loaded.scenarios[0]);
+    assert_eq!(first.len(), 20_000);
+    for point in &loaded.scenarios[1..] {
+        assert!(std::sync::Arc::ptr_eq(&first, &times(point)));
+    }
+    // Outside a sweep each validation reads the file afresh: a changed file is seen.
+    let again = sweep::sweep_from_text(&text, &origin, SpecOverrides::default()).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &times(&again.scenarios[0])));
+}

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 pub use file::ScenarioFile;
 pub use input::{open_regular_file, read_regular_file, read_regular_text};
 pub use units::{parse_duration, parse_time_of_day};
-pub use validate::{StaffingSpec, StaffingTarget, TargetScope};
+pub use validate::{sharing_csv_reads, StaffingSpec, StaffingTarget, TargetScope};
 
 use crate::model::Scenario;
 

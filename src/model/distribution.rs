@@ -140,7 +140,8 @@ impl Distribution {
     }
 
     /// Draws uniformly from observed samples (all must be zero or more).
-    pub fn empirical(samples: Vec<f64>) -> Result<Distribution, ScenarioError> {
+    pub fn empirical(samples: impl Into<Arc<[f64]>>) -> Result<Distribution, ScenarioError> {
+        let samples: Arc<[f64]> = samples.into();
         if samples.is_empty() {
             return Err(ScenarioError::new(
                 "an empirical distribution needs at least one sample".to_string(),
@@ -151,7 +152,7 @@ impl Distribution {
         }
         let mean = samples.iter().sum::<f64>() / samples.len() as f64;
         Ok(Distribution {
-            kind: Kind::Empirical(samples.into()),
+            kind: Kind::Empirical(samples),
             mean,
         })
     }

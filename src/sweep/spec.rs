@@ -131,8 +131,17 @@ pub fn load_sweep(path: &Path, overrides: SpecOverrides) -> Result<Sweep, SweepE
     sweep_from_text(&text, &origin, overrides)
 }
 
-/// As [`load_sweep`], from text.
+/// As [`load_sweep`], from text. Every point is validated from the same table, so CSV inputs
+/// are read once for all of them (and the points share what was read).
 pub fn sweep_from_text(
+    text: &str,
+    origin: &Origin,
+    overrides: SpecOverrides,
+) -> Result<Sweep, SweepError> {
+    config::sharing_csv_reads(|| sweep_from_text_once(text, origin, overrides))
+}
+
+fn sweep_from_text_once(
     text: &str,
     origin: &Origin,
     overrides: SpecOverrides,

@@ -204,24 +204,27 @@ impl Validator<'_> {
         let csv_path = format!("{path}.csv");
         let column = self.csv_column(path, file)?;
         let csv = file.csv.as_deref().unwrap_or_default();
-        let values = self.check(&csv_path, read_csv_column(&self.base_dir.join(csv), column))?;
-        let mut times = Vec::with_capacity(values.len());
-        for (idx, &seconds) in values.iter().enumerate() {
-            if !seconds.is_finite() || seconds < 0.0 {
-                self.problem(
-                    &csv_path,
-                    format!(
+        let file_path = self.base_dir.join(csv);
+        // Read, checked and sorted once per file and column while reads are shared, so the
+        // points of a sweep share one trace.
+        let times = super::csv_cache::cached(&file_path, &format!("trace {column}"), || {
+            let values = read_csv_column(&file_path, column)?;
+            let mut times = Vec::with_capacity(values.len());
+            for (idx, &seconds) in values.iter().enumerate() {
+                if !seconds.is_finite() || seconds < 0.0 {
+                    return Err(format!(
                         "row {}: expected a time of zero or more seconds, got {seconds}",
                         idx + 2
-                    ),
-                );
-                return None;
+                    ));
+                }
+                times.push(SimTime::ZERO + SimDuration::from_secs_f64(seconds));
             }
-            times.push(SimTime::ZERO + SimDuration::from_secs_f64(seconds));
-        }
-        times.sort();
+            times.sort();
+            Ok(Arc::<[SimTime]>::from(times))
+        });
+        let times = self.check(&csv_path, times)?;
         Some(ArrivalProcess::Trace {
-            times: Arc::from(times),
+            times: Arc::clone(&times),
         })
     }
 }

@@ -334,9 +334,18 @@ pub(super) fn open_csv(
     Ok((reader, headers))
 }
 
+/// Reads one column of numbers from a CSV file with a header row (see [`open_csv`]), once per
+/// file and column while reads are shared (see `csv_cache`).
+pub(super) fn read_csv_column(path: &Path, column: &str) -> Result<std::sync::Arc<[f64]>, String> {
+    let values = super::csv_cache::cached(path, &format!("column {column}"), || {
+        read_csv_column_afresh(path, column).map(std::sync::Arc::<[f64]>::from)
+    })?;
+    Ok(std::sync::Arc::clone(&values))
+}
+
 /// Reads one column of numbers from a CSV file with a header row (see [`open_csv`]); messages
 /// quote only the file's own column names and cells, shortened.
-pub(super) fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, String> {
+fn read_csv_column_afresh(path: &Path, column: &str) -> Result<Vec<f64>, String> {
     let (mut reader, headers) = open_csv(path)?;
     let position = headers
         .iter()

@@ -113,12 +113,26 @@ pub(super) enum StartColumn<'a> {
 
 /// A curve read from CSV: its values, and each row's interval-start cell if the file has that
 /// column, as (line in the file, text).
+#[derive(Debug, Clone)]
 pub(super) struct CurveTable {
     pub(super) values: Vec<f64>,
     pub(super) starts: Option<Vec<(usize, String)>>,
 }
 
+/// Reads a curve from CSV (see [`read_curve_csv_afresh`]), once per file, column and start
+/// column while reads are shared (see `csv_cache`).
 pub(super) fn read_curve_csv(
+    path: &Path,
+    column: &str,
+    start: StartColumn,
+) -> Result<CurveTable, String> {
+    super::csv_cache::cached(path, &format!("curve {column} {start:?}"), || {
+        read_curve_csv_afresh(path, column, start)
+    })
+    .map(|table| CurveTable::clone(&table))
+}
+
+fn read_curve_csv_afresh(
     path: &Path,
     column: &str,
     start: StartColumn,

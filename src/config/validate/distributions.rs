@@ -84,12 +84,13 @@ impl Validator<'_> {
                 param("scale", &file.scale)?,
             ),
             "empirical" => {
-                let samples = match (&file.samples, &file.csv, &file.column) {
+                let samples: std::sync::Arc<[f64]> = match (&file.samples, &file.csv, &file.column) {
                     (Some(samples), None, None) => samples
                         .iter()
                         .enumerate()
                         .map(|(idx, v)| read_quantity(v, quantity).map_err(|m| format!("samples[{idx}]: {m}")))
-                        .collect::<Result<Vec<f64>, String>>()?,
+                        .collect::<Result<Vec<f64>, String>>()?
+                        .into(),
                     (None, Some(csv), Some(column)) => {
                         // CSV samples are plain numbers: seconds for durations.
                         super::channels::read_csv_column(&self.base_dir.join(csv), column)?

@@ -11,6 +11,7 @@
 mod agents;
 mod arrivals;
 mod channels;
+mod csv_cache;
 mod curve;
 mod distributions;
 mod interval_starts;
@@ -22,6 +23,7 @@ mod staffing;
 pub(super) mod suggest;
 mod workstreams;
 
+pub use csv_cache::sharing_csv_reads;
 pub use staffing::{StaffingSpec, StaffingTarget, TargetScope};
 
 use std::collections::BTreeSet;

@@ -263,8 +263,7 @@ impl<O: Observer> Sim<'_, O> {
 /// (answered, picked) or belonging to an earlier occupant of the slot is not.
 fn patience_pending(conversations: &[Conversation], c: ConversationId, id: EventId) -> bool {
     let conversation = &conversations[c.slot as usize];
-    let pending = conversation.live
+    conversation.live
         && conversation.generation == c.generation
-        && conversation.abandon_event == Some(id);
-    pending
+        && conversation.abandon_event == Some(id)
 }
