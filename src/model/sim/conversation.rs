@@ -15,6 +15,17 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
+    /// Stops the customer's patience clock (the conversation was answered or picked). The
+    /// timer stays in the event queue and is skipped when it comes up, because the
+    /// conversation no longer names it (`patience_pending` in `run.rs`): nothing is hashed.
+    pub(super) fn withdraw_patience(&mut self, slot: usize) {
+        let _withdrawn = self.conversations[slot].abandon_event.take();
+        #[cfg(debug_assertions)]
+        if let Some(event) = _withdrawn {
+            self.withdrawn_timers.insert(event);
+        }
+    }
+
     /// The customer gives up: from the queue, or while an offer rings (the offer is withdrawn
     /// and whatever it held of the agent is given back).
     pub(super) fn on_abandon(&mut self, now: SimTime, id: ConversationId) {
@@ -62,9 +73,7 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn start_service(&mut self, now: SimTime, id: ConversationId, agent_id: AgentId) {
         let slot = id.slot as usize;
         let info = self.conversations[slot].info;
-        if let Some(event) = self.conversations[slot].abandon_event.take() {
-            self.events.cancel(event);
-        }
+        self.withdraw_patience(slot);
         if !self.conversations[slot].holding {
             // An offer that rang on capacity not yet taken (`reserve_capacity_on_offer = false`).
             self.agents[agent_id.index()].ringing_unreserved -= 1;

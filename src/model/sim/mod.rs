@@ -344,6 +344,10 @@ struct Sim<'a, O> {
     any_preferred: bool,
     /// Queued items with preferred agents (stale entries are dropped when scanned).
     preferred_queued: Vec<ConversationId>,
+    /// Debug builds: the patience timers withdrawn and not yet skipped, to check that the
+    /// timers the run loop skips are exactly those (see `withdraw_patience`).
+    #[cfg(debug_assertions)]
+    withdrawn_timers: std::collections::HashSet<EventId>,
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -512,6 +516,8 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .iter()
                 .any(|w| w.preferred_agents.is_some()),
             preferred_queued: Vec::new(),
+            #[cfg(debug_assertions)]
+            withdrawn_timers: std::collections::HashSet::new(),
         }
     }
 }

@@ -136,9 +136,7 @@ impl<O: Observer> Sim<'_, O> {
         if let Some((id, member, cause)) = self.best_pick_for(agent_id) {
             self.take_from_queue(id);
             let slot = id.slot as usize;
-            if let Some(event) = self.conversations[slot].abandon_event.take() {
-                self.events.cancel(event);
-            }
+            self.withdraw_patience(slot);
             let before = self.status(agent_id);
             let queue = &mut self.queues[self.conversations[slot].info.queue.index()];
             queue.rr_keys[member] = queue.next_rr_key;

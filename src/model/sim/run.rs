@@ -8,7 +8,25 @@ impl<O: Observer> Sim<'_, O> {
         self.start();
         // Events at the current instant since the clock last moved or a customer arrived.
         let (mut instant, mut at_instant) = (SimTime::ZERO, 0u64);
-        while let Some(scheduled) = self.events.pop_until(self.horizon) {
+        loop {
+            // A withdrawn patience timer is skipped here, before it counts as an event (see
+            // `withdraw_patience`).
+            let conversations = &self.conversations;
+            #[cfg(debug_assertions)]
+            let withdrawn = &mut self.withdrawn_timers;
+            let next = self
+                .events
+                .pop_until_where(self.horizon, |event, id| match *event {
+                    Event::Abandon(c) => {
+                        let pending = patience_pending(conversations, c, id);
+                        // Skipped exactly when it was withdrawn, as a cancelled event would be.
+                        #[cfg(debug_assertions)]
+                        debug_assert_eq!(!pending, withdrawn.remove(&id), "patience timer {id:?}");
+                        pending
+                    }
+                    _ => true,
+                });
+            let Some(scheduled) = next else { break };
             self.stats.events += 1;
             let now = scheduled.time;
             if now != instant || matches!(scheduled.event, Event::Arrival(_)) {
@@ -239,4 +257,13 @@ impl<O: Observer> Sim<'_, O> {
         let conversation = &self.conversations[id.slot as usize];
         (conversation.live && conversation.generation == id.generation).then_some(conversation)
     }
+}
+
+/// Whether `id` is the patience timer conversation `c` still has running: a timer withdrawn
+/// (answered, picked) or belonging to an earlier occupant of the slot is not.
+fn patience_pending(conversations: &[Conversation], c: ConversationId, id: EventId) -> bool {
+    let conversation = &conversations[c.slot as usize];
+    conversation.live
+        && conversation.generation == c.generation
+        && conversation.abandon_event == Some(id)
 }
