@@ -113,19 +113,6 @@ impl<E> EventQueue<E> {
     /// Takes the next event that is not cancelled and is due no later than `horizon`, and
     /// advances the clock to it. Returns `None` when no such event remains.
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<Scheduled<E>> {
-        self.pop_until_where(horizon, |_, _| true)
-    }
-
-    /// [`EventQueue::pop_until`], also skipping (as if cancelled) the events for which `live`
-    /// says false. This is cancellation without bookkeeping here: an owner that remembers the
-    /// id of the one event it still wants (a timer it re-arms or withdraws) recognises the
-    /// others when they come up, and nothing is hashed on either side.
-    #[inline]
-    pub fn pop_until_where(
-        &mut self,
-        horizon: SimTime,
-        mut live: impl FnMut(&E, EventId) -> bool,
-    ) -> Option<Scheduled<E>> {
         loop {
             let top = self.heap.peek()?;
             if top.time() > horizon {
@@ -133,9 +120,6 @@ impl<E> EventQueue<E> {
             }
             let entry = self.heap.pop()?;
             if !self.cancelled.is_empty() && self.cancelled.remove(&entry.seq()) {
-                continue;
-            }
-            if !live(&entry.event, EventId(entry.seq())) {
                 continue;
             }
             self.now = entry.time();
@@ -147,14 +131,11 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Number of pending events, cancelled ones included (and those `pop_until_where` will
-    /// skip).
+    /// Number of pending events, cancelled ones included.
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
-    /// Whether no event is pending but cancelled ones (those `pop_until_where` would skip are
-    /// counted as pending).
     pub fn is_empty(&self) -> bool {
         self.heap.len() == self.cancelled.len()
     }
@@ -243,24 +224,6 @@ mod tests {
             }
         }
         assert_eq!(queue.len() - queue.cancelled.len(), pending.len());
-    }
-
-    /// Events the predicate rejects are skipped like cancelled ones: the clock does not stop
-    /// at them and the others keep their order.
-    #[test]
-    fn events_the_owner_no_longer_wants_are_skipped_without_being_cancelled() {
-        let mut queue = EventQueue::new();
-        let a = queue.schedule(t(5), "a");
-        queue.schedule(t(6), "b");
-        let c = queue.schedule(t(8), "c");
-        queue.schedule(t(9), "d");
-        let wanted = |_: &&str, id: EventId| id != a && id != c;
-        let first = queue.pop_until_where(t(100), wanted).unwrap();
-        assert_eq!((first.time, first.event), (t(6), "b"));
-        let second = queue.pop_until_where(t(100), wanted).unwrap();
-        assert_eq!((second.time, second.event), (t(9), "d"));
-        assert_eq!(queue.now(), t(9));
-        assert!(queue.pop_until_where(t(100), wanted).is_none());
     }
 
     #[test]

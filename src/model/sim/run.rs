@@ -8,25 +8,23 @@ impl<O: Observer> Sim<'_, O> {
         self.start();
         // Events at the current instant since the clock last moved or a customer arrived.
         let (mut instant, mut at_instant) = (SimTime::ZERO, 0u64);
-        loop {
-            // A withdrawn patience timer is skipped here, before it counts as an event (see
-            // `withdraw_patience`).
-            let conversations = &self.conversations;
-            #[cfg(debug_assertions)]
-            let withdrawn = &mut self.withdrawn_timers;
-            let next = self
-                .events
-                .pop_until_where(self.horizon, |event, id| match *event {
-                    Event::Abandon(c) => {
-                        let pending = patience_pending(conversations, c, id);
-                        // Skipped exactly when it was withdrawn, as a cancelled event would be.
-                        #[cfg(debug_assertions)]
-                        debug_assert_eq!(!pending, withdrawn.remove(&id), "patience timer {id:?}");
-                        pending
-                    }
-                    _ => true,
-                });
-            let Some(scheduled) = next else { break };
+        while let Some(scheduled) = self.events.pop_until(self.horizon) {
+            // A withdrawn patience timer is skipped before it counts as an event, as a
+            // cancelled one would be (see `withdraw_patience`). The queue's clock stopping at
+            // it is not seen: anything scheduled next is scheduled by a later event.
+            if let Event::Abandon(c) = scheduled.event {
+                let pending = patience_pending(&self.conversations, c, scheduled.id);
+                #[cfg(debug_assertions)]
+                debug_assert_eq!(
+                    !pending,
+                    self.withdrawn_timers.remove(&scheduled.id),
+                    "patience timer {:?}",
+                    scheduled.id
+                );
+                if !pending {
+                    continue;
+                }
+            }
             self.stats.events += 1;
             let now = scheduled.time;
             if now != instant || matches!(scheduled.event, Event::Arrival(_)) {
