@@ -2,7 +2,8 @@
 //! default scenario (chat, SMS and WhatsApp, about 4,700 conversations, five sized groups)
 //! with its `[staffing]` targets: Erlang per interval, the iterative staffing algorithm with
 //! its replications, the verification on fresh seeds and flat sizing. Target: under 30 s on
-//! the 2-core development machine (release build, both cores). The iterations, replications
+//! the 2-core development machine (release build, both cores), and on one thread beside it so
+//! the parallel speed-up is read as a ratio measured in one run. The iterations, replications
 //! and simulations it used are printed once before timing.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -30,6 +31,15 @@ fn staffing_day(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("default_day_96_intervals_3_channels_2_threads", |b| {
         b.iter(|| staff(&scenario, &spec, options))
+    });
+    // The same search on one thread, in the same run: the ratio of the two is the search's
+    // parallel speed-up (its replications run in parallel, as a sweep's pairs do).
+    let one = StaffingOptions {
+        threads: Threads(Some(1)),
+        ..options
+    };
+    group.bench_function("default_day_96_intervals_3_channels_1_thread", |b| {
+        b.iter(|| staff(&scenario, &spec, one))
     });
     group.finish();
 }

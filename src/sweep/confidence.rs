@@ -54,8 +54,7 @@ impl Estimate {
                 ci95_high: f64::NAN,
             };
         };
-        let half =
-            student_t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * sd / (n as f64).sqrt();
+        let half = t_of_confidence(n - 1) * sd / (n as f64).sqrt();
         Estimate {
             n,
             mean,
@@ -68,6 +67,22 @@ impl Estimate {
     /// Half the width of the interval.
     pub fn half_width(&self) -> f64 {
         (self.ci95_high - self.ci95_low) / 2.0
+    }
+}
+
+/// The two-sided [`CONFIDENCE`] quantile of Student's t with `df` degrees of freedom, each
+/// computed once: the bisection of [`student_t_quantile`] costs about 200,000 instructions,
+/// and a staffing search asks for it thousands of times between its batches of runs (it was a
+/// tenth of a search's work, on one thread while the other waited). The same numbers as
+/// computing it every time.
+fn t_of_confidence(df: usize) -> f64 {
+    const KEPT: usize = 1024;
+    static QUANTILES: [std::sync::OnceLock<f64>; KEPT] =
+        [const { std::sync::OnceLock::new() }; KEPT];
+    let compute = || student_t_quantile(0.5 + CONFIDENCE / 2.0, df as f64);
+    match QUANTILES.get(df) {
+        Some(kept) => *kept.get_or_init(compute),
+        None => compute(),
     }
 }
 
@@ -246,6 +261,19 @@ fn ln_gamma(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_quantiles_are_those_computed_afresh() {
+        for df in [1, 2, 5, 9, 29, 1023, 1024, 5000] {
+            let fresh = student_t_quantile(0.5 + CONFIDENCE / 2.0, df as f64);
+            assert_eq!(t_of_confidence(df).to_bits(), fresh.to_bits(), "df {df}");
+            assert_eq!(
+                t_of_confidence(df).to_bits(),
+                fresh.to_bits(),
+                "df {df}, kept"
+            );
+        }
+    }
 
     #[test]
     fn t_quantiles_match_the_printed_tables() {
