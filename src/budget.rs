@@ -45,7 +45,7 @@ const SUMMARY_MEASURES_PER_FLOW: f64 = 36.0;
 const SUMMARY_MEASURES_PER_GROUP: f64 = 20.0;
 /// One summary row of one run as a sweep holds it when it merges (with its share of
 /// `replications.csv`): measured 220 bytes on 2,000 runs of 180 rows.
-pub const BYTES_PER_HELD_SUMMARY_ROW: f64 = 250.0;
+const BYTES_PER_HELD_SUMMARY_ROW: f64 = 250.0;
 const BYTES_PER_AGENT: f64 = 1_000.0;
 /// A conversation in the system: its slot, its queue entry and its pending events.
 const BYTES_PER_CONVERSATION: f64 = 400.0;
