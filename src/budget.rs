@@ -314,46 +314,17 @@ impl Estimate {
 }
 
 impl Estimate {
-    /// Why `runs` runs of this scenario, one after another (a staffing search), are beyond
-    /// `budget`, or `None`: one run's estimate must be within it (see [`Estimate::overrun`]),
-    /// and the events of all the runs together within its events. Memory is one run's: the
-    /// runs hold nothing of each other. `what` names the work in the sentence ("the staffing
-    /// search"), `runs_words` says where the count comes from and `advice` how to make it
-    /// smaller.
+    /// Why `runs` runs of this scenario are beyond `budget`, or `None`: one run's estimate must
+    /// be within it (see [`Estimate::overrun`]), and the events of all the runs together within
+    /// its events. Runs one after another (a staffing search) hold one run's memory; the
+    /// replications of a replicated run or of a check hold every run's results until they are
+    /// combined, so one run's memory plus each other's results must be within it too. `what`
+    /// names the work in the sentence ("the staffing search"), `runs_words` says where the
+    /// count comes from and `advice` how to make it smaller.
     pub fn overrun_of_runs(
         &self,
         runs: u64,
-        budget: &Budget,
-        what: &str,
-        runs_words: &str,
-        advice: &str,
-    ) -> Option<String> {
-        self.overrun_of(runs, false, budget, what, runs_words, advice)
-    }
-
-    /// Like [`Estimate::overrun_of_runs`], for runs whose results are all held until they are
-    /// combined (the replications of a replicated run or of a check): besides their events,
-    /// the memory of one run plus the results of every other must be within the budget.
-    pub fn overrun_of_replications(
-        &self,
-        runs: u64,
-        budget: &Budget,
-        what: &str,
-        runs_words: &str,
-        advice: &str,
-    ) -> Option<String> {
-        self.overrun_of(runs, true, budget, what, runs_words, advice)
-    }
-
-    /// The memory of `runs` replications held together: one run's, plus every other's results.
-    pub fn memory_of_replications(&self, runs: u64) -> f64 {
-        self.memory_bytes + runs.saturating_sub(1) as f64 * self.results_bytes
-    }
-
-    fn overrun_of(
-        &self,
-        runs: u64,
-        held: bool,
+        held: Held,
         budget: &Budget,
         what: &str,
         runs_words: &str,
@@ -373,7 +344,7 @@ impl Estimate {
             ));
         }
         let memory = self.memory_of_replications(runs);
-        if held && memory > budget.max_memory_bytes {
+        if held == Held::AllResults && memory > budget.max_memory_bytes {
             over.push(format!(
                 "about {} of results each ({} interval rows), held together: about {} of memory (budget {})",
                 bytes(self.results_bytes),
@@ -389,6 +360,20 @@ impl Estimate {
             )
         })
     }
+
+    /// The memory of `runs` replications held together: one run's, plus every other's results.
+    pub fn memory_of_replications(&self, runs: u64) -> f64 {
+        self.memory_bytes + runs.saturating_sub(1) as f64 * self.results_bytes
+    }
+}
+
+/// What runs one after another hold: one run's memory, or every run's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// Each run's memory is given back before the next (a staffing search).
+    OneRun,
+    /// Every run's results are kept until they are combined (replications).
+    AllResults,
 }
 
 /// An upper bound on the collector's cells: each channel's conversations are counted per queue

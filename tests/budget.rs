@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use routesim::budget::{Budget, Estimate};
+use routesim::budget::{Budget, Estimate, Held};
 use routesim::config::load_scenario;
 use routesim::model::{simulate, NoObserver};
 
@@ -178,14 +178,28 @@ fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
         estimate.memory_bytes + under as f64 * estimate.results_bytes
     );
     let refuse = |runs| {
-        estimate.overrun_of_replications(runs, &budget, "the check", "one per replication", "fewer")
+        estimate.overrun_of_runs(
+            runs,
+            Held::AllResults,
+            &budget,
+            "the check",
+            "one per replication",
+            "fewer",
+        )
     };
     assert_eq!(refuse(under + 1), None);
     let message = refuse(under + 2).expect("over budget");
     assert!(message.contains("held together"), "{message}");
     assert!(!message.contains("events in all"), "{message}");
     assert_eq!(
-        estimate.overrun_of_runs(100 * under, &budget, "the search", "runs", "fewer"),
+        estimate.overrun_of_runs(
+            100 * under,
+            Held::OneRun,
+            &budget,
+            "the search",
+            "runs",
+            "fewer"
+        ),
         None
     );
 }

@@ -9,7 +9,7 @@ use support::{routesim, stderr};
 
 use std::fs;
 
-use routesim::budget::{Budget, Estimate};
+use routesim::budget::{Budget, Estimate, Held};
 use routesim::config::{parse_table, scenario_and_staffing_from_table, Origin};
 use routesim::staffing::{effective_replications, most_runs, StaffingOptions};
 
@@ -73,7 +73,14 @@ fn the_search_bound_counts_iterations_replications_and_flat_probes() {
     let budget = Budget::default();
     assert!(one.overrun(&budget).is_none(), "one run is small");
     let message = one
-        .overrun_of_runs(6_080_000, &budget, "the search", "words", "advice")
+        .overrun_of_runs(
+            6_080_000,
+            Held::OneRun,
+            &budget,
+            "the search",
+            "words",
+            "advice",
+        )
         .expect("6 million runs are beyond the budget");
     assert!(
         message.starts_with("the search is far too large: up to 6080000 simulations (words)"),
@@ -84,7 +91,14 @@ fn the_search_bound_counts_iterations_replications_and_flat_probes() {
         "{message}"
     );
     assert!(one
-        .overrun_of_runs(1_216, &budget, "the search", "words", "advice")
+        .overrun_of_runs(
+            1_216,
+            Held::OneRun,
+            &budget,
+            "the search",
+            "words",
+            "advice"
+        )
         .is_none());
 }
 

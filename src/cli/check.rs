@@ -24,8 +24,9 @@ fn replications_within_budget(
     if budget.ignore_budget {
         return Ok(());
     }
-    let overrun = routesim::budget::Estimate::of(&policy.scenario).overrun_of_replications(
+    let overrun = routesim::budget::Estimate::of(&policy.scenario).overrun_of_runs(
         u64::from(replications),
+        routesim::budget::Held::AllResults,
         &routesim::budget::Budget::default(),
         "the check",
         "one per replication",

@@ -74,8 +74,9 @@ pub(crate) fn run(
     if replications > 1 && !budget.ignore_budget {
         // R replications are R runs: their events add up, and their results are all held
         // until they are combined.
-        if let Some(overrun) = estimate.overrun_of_replications(
+        if let Some(overrun) = estimate.overrun_of_runs(
             u64::from(replications),
+            routesim::budget::Held::AllResults,
             &routesim::budget::Budget::default(),
             "the replicated run",
             "one per replication",

@@ -56,6 +56,7 @@ fn search_within_budget(
         );
         if let Some(overrun) = routesim::budget::Estimate::of(scenario).overrun_of_runs(
             runs,
+            routesim::budget::Held::OneRun,
             &routesim::budget::Budget::default(),
             "the staffing search",
             &runs_words,
