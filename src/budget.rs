@@ -315,10 +315,9 @@ impl Estimate {
 
 impl Estimate {
     /// Why `runs` runs of this scenario are beyond `budget`, or `None`: one run's estimate must
-    /// be within it (see [`Estimate::overrun`]), and the events of all the runs together within
-    /// its events. Runs one after another (a staffing search) hold one run's memory; the
-    /// replications of a replicated run or of a check hold every run's results until they are
-    /// combined, so one run's memory plus each other's results must be within it too. `what`
+    /// be within it (see [`Estimate::overrun`]), the events of all the runs together within its
+    /// events, and one run's memory plus what is kept of the others (see [`Held`]) within its
+    /// memory. `what`
     /// names the work in the sentence ("the staffing search"), `runs_words` says where the
     /// count comes from and `advice` how to make it smaller.
     pub fn overrun_of_runs(
@@ -343,12 +342,21 @@ impl Estimate {
                 approx(budget.max_events)
             ));
         }
-        let memory = self.memory_of_replications(runs);
-        if held == Held::AllResults && memory > budget.max_memory_bytes {
+        let memory = self.memory_of_runs(runs, held);
+        if memory > budget.max_memory_bytes {
+            let each = match held {
+                Held::OneRun => String::new(),
+                Held::AllResults => format!(
+                    "about {} of results each ({} interval rows), ",
+                    bytes(self.results_bytes),
+                    approx(self.interval_rows)
+                ),
+                Held::Summaries => {
+                    format!("about {} summary rows each, ", approx(self.summary_rows))
+                }
+            };
             over.push(format!(
-                "about {} of results each ({} interval rows), held together: about {} of memory (budget {})",
-                bytes(self.results_bytes),
-                approx(self.interval_rows),
+                "{each}held together: about {} of memory (budget {})",
                 bytes(memory),
                 bytes(budget.max_memory_bytes)
             ));
@@ -361,19 +369,28 @@ impl Estimate {
         })
     }
 
-    /// The memory of `runs` replications held together: one run's, plus every other's results.
-    pub fn memory_of_replications(&self, runs: u64) -> f64 {
-        self.memory_bytes + runs.saturating_sub(1) as f64 * self.results_bytes
+    /// The memory of `runs` runs that hold `held`: one run's, plus what is kept of the others.
+    pub fn memory_of_runs(&self, runs: u64, held: Held) -> f64 {
+        let others = runs.saturating_sub(1) as f64;
+        match held {
+            Held::OneRun => self.memory_bytes,
+            Held::AllResults => self.memory_bytes + others * self.results_bytes,
+            Held::Summaries => {
+                self.memory_bytes + runs as f64 * self.summary_rows * BYTES_PER_HELD_SUMMARY_ROW
+            }
+        }
     }
 }
 
-/// What runs one after another hold: one run's memory, or every run's results.
+/// What a set of runs keeps of each run until it combines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Held {
-    /// Each run's memory is given back before the next (a staffing search).
+    /// Nothing: each run's memory is given back before the next (a staffing search).
     OneRun,
-    /// Every run's results are kept until they are combined (replications).
+    /// Every run's results, interval rows included (a replicated run).
     AllResults,
+    /// Every run's summary and agent rows (a check's replications).
+    Summaries,
 }
 
 /// An upper bound on the collector's cells: each channel's conversations are counted per queue

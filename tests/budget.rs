@@ -158,8 +158,9 @@ fn the_estimate_counts_the_interval_rows_a_run_reports() {
     assert!(three.memory_bytes > folded.memory_bytes + 2.0 * folded.results_bytes);
 }
 
-/// Replications held together hold one run's memory plus every other's results; runs one
-/// after another (a staffing search) hold one run's.
+/// Replications held together hold one run's memory plus every other's results; a check's
+/// replications keep only their summary rows; runs one after another (a staffing search) hold
+/// one run's.
 #[test]
 fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
     let day =
@@ -174,7 +175,7 @@ fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
     let under = fits.floor() as u64; // the most replications that fit, plus the first
     assert!(under > 2, "{fits}");
     assert_eq!(
-        estimate.memory_of_replications(under + 1),
+        estimate.memory_of_runs(under + 1, Held::AllResults),
         estimate.memory_bytes + under as f64 * estimate.results_bytes
     );
     let refuse = |runs| {
@@ -201,5 +202,21 @@ fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
             "fewer"
         ),
         None
+    );
+    // A check keeps only each run's summary rows: as many replications as all results could
+    // not hold fit easily, and the refusal comes far later, naming the summary rows.
+    let check =
+        |runs| estimate.overrun_of_runs(runs, Held::Summaries, &budget, "the check", "r", "fewer");
+    assert_eq!(check(under + 2), None);
+    let per_run =
+        estimate.memory_of_runs(2, Held::Summaries) - estimate.memory_of_runs(1, Held::Summaries);
+    assert!(per_run > 0.0 && per_run < estimate.results_bytes / 10.0);
+    let most = ((budget.max_memory_bytes - estimate.memory_bytes) / per_run).floor() as u64;
+    assert!(most > 100 * under, "{most}");
+    assert_eq!(check(most), None);
+    let message = check(most + 1).expect("over budget");
+    assert!(
+        message.contains("summary rows each, held together"),
+        "{message}"
     );
 }

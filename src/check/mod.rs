@@ -127,12 +127,19 @@ impl PolicyScenario {
         replications: u32,
         threads: Threads,
     ) -> Result<Samples, CheckError> {
-        let runs = sweep::run_replications(&self.scenario, base_seed, replications, threads)
-            .map_err(|source| CheckError::Stalled {
-                file: self.file.clone(),
-                source: Box::new(source),
-            })?;
-        Ok(Samples::from_runs(&runs))
+        // Only the summary and agent rows are kept of each run, as it ends.
+        let rows = sweep::run_replications_keeping(
+            &self.scenario,
+            base_seed,
+            replications,
+            threads,
+            |run| run.all_rows().cloned().collect::<Vec<_>>(),
+        )
+        .map_err(|source| CheckError::Stalled {
+            file: self.file.clone(),
+            source: Box::new(source),
+        })?;
+        Ok(Samples::from_rows(&rows))
     }
 
     /// Runs the baseline replications. The guards are checked against the results so that a

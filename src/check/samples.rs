@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::metrics::{RunResults, Scope};
+use crate::metrics::{MeasureRow, Scope};
 
 /// One measure of one entity, e.g. (queue, english, asa_s).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,11 +40,12 @@ impl Samples {
         }
     }
 
-    /// The summary and agent measures of `runs`, replication `r` being `runs[r]`.
-    pub fn from_runs(runs: &[RunResults]) -> Samples {
-        let mut samples = Samples::new(runs.len());
-        for (replication, run) in runs.iter().enumerate() {
-            for row in run.all_rows() {
+    /// The measures of each replication's rows (a run's summary and agent rows), replication
+    /// `r` being `rows[r]`.
+    pub fn from_rows(rows: &[Vec<MeasureRow>]) -> Samples {
+        let mut samples = Samples::new(rows.len());
+        for (replication, run) in rows.iter().enumerate() {
+            for row in run {
                 let key = MeasureKey {
                     scope: row.scope,
                     name: row.name.clone(),

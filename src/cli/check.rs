@@ -14,7 +14,7 @@ pub(crate) fn replications_arg(replications: Option<u32>, default: u32) -> Resul
     }
 }
 
-/// Refuses replications of a check whose events together, or whose results held together
+/// Refuses replications of a check whose events together, or whose summary rows held together
 /// until they are combined, are far beyond the budget (one run was checked by `within_budget`).
 fn replications_within_budget(
     policy: &PolicyScenario,
@@ -26,7 +26,7 @@ fn replications_within_budget(
     }
     let overrun = routesim::budget::Estimate::of(&policy.scenario).overrun_of_runs(
         u64::from(replications),
-        routesim::budget::Held::AllResults,
+        routesim::budget::Held::Summaries,
         &routesim::budget::Budget::default(),
         "the check",
         "one per replication",
