@@ -46,6 +46,8 @@ const SUMMARY_MEASURES_PER_GROUP: f64 = 20.0;
 /// One summary row of one run as a sweep holds it when it merges (with its share of
 /// `replications.csv`): measured 220 bytes on 2,000 runs of 180 rows.
 const BYTES_PER_HELD_SUMMARY_ROW: f64 = 250.0;
+/// One row's value of one run, as a replicated run keeps it until it combines the runs.
+const BYTES_PER_HELD_VALUE: f64 = 8.0;
 const BYTES_PER_AGENT: f64 = 1_000.0;
 /// A conversation in the system: its slot, its queue entry and its pending events.
 const BYTES_PER_CONVERSATION: f64 = 400.0;
@@ -73,8 +75,7 @@ pub struct Estimate {
     /// Rows of summary and agent-group figures the run reports, which a sweep keeps of every
     /// run until it merges them.
     pub summary_rows: f64,
-    /// Memory of the run's results (its report rows): replicated runs and checks hold one set
-    /// per replication until they are combined.
+    /// Memory of the run's results (its report rows).
     pub results_bytes: f64,
     /// Peak memory of one run.
     pub memory_bytes: f64,
@@ -346,10 +347,9 @@ impl Estimate {
         if memory > budget.max_memory_bytes {
             let each = match held {
                 Held::OneRun => String::new(),
-                Held::AllResults => format!(
-                    "about {} of results each ({} interval rows), ",
-                    bytes(self.results_bytes),
-                    approx(self.interval_rows)
+                Held::Values => format!(
+                    "the values of {} interval and summary rows each, ",
+                    approx(self.interval_rows + self.summary_rows)
                 ),
                 Held::Summaries => {
                     format!("about {} summary rows each, ", approx(self.summary_rows))
@@ -374,7 +374,10 @@ impl Estimate {
         let others = runs.saturating_sub(1) as f64;
         match held {
             Held::OneRun => self.memory_bytes,
-            Held::AllResults => self.memory_bytes + others * self.results_bytes,
+            Held::Values => {
+                self.memory_bytes
+                    + others * (self.interval_rows + self.summary_rows) * BYTES_PER_HELD_VALUE
+            }
             Held::Summaries => {
                 self.memory_bytes + runs as f64 * self.summary_rows * BYTES_PER_HELD_SUMMARY_ROW
             }
@@ -387,8 +390,8 @@ impl Estimate {
 pub enum Held {
     /// Nothing: each run's memory is given back before the next (a staffing search).
     OneRun,
-    /// Every run's results, interval rows included (a replicated run).
-    AllResults,
+    /// Every run's values, one number per row, interval rows included (a replicated run).
+    Values,
     /// Every run's summary and agent rows (a check's replications).
     Summaries,
 }

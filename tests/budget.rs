@@ -158,11 +158,12 @@ fn the_estimate_counts_the_interval_rows_a_run_reports() {
     assert!(three.memory_bytes > folded.memory_bytes + 2.0 * folded.results_bytes);
 }
 
-/// Replications held together hold one run's memory plus every other's results; a check's
-/// replications keep only their summary rows; runs one after another (a staffing search) hold
-/// one run's.
+/// Runs held together hold one run's memory plus what is kept of each other: a replicated run
+/// the values of every row, a check the summary rows; runs one after another (a staffing
+/// search) hold one run's. At the last count within the memory budget the runs are accepted,
+/// one more is refused, and the message says what is held.
 #[test]
-fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
+fn runs_held_together_are_refused_on_memory_by_what_they_keep() {
     let day =
         centre(1, 50, 540.0, "1d").replacen("[simulation]", "[simulation]\ninterval = \"1m\"", 1);
     let estimate = Estimate::of(&scenario(&day));
@@ -171,52 +172,50 @@ fn replications_held_together_are_refused_on_memory_and_runs_in_turn_are_not() {
         ..Budget::default()
     };
     assert!(estimate.overrun(&budget).is_none());
-    let fits = (budget.max_memory_bytes - estimate.memory_bytes) / estimate.results_bytes;
-    let under = fits.floor() as u64; // the most replications that fit, plus the first
-    assert!(under > 2, "{fits}");
-    assert_eq!(
-        estimate.memory_of_runs(under + 1, Held::AllResults),
-        estimate.memory_bytes + under as f64 * estimate.results_bytes
-    );
-    let refuse = |runs| {
+    let refuse = |runs, held| {
         estimate.overrun_of_runs(
             runs,
-            Held::AllResults,
+            held,
             &budget,
-            "the check",
+            "the runs",
             "one per replication",
             "fewer",
         )
     };
-    assert_eq!(refuse(under + 1), None);
-    let message = refuse(under + 2).expect("over budget");
-    assert!(message.contains("held together"), "{message}");
-    assert!(!message.contains("events in all"), "{message}");
-    assert_eq!(
-        estimate.overrun_of_runs(
-            100 * under,
-            Held::OneRun,
-            &budget,
-            "the search",
-            "runs",
-            "fewer"
+    let mut kept_per_run = Vec::new();
+    for (held, words) in [
+        (
+            Held::Values,
+            "interval and summary rows each, held together",
         ),
-        None
+        (Held::Summaries, "summary rows each, held together"),
+    ] {
+        let per_run = estimate.memory_of_runs(3, held) - estimate.memory_of_runs(2, held);
+        assert!(per_run > 0.0, "{held:?}");
+        // What is kept of a run is far less than the run's own results.
+        assert!(
+            per_run < estimate.results_bytes / 10.0,
+            "{held:?}: {per_run}"
+        );
+        let most = 1
+            + ((budget.max_memory_bytes - estimate.memory_of_runs(1, held)) / per_run).floor()
+                as u64;
+        assert!(
+            estimate.memory_of_runs(most, held) <= budget.max_memory_bytes
+                && estimate.memory_of_runs(most + 1, held) > budget.max_memory_bytes
+        );
+        assert_eq!(refuse(most, held), None, "{held:?}");
+        let message = refuse(most + 1, held).expect("over budget");
+        assert!(message.contains(words), "{held:?}: {message}");
+        assert!(!message.contains("events in all"), "{message}");
+        kept_per_run.push(per_run);
+    }
+    // A check keeps less of each run than a replicated run, which keeps every interval.
+    assert!(kept_per_run[1] < kept_per_run[0]);
+    // One after another, any number of runs holds one run's memory.
+    assert_eq!(
+        estimate.memory_of_runs(1_000_000, Held::OneRun),
+        estimate.memory_bytes
     );
-    // A check keeps only each run's summary rows: as many replications as all results could
-    // not hold fit easily, and the refusal comes far later, naming the summary rows.
-    let check =
-        |runs| estimate.overrun_of_runs(runs, Held::Summaries, &budget, "the check", "r", "fewer");
-    assert_eq!(check(under + 2), None);
-    let per_run =
-        estimate.memory_of_runs(2, Held::Summaries) - estimate.memory_of_runs(1, Held::Summaries);
-    assert!(per_run > 0.0 && per_run < estimate.results_bytes / 10.0);
-    let most = ((budget.max_memory_bytes - estimate.memory_bytes) / per_run).floor() as u64;
-    assert!(most > 100 * under, "{most}");
-    assert_eq!(check(most), None);
-    let message = check(most + 1).expect("over budget");
-    assert!(
-        message.contains("summary rows each, held together"),
-        "{message}"
-    );
+    assert_eq!(refuse(1_000_000, Held::OneRun), None);
 }

@@ -369,25 +369,32 @@ fn one_minute_intervals_kept_apart_for_62_days_are_refused_before_they_fill_memo
 #[test]
 fn replications_whose_results_cannot_all_be_held_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    // One run of a day in one-minute intervals is within the budget; a replicated run holds
-    // every replication's results until it combines them, and 1,000 of them are not; a check
-    // keeps every replication's summary rows, and 100,000 of those are not either.
+    // One run of a day in one-minute intervals is within the budget. A check keeps every
+    // replication's summary rows until it combines them, and 100,000 of those are too many; a
+    // replicated run keeps every row's value, and 1,000 runs of four days kept apart are.
     let day = VALID.replacen(
         "horizon = \"8h\"",
         "horizon = \"24h\"\ninterval = \"1m\"",
         1,
     );
+    let apart = VALID.replacen(
+        "horizon = \"8h\"",
+        "horizon = \"4d\"\ninterval = \"1m\"\nreport_days = \"apart\"",
+        1,
+    );
     std::fs::write(dir.path().join("day.toml"), &day).unwrap();
+    std::fs::write(dir.path().join("apart.toml"), &apart).unwrap();
     std::fs::write(
         dir.path().join("check.toml"),
         format!("{day}\n[check]\nreplications = 100000\n"),
     )
     .unwrap();
     let before = listing(dir.path());
-    for (args, expected) in [
+    for (args, expected, held) in [
         (
             &["baseline", "check.toml", "--out", "b.csv"][..],
             "check.toml: the check is far too large: up to 100000 simulations",
+            "summary rows each, held together: about ",
         ),
         (
             &[
@@ -400,32 +407,32 @@ fn replications_whose_results_cannot_all_be_held_are_refused() {
                 "c",
             ],
             "day.toml: the check is far too large: up to 100000 simulations",
+            "summary rows each, held together: about ",
         ),
         (
             &[
                 "run",
-                "day.toml",
+                "apart.toml",
                 "--replications",
                 "1000",
                 "--charts",
                 "none",
             ],
-            "day.toml: the replicated run is far too large: up to 1000 simulations",
+            "apart.toml: the replicated run is far too large: up to 1000 simulations",
+            "interval and summary rows each, held together: about ",
         ),
     ] {
         let output = routesim(dir.path(), args);
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
-        let held = if args[0] == "run" {
-            "interval rows), held together: about "
-        } else {
-            "summary rows each, held together: about "
-        };
         for fragment in [expected, held, "--ignore-budget"] {
             assert!(message.contains(fragment), "{args:?}: {message}");
         }
     }
     assert_eq!(listing(dir.path()), before, "something was written");
+    // A single run of the four days is within the budget.
+    let output = routesim(dir.path(), &["validate", "apart.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]

@@ -133,7 +133,7 @@ impl PolicyScenario {
             base_seed,
             replications,
             threads,
-            |run| run.all_rows().cloned().collect::<Vec<_>>(),
+            |_, run| run.all_rows().cloned().collect::<Vec<_>>(),
         )
         .map_err(|source| CheckError::Stalled {
             file: self.file.clone(),

@@ -72,11 +72,11 @@ pub(crate) fn run(
     );
     let estimate = within_budget(&scenario, &file, budget)?;
     if replications > 1 && !budget.ignore_budget {
-        // R replications are R runs: their events add up, and their results are all held
+        // R replications are R runs: their events add up, and their values are all held
         // until they are combined.
         if let Some(overrun) = estimate.overrun_of_runs(
             u64::from(replications),
-            routesim::budget::Held::AllResults,
+            routesim::budget::Held::Values,
             &routesim::budget::Budget::default(),
             "the replicated run",
             "one per replication",

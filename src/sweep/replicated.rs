@@ -7,7 +7,7 @@ use crate::metrics::{IntervalRow, MeasureRow, RunResults, Scope};
 use crate::model::Scenario;
 
 use super::confidence::Estimate;
-use super::{replication_seed, run_replications, ReplicationError, Threads};
+use super::{replication_seed, run_replications_keeping, ReplicationError, Threads};
 
 /// The figures of R replications of one scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,9 +37,31 @@ impl ReplicatedRun {
         replications: u32,
         threads: Threads,
     ) -> Result<ReplicatedRun, ReplicationError> {
-        let runs = run_replications(scenario, base_seed, replications.max(1), threads)?;
-        debug_assert_eq!(runs[0].seed, replication_seed(base_seed, 0));
-        Ok(ReplicatedRun::of_runs(runs, base_seed))
+        // Of each run only its values are kept as it ends (and the first run whole, for the
+        // rows' labels): R runs of fine intervals hold R x 8 bytes a row, not R full results.
+        let kept = run_replications_keeping(
+            scenario,
+            base_seed,
+            replications.max(1),
+            threads,
+            |r, run| {
+                let values = RunValues::of(&run);
+                (values, (r == 0).then_some(run))
+            },
+        )?;
+        let mut first = None;
+        let values: Vec<RunValues> = kept
+            .into_iter()
+            .map(|(values, run)| {
+                if run.is_some() {
+                    first = run;
+                }
+                values
+            })
+            .collect();
+        let first = first.expect("at least one replication");
+        debug_assert_eq!(first.seed, replication_seed(base_seed, 0));
+        Ok(ReplicatedRun::of_values(first, &values, base_seed))
     }
 
     /// A single run: every estimate rests on one value and has no interval.
@@ -61,27 +83,34 @@ impl ReplicatedRun {
 
     /// The figures of `runs`, replications of one scenario (their rows come in the same order,
     /// which the collector guarantees: it lays rows out by the scenario, not by events).
-    pub fn of_runs(mut runs: Vec<RunResults>, base_seed: u64) -> ReplicatedRun {
-        assert!(!runs.is_empty(), "at least one replication");
-        if runs.len() == 1 {
-            let mut single = ReplicatedRun::single(runs.remove(0));
+    pub fn of_runs(runs: Vec<RunResults>, base_seed: u64) -> ReplicatedRun {
+        let values: Vec<RunValues> = runs.iter().map(RunValues::of).collect();
+        let first = runs.into_iter().next().expect("at least one replication");
+        ReplicatedRun::of_values(first, &values, base_seed)
+    }
+
+    /// The figures of replications whose values are `values` (replication order), the first
+    /// of which is `first`, whose rows give the labels.
+    fn of_values(first: RunResults, values: &[RunValues], base_seed: u64) -> ReplicatedRun {
+        if values.len() == 1 {
+            let mut single = ReplicatedRun::single(first);
             single.base_seed = base_seed;
             return single;
         }
-        let estimate = |value_of: &dyn Fn(&RunResults) -> f64| -> Estimate {
-            Estimate::of(runs.iter().map(value_of))
+        let estimate = |value_of: &dyn Fn(&RunValues) -> f64| -> Estimate {
+            Estimate::of(values.iter().map(value_of))
         };
-        let summary: Vec<Estimate> = (0..runs[0].summary.len())
-            .map(|i| estimate(&|r| r.summary[i].value))
+        let summary: Vec<Estimate> = (0..first.summary.len())
+            .map(|i| estimate(&|r| r.summary[i]))
             .collect();
-        let intervals: Vec<Estimate> = (0..runs[0].intervals.len())
-            .map(|i| estimate(&|r| r.intervals[i].row.value))
+        let intervals: Vec<Estimate> = (0..first.intervals.len())
+            .map(|i| estimate(&|r| r.intervals[i]))
             .collect();
-        let agents: Vec<Estimate> = (0..runs[0].agents.len())
-            .map(|i| estimate(&|r| r.agents[i].value))
+        let agents: Vec<Estimate> = (0..first.agents.len())
+            .map(|i| estimate(&|r| r.agents[i]))
             .collect();
-        let replications = runs.len() as u32;
-        let mut mean = runs.swap_remove(0);
+        let replications = values.len() as u32;
+        let mut mean = first;
         mean.seed = base_seed;
         for (row, e) in mean.summary.iter_mut().zip(&summary) {
             row.value = e.mean;
@@ -115,6 +144,24 @@ impl ReplicatedRun {
                 .map(|i| estimates[i])
         };
         find(&self.mean.summary, &self.summary).or_else(|| find(&self.mean.agents, &self.agents))
+    }
+}
+
+/// The values of one run's rows, in the order of its summary, interval and agent rows (the
+/// collector lays rows out by the scenario, so every replication has the same rows).
+struct RunValues {
+    summary: Vec<f64>,
+    intervals: Vec<f64>,
+    agents: Vec<f64>,
+}
+
+impl RunValues {
+    fn of(run: &RunResults) -> RunValues {
+        RunValues {
+            summary: run.summary.iter().map(|r| r.value).collect(),
+            intervals: run.intervals.iter().map(|r| r.row.value).collect(),
+            agents: run.agents.iter().map(|r| r.value).collect(),
+        }
     }
 }
 
