@@ -325,3 +325,47 @@ fn replications_whose_runs_together_exceed_the_budget_are_refused() {
     assert!(message.contains("--ignore-budget"), "{message}");
     assert!(!dir.path().join("out").exists(), "nothing is written");
 }
+
+/// A sweep whose later points stall reports the first stalled pair in (point, replication)
+/// order whatever the thread count, and keeps the parts of the pairs before it.
+#[test]
+fn a_sweep_reports_its_first_stalled_pair_on_any_thread_count() {
+    for threads in [1, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "{}\n[sweep]\nreplications = 2\naxes.agent_groups.agents.count = [2, 3, 4, 5]\n",
+            support::LOOP_SMS
+        );
+        let origin = Origin {
+            file: "loop.toml".into(),
+            base_dir: dir.path().to_path_buf(),
+        };
+        let mut swept =
+            sweep::sweep_from_text(&text, &origin, sweep::SpecOverrides::default()).unwrap();
+        for scenario in &mut swept.scenarios[1..] {
+            cycle_at_one_instant(scenario);
+        }
+        let plan = sweep::plan(
+            &swept,
+            dir.path(),
+            sweep::Shard::WHOLE,
+            sweep::Continuation::Fresh,
+        )
+        .unwrap();
+        let error = sweep::execute(&swept, &plan, Threads(Some(threads)), &|| {}).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.starts_with("sweep point 1 (agent_groups.agents.count=3), replication 0:"),
+            "{threads} threads: {text}"
+        );
+        // Point 0 did not stall: both its parts were written.
+        let parts = fs::read_dir(dir.path().join(sweep::PARTS_DIR))
+            .unwrap()
+            .filter(|entry| {
+                let name = entry.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with("p00000-")
+            })
+            .count();
+        assert_eq!(parts, 2, "{threads} threads");
+    }
+}

@@ -219,18 +219,40 @@ pub fn run_pair(sweep: &Sweep, pair: PairId) -> Result<Replication, SweepError> 
 
 /// Runs the plan's pairs on `threads`, writing each part as soon as it is done and calling
 /// `on_done` after each. Stops at the first write error; parts written before it stay.
+///
+/// A pair that makes no progress is an error too, and the one reported is the first such pair
+/// in the plan's order whatever the thread count: after a stall, pairs later in the plan than
+/// the earliest stall seen are skipped, and those before it still run (one of them may stall
+/// too, and is then the one reported).
 pub fn execute(
     sweep: &Sweep,
     plan: &Plan,
     threads: Threads,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<(), SweepError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let earliest_stall = AtomicUsize::new(usize::MAX);
+    let stalls = std::sync::Mutex::new(Vec::new());
     in_pool(threads, plan.to_run.len(), || {
         plan.to_run
             .par_iter()
+            .enumerate()
             .with_max_len(1)
-            .try_for_each(|&pair| {
-                let replication = run_pair(sweep, pair)?;
+            .try_for_each(|(position, &pair)| {
+                if position > earliest_stall.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                let replication = match run_pair(sweep, pair) {
+                    Ok(replication) => replication,
+                    Err(stalled @ SweepError::Stalled { .. }) => {
+                        earliest_stall.fetch_min(position, Ordering::SeqCst);
+                        if let Ok(mut stalls) = stalls.lock() {
+                            stalls.push((position, stalled));
+                        }
+                        return Ok(());
+                    }
+                    Err(other) => return Err(other),
+                };
                 let bytes = parts::encode_part(&sweep.layout.fingerprint, &replication);
                 parts::write_atomically(
                     &plan.parts_dir,
@@ -240,7 +262,14 @@ pub fn execute(
                 on_done();
                 Ok(())
             })
-    })
+    })?;
+    let stalls = stalls
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match stalls.into_iter().min_by_key(|(position, _)| *position) {
+        Some((_, stalled)) => Err(stalled),
+        None => Ok(()),
+    }
 }
 
 /// Runs every pair in memory, without files: for library users, benches and tests. A pair
