@@ -7,10 +7,11 @@
 //! From a run ([`run_warnings`]): utilization above 100 % and what caused it. Between two
 //! scenarios ([`same_after_defaults`]): a comparison of two scenarios that are the same.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::engine::SimDuration;
-use crate::metrics::{RunResults, Scope};
+use crate::metrics::{IntervalRow, RunResults, Scope};
 use crate::model::{
     AgentGroup, ArrivalProcess, ChannelId, GroupId, Presence, QueueId, Scenario, SkillMatching,
     WorkstreamId,
@@ -351,6 +352,20 @@ fn ranges_of_day(marked: &[bool], interval: u64) -> String {
 /// Warnings about a finished run of `scenario`.
 pub fn run_warnings(scenario: &Scenario, results: &RunResults) -> Vec<Warning> {
     let mut warnings = Vec::new();
+    // Each group's peak interval utilization, in one pass over the interval rows (the last of
+    // equal peaks, as `max_by` would give).
+    let mut peaks: HashMap<&str, &IntervalRow> = HashMap::new();
+    for r in &results.intervals {
+        if r.row.scope == Scope::AgentGroup
+            && r.row.measure == "utilization"
+            && !r.row.value.is_nan()
+        {
+            let peak = peaks.entry(r.row.name.as_str()).or_insert(r);
+            if r.row.value.total_cmp(&peak.row.value).is_ge() {
+                *peak = r;
+            }
+        }
+    }
     for group in &scenario.agent_groups {
         let name = group.name.as_str();
         let value = |measure: &str| {
@@ -358,16 +373,7 @@ pub fn run_warnings(scenario: &Scenario, results: &RunResults) -> Vec<Warning> {
                 .value(Scope::AgentGroup, name, measure)
                 .unwrap_or(f64::NAN)
         };
-        let peak = results
-            .intervals
-            .iter()
-            .filter(|r| {
-                r.row.scope == Scope::AgentGroup
-                    && r.row.name == name
-                    && r.row.measure == "utilization"
-                    && !r.row.value.is_nan()
-            })
-            .max_by(|a, b| a.row.value.total_cmp(&b.row.value));
+        let peak = peaks.get(name).copied();
         let overall = value("utilization");
         let Some(peak) = peak.filter(|p| p.row.value > 1.0 + 1e-9) else {
             continue;

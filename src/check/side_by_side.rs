@@ -3,6 +3,8 @@
 //! replications and the paired difference (same seeds) with its own. Descriptive, beside the
 //! guards' verdicts: these intervals are per measure (no Bonferroni), they decide nothing.
 
+use std::collections::HashSet;
+
 use crate::metrics::{self, Scope};
 use crate::model::Scenario;
 use crate::report::labels::{better_of, Better};
@@ -71,12 +73,11 @@ pub fn side_by_side(
         Scope::Queue,
         Scope::AgentGroup,
     ] {
-        let mut names: Vec<&str> = Vec::new();
-        for key in baseline.keys().iter().filter(|k| k.scope == scope) {
-            if !names.contains(&key.name.as_str()) {
-                names.push(&key.name);
-            }
-        }
+        let mut seen = HashSet::new();
+        let names: Vec<&str> = (baseline.keys().iter())
+            .filter(|k| k.scope == scope && seen.insert(k.name.as_str()))
+            .map(|k| k.name.as_str())
+            .collect();
         for name in names {
             let service_level = metrics::service_level_target(scenario, scope, name).map_or_else(
                 || first_service_level.clone(),

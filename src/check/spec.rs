@@ -6,6 +6,7 @@
 //! It does not know which measures a run produces: guards are matched against real results in
 //! [`resolve_guards`], after the runs.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::config::Issue;
@@ -410,14 +411,13 @@ pub fn resolve_guards(
             .iter()
             .filter(|k| k.scope == guard.scope)
             .collect();
-        let mut names: Vec<&str> = Vec::new();
-        for key in &in_scope {
-            if !names.contains(&key.name.as_str()) {
-                names.push(&key.name);
-            }
-        }
+        let mut seen = HashSet::new();
+        let names: Vec<&str> = (in_scope.iter())
+            .map(|key| key.name.as_str())
+            .filter(|name| seen.insert(*name))
+            .collect();
         if let Some(name) = &guard.name {
-            if !names.contains(&name.as_str()) {
+            if !seen.contains(name.as_str()) {
                 if guard.origin == GuardOrigin::Default {
                     // Asked for by no one: the caller notes what one side lacks.
                     continue;

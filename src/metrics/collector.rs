@@ -318,6 +318,7 @@ impl Collector {
             intervals,
             agents: self.agent_rows(),
             wait_distribution: self.wait_distributions(&by_scope),
+            index: Default::default(),
         }
     }
 

@@ -18,7 +18,9 @@ pub use collector::Collector;
 pub use goals::{
     entity, service_level, service_level_measure, service_level_target, ServiceLevelAgainstGoal,
 };
-pub use results::{threshold_label, IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
+pub use results::{
+    threshold_label, IntervalRow, MeasureRow, RowAt, RunResults, Scope, WaitDistribution,
+};
 
 use crate::model::{simulate, Scenario, Stall};
 

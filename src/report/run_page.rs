@@ -126,13 +126,7 @@ impl<'a> IntervalIndex<'a> {
 }
 
 fn names_in(rows: &RunResults, scope: Scope) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for row in rows.summary.iter().chain(&rows.agents) {
-        if row.scope == scope && !names.contains(&row.name) {
-            names.push(row.name.clone());
-        }
-    }
-    names
+    rows.names(scope).into_iter().map(str::to_string).collect()
 }
 
 fn duration_text(seconds: f64) -> String {

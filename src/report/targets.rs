@@ -5,6 +5,8 @@
 //! ([`crate::model::Scenario::service_level_target`]: email at its hours, chat at its seconds);
 //! built without one ([`Targets::uniform`]) every scope is scored at the run's first threshold.
 
+use std::collections::BTreeMap;
+
 use crate::metrics::{self, threshold_label, RunResults, Scope};
 use crate::model::{Scenario, ServiceLevelGoal};
 
@@ -48,8 +50,8 @@ impl Target {
 pub struct Targets {
     /// The goal of scopes without a goal of their own (`[simulation] service_level_target`).
     pub goal: f64,
-    /// (scope, name) → the entity's target, for every entity of the scenario.
-    entities: Vec<(Scope, String, Target)>,
+    /// (scope, name) → the entity's target, for every entity of the scenario with a goal.
+    entities: BTreeMap<(Scope, String), Target>,
 }
 
 impl Default for Targets {
@@ -64,13 +66,13 @@ impl Targets {
     pub fn uniform(goal: f64) -> Targets {
         Targets {
             goal,
-            entities: Vec::new(),
+            entities: BTreeMap::new(),
         }
     }
 
     /// The goal of every entity of `scenario` (overall, channels, workstreams, queues).
     pub fn of_scenario(scenario: &Scenario) -> Targets {
-        let mut entities = Vec::new();
+        let mut entities = BTreeMap::new();
         let names = [
             (Scope::Overall, vec!["all".to_string()]),
             (
@@ -93,7 +95,9 @@ impl Targets {
         for (scope, list) in names {
             for name in list {
                 if let Some(goal) = metrics::service_level_target(scenario, scope, &name) {
-                    entities.push((scope, name, Target::of_goal(&goal)));
+                    entities
+                        .entry((scope, name))
+                        .or_insert_with(|| Target::of_goal(&goal));
                 }
             }
         }
@@ -109,9 +113,7 @@ impl Targets {
     pub fn target_for(&self, results: &RunResults, scope: Scope, name: &str) -> Option<Target> {
         let own = self
             .entities
-            .iter()
-            .find(|(s, n, _)| *s == scope && n == name)
-            .map(|(_, _, target)| target)
+            .get(&(scope, name.to_string()))
             .filter(|t| results.summary.iter().any(|r| r.measure == t.measure));
         if let Some(target) = own {
             return Some(target.clone());

@@ -11,16 +11,10 @@ use super::targets::{Target, Targets};
 /// goal ([`Targets::target_for`]); when the goals differ, a `goal` column says which.
 pub fn summary_table(results: &RunResults, targets: &Targets) -> String {
     let mut out = String::new();
-    let mut rows: Vec<(Scope, &String, Option<Target>)> = Vec::new();
+    let mut rows: Vec<(Scope, &str, Option<Target>)> = Vec::new();
     for scope in [Scope::Overall, Scope::Channel, Scope::Queue] {
-        for row in results.summary.iter().filter(|r| r.scope == scope) {
-            if !rows.iter().any(|(s, n, _)| *s == scope && *n == &row.name) {
-                rows.push((
-                    scope,
-                    &row.name,
-                    targets.target_for(results, scope, &row.name),
-                ));
-            }
+        for name in results.names(scope) {
+            rows.push((scope, name, targets.target_for(results, scope, name)));
         }
     }
     let shared = rows.windows(2).all(|pair| pair[0].2 == pair[1].2);

@@ -68,19 +68,21 @@ impl SweepResults {
         name: &str,
         measure: &str,
     ) -> Option<&PointMeasure> {
-        self.measures.iter().find(|m| {
-            m.point == point
-                && m.key.scope == scope
-                && m.key.name == name
-                && m.key.measure == measure
-        })
+        // Sorted by point: only the point's own measures are looked at, so a page of many
+        // points costs in proportion to them, not to their square.
+        let start = self.measures.partition_point(|m| m.point < point);
+        self.measures[start..]
+            .iter()
+            .take_while(|m| m.point == point)
+            .find(|m| m.key.scope == scope && m.key.name == name && m.key.measure == measure)
     }
 
     /// The values of one measure of one point by replication (NaN where undefined or absent).
     pub fn values(&self, point: usize, scope: Scope, name: &str, measure: &str) -> Vec<f64> {
-        self.replications
+        let start = self.replications.partition_point(|r| r.point < point);
+        self.replications[start..]
             .iter()
-            .filter(|r| r.point == point)
+            .take_while(|r| r.point == point)
             .map(|r| {
                 r.rows
                     .iter()

@@ -3,7 +3,7 @@
 //! Student t interval over the replications, in the shape of one run's results so that the
 //! reports and charts of a run read it unchanged.
 
-use crate::metrics::{IntervalRow, MeasureRow, RunResults, Scope};
+use crate::metrics::{IntervalRow, MeasureRow, RowAt, RunResults, Scope};
 use crate::model::Scenario;
 
 use super::confidence::Estimate;
@@ -138,12 +138,10 @@ impl ReplicatedRun {
 
     /// The estimate of one summary or agent measure.
     pub fn estimate(&self, scope: Scope, name: &str, measure: &str) -> Option<Estimate> {
-        let find = |rows: &[MeasureRow], estimates: &[Estimate]| {
-            rows.iter()
-                .position(|r| r.scope == scope && r.name == name && r.measure == measure)
-                .map(|i| estimates[i])
-        };
-        find(&self.mean.summary, &self.summary).or_else(|| find(&self.mean.agents, &self.agents))
+        Some(match self.mean.locate(scope, name, measure)? {
+            RowAt::Summary(i) => self.summary[i],
+            RowAt::Agents(i) => self.agents[i],
+        })
     }
 }
 
@@ -191,6 +189,7 @@ mod tests {
             }],
             agents: vec![],
             wait_distribution: vec![],
+            index: Default::default(),
         }
     }
 

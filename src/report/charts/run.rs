@@ -47,15 +47,7 @@ pub fn run_charts(results: &RunResults, options: &ChartOptions) -> Vec<Chart> {
     let index = IntervalIndex::new(results);
     let channels = names_of(results, Scope::Channel);
     let queues = names_of(results, Scope::Queue);
-    let groups: Vec<String> = {
-        let mut seen: Vec<String> = Vec::new();
-        for row in &results.agents {
-            if row.scope == Scope::AgentGroup && !seen.contains(&row.name) {
-                seen.push(row.name.clone());
-            }
-        }
-        seen
-    };
+    let groups = names_of(results, Scope::AgentGroup);
     let flows: Vec<(Scope, String)> = std::iter::once((Scope::Overall, "all".to_string()))
         .chain(channels.iter().map(|c| (Scope::Channel, c.clone())))
         .collect();
@@ -496,13 +488,11 @@ fn line(label: &str, color: usize, points: Vec<(f64, f64)>) -> Series {
 }
 
 fn names_of(results: &RunResults, scope: Scope) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for row in results.summary.iter().filter(|r| r.scope == scope) {
-        if !names.contains(&row.name) {
-            names.push(row.name.clone());
-        }
-    }
-    names
+    results
+        .names(scope)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// The interval rows of a run as step series by (scope, name, measure): each interval is two
