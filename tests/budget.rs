@@ -44,6 +44,13 @@ fn the_estimate_follows_the_events_and_conversations_of_every_bundled_scenario()
             "{name}: peak {peak}, estimated {}",
             estimate.peak_conversations
         );
+        // Agents in a few queues each: visiting their memberships is a small part of the work.
+        assert!(
+            estimate.membership_work < 0.5 * estimate.events,
+            "{name}: membership work {} against {} events",
+            estimate.membership_work,
+            estimate.events
+        );
         assert!(estimate.overrun(&Budget::default()).is_none(), "{name}");
         checked += 1;
     }

@@ -1,7 +1,8 @@
 //! What the hardening issue found, one test each, through the binary: inputs that validated but
 //! could not finish (a 1 ms interval, 10^8 agents, 10^9 arrivals or away episodes an hour,
 //! /dev/zero or a named pipe as a CSV, a 100,000-day horizon, interval rows beyond memory, one
-//! replication's results held 100,000 times, a sweep of a million runs), names that are paths, CSV
+//! replication's results held 100,000 times, a sweep of a million runs, agents in thousands of
+//! queues), names that are paths, CSV
 //! excerpts, and messages. Each is refused with exit code 2, a message naming the file and the
 //! field, quickly (every command runs under a deadline) and without writing anything.
 
@@ -75,9 +76,16 @@ fn listing(dir: &Path) -> Vec<String> {
 /// and `run` both refuse it with exit code 2 and every `expected` fragment, writing nothing.
 #[track_caller]
 fn refused(from: &str, to: &str, expected: &[&str]) {
-    let dir = tempfile::tempdir().unwrap();
     assert!(VALID.contains(from), "{from}");
-    std::fs::write(dir.path().join("case.toml"), VALID.replacen(from, to, 1)).unwrap();
+    refused_text(to, &VALID.replacen(from, to, 1), expected);
+}
+
+/// Writes `text` as `dir/case.toml` and checks that `validate` and `run` both refuse it with
+/// exit code 2 and every `expected` fragment, writing nothing; `to` names the case.
+#[track_caller]
+fn refused_text(to: &str, text: &str, expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("case.toml"), text).unwrap();
     let before = listing(dir.path());
     for args in [
         &["validate", "case.toml"][..],
@@ -364,6 +372,63 @@ fn one_minute_intervals_kept_apart_for_62_days_are_refused_before_they_fill_memo
     std::fs::write(dir.path().join("case.toml"), folded).unwrap();
     let output = routesim(dir.path(), &["validate", "case.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// VALID with its agents serving `queues` queues (`sales` and `queues - 1` others), `count`
+/// agents, `per_hour` chats an hour over `horizon`.
+fn serving_many_queues(queues: usize, count: u32, per_hour: u32, horizon: &str) -> String {
+    let names: Vec<String> = (1..queues).map(|q| format!("\"q{q}\"")).collect();
+    let mut text = VALID
+        .replacen("count = 3", &format!("count = {count}"), 1)
+        .replacen("per_hour = 30", &format!("per_hour = {per_hour}"), 1)
+        .replacen("horizon = \"8h\"", &format!("horizon = \"{horizon}\""), 1)
+        .replacen(
+            "queues = [\"sales\"]",
+            &format!("queues = [\"sales\", {}]", names.join(", ")),
+            1,
+        );
+    for q in 1..queues {
+        text += &format!("\n[queues.q{q}]\n");
+    }
+    text
+}
+
+#[test]
+fn agents_serving_thousands_of_queues_are_weighed_by_their_memberships() {
+    // 100,000 agents each in 2,000 queues: a few kilobytes of file, 2e8 memberships (about
+    // 20 GB of queue state) for a handful of conversations. It used to validate.
+    refused_text(
+        "100000 agents in 2000 queues",
+        &serving_many_queues(2_000, 100_000, 30, "8h"),
+        &[
+            "the run is far too large: about ",
+            "of memory (budget 4.0 GiB)",
+            "2.0e8 queue memberships",
+            "let fewer agents serve so many queues",
+        ],
+    );
+    // 100 agents each in 2,000 queues for 60 days: 3 million events, but every assignment and
+    // release moves the agent in 2,000 queues (a day takes about 9 s, so 60 days take minutes).
+    refused_text(
+        "100 agents in 2000 queues for 60 days",
+        &serving_many_queues(2_000, 100, 1_080, "60d"),
+        &[
+            "events (budget 1.0e9)",
+            "200000 queue memberships",
+            "changes of an agent's presence",
+        ],
+    );
+    // The same centre with its agents in one queue, or the 2,000 queues for one day, is small.
+    let dir = tempfile::tempdir().unwrap();
+    for text in [
+        serving_many_queues(1, 100_000, 30, "8h"),
+        serving_many_queues(1, 100, 1_080, "60d"),
+        serving_many_queues(2_000, 100, 1_080, "1d"),
+    ] {
+        std::fs::write(dir.path().join("case.toml"), text).unwrap();
+        let output = routesim(dir.path(), &["validate", "case.toml"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
 }
 
 #[test]

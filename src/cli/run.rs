@@ -185,7 +185,7 @@ pub(crate) fn run_progress_bar(
     scenario: &Scenario,
     estimate: &routesim::budget::Estimate,
 ) -> Option<indicatif::ProgressBar> {
-    if estimate.events < PROGRESS_BAR_EVENTS
+    if estimate.work() < PROGRESS_BAR_EVENTS
         || !std::io::IsTerminal::is_terminal(&std::io::stderr())
     {
         return None;
