@@ -432,6 +432,40 @@ fn agents_serving_thousands_of_queues_are_weighed_by_their_memberships() {
 }
 
 #[test]
+fn a_block_of_a_hundred_thousand_items_over_a_growing_queue_runs_as_fast_as_a_small_one() {
+    // Ten agents and 10,000 arrivals an hour: the queue grows to about 200,000 items. Each
+    // arrival asked whether it was in the top block by walking the block, and each agent that
+    // had just taken an item walked it again for nothing: 93 s with `block_size = 100000`
+    // against 0.3 s with 100. Every item is eligible for every agent, so the block size
+    // changes nothing here: the two runs must give the same figures.
+    let text = |block: u32| {
+        format!(
+            "name = \"blk\"\n[simulation]\nhorizon = \"1d\"\nwarm_up = \"0s\"\nseed = 1\n\
+             interval = \"6h\"\n[channels.calls]\nkind = \"voice\"\n\
+             arrivals = {{ per_hour = 10000 }}\n\
+             handle_time = {{ kind = \"exponential\", mean = \"5m\" }}\n\
+             [workstreams.voice]\nchannels = [\"calls\"]\nfallback_queue = \"q0\"\n\
+             [queues.q0]\nblock_size = {block}\n\
+             [agent_groups.agents]\ncount = 10\nqueues = [\"q0\"]\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut summaries = Vec::new();
+    for block in [100, 100_000] {
+        std::fs::write(dir.path().join("case.toml"), text(block)).unwrap();
+        let out = format!("out{block}");
+        let output = routesim(
+            dir.path(),
+            &["run", "case.toml", "--charts", "none", "--out", &out],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        summaries.push(std::fs::read_to_string(dir.path().join(out).join("summary.csv")).unwrap());
+    }
+    assert!(summaries[0].contains("queued_at_end"), "{}", summaries[0]);
+    assert_eq!(summaries[0], summaries[1]);
+}
+
+#[test]
 fn replications_whose_results_cannot_all_be_held_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     // One run of a day in one-minute intervals is within the budget. A check keeps every

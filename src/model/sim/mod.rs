@@ -55,10 +55,12 @@ mod routing;
 mod run;
 mod slowdown;
 mod stall;
+mod top_block;
 
 pub use stall::{Stall, StallSubject};
+use top_block::Waiting;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rand::Rng;
 
@@ -260,7 +262,7 @@ struct Agent {
 
 #[derive(Debug, Default)]
 struct QueueState {
-    waiting: BTreeMap<WaitKey, ConversationId>,
+    waiting: Waiting,
     /// Some workstream that routes here may be picked from (pick mode or self-selection).
     pickable: bool,
     /// Members that found nothing to pick, to wake when an item arrives.
@@ -393,7 +395,10 @@ impl<'a, O: Observer> Sim<'a, O> {
         let mut queues: Vec<QueueState> = scenario
             .queues
             .iter()
-            .map(|_| QueueState::default())
+            .map(|queue| QueueState {
+                waiting: Waiting::new(queue.block_size),
+                ..QueueState::default()
+            })
             .collect();
         let mut agents = Vec::with_capacity(scenario.n_agents());
         let mut group_agents = Vec::with_capacity(scenario.agent_groups.len());

@@ -168,14 +168,12 @@ impl<O: Observer> Sim<'_, O> {
         self.observer.declined(now, &info, agent_id, group, how);
         self.report_agent(now, agent_id, before);
 
-        let block_size = self.scenario.queue(info.queue).block_size;
         if self.any_preferred {
             self.note_queued_preferences(id);
         }
         let waiting = &mut self.queues[info.queue.index()].waiting;
         waiting.insert(key, id);
-        let in_block =
-            waiting.len() <= block_size || waiting.keys().take(block_size).any(|&k| k == key);
+        let in_block = waiting.in_top_block(key);
         if !self.conversations[id.slot as usize].queued {
             self.conversations[id.slot as usize].queued = true;
             self.observer.queued(now, &info);

@@ -168,8 +168,7 @@ impl<O: Observer> Sim<'_, O> {
             Presence::Busy
         };
         let agent = &self.agents[agent_id.index()];
-        let may_take_work = self.routable.contains(agent.presence)
-            && (agent.used < agent.capacity || self.zero_demand);
+        let may_take_work = self.may_take_work(agent);
         for &(queue_id, member) in &agent.memberships {
             let queue = &mut self.queues[queue_id.index()];
             let word = &mut queue.candidates[member / 64];
@@ -192,6 +191,13 @@ impl<O: Observer> Sim<'_, O> {
                 queue.ranked_key[member] = key;
             }
         }
+    }
+
+    /// Whether the agent may take some push item at all: in a presence some workstream allows,
+    /// with room for an item (or some workstream's items take no room). An agent that may not
+    /// is eligible for no item (debug builds check the candidate sets built on this).
+    pub(super) fn may_take_work(&self, agent: &Agent) -> bool {
+        self.routable.contains(agent.presence) && (agent.used < agent.capacity || self.zero_demand)
     }
 
     pub(super) fn status(&self, agent_id: AgentId) -> AgentStatus {

@@ -31,22 +31,14 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Whether an item with this key would be among the first `block_size` of its queue.
     pub(super) fn in_top_block(&self, queue: QueueId, key: WaitKey) -> bool {
-        let block_size = self.scenario.queue(queue).block_size;
-        let waiting = &self.queues[queue.index()].waiting;
-        waiting.len() < block_size || waiting.keys().take(block_size).any(|&k| key <= k)
+        self.queues[queue.index()].waiting.in_top_block(key)
     }
 
     /// Takes an item out of its queue; if that lets another item into the top block, that item
     /// gets its chance.
     pub(super) fn remove_from_queue(&mut self, queue_id: QueueId, key: WaitKey) {
-        let block_size = self.scenario.queue(queue_id).block_size;
-        let waiting = &mut self.queues[queue_id.index()].waiting;
-        let was_full = waiting.len() > block_size;
-        waiting.remove(&key);
-        if was_full {
-            if let Some((_, &entering)) = waiting.iter().nth(block_size - 1) {
-                self.triggers.push(Trigger::Item(entering));
-            }
+        if let Some(entering) = self.queues[queue_id.index()].waiting.remove(key) {
+            self.triggers.push(Trigger::Item(entering));
         }
     }
 
@@ -265,6 +257,19 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn best_item_for(&self, agent_id: AgentId) -> Option<(ConversationId, usize)> {
         let agent = &self.agents[agent_id.index()];
         if matches!(agent.presence, Presence::Offline) && !self.any_workstream_allows_offline() {
+            return None;
+        }
+        // An agent that is full (or ringing with an unreserved offer) may take no item: the
+        // top blocks are not walked for nothing (they may hold millions of items).
+        if !self.may_take_work(agent) || agent.ringing_unreserved != 0 {
+            #[cfg(debug_assertions)]
+            for &(queue_id, _) in &agent.memberships {
+                let block = self.scenario.queue(queue_id).block_size.min(1_000);
+                for (_, id) in self.queues[queue_id.index()].waiting.iter().take(block) {
+                    let conversation = &self.conversations[id.slot as usize];
+                    debug_assert!(!self.is_eligible(agent, conversation), "{agent_id:?}");
+                }
+            }
             return None;
         }
         let mut best: Option<(ItemRank, ConversationId, usize)> = None;
