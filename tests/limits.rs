@@ -432,6 +432,45 @@ fn agents_serving_thousands_of_queues_are_weighed_by_their_memberships() {
 }
 
 #[test]
+fn items_ranked_against_every_free_agent_of_a_huge_queue_are_weighed_by_those_agents() {
+    // Closest-match skills compare each item with every free agent of its queue. 100,000
+    // agents and 600,000 items an hour are 3e7 events for a day, but 1.4e12 agents ranked
+    // (hours of work: 10,000 agents at a tenth of the rate take 9 s for two hours).
+    let text = |count: u32, per_hour: u32| {
+        format!(
+            "name = \"closest\"\n[simulation]\nhorizon = \"1d\"\nseed = 1\n\
+             [channels.calls]\nkind = \"voice\"\narrivals = {{ per_hour = {per_hour} }}\n\
+             handle_time = {{ kind = \"exponential\", mean = \"5m\" }}\n\
+             [workstreams.voice]\nchannels = [\"calls\"]\nfallback_queue = \"q0\"\n\
+             skill_matching = \"closest\"\n\
+             [[workstreams.voice.classification]]\nskills = {{ billing = 5 }}\n\
+             [queues.q0]\n\
+             [agent_groups.agents]\ncount = {count}\nqueues = [\"q0\"]\n\
+             skills = {{ billing = 7 }}\n"
+        )
+    };
+    refused_text(
+        "100000 agents, closest match",
+        &text(100_000, 600_000),
+        &[
+            "events (budget 1.0e9)",
+            "1.4e12 agents ranked one by one",
+            "use exact skill matching",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (count, per_hour, matching) in [(10_000, 60_000, "closest"), (100_000, 600_000, "exact")] {
+        let text = text(count, per_hour).replace(
+            "skill_matching = \"closest\"",
+            &format!("skill_matching = \"{matching}\""),
+        );
+        std::fs::write(dir.path().join("case.toml"), text).unwrap();
+        let output = routesim(dir.path(), &["validate", "case.toml"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+}
+
+#[test]
 fn a_block_of_a_hundred_thousand_items_over_a_growing_queue_runs_as_fast_as_a_small_one() {
     // Ten agents and 10,000 arrivals an hour: the queue grows to about 200,000 items. Each
     // arrival asked whether it was in the top block by walking the block, and each agent that
