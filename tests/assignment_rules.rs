@@ -566,6 +566,52 @@ fn a_whole_group_as_preferred_agent_spreads_customers_over_its_agents() {
 }
 
 #[test]
+fn a_conversation_in_the_slot_of_one_that_abandoned_still_waits_for_its_preferred_agent() {
+    // The boss (agent 0, serving only "other") is on a break from 01:00 to 02:00 (3,600 to
+    // 7,200 s); gold chats prefer the boss and wait for it (`leave_in_queue`), with 2,000 s of
+    // patience. The chat at 3,610 s waits and abandons at 5,610 s; the chat at 5,700 s takes
+    // its place (the same conversation slot) and waits. At 7,200 s the boss is back and is
+    // offered it at once: answered at 7,200 s by agent 0, before its patience ends (7,700 s).
+    // The team agent (1) serves the queue but may not take it (it waits for the boss).
+    // It used to inherit its slot's "listed" mark from the one that abandoned, was never
+    // listed for the boss (who is not a member of its queue), and abandoned.
+    let text = r#"
+[simulation]
+horizon = "4h"
+
+[channels.gold]
+kind = "live_chat"
+arrivals = { per_hour = 1 }
+handle_time = { kind = "constant", value = "100s" }
+patience = { kind = "constant", value = "2000s" }
+variables.account = { values = ["gold"], weights = [1] }
+
+[workstreams.w]
+channels = ["gold"]
+fallback_queue = "q"
+preferred_agents = { variable = "account", by_value = { gold = ["boss"] }, fallback = "leave_in_queue" }
+
+[queues.q]
+
+[queues.other]
+
+[agent_groups.boss]
+count = 1
+queues = ["other"]
+shift = { start = "00:00", end = "12:00", breaks = [{ start = "01:00", end = "02:00" }] }
+
+[agent_groups.team]
+count = 1
+queues = ["q"]
+"#;
+    let scenario = with_traces(parse(text), &[("gold", &[3_610, 5_700])]);
+    let taken = answers(&scenario);
+    assert_eq!(taken.at("gold", 3_610), None);
+    assert_eq!(taken.at("gold", 5_700), Some(7_200));
+    assert_eq!(taken.agent("gold", 5_700), Some(0));
+}
+
+#[test]
 fn bad_preferred_agents_are_refused_with_their_paths() {
     let path = "workstreams.w.preferred_agents";
     for (rule, expected) in [

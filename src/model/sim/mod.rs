@@ -223,8 +223,9 @@ struct Conversation {
     service_event: Option<EventId>,
     /// Preferred agents, in order (see `preferred.rs`); all `None` without preferences.
     preferred: [Option<AgentId>; 3],
-    /// Listed in `Sim::preferred_queued`.
-    in_preferred_list: bool,
+    /// Bit `p` set: listed in the `Sim::preferred_queued` list of preferred agent `p` (each
+    /// agent once, at its first position).
+    preferred_listed: u8,
     /// Whether the current offer goes to a preferred agent.
     preferred_offer: bool,
 }
@@ -344,8 +345,9 @@ struct Sim<'a, O> {
     any_slowdown: bool,
     /// Whether some workstream has preferred agents.
     any_preferred: bool,
-    /// Queued items with preferred agents (stale entries are dropped when scanned).
-    preferred_queued: Vec<ConversationId>,
+    /// Per agent: the queued items that name it among their preferred agents (stale entries
+    /// are dropped when the list is scanned or grows).
+    preferred_queued: Vec<Vec<ConversationId>>,
     /// Debug builds: the patience timers withdrawn and not yet skipped, to check that the
     /// timers the run loop skips are exactly those (see `withdraw_patience`).
     #[cfg(debug_assertions)]
@@ -520,7 +522,15 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .workstreams
                 .iter()
                 .any(|w| w.preferred_agents.is_some()),
-            preferred_queued: Vec::new(),
+            preferred_queued: if scenario
+                .workstreams
+                .iter()
+                .any(|w| w.preferred_agents.is_some())
+            {
+                vec![Vec::new(); scenario.n_agents()]
+            } else {
+                Vec::new()
+            },
             #[cfg(debug_assertions)]
             withdrawn_timers: std::collections::HashSet::new(),
         }

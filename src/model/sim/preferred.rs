@@ -32,6 +32,9 @@ impl<O: Observer> Sim<'_, O> {
         let conversation = &mut self.conversations[slot];
         conversation.preferred = [None; 3];
         conversation.preferred_offer = false;
+        // A slot's earlier conversation may still be listed (its entries are stale now, and
+        // dropped by generation): the new one starts unlisted.
+        conversation.preferred_listed = 0;
         if !self.any_preferred {
             return;
         }
@@ -110,32 +113,59 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// Remembers a queued item with preferences, so that its preferred agents find it when
-    /// their presence changes.
+    /// Remembers a queued item with preferences in the list of each of its preferred agents,
+    /// so that they find it when their presence changes.
     pub(super) fn note_queued_preferences(&mut self, id: ConversationId) {
-        let conversation = &mut self.conversations[id.slot as usize];
-        if conversation.preferred[0].is_some() && !conversation.in_preferred_list {
-            conversation.in_preferred_list = true;
-            self.preferred_queued.push(id);
+        let preferred = self.conversations[id.slot as usize].preferred;
+        for (position, agent) in preferred.iter().enumerate() {
+            let Some(agent) = *agent else { continue };
+            let bit = 1u8 << position;
+            let conversation = &mut self.conversations[id.slot as usize];
+            if preferred[..position].contains(&Some(agent))
+                || conversation.preferred_listed & bit != 0
+            {
+                continue;
+            }
+            conversation.preferred_listed |= bit;
+            let list = &self.preferred_queued[agent.index()];
+            if list.len() == list.capacity() && !list.is_empty() {
+                // Before the list grows, its stale entries go: it stays in proportion to the
+                // items queued for the agent, not to every item that ever named it.
+                self.prune_preferred(agent);
+            }
+            self.preferred_queued[agent.index()].push(id);
         }
     }
 
+    /// Drops from the agent's list the items no longer Open (taken, closed), unmarking them.
+    fn prune_preferred(&mut self, agent_id: AgentId) {
+        let mut list = std::mem::take(&mut self.preferred_queued[agent_id.index()]);
+        list.retain(|&id| {
+            let Some(conversation) = self.conversation(id) else {
+                // An earlier conversation of a slot: the slot's marks are its new occupant's.
+                return false;
+            };
+            if conversation.state == State::Open {
+                return true;
+            }
+            let position = (conversation.preferred.iter())
+                .position(|&p| p == Some(agent_id))
+                .expect("listed under a preferred agent");
+            self.conversations[id.slot as usize].preferred_listed &= !(1u8 << position);
+            false
+        });
+        self.preferred_queued[agent_id.index()] = list;
+    }
+
     /// Offers the agent every queued item (in the top block of its queue) whose first
-    /// available preferred agent it now is, in serving order, whatever its capacity.
+    /// available preferred agent it now is, in serving order, whatever its capacity. Only the
+    /// items that name the agent are looked at.
     pub(super) fn offer_preferred_items(&mut self, now: SimTime, agent_id: AgentId) {
-        if self.preferred_queued.is_empty() {
+        if self.preferred_queued[agent_id.index()].is_empty() {
             return;
         }
-        let mut list = std::mem::take(&mut self.preferred_queued);
-        list.retain(|&id| {
-            let keep = self
-                .conversation(id)
-                .is_some_and(|c| c.state == State::Open);
-            if !keep {
-                self.conversations[id.slot as usize].in_preferred_list = false;
-            }
-            keep
-        });
+        self.prune_preferred(agent_id);
+        let list = &self.preferred_queued[agent_id.index()];
         let mut found: Vec<(ItemRank, ConversationId)> = list
             .iter()
             .copied()
@@ -157,7 +187,6 @@ impl<O: Observer> Sim<'_, O> {
                 )
             })
             .collect();
-        self.preferred_queued = list;
         found.sort_unstable_by_key(|&(rank, _)| rank);
         for (_, id) in found {
             self.take_from_queue(id);

@@ -239,7 +239,7 @@ impl<O: Observer> Sim<'_, O> {
             work_factor: 1.0,
             service_event: None,
             preferred: [None; 3],
-            in_preferred_list: false,
+            preferred_listed: 0,
             preferred_offer: false,
         });
         slot
