@@ -201,6 +201,16 @@ impl Estimate {
             if let Some(members) = ranked_members(scenario, channel.workstream) {
                 ranked_visits += conversations * segments * members;
             }
+            // Declined offers (rejected or missed) put the item back: each offer again is an
+            // event, and ranks every free member of the queue (a decline makes the rank
+            // depend on the item).
+            let (decline_probability, members) = declines(scenario, channel.workstream);
+            if decline_probability > 0.0 {
+                let most = f64::from(scenario.simulation.decline_limit) * members;
+                let offers = (1.0 / (1.0 - decline_probability).max(1e-9)).min(most + 1.0);
+                events += conversations * segments * (offers - 1.0);
+                ranked_visits += conversations * segments * (offers - 1.0) * members;
+            }
             let wrap_hours = channel.wrap_up.as_ref().map_or(0.0, |w| w.mean() / 3600.0);
             let busy_hours_each = segments * (handle_hours + wrap_hours);
             let waiting_allowance = channel.patience.as_ref().map_or(1.0, |p| p.mean() / 3600.0);
@@ -375,9 +385,9 @@ impl Estimate {
         let ranking_matters = work_over && self.ranking_work > 0.1 * self.work();
         if ranking_matters {
             causes.push(format!(
-                "{} agents ranked one by one for items that closest-match skills or capacity \
-                 profiles under highest capacity compare with every free agent of their queue: \
-                 about {} events' worth",
+                "{} agents ranked one by one for items that closest-match skills, capacity \
+                 profiles under highest capacity or declined offers compare with every free \
+                 agent of their queue: about {} events' worth",
                 approx(self.ranked_visits),
                 approx(self.ranking_work)
             ));
@@ -404,7 +414,7 @@ impl Estimate {
         let advice = if rows_matter {
             "use a longer simulation.interval, report_days = \"folded\" or a shorter simulation.horizon"
         } else if ranking_matters {
-            "split the agents into several queues, use exact skill matching, shorten simulation.horizon or lower the rates"
+            "split the agents into several queues, use exact skill matching, lower the agents' reject and miss probabilities, shorten simulation.horizon or lower the rates"
         } else if visits_matter || memberships_memory_matter {
             "let fewer agents serve so many queues (a group for each set of queues), shorten simulation.horizon or lower the rates"
         } else {
@@ -529,6 +539,29 @@ fn routed_queues(scenario: &Scenario, workstream: WorkstreamId) -> BTreeSet<Queu
     let targets: Vec<QueueId> = queues.iter().filter_map(|&q| overflow_target(q)).collect();
     queues.extend(targets);
     queues
+}
+
+/// The highest chance that an agent who may be offered an item of `workstream` declines it
+/// (rejects or misses the notification), and the members of the largest queue it can be
+/// routed to.
+fn declines(scenario: &Scenario, workstream_id: WorkstreamId) -> (f64, f64) {
+    let mut probability: f64 = 0.0;
+    let mut largest: f64 = 0.0;
+    for queue in routed_queues(scenario, workstream_id) {
+        let mut members = 0.0;
+        for group in scenario
+            .agent_groups
+            .iter()
+            .filter(|g| g.queues.contains(&queue))
+        {
+            members += f64::from(group.count);
+            let response = &group.response;
+            probability =
+                probability.max((response.reject_probability + response.miss_probability).min(1.0));
+        }
+        largest = largest.max(members);
+    }
+    (probability, largest)
 }
 
 /// How many agents an item of `workstream` is compared against when it is assigned, if its
