@@ -130,8 +130,13 @@ impl<O: Observer> Sim<'_, O> {
             let list = &self.preferred_queued[agent.index()];
             if list.len() == list.capacity() && !list.is_empty() {
                 // Before the list grows, its stale entries go: it stays in proportion to the
-                // items queued for the agent, not to every item that ever named it.
+                // items queued for the agent, not to every item that ever named it. If most
+                // were live it grows anyway, so the next pruning is as many pushes away.
                 self.prune_preferred(agent);
+                let list = &mut self.preferred_queued[agent.index()];
+                if 2 * list.len() > list.capacity() {
+                    list.reserve(list.len());
+                }
             }
             self.preferred_queued[agent.index()].push(id);
         }
