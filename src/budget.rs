@@ -547,6 +547,9 @@ fn routed_queues(scenario: &Scenario, workstream: WorkstreamId) -> BTreeSet<Queu
 fn declines(scenario: &Scenario, workstream_id: WorkstreamId) -> (f64, f64) {
     let mut probability: f64 = 0.0;
     let mut largest: f64 = 0.0;
+    if scenario.workstream(workstream_id).mode != DistributionMode::Push {
+        return (0.0, 0.0); // picked, never offered
+    }
     for queue in routed_queues(scenario, workstream_id) {
         let mut members = 0.0;
         for group in scenario
