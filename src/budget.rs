@@ -297,14 +297,18 @@ impl Estimate {
         // a block longer than the usual 100, headed by items some agents may not take, that is
         // up to the whole block at each of its turns.
         let mut block_items_checked: f64 = 0.0;
-        for (channel, &segments) in scenario.channels.iter().zip(&segment_counts) {
-            let longest = routed_queues(scenario, channel.workstream)
-                .into_iter()
-                .filter(|&queue| may_refuse(scenario, queue))
-                .map(|queue| scenario.queue(queue).block_size as f64)
-                .fold(0.0, f64::max);
-            let looked_through = (longest.min(peak_conversations) - USUAL_BLOCK).max(0.0);
-            block_items_checked += 2.0 * segments * looked_through;
+        let large_blocks = (scenario.queues.iter()).any(|q| q.block_size as f64 > USUAL_BLOCK);
+        if large_blocks {
+            let refusing = refusing_queues(scenario);
+            for (channel, &segments) in scenario.channels.iter().zip(&segment_counts) {
+                let longest = routed_queues(scenario, channel.workstream)
+                    .into_iter()
+                    .filter(|&queue| refusing[queue.index()])
+                    .map(|queue| scenario.queue(queue).block_size as f64)
+                    .fold(0.0, f64::max);
+                let looked_through = (longest.min(peak_conversations) - USUAL_BLOCK).max(0.0);
+                block_items_checked += 2.0 * segments * looked_through;
+            }
         }
         let block_work = BLOCK_ITEM_EVENTS * block_items_checked;
 
@@ -356,9 +360,11 @@ impl Estimate {
         }
     }
 
-    /// The work of the run in events: its events, and the visits of agents' queue memberships
-    /// at each change of their presence counted as a share of an event each. A run of a
-    /// thousand queues that every agent serves is many times the work its events alone say.
+    /// The work of the run in events: its events, and what costs more than an event's usual
+    /// work counted as a share of an event each: the visits of agents' queue memberships at
+    /// each change of their presence, the agents ranked one by one, and the items looked
+    /// through in large top blocks. A run of a thousand queues that every agent serves is many
+    /// times the work its events alone say.
     pub fn work(&self) -> f64 {
         self.events + self.membership_work + self.ranking_work + self.block_work
     }
@@ -580,25 +586,23 @@ fn routed_queues(scenario: &Scenario, workstream: WorkstreamId) -> BTreeSet<Queu
     queues
 }
 
-/// Whether some item of `queue` may be refused by some agent that serves it, so that agents
-/// look past it in the top block: classified items with exact skills, capacity profiles, or
-/// items of several workstreams (each with its own presences and demand).
-fn may_refuse(scenario: &Scenario, queue: QueueId) -> bool {
-    let mut workstreams = 0;
+/// Per queue: whether some of its items may be refused by some agent that serves it, so that
+/// agents look past them in the top block: classified items with exact skills, capacity
+/// profiles, or items of several workstreams (each with its own presences and demand).
+fn refusing_queues(scenario: &Scenario) -> Vec<bool> {
+    let mut refusing = vec![false; scenario.queues.len()];
+    let mut workstreams = vec![0u32; scenario.queues.len()];
     for (idx, workstream) in scenario.workstreams.iter().enumerate() {
-        if !routed_queues(scenario, WorkstreamId::from_index(idx)).contains(&queue) {
-            continue;
-        }
-        workstreams += 1;
         let skills = workstream.skill_matching == SkillMatching::Exact
             && (workstream.classification.iter()).any(|c| !c.skills.is_empty());
         let profiled = !workstream.capacity_profiles.is_empty()
             || (workstream.classification.iter()).any(|c| !c.capacity_profiles.is_empty());
-        if skills || profiled {
-            return true;
+        for queue in routed_queues(scenario, WorkstreamId::from_index(idx)) {
+            workstreams[queue.index()] += 1;
+            refusing[queue.index()] |= skills || profiled || workstreams[queue.index()] > 1;
         }
     }
-    workstreams > 1
+    refusing
 }
 
 /// The highest chance that an agent who may be offered an item of `workstream` declines it
