@@ -598,6 +598,54 @@ fn items_waiting_for_their_preferred_agents_in_a_growing_queue_run_in_time() {
 }
 
 #[test]
+fn thousands_of_items_waiting_for_one_busy_agent_run_in_time() {
+    // Every customer prefers the one agent of "star", who may take items only when Available;
+    // the items wait for it. It is Busy while it holds any, and each of its completions was a
+    // turn that looked at every item waiting for it: two days took 54 s, a week did not end.
+    // Now a Busy agent's turn looks at none, an Available one's only at its queue's top block.
+    let text = "name = \"star\"\n[simulation]\nhorizon = \"3d\"\nwarm_up = \"0s\"\nseed = 1\n\
+                interval = \"1h\"\n[channels.chat]\nkind = \"live_chat\"\n\
+                arrivals = { per_hour = 6000 }\n\
+                handle_time = { kind = \"exponential\", mean = \"5m\" }\n\
+                variables.account = { values = [\"gold\"], weights = [1] }\n\
+                [workstreams.w]\nchannels = [\"chat\"]\nfallback_queue = \"q\"\n\
+                allowed_presences = [\"available\"]\n\
+                preferred_agents = { variable = \"account\", by_value = { gold = [\"star\"] }, \
+                fallback = \"leave_in_queue\" }\n\
+                [queues.q]\n[agent_groups.star]\ncount = 1\nqueues = [\"q\"]\n\
+                [agent_groups.team]\ncount = 600\nqueues = [\"q\"]\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("case.toml"), text).unwrap();
+    let output = routesim(
+        dir.path(),
+        &["run", "case.toml", "--charts", "none", "--out", "out"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    let overall = |measure: &str| {
+        summary
+            .lines()
+            .find(|l| l.contains(&format!(",overall,all,{measure},")))
+            .and_then(|l| l.rsplit(',').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap()
+    };
+    // The team never gets an item (none falls back to it), so the star answers every one it
+    // is offered and the rest pile up.
+    assert!(overall("queued_at_end") > 300_000.0, "{summary}");
+    assert!(overall("answered") > 1_000.0, "{summary}");
+    let agents = std::fs::read_to_string(dir.path().join("out/agents.csv")).unwrap();
+    assert!(
+        agents.contains(",agent_group,team,handled,0\n"),
+        "{agents}"
+    );
+    assert!(
+        !agents.contains(",agent_group,star,handled,0\n"),
+        "{agents}"
+    );
+}
+
+#[test]
 fn replications_whose_results_cannot_all_be_held_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     // One run of a day in one-minute intervals is within the budget. A check keeps every

@@ -32,7 +32,7 @@ impl<O: Observer> Sim<'_, O> {
         let Some(conversation) = self.conversation(id) else {
             return;
         };
-        let (info, key, state) = (conversation.info, conversation.wait_key, conversation.state);
+        let (info, state) = (conversation.info, conversation.state);
         let (queued, segment, agent) = (
             conversation.queued,
             conversation.segment,
@@ -40,7 +40,7 @@ impl<O: Observer> Sim<'_, O> {
         );
         let from = match (state, agent) {
             (State::Open, _) => {
-                self.remove_from_queue(info.queue, key);
+                self.take_from_queue(id);
                 Abandonment::Queue
             }
             (State::Offered, Some(agent_id)) => {

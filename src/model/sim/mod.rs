@@ -51,6 +51,7 @@ mod pick;
 mod preferred;
 mod presence;
 mod push;
+mod ranked;
 mod routing;
 mod run;
 mod slowdown;
@@ -58,9 +59,10 @@ mod stall;
 mod top_block;
 
 pub use stall::{Stall, StallSubject};
+use ranked::{Ranked, RankedMember};
 use top_block::Waiting;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use rand::Rng;
 
@@ -171,6 +173,8 @@ enum State {
 
 /// Queue order: affinity items first (rank 0), then priority, then oldest, then arrival order.
 type WaitKey = (u8, i32, SimTime, u64);
+/// No wait key orders before this one.
+const WAIT_KEY_MIN: WaitKey = (0, i32::MIN, SimTime::ZERO, 0);
 
 /// Agent order for an item, smaller first: declines of this item, then the method's two keys,
 /// then the round-robin key.
@@ -223,9 +227,6 @@ struct Conversation {
     service_event: Option<EventId>,
     /// Preferred agents, in order (see `preferred.rs`); all `None` without preferences.
     preferred: [Option<AgentId>; 3],
-    /// Bit `p` set: listed in the `Sim::preferred_queued` list of preferred agent `p` (each
-    /// agent once, at its first position).
-    preferred_listed: u8,
     /// Whether the current offer goes to a preferred agent.
     preferred_offer: bool,
 }
@@ -279,13 +280,11 @@ struct QueueState {
     /// The candidates in the order of the queue's assignment method: (method key, round-robin
     /// key, member). Without declines, skill scoring or a custom ordering, the best agent is the
     /// first eligible entry, found without visiting every idle agent.
-    ranked: BTreeSet<RankedMember>,
+    ranked: Ranked,
     /// Each member's entry in `ranked`, if it is a candidate.
     ranked_key: Vec<Option<RankedMember>>,
 }
 
-/// A queue member's place in its queue's method order: smaller goes first.
-type RankedMember = ((i64, u64), u64, usize);
 
 struct ChannelStreams {
     arrivals: StreamRng,
@@ -345,9 +344,10 @@ struct Sim<'a, O> {
     any_slowdown: bool,
     /// Whether some workstream has preferred agents.
     any_preferred: bool,
-    /// Per agent: the queued items that name it among their preferred agents (stale entries
-    /// are dropped when the list is scanned or grows).
-    preferred_queued: Vec<Vec<ConversationId>>,
+    /// Per agent: the queued items that name it among their preferred agents, by queue and in
+    /// serving order. An item is listed when it is queued and unlisted when it leaves its queue
+    /// (`take_from_queue`), so an agent's turn looks only at the heads of these lists.
+    preferred_queued: Vec<BTreeMap<(QueueId, WaitKey), ConversationId>>,
     /// Debug builds: the patience timers withdrawn and not yet skipped, to check that the
     /// timers the run loop skips are exactly those (see `withdraw_patience`).
     #[cfg(debug_assertions)]
@@ -527,7 +527,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .iter()
                 .any(|w| w.preferred_agents.is_some())
             {
-                vec![Vec::new(); scenario.n_agents()]
+                vec![BTreeMap::new(); scenario.n_agents()]
             } else {
                 Vec::new()
             },

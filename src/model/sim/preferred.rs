@@ -32,9 +32,6 @@ impl<O: Observer> Sim<'_, O> {
         let conversation = &mut self.conversations[slot];
         conversation.preferred = [None; 3];
         conversation.preferred_offer = false;
-        // A slot's earlier conversation may still be listed (its entries are stale now, and
-        // dropped by generation): the new one starts unlisted.
-        conversation.preferred_listed = 0;
         if !self.any_preferred {
             return;
         }
@@ -113,85 +110,56 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// Remembers a queued item with preferences in the list of each of its preferred agents,
-    /// so that they find it when their presence changes.
+    /// Lists a queued item with preferences under each of its preferred agents, so that they
+    /// find it when their presence changes.
     pub(super) fn note_queued_preferences(&mut self, id: ConversationId) {
-        let preferred = self.conversations[id.slot as usize].preferred;
-        for (position, agent) in preferred.iter().enumerate() {
-            let Some(agent) = *agent else { continue };
-            let bit = 1u8 << position;
-            let conversation = &mut self.conversations[id.slot as usize];
-            if preferred[..position].contains(&Some(agent))
-                || conversation.preferred_listed & bit != 0
-            {
-                continue;
-            }
-            conversation.preferred_listed |= bit;
-            let list = &self.preferred_queued[agent.index()];
-            if list.len() == list.capacity() && !list.is_empty() {
-                // Before the list grows, its stale entries go: it stays in proportion to the
-                // items queued for the agent, not to every item that ever named it. If most
-                // were live it grows anyway, so the next pruning is as many pushes away.
-                self.prune_preferred(agent);
-                let list = &mut self.preferred_queued[agent.index()];
-                if 2 * list.len() > list.capacity() {
-                    list.reserve(list.len());
-                }
-            }
-            self.preferred_queued[agent.index()].push(id);
+        let conversation = &self.conversations[id.slot as usize];
+        let entry = (conversation.info.queue, conversation.wait_key);
+        for agent in conversation.preferred.iter().flatten() {
+            // An agent named twice is listed once.
+            self.preferred_queued[agent.index()].insert(entry, id);
         }
     }
 
-    /// Drops from the agent's list the items no longer Open (taken, closed), unmarking them.
-    fn prune_preferred(&mut self, agent_id: AgentId) {
-        let mut list = std::mem::take(&mut self.preferred_queued[agent_id.index()]);
-        list.retain(|&id| {
-            let Some(conversation) = self.conversation(id) else {
-                // An earlier conversation of a slot: the slot's marks are its new occupant's.
-                return false;
-            };
-            if conversation.state == State::Open {
-                return true;
-            }
-            let position = (conversation.preferred.iter())
-                .position(|&p| p == Some(agent_id))
-                .expect("listed under a preferred agent");
-            self.conversations[id.slot as usize].preferred_listed &= !(1u8 << position);
-            false
-        });
-        self.preferred_queued[agent_id.index()] = list;
+    /// Takes an item that leaves its queue off its preferred agents' lists.
+    pub(super) fn unlist_preferences(&mut self, id: ConversationId) {
+        let conversation = &self.conversations[id.slot as usize];
+        let entry = (conversation.info.queue, conversation.wait_key);
+        for agent in conversation.preferred.iter().flatten() {
+            self.preferred_queued[agent.index()].remove(&entry);
+        }
     }
 
     /// Offers the agent every queued item (in the top block of its queue) whose first
     /// available preferred agent it now is, in serving order, whatever its capacity. Only the
-    /// items that name the agent are looked at.
+    /// items that name the agent are looked at, and of each queue only those in its top block:
+    /// a turn costs no more than the blocks, however many items wait for the agent.
     pub(super) fn offer_preferred_items(&mut self, now: SimTime, agent_id: AgentId) {
-        if self.preferred_queued[agent_id.index()].is_empty() {
+        let list = &self.preferred_queued[agent_id.index()];
+        // In a presence no workstream allows, the agent is no item's available preferred agent.
+        if list.is_empty() || !self.routable.contains(self.agents[agent_id.index()].presence) {
             return;
         }
-        self.prune_preferred(agent_id);
-        let list = &self.preferred_queued[agent_id.index()];
-        let mut found: Vec<(ItemRank, ConversationId)> = list
-            .iter()
-            .copied()
-            .filter(|&id| {
+        let mut found: Vec<(ItemRank, ConversationId)> = Vec::new();
+        let mut from = list.first_key_value().map(|(&(queue, _), _)| queue);
+        while let Some(queue) = from {
+            from = None;
+            for (&(in_queue, key), &id) in list.range((queue, WAIT_KEY_MIN)..) {
+                if in_queue != queue || !self.in_top_block(queue, key) {
+                    // The rest of this queue is behind its top block: on to the next queue.
+                    from = list
+                        .range((QueueId::from_index(queue.index() + 1), WAIT_KEY_MIN)..)
+                        .next()
+                        .map(|(&(next, _), _)| next);
+                    break;
+                }
                 let conversation = &self.conversations[id.slot as usize];
-                self.preference(conversation) == Preference::Agent(agent_id)
-                    && self.in_top_block(conversation.info.queue, conversation.wait_key)
-            })
-            .map(|id| {
-                let conversation = &self.conversations[id.slot as usize];
-                let queue = conversation.info.queue;
-                (
-                    (
-                        self.scenario.queue(queue).priority,
-                        conversation.wait_key,
-                        queue,
-                    ),
-                    id,
-                )
-            })
-            .collect();
+                debug_assert!(conversation.state == State::Open && conversation.wait_key == key);
+                if self.preference(conversation) == Preference::Agent(agent_id) {
+                    found.push(((self.scenario.queue(queue).priority, key, queue), id));
+                }
+            }
+        }
         found.sort_unstable_by_key(|&(rank, _)| rank);
         for (_, id) in found {
             self.take_from_queue(id);

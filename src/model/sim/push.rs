@@ -36,15 +36,19 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Takes an item out of its queue; if that lets another item into the top block, that item
     /// gets its chance.
-    pub(super) fn remove_from_queue(&mut self, queue_id: QueueId, key: WaitKey) {
+    fn remove_from_queue(&mut self, queue_id: QueueId, key: WaitKey) {
         if let Some(entering) = self.queues[queue_id.index()].waiting.remove(key) {
             self.triggers.push(Trigger::Item(entering));
         }
     }
 
+    /// Takes a queued item out of its queue (and out of its preferred agents' lists).
     pub(super) fn take_from_queue(&mut self, id: ConversationId) {
         let conversation = &self.conversations[id.slot as usize];
         let (queue, key) = (conversation.info.queue, conversation.wait_key);
+        if self.any_preferred {
+            self.unlist_preferences(id);
+        }
         self.remove_from_queue(queue, key);
     }
 
@@ -220,12 +224,10 @@ impl<O: Observer> Sim<'_, O> {
         if custom.is_none() && !closest && !any_declines && !profile_ranked {
             // The candidates are kept in the method's order (see `refresh_presence`), so the
             // first eligible one is the best: the search does not grow with the idle agents.
-            for &(_, _, member) in &queue.ranked {
+            queue.ranked.first(|member| {
                 consider(member, &mut best);
-                if best.is_some() {
-                    break;
-                }
-            }
+                best.is_some()
+            });
         } else {
             // Only agents that may take work at all are looked at; the rank depends on the
             // item (declines, skill scores, profiles, a custom ordering), so every candidate

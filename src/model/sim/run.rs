@@ -239,7 +239,6 @@ impl<O: Observer> Sim<'_, O> {
             work_factor: 1.0,
             service_event: None,
             preferred: [None; 3],
-            preferred_listed: 0,
             preferred_offer: false,
         });
         slot
