@@ -635,10 +635,7 @@ fn thousands_of_items_waiting_for_one_busy_agent_run_in_time() {
     assert!(overall("queued_at_end") > 300_000.0, "{summary}");
     assert!(overall("answered") > 1_000.0, "{summary}");
     let agents = std::fs::read_to_string(dir.path().join("out/agents.csv")).unwrap();
-    assert!(
-        agents.contains(",agent_group,team,handled,0\n"),
-        "{agents}"
-    );
+    assert!(agents.contains(",agent_group,team,handled,0\n"), "{agents}");
     assert!(
         !agents.contains(",agent_group,star,handled,0\n"),
         "{agents}"

@@ -139,3 +139,33 @@ fn the_run_loop_stops_a_clock_that_does_not_move_and_names_the_channel() {
     // The same scenario without the cycle runs to its end.
     assert!(metrics::try_run(&parse_scenario(&text, &origin()).unwrap(), 3).is_ok());
 }
+
+#[test]
+fn a_million_customers_who_abandon_at_the_same_instant_are_not_a_stall() {
+    // 1,050,000 arrivals at time 0 (a trace), one agent, and a constant patience of a minute:
+    // all but one abandon at 00:01:00, a million events at one instant. The limit grows with
+    // the conversations in the system during the instant (it used to count those left, and
+    // stopped this run as stalled).
+    let dir = tempfile::tempdir().unwrap();
+    let n = 1_050_000;
+    std::fs::write(
+        dir.path().join("burst.csv"),
+        format!("t\n{}", "0\n".repeat(n)),
+    )
+    .unwrap();
+    let text = "name = \"burst\"\n[simulation]\nhorizon = \"1h\"\nwarm_up = \"0s\"\n\
+                interval = \"1h\"\n[channels.chat]\nkind = \"live_chat\"\n\
+                arrivals = { csv = \"burst.csv\", column = \"t\", trace = true }\n\
+                handle_time = { kind = \"exponential\", mean = \"5m\" }\n\
+                patience = { kind = \"constant\", value = \"1m\" }\n\
+                [workstreams.w]\nchannels = [\"chat\"]\nfallback_queue = \"q\"\n[queues.q]\n\
+                [agent_groups.team]\ncount = 1\nqueues = [\"q\"]\n";
+    let origin = Origin {
+        file: "burst.toml".into(),
+        base_dir: dir.path().to_path_buf(),
+    };
+    let scenario = parse_scenario(text, &origin).unwrap();
+    let stats = simulate(&scenario, 1, &mut NoObserver);
+    assert_eq!(stats.stall, None);
+    assert!(stats.events > 2 * n as u64 - 10, "{}", stats.events);
+}

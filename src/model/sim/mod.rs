@@ -58,8 +58,8 @@ mod slowdown;
 mod stall;
 mod top_block;
 
-pub use stall::{Stall, StallSubject};
 use ranked::{Ranked, RankedMember};
+pub use stall::{Stall, StallSubject};
 use top_block::Waiting;
 
 use std::collections::BTreeMap;
@@ -284,7 +284,6 @@ struct QueueState {
     /// Each member's entry in `ranked`, if it is a candidate.
     ranked_key: Vec<Option<RankedMember>>,
 }
-
 
 struct ChannelStreams {
     arrivals: StreamRng,

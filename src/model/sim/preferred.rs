@@ -137,7 +137,11 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn offer_preferred_items(&mut self, now: SimTime, agent_id: AgentId) {
         let list = &self.preferred_queued[agent_id.index()];
         // In a presence no workstream allows, the agent is no item's available preferred agent.
-        if list.is_empty() || !self.routable.contains(self.agents[agent_id.index()].presence) {
+        if list.is_empty()
+            || !self
+                .routable
+                .contains(self.agents[agent_id.index()].presence)
+        {
             return;
         }
         let mut found: Vec<(ItemRank, ConversationId)> = Vec::new();

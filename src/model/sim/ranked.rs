@@ -36,7 +36,10 @@ impl Ranked {
                 // A member that leaves service was assigned recently: its place is near the
                 // end, where the scan starts (short vectors; long ones are searched).
                 let at = if entries.len() <= SCAN_MAX {
-                    entries.iter().rposition(|e| *e < entry).map_or(0, |i| i + 1)
+                    entries
+                        .iter()
+                        .rposition(|e| *e < entry)
+                        .map_or(0, |i| i + 1)
                 } else {
                     entries.partition_point(|e| *e < entry)
                 };
@@ -58,7 +61,10 @@ impl Ranked {
             Ranked::Small(entries) => {
                 let at = if entries.len() <= SCAN_MAX {
                     let member = entry.2;
-                    entries.iter().position(|e| e.2 == member).unwrap_or(entries.len())
+                    entries
+                        .iter()
+                        .position(|e| e.2 == member)
+                        .unwrap_or(entries.len())
                 } else {
                     entries.partition_point(|e| e < entry)
                 };

@@ -6,8 +6,11 @@ use super::*;
 impl<O: Observer> Sim<'_, O> {
     pub(super) fn run(&mut self) {
         self.start();
-        // Events at the current instant since the clock last moved or a customer arrived.
+        // Events at the current instant since the clock last moved or a customer arrived, and
+        // the most conversations in the system meanwhile: a million customers who abandon at
+        // the same instant are a million events there, not a stall.
         let (mut instant, mut at_instant) = (SimTime::ZERO, 0u64);
+        let mut instant_peak = 0;
         while let Some(scheduled) = self.events.pop_until(self.horizon) {
             // A withdrawn patience timer is skipped before it counts as an event, as a
             // cancelled one would be (see `withdraw_patience`). The queue's clock stopping at
@@ -28,13 +31,14 @@ impl<O: Observer> Sim<'_, O> {
             self.stats.events += 1;
             let now = scheduled.time;
             if now != instant || matches!(scheduled.event, Event::Arrival(_)) {
-                (instant, at_instant) = (now, 0);
+                (instant, at_instant, instant_peak) = (now, 0, 0);
             }
             at_instant += 1;
+            instant_peak = instant_peak.max(self.live_conversations);
             if self.stats.events % PROGRESS_EVERY == 0 {
                 self.observer.progress(now);
             }
-            if at_instant > self.stall_limit() {
+            if at_instant > self.stall_limit(instant_peak) {
                 self.stats.stall = Some(self.stall(now, at_instant, &scheduled.event));
                 break;
             }

@@ -69,9 +69,10 @@ impl Stall {
 }
 
 impl<O: Observer> Sim<'_, O> {
-    /// The limit of events at one instant with this many conversations in the system.
-    pub(super) fn stall_limit(&self) -> u64 {
-        STALL_EVENTS + STALL_EVENTS_PER_CONVERSATION * self.live_conversations as u64
+    /// The limit of events at one instant during which at most `live` conversations were in
+    /// the system.
+    pub(super) fn stall_limit(&self, live: usize) -> u64 {
+        STALL_EVENTS + STALL_EVENTS_PER_CONVERSATION * live as u64
     }
 
     pub(super) fn stall(&self, at: SimTime, events: u64, event: &Event) -> Stall {
