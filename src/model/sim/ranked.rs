@@ -12,7 +12,7 @@ pub(super) type RankedMember = ((i64, u64), u64, usize);
 /// Above this many entries the vector becomes a tree; below a quarter of it, a vector again.
 /// Moving 128 entries of 32 bytes costs less than one tree insertion does; the gap between the
 /// two thresholds makes each conversion pay for itself over many changes.
-const SMALL_MAX: usize = 512;
+const SMALL_MAX: usize = 128;
 const SMALL_AGAIN: usize = SMALL_MAX / 4;
 /// Up to this many entries a scan costs less than a binary search of tuple comparisons.
 const SCAN_MAX: usize = 16;
