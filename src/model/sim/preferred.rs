@@ -165,9 +165,37 @@ impl<O: Observer> Sim<'_, O> {
             }
         }
         found.sort_unstable_by_key(|&(rank, _)| rank);
+        #[cfg(debug_assertions)]
+        self.check_preferred_found(agent_id, &found);
         for (_, id) in found {
             self.take_from_queue(id);
             self.offer(now, id, agent_id, Route::Preferred);
         }
+    }
+}
+
+#[cfg(debug_assertions)]
+impl<O: Observer> Sim<'_, O> {
+    /// Debug builds: the items found through the agent's lists are exactly those a walk over
+    /// every queue's top block finds (when the blocks are small enough to walk at every turn).
+    fn check_preferred_found(&self, agent_id: AgentId, found: &[(ItemRank, ConversationId)]) {
+        let blocks: usize = (self.queues.iter())
+            .map(|q| q.waiting.len().min(q.waiting.block_size()))
+            .sum();
+        if blocks > 10_000 {
+            return;
+        }
+        let mut walked = Vec::new();
+        for (queue_idx, queue) in self.queues.iter().enumerate() {
+            let queue_id = QueueId::from_index(queue_idx);
+            for (&key, &id) in queue.waiting.iter().take(queue.waiting.block_size()) {
+                let conversation = &self.conversations[id.slot as usize];
+                if self.preference(conversation) == Preference::Agent(agent_id) {
+                    walked.push(((self.scenario.queue(queue_id).priority, key, queue_id), id));
+                }
+            }
+        }
+        walked.sort_unstable_by_key(|&(rank, _)| rank);
+        debug_assert_eq!(walked, found, "the preferred items of {agent_id:?}");
     }
 }

@@ -30,6 +30,11 @@ impl Waiting {
         self.items.len()
     }
 
+    #[cfg(debug_assertions)]
+    pub(super) fn block_size(&self) -> usize {
+        self.block_size
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
