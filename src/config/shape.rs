@@ -6,13 +6,14 @@
 use serde::de::DeserializeOwned;
 
 use super::file::{
-    AgentGroupFile, CapacityProfileFile, ChannelFile, QueueFile, SimulationFile, WorkstreamFile,
+    AgentGroupFile, CapacityProfileFile, ChannelFile, QueueFile, SimulationFile, StaffingFile,
+    WorkstreamFile,
 };
 use super::validate::suggest::closest_or_prefix;
 use super::Issue;
 
 /// The top-level keys of a scenario file, and whether each is required.
-const TOP_LEVEL: [(&str, bool); 10] = [
+const TOP_LEVEL: [(&str, bool); 11] = [
     ("name", false),
     ("description", false),
     ("simulation", true),
@@ -23,6 +24,7 @@ const TOP_LEVEL: [(&str, bool); 10] = [
     ("capacity_profiles", false),
     ("sweep", false),
     ("check", false),
+    ("staffing", false),
 ];
 
 /// Every shape error of the file, section by section and entity by entity (each at most one,
@@ -45,6 +47,7 @@ pub(super) fn shape_issues(table: &toml::Table) -> Vec<Issue> {
             "queues" => issues.extend(entities::<QueueFile>(key, value)),
             "agent_groups" => issues.extend(entities::<AgentGroupFile>(key, value)),
             "capacity_profiles" => issues.extend(entities::<CapacityProfileFile>(key, value)),
+            "staffing" => issues.extend(read_as::<StaffingFile>(key, value)),
             "sweep" | "check" => {}
             other => {
                 let names = TOP_LEVEL.iter().map(|(name, _)| *name);

@@ -123,6 +123,40 @@ fn unknown_fields_are_errors_with_their_path() {
 }
 
 #[test]
+fn a_staffing_table_of_the_wrong_shape_is_reported_at_its_field_not_as_an_unknown_table() {
+    // The [staffing] table is known: a shape error inside it names the field inside it (it
+    // was reported as "unknown field `staffing`" at the top of the file).
+    let staffing = |table: &str| {
+        (
+            "[queues.sales]",
+            format!("[staffing]\n{table}\n[queues.sales]"),
+        )
+    };
+    for (table, expected) in [
+        (
+            "targets = { service_level = 0.8 }",
+            "staffing.targets: invalid type: map, expected a list",
+        ),
+        (
+            "shrinkge = 0.3",
+            "staffing.shrinkge: unknown field `shrinkge` (did you mean `shrinkage`?)",
+        ),
+        (
+            "[[staffing.targets]]\nservice_level = \"x\"",
+            "staffing.targets[0].service_level: invalid type: string \"x\", expected a number",
+        ),
+    ] {
+        let (old, new) = staffing(table);
+        check_error((old, &new), &[expected]);
+        let error = parse_scenario(&MINIMAL.replacen(old, &new, 1), &origin()).unwrap_err();
+        assert!(
+            !error.to_string().contains("unknown field `staffing`"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
 fn malformed_toml_is_a_syntax_error_with_a_line_number() {
     check_error(
         ("[queues.sales]", "[queues.sales"),

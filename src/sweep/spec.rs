@@ -163,11 +163,18 @@ fn sweep_from_text_once(
             }
             let scenario_path = origin.base_dir.join(&scenario_path);
             let scenario_origin = Origin::of_path(&scenario_path);
+            // The spec's own field names what could not be read (the path may be a typo).
             let scenario_text =
                 config::read_regular_text(&scenario_path, config::limits::MAX_SCENARIO_BYTES)
-                    .map_err(|source| ConfigError::Read {
-                        file: scenario_origin.file.clone(),
-                        source,
+                    .map_err(|source| ConfigError::Invalid {
+                        file: origin.file.clone(),
+                        issues: vec![Issue {
+                            path: "scenario".into(),
+                            message: format!(
+                                "cannot read the scenario file {}: {source}",
+                                scenario_origin.file
+                            ),
+                        }],
                     })?;
             let mut scenario_table = config::parse_table(&scenario_text, &scenario_origin)?;
             // The spec file's sweep is the one that runs; a `[sweep]` in the scenario is ignored.

@@ -311,7 +311,8 @@ fn a_spec_file_names_its_scenario_relative_to_itself() {
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("missing.toml: cannot read the file"),
+        error.contains("spec.toml: scenario: cannot read the scenario file ")
+            && error.contains("missing.toml: "),
         "{error}"
     );
 }
