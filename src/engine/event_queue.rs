@@ -1,5 +1,7 @@
 //! The future event list: a binary heap ordered by (time, insertion order), so that events at
-//! the same instant run in the order they were scheduled, with cancellation by id.
+//! the same instant run in the order they were scheduled, with cancellation by id. The events
+//! of a few recurring sources (the next arrival of each channel) wait in a small heap of their
+//! own, so that they do not pay the depth of the main one.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
@@ -24,6 +26,9 @@ pub struct Scheduled<E> {
 #[derive(Debug)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
+    // Events scheduled with `schedule_source`: the same keys (one sequence for both heaps), so
+    // the order of all events is the same as in one heap.
+    sources: BinaryHeap<Entry<E>>,
     // Invariant: every id in `cancelled` is still in `heap` (removed when skipped).
     // Sequence numbers are distinct integers: one multiply hashes them (see `FastHash`).
     cancelled: HashSet<u64, FastHash>,
@@ -69,6 +74,7 @@ impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            sources: BinaryHeap::new(),
             cancelled: HashSet::default(),
             next_seq: 0,
             now: SimTime::ZERO,
@@ -89,6 +95,23 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`. Scheduling in the past is a bug in the caller: the event
     /// is run at the current time instead, so time never goes backwards.
     pub fn schedule(&mut self, time: SimTime, event: E) -> EventId {
+        let entry = self.entry(time, event);
+        let id = EventId(entry.seq());
+        self.heap.push(entry);
+        id
+    }
+
+    /// As [`schedule`](Self::schedule), for the events of a recurring source that has a
+    /// handful of events pending at any time (a channel's next arrival): they wait in a
+    /// separate small heap. The order in which events run is the same either way.
+    pub fn schedule_source(&mut self, time: SimTime, event: E) -> EventId {
+        let entry = self.entry(time, event);
+        let id = EventId(entry.seq());
+        self.sources.push(entry);
+        id
+    }
+
+    fn entry(&mut self, time: SimTime, event: E) -> Entry<E> {
         debug_assert!(
             time >= self.now,
             "event scheduled in the past: {time} < {}",
@@ -98,8 +121,7 @@ impl<E> EventQueue<E> {
         let seq = self.next_seq;
         self.next_seq += 1;
         let key = (u128::from(time.as_micros()) << 64) | u128::from(seq);
-        self.heap.push(Entry { key, event });
-        EventId(seq)
+        Entry { key, event }
     }
 
     /// Cancels a scheduled event. Cancelling one that already ran or was cancelled is a no-op
@@ -114,11 +136,21 @@ impl<E> EventQueue<E> {
     /// advances the clock to it. Returns `None` when no such event remains.
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<Scheduled<E>> {
         loop {
-            let top = self.heap.peek()?;
-            if top.time() > horizon {
+            // The earlier of the two heaps' tops (keys are unique across both).
+            let from_sources = match (self.heap.peek(), self.sources.peek()) {
+                (Some(main), Some(source)) => source.key < main.key,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            let heap = if from_sources {
+                &mut self.sources
+            } else {
+                &mut self.heap
+            };
+            if heap.peek()?.time() > horizon {
                 return None;
             }
-            let entry = self.heap.pop()?;
+            let entry = heap.pop()?;
             if !self.cancelled.is_empty() && self.cancelled.remove(&entry.seq()) {
                 continue;
             }
@@ -133,11 +165,11 @@ impl<E> EventQueue<E> {
 
     /// Number of pending events, cancelled ones included.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.sources.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.len() == self.cancelled.len()
+        self.len() == self.cancelled.len()
     }
 }
 
@@ -203,7 +235,12 @@ mod tests {
                 0..=3 => {
                     // Few distinct times, so many ties are broken by scheduling order.
                     let time = now + next() % 50;
-                    let id = queue.schedule(t(time), order);
+                    // Some into the sources' heap: one order across both.
+                    let id = if next() % 3 == 0 {
+                        queue.schedule_source(t(time), order)
+                    } else {
+                        queue.schedule(t(time), order)
+                    };
                     pending.push((time, order, id));
                     order += 1;
                 }

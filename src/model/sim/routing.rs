@@ -12,7 +12,7 @@ impl<O: Observer> Sim<'_, O> {
             .next_after(process, now, &mut streams.arrivals)
         {
             if time <= self.horizon {
-                self.events.schedule(time, Event::Arrival(channel));
+                self.events.schedule_source(time, Event::Arrival(channel));
             }
         }
     }
