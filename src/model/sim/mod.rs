@@ -339,6 +339,11 @@ struct Sim<'a, O> {
     routable: PresenceSet,
     /// Whether any agent may ever pick: without it the pick machinery is skipped entirely.
     any_pickable: bool,
+    /// The presences in which some item may be picked (a pick workstream's allowed presences;
+    /// all but Offline under self-selection), and the fewest units a picked item needs: an
+    /// agent outside them picks nothing, and its queues are not looked through.
+    pick_presences: PresenceSet,
+    min_pick_units: i64,
     /// Whether some channel or workstream has a concurrency slowdown.
     any_slowdown: bool,
     /// Whether some workstream has preferred agents.
@@ -454,11 +459,23 @@ impl<'a, O: Observer> Sim<'a, O> {
                 set.union(w.allowed_presences)
             });
         let mut any_pickable = false;
+        let mut pick_presences = PresenceSet::default();
+        let mut min_pick_units = i64::MAX;
         for workstream in &scenario.workstreams {
             if workstream.mode == DistributionMode::Pick
                 || workstream.self_selection == SelfSelection::On
             {
                 any_pickable = true;
+                pick_presences = pick_presences.union(match workstream.mode {
+                    DistributionMode::Pick => workstream.allowed_presences,
+                    DistributionMode::Push => PresenceSet::of(&[
+                        Presence::Available,
+                        Presence::Busy,
+                        Presence::BusyDnd,
+                        Presence::Away,
+                    ]),
+                });
+                min_pick_units = min_pick_units.min(i64::from(workstream.capacity_units));
                 queues[workstream.fallback_queue.index()].pickable = true;
                 for rule in &workstream.routing {
                     queues[rule.queue.index()].pickable = true;
@@ -509,6 +526,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             zero_demand,
             routable,
             any_pickable,
+            pick_presences,
+            min_pick_units,
             any_slowdown: scenario
                 .channels
                 .iter()

@@ -36,12 +36,38 @@ impl<O: Observer> Sim<'_, O> {
         room.then_some(cause)
     }
 
+    /// Whether some item could be picked by the agent at all: in a presence some pick (or
+    /// self-selection) workstream allows, and, if its group picks only with free capacity,
+    /// with room for the smallest picked item. Debug builds check that an agent that may not
+    /// is refused every queued item by `may_pick`.
+    fn may_pick_some(&self, agent: &Agent) -> bool {
+        self.pick_presences.contains(agent.presence)
+            && match self.scenario.agent_group(agent.group).picking.when {
+                PickWhen::Always => true,
+                PickWhen::FreeCapacity => self
+                    .scenario
+                    .simulation
+                    .capacity_compare
+                    .admits(agent.capacity - agent.used, self.min_pick_units),
+            }
+    }
+
     /// The oldest item (in serving order across the agent's pickable queues) it may pick.
     pub(super) fn best_pick_for(
         &self,
         agent_id: AgentId,
     ) -> Option<(ConversationId, usize, OverCapacityCause)> {
         let agent = &self.agents[agent_id.index()];
+        if !self.may_pick_some(agent) {
+            #[cfg(debug_assertions)]
+            for &(queue_id, _) in &agent.memberships {
+                for (_, id) in self.queues[queue_id.index()].waiting.iter().take(1_000) {
+                    let conversation = &self.conversations[id.slot as usize];
+                    debug_assert!(self.may_pick(agent, conversation).is_none(), "{agent_id:?}");
+                }
+            }
+            return None;
+        }
         let mut best: Option<(ItemRank, ConversationId, usize, OverCapacityCause)> = None;
         for &(queue_id, member) in &agent.memberships {
             if !self.queues[queue_id.index()].pickable {
