@@ -46,13 +46,24 @@ impl SimDuration {
     }
     /// Rounds to the nearest microsecond; negative and NaN become zero, huge values saturate.
     pub fn from_secs_f64(secs: f64) -> SimDuration {
-        let micros = (secs * MICROS_PER_SECOND as f64).round();
-        if micros.is_nan() || micros <= 0.0 {
+        // Exactly `f64::round` (half away from zero), without its call into the runtime
+        // library (every drawn duration goes through here).
+        const EXACT: f64 = (1u64 << 53) as f64;
+        let scaled = secs * MICROS_PER_SECOND as f64;
+        if scaled.is_nan() || scaled < 0.5 {
+            // Below half a microsecond, negative or NaN.
             SimDuration(0)
-        } else if micros >= u64::MAX as f64 {
+        } else if scaled < EXACT {
+            // The whole part is exact, and so is the fraction: `scaled - whole` is a
+            // subtraction of two numbers within a factor of two of each other.
+            let whole = scaled as u64;
+            let up = scaled - whole as f64 >= 0.5;
+            SimDuration(whole + u64::from(up))
+        } else if scaled >= u64::MAX as f64 {
             SimDuration(u64::MAX)
         } else {
-            SimDuration(micros as u64)
+            // From 2^53 on every double is a whole number.
+            SimDuration(scaled as u64)
         }
     }
     pub const fn as_micros(self) -> u64 {
@@ -123,6 +134,61 @@ mod tests {
         assert_eq!(SimDuration::from_secs_f64(-3.0), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(1e30).as_micros(), u64::MAX);
+    }
+
+    /// The reference: `f64::round`, then clamped as the model always did.
+    fn rounded_reference(secs: f64) -> u64 {
+        let micros = (secs * MICROS_PER_SECOND as f64).round();
+        if micros.is_nan() || micros <= 0.0 {
+            0
+        } else if micros >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            micros as u64
+        }
+    }
+
+    #[test]
+    fn rounding_is_exactly_f64_round_at_the_edges_and_across_magnitudes() {
+        let mut edges = vec![
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            -1.0,
+        ];
+        for micros in [0.5, 1.5, 2.5, 0.49999999999999994, 4503599627370495.5] {
+            for step in [-1, 0, 1] {
+                let x: f64 = micros;
+                let near = f64::from_bits((x.to_bits() as i64 + step) as u64);
+                edges.push(near / MICROS_PER_SECOND as f64);
+            }
+        }
+        for power in [52, 53, 63, 64] {
+            let x = (power as f64).exp2();
+            for step in [-2i64, -1, 0, 1, 2] {
+                edges.push(f64::from_bits((x.to_bits() as i64 + step) as u64) / 1e6);
+            }
+        }
+        // Random magnitudes from a microsecond to years, and random bit patterns.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            edges.push(unit * 10f64.powi((state % 12) as i32 - 4));
+            edges.push(f64::from_bits(state));
+        }
+        for secs in edges {
+            assert_eq!(
+                SimDuration::from_secs_f64(secs).as_micros(),
+                rounded_reference(secs),
+                "{secs:e}"
+            );
+        }
     }
 
     #[test]
