@@ -107,15 +107,17 @@ mod tests {
         let mut ranked = Ranked::default();
         let mut model = BTreeSet::new();
         let (mut went_large, mut went_small_again) = (false, false);
-        for step in 0..40_000 {
-            // Phases of growth and shrinkage, each long enough to cross a threshold.
-            let growing = (step / 2_000) % 2 == 0;
-            let grow = rng.random_bool(if growing { 0.8 } else { 0.2 });
+        for step in 0..36_000 {
+            // Phases of growth (to about 1,500 entries) and of shrinkage (to none), each
+            // crossing both thresholds.
+            let growing = (step / 3_000) % 2 == 0;
+            let grow = rng.random_bool(if growing { 0.75 } else { 0.1 });
             if grow || model.is_empty() {
+                // Members are unique in a queue, as here; keys collide often.
                 let entry = (
                     (rng.random_range(-3..3), rng.random_range(0..4)),
                     rng.random_range(0..1_000),
-                    rng.random_range(0..400),
+                    step,
                 );
                 if model.insert(entry) {
                     ranked.insert(entry);
