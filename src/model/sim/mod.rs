@@ -332,6 +332,8 @@ struct Sim<'a, O> {
     triggers: Vec<Trigger>,
     next_wait_seq: u64,
     live_conversations: usize,
+    /// A fixed stall limit (debug builds, `ROUTESIM_TEST_STALL_LIMIT`; see `stall.rs`).
+    stall_override: Option<u64>,
     stats: RunStats,
     // Whether some workstream takes no unit capacity (then a full agent may still take work).
     zero_demand: bool,
@@ -522,6 +524,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             triggers: Vec::new(),
             next_wait_seq: 0,
             live_conversations: 0,
+            stall_override: stall::stall_override(),
             stats: RunStats::default(),
             zero_demand,
             routable,

@@ -72,7 +72,8 @@ impl<O: Observer> Sim<'_, O> {
     /// The limit of events at one instant during which at most `live` conversations were in
     /// the system.
     pub(super) fn stall_limit(&self, live: usize) -> u64 {
-        STALL_EVENTS + STALL_EVENTS_PER_CONVERSATION * live as u64
+        self.stall_override
+            .unwrap_or(STALL_EVENTS + STALL_EVENTS_PER_CONVERSATION * live as u64)
     }
 
     pub(super) fn stall(&self, at: SimTime, events: u64, event: &Event) -> Stall {
@@ -108,4 +109,19 @@ impl<O: Observer> Sim<'_, O> {
             event,
         }
     }
+}
+
+/// Debug and test builds only: `ROUTESIM_TEST_STALL_LIMIT=N` replaces the limit by a fixed `N`
+/// events at one instant, so that tests can drive the binary's handling of a stalled run (no
+/// valid scenario is known to stall: validation refuses every zero-time cycle known). Release
+/// builds ignore it.
+pub(super) fn stall_override() -> Option<u64> {
+    #[cfg(debug_assertions)]
+    if let Some(limit) = std::env::var("ROUTESIM_TEST_STALL_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Some(limit);
+    }
+    None
 }
