@@ -565,21 +565,8 @@ fn a_block_of_a_hundred_thousand_items_over_a_growing_queue_runs_as_fast_as_a_sm
     assert_eq!(summaries[0], summaries[1]);
 }
 
-#[test]
-fn items_waiting_for_their_preferred_agents_in_a_growing_queue_run_in_time() {
-    // 100 agents, 2,400 chats an hour (twice what they can answer) for three days, each chat
-    // waiting for one agent of the team drawn for it: the queue grows to 86,000 items. Every
-    // agent's turn looked at every waiting item to find those that prefer it (108 s); now
-    // each agent keeps the items that name it (under 2 s).
-    let text = "name = \"pref\"\n[simulation]\nhorizon = \"3d\"\nwarm_up = \"0s\"\nseed = 1\n\
-                interval = \"6h\"\n[channels.chat]\nkind = \"live_chat\"\n\
-                arrivals = { per_hour = 2400 }\n\
-                handle_time = { kind = \"exponential\", mean = \"5m\" }\n\
-                variables.account = { values = [\"gold\"], weights = [1] }\n\
-                [workstreams.w]\nchannels = [\"chat\"]\nfallback_queue = \"q\"\n\
-                preferred_agents = { variable = \"account\", by_value = { gold = [\"team\"] }, \
-                fallback = \"leave_in_queue\" }\n\
-                [queues.q]\n[agent_groups.team]\ncount = 100\nqueues = [\"q\"]\n";
+/// Runs a scenario text through the binary (no charts); the folder and its summary.csv.
+fn run_text(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("case.toml"), text).unwrap();
     let output = routesim(
@@ -588,12 +575,55 @@ fn items_waiting_for_their_preferred_agents_in_a_growing_queue_run_in_time() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
-    let queued_at_end = summary
+    (dir, summary)
+}
+
+/// An overall figure of a summary.csv.
+fn overall(summary: &str, measure: &str) -> f64 {
+    summary
         .lines()
-        .find(|l| l.contains(",overall,all,queued_at_end,"))
+        .find(|l| l.contains(&format!(",overall,all,{measure},")))
         .and_then(|l| l.rsplit(',').next())
         .and_then(|v| v.parse::<f64>().ok())
-        .unwrap();
+        .unwrap_or_else(|| panic!("no overall {measure} in {summary}"))
+}
+
+/// Three days of chats that all prefer an agent of `group` and wait for it (`leave_in_queue`),
+/// in one queue `q` served by `groups`.
+fn preferring(
+    per_hour: &str,
+    interval: &str,
+    workstream: &str,
+    group: &str,
+    groups: &str,
+) -> String {
+    format!(
+        "name = \"pref\"\n[simulation]\nhorizon = \"3d\"\nwarm_up = \"0s\"\nseed = 1\n\
+         interval = \"{interval}\"\n[channels.chat]\nkind = \"live_chat\"\n\
+         arrivals = {{ per_hour = {per_hour} }}\n\
+         handle_time = {{ kind = \"exponential\", mean = \"5m\" }}\n\
+         variables.account = {{ values = [\"gold\"], weights = [1] }}\n\
+         [workstreams.w]\nchannels = [\"chat\"]\nfallback_queue = \"q\"\n{workstream}\
+         preferred_agents = {{ variable = \"account\", by_value = {{ gold = [\"{group}\"] }}, \
+         fallback = \"leave_in_queue\" }}\n[queues.q]\n{groups}"
+    )
+}
+
+#[test]
+fn items_waiting_for_their_preferred_agents_in_a_growing_queue_run_in_time() {
+    // 100 agents, 2,400 chats an hour (twice what they can answer) for three days, each chat
+    // waiting for one agent of the team drawn for it: the queue grows to 86,000 items. Every
+    // agent's turn looked at every waiting item to find those that prefer it (108 s); now
+    // each agent keeps the items that name it (under 2 s).
+    let text = preferring(
+        "2400",
+        "6h",
+        "",
+        "team",
+        "[agent_groups.team]\ncount = 100\nqueues = [\"q\"]\n",
+    );
+    let (_dir, summary) = run_text(&text);
+    let queued_at_end = overall(&summary, "queued_at_end");
     assert!(queued_at_end > 50_000.0, "{queued_at_end}");
 }
 
@@ -603,37 +633,19 @@ fn thousands_of_items_waiting_for_one_busy_agent_run_in_time() {
     // the items wait for it. It is Busy while it holds any, and each of its completions was a
     // turn that looked at every item waiting for it: two days took 54 s, a week did not end.
     // Now a Busy agent's turn looks at none, an Available one's only at its queue's top block.
-    let text = "name = \"star\"\n[simulation]\nhorizon = \"3d\"\nwarm_up = \"0s\"\nseed = 1\n\
-                interval = \"1h\"\n[channels.chat]\nkind = \"live_chat\"\n\
-                arrivals = { per_hour = 6000 }\n\
-                handle_time = { kind = \"exponential\", mean = \"5m\" }\n\
-                variables.account = { values = [\"gold\"], weights = [1] }\n\
-                [workstreams.w]\nchannels = [\"chat\"]\nfallback_queue = \"q\"\n\
-                allowed_presences = [\"available\"]\n\
-                preferred_agents = { variable = \"account\", by_value = { gold = [\"star\"] }, \
-                fallback = \"leave_in_queue\" }\n\
-                [queues.q]\n[agent_groups.star]\ncount = 1\nqueues = [\"q\"]\n\
-                [agent_groups.team]\ncount = 600\nqueues = [\"q\"]\n";
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("case.toml"), text).unwrap();
-    let output = routesim(
-        dir.path(),
-        &["run", "case.toml", "--charts", "none", "--out", "out"],
+    let text = preferring(
+        "6000",
+        "1h",
+        "allowed_presences = [\"available\"]\n",
+        "star",
+        "[agent_groups.star]\ncount = 1\nqueues = [\"q\"]\n\
+         [agent_groups.team]\ncount = 600\nqueues = [\"q\"]\n",
     );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
-    let overall = |measure: &str| {
-        summary
-            .lines()
-            .find(|l| l.contains(&format!(",overall,all,{measure},")))
-            .and_then(|l| l.rsplit(',').next())
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap()
-    };
+    let (dir, summary) = run_text(&text);
     // The team never gets an item (none falls back to it), so the star answers every one it
     // is offered and the rest pile up.
-    assert!(overall("queued_at_end") > 300_000.0, "{summary}");
-    assert!(overall("answered") > 1_000.0, "{summary}");
+    assert!(overall(&summary, "queued_at_end") > 300_000.0, "{summary}");
+    assert!(overall(&summary, "answered") > 1_000.0, "{summary}");
     let agents = std::fs::read_to_string(dir.path().join("out/agents.csv")).unwrap();
     assert!(agents.contains(",agent_group,team,handled,0\n"), "{agents}");
     assert!(
