@@ -27,6 +27,9 @@ pub(super) struct Cells {
     queue_lengths: Vec<Level>,
     empty_flow: Flow,
     interval: u64,
+    /// Whether measuring has begun: a cell first seen after that measures its queue length
+    /// from the start (it was zero until then).
+    measuring: bool,
 }
 
 impl Cells {
@@ -43,6 +46,7 @@ impl Cells {
                 ..Flow::default()
             },
             interval,
+            measuring: false,
         }
     }
 
@@ -78,8 +82,11 @@ impl Cells {
             SemanticFlow::default(),
             self.n_intervals,
         ));
-        self.queue_lengths
-            .push(Level::new(self.interval, self.n_intervals));
+        let mut level = Level::new(self.interval, self.n_intervals);
+        if self.measuring {
+            level.restart(0);
+        }
+        self.queue_lengths.push(level);
         cell
     }
 
@@ -93,6 +100,14 @@ impl Cells {
 
     pub fn queue_length(&mut self, cell: usize) -> &mut Level {
         &mut self.queue_lengths[cell]
+    }
+
+    /// Starts measuring every queue length at `now`, and those of cells seen later.
+    pub fn start_measuring(&mut self, now: u64) {
+        self.measuring = true;
+        for level in &mut self.queue_lengths {
+            level.restart(now);
+        }
     }
 
     pub fn queue_lengths(&mut self) -> impl Iterator<Item = &mut Level> {

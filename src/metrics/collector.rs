@@ -536,9 +536,7 @@ impl Observer for Collector {
         let now = now.as_micros();
         self.measuring = true;
         self.measure_start = Some(now);
-        for level in self.cells.queue_lengths() {
-            level.restart(now);
-        }
+        self.cells.start_measuring(now);
         for (value, max) in &mut self.queue_now {
             *max = *value;
         }
