@@ -4,6 +4,8 @@
 //! figures are sums of cells, formed once when the run ends. All of them are integer counts,
 //! exact integrals and mergeable histograms, so the sums equal figures kept per scope.
 
+use std::borrow::Cow;
+
 use crate::model::ConversationInfo;
 
 use super::flows::{Flow, SemanticFlow};
@@ -115,26 +117,52 @@ impl Cells {
     }
 
     /// The figures of every scope per interval, indexed [interval * n_scopes + scope], where a
-    /// cell counts in the scopes `scopes_of` gives for its (channel, workstream, queue).
+    /// cell counts in the scopes `scopes_of` gives for its (channel, workstream, queue). A
+    /// scope of one cell borrows that cell's flows (the common case: a queue fed by one
+    /// workstream of one channel, or a centre of one queue), so only scopes of several cells
+    /// pay for merging histograms.
     pub fn by_scope(
         &self,
         n_scopes: usize,
         scopes_of: impl Fn([usize; 3]) -> [usize; 4],
-    ) -> ByScope {
+    ) -> ByScope<'_> {
         let n = self.n_intervals * n_scopes;
+        let scopes: Vec<[usize; 4]> = self.keys.iter().map(|&key| scopes_of(key)).collect();
+        // The only cell of each scope, if it has exactly one.
+        let mut only: Vec<Option<Option<usize>>> = vec![None; n_scopes];
+        for (cell, cell_scopes) in scopes.iter().enumerate() {
+            for &scope in cell_scopes {
+                only[scope] = match only[scope] {
+                    None => Some(Some(cell)),
+                    Some(_) => Some(None),
+                };
+            }
+        }
+        let mut flows: Vec<Cow<'_, Flow>> = Vec::with_capacity(n);
+        for interval in 0..self.n_intervals {
+            for scope_only in &only {
+                flows.push(match scope_only {
+                    Some(Some(cell)) => {
+                        Cow::Borrowed(&self.flows[cell * self.n_intervals + interval])
+                    }
+                    _ => Cow::Owned(self.empty_flow.clone()),
+                });
+            }
+        }
         let mut out = ByScope {
-            flows: vec![self.empty_flow.clone(); n],
+            flows,
             semantics: vec![SemanticFlow::default(); n],
             queue_areas: vec![0; n],
         };
-        for (cell, &key) in self.keys.iter().enumerate() {
-            let scopes = scopes_of(key);
+        for (cell, cell_scopes) in scopes.iter().enumerate() {
             let level = &self.queue_lengths[cell];
             for interval in 0..self.n_intervals {
                 let from = cell * self.n_intervals + interval;
-                for scope in scopes {
+                for &scope in cell_scopes {
                     let to = interval * n_scopes + scope;
-                    out.flows[to].merge(&self.flows[from]);
+                    if only[scope] != Some(Some(cell)) {
+                        out.flows[to].to_mut().merge(&self.flows[from]);
+                    }
                     out.semantics[to].merge(&self.semantics[from]);
                     out.queue_areas[to] += level.area(0, interval);
                 }
@@ -146,8 +174,8 @@ impl Cells {
 
 /// The figures of every scope, summed from the cells.
 #[derive(Debug)]
-pub(super) struct ByScope {
-    pub flows: Vec<Flow>,
+pub(super) struct ByScope<'a> {
+    pub flows: Vec<Cow<'a, Flow>>,
     pub semantics: Vec<SemanticFlow>,
     /// Queue-length integral (conversation-microseconds).
     pub queue_areas: Vec<i128>,

@@ -248,6 +248,9 @@ impl Collector {
         let measured_s = (self.end - self.warm_up.min(self.end)) as f64 / MICROS;
         let by_scope = self.cells.by_scope(self.n_flows, |key| self.scopes_of(key));
         let service_levels = service_level_names(&self.thresholds);
+        let totals: Vec<Flow> = (0..self.n_flows)
+            .map(|idx| self.total_flow(&by_scope, idx))
+            .collect();
         let mut summary = Vec::new();
         for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
             let queue_area: i128 = (0..self.n_intervals)
@@ -258,11 +261,7 @@ impl Collector {
             } else {
                 f64::NAN
             };
-            let mut rows = flow_rows(
-                &service_levels,
-                &self.total_flow(&by_scope, idx),
-                Period::Run,
-            );
+            let mut rows = flow_rows(&service_levels, &totals[idx], Period::Run);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), self.queue_now[idx].1 as f64));
             rows.extend(semantic_rows(&self.total_semantics(&by_scope, idx)));
@@ -333,7 +332,7 @@ impl Collector {
             summary,
             intervals,
             agents: self.agent_rows(),
-            wait_distribution: self.wait_distributions(&by_scope),
+            wait_distribution: self.wait_distributions(&totals),
             index: Default::default(),
         }
     }
@@ -358,14 +357,14 @@ impl Collector {
         total
     }
 
-    /// Overall and per channel: the scopes a planner compares waits across.
-    fn wait_distributions(&self, by_scope: &ByScope) -> Vec<WaitDistribution> {
+    /// Overall and per channel: the scopes a planner compares waits across; `totals` holds
+    /// each flow scope's figures over the run.
+    fn wait_distributions(&self, totals: &[Flow]) -> Vec<WaitDistribution> {
         self.flow_names[..=self.n_channels]
             .iter()
             .enumerate()
             .map(|(idx, (scope, name))| {
-                let flow = &self.total_flow(by_scope, idx);
-                let wait = &flow.answer_wait;
+                let wait = &totals[idx].answer_wait;
                 let total = wait.count().max(1) as f64;
                 let mut seen = 0;
                 let points = wait
