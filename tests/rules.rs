@@ -9,6 +9,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod support;
+
 use routesim::config::{parse_scenario, Origin};
 use routesim::engine::SimTime;
 use routesim::metrics::{run, RunResults, Scope};
@@ -43,16 +45,7 @@ fn arrivals_at(scenario: &mut Scenario, channel: &str, seconds: &[u64]) {
 
 fn simulate(scenario: &Scenario) -> RunResults {
     let results = run(scenario, 1);
-    let v = |m: &str| value(&results, Scope::Overall, "all", m);
-    let outcomes = v("handled")
-        + v("abandoned")
-        + v("resume_abandoned")
-        + v("auto_closed")
-        + v("contained")
-        + v("overflowed");
-    let open =
-        v("queued_at_end") + v("in_service_at_end") + v("waiting_at_end") + v("with_bot_at_end");
-    assert_eq!(v("offered"), outcomes + open, "conservation");
+    support::assert_conserved(&results);
     results
 }
 

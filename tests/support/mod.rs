@@ -1,9 +1,12 @@
 //! What the integration tests share: running the `routesim` binary as a user does and reading
-//! what it printed. Each test file uses the part it needs (`mod support;`).
+//! what it printed, and the conservation of conversations in a run's results. Each test file
+//! uses the part it needs (`mod support;`).
 #![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+use routesim::metrics::{RunResults, Scope};
 
 /// Runs `routesim args...` in `dir` and waits for it.
 pub fn routesim(dir: &Path, args: &[&str]) -> Output {
@@ -58,4 +61,28 @@ pub fn cycle_at_one_instant(scenario: &mut routesim::model::Scenario) {
         .expect("the channel has a waiting setting");
     waiting.probability = 1.0;
     waiting.resume_delay = Distribution::constant(0.0).expect("a valid constant");
+}
+
+/// Every conversation offered ends in exactly one outcome or is still in the system.
+#[track_caller]
+pub fn assert_conserved(results: &RunResults) {
+    let v = |measure: &str| {
+        results
+            .value(Scope::Overall, "all", measure)
+            .unwrap_or_else(|| panic!("no overall measure {measure}"))
+    };
+    let outcomes = v("handled")
+        + v("abandoned")
+        + v("resume_abandoned")
+        + v("auto_closed")
+        + v("contained")
+        + v("overflowed");
+    let open =
+        v("queued_at_end") + v("in_service_at_end") + v("waiting_at_end") + v("with_bot_at_end");
+    assert_eq!(
+        v("offered"),
+        outcomes + open,
+        "offered != outcomes + open at end (seed {})",
+        results.seed
+    );
 }
