@@ -2,19 +2,21 @@
 
 use super::*;
 
+/// 100 chats an hour, 4 minutes of handling and 2 of wrap-up each.
+const WRAP_CHAT: &str = r#"kind = "live_chat"
+arrivals = { per_hour = 100 }
+handle_time = { kind = "exponential", mean = "4m" }
+wrap_up = { kind = "constant", value = "2m" }"#;
+
 #[test]
 fn wrap_up_blocking_decides_how_long_capacity_is_held() {
     // 4 min of handling + 2 min of wrap-up; 30 agents keep everyone served at once, so the
     // units in use are proportional to the time each conversation holds capacity: 6 min when
     // always blocking, 5 min with a 1-minute block, 4 min when never blocking.
-    let channel = r#"kind = "live_chat"
-arrivals = { per_hour = 100 }
-handle_time = { kind = "exponential", mean = "4m" }
-wrap_up = { kind = "constant", value = "2m" }"#;
     let utilization = |blocking: &str| {
         let workstream = format!("wrap_up_blocking = \"{blocking}\"");
         group_mean(
-            &runs(&scenario("", channel, &workstream, "count = 30")),
+            &runs(&scenario("", WRAP_CHAT, &workstream, "count = 30")),
             "utilization",
         )
     };
@@ -32,14 +34,10 @@ wrap_up = { kind = "constant", value = "2m" }"#;
 fn blocking_wrap_up_raises_waits_when_staffing_is_tight() {
     // 11 agents for 100/h: 6.7 Erlangs of handling, 10 of handling + wrap-up. Blocking the
     // whole wrap-up leaves the queue close to saturation; not blocking leaves it comfortable.
-    let channel = r#"kind = "live_chat"
-arrivals = { per_hour = 100 }
-handle_time = { kind = "exponential", mean = "4m" }
-wrap_up = { kind = "constant", value = "2m" }"#;
     let wait = |blocking: &str| {
         let workstream = format!("wrap_up_blocking = \"{blocking}\"");
         total(
-            &runs(&scenario("", channel, &workstream, "count = 11")),
+            &runs(&scenario("", WRAP_CHAT, &workstream, "count = 11")),
             "wait_mean_s",
         ) / REPS as f64
     };
