@@ -48,8 +48,8 @@ impl Samples {
             for row in run {
                 let key = MeasureKey {
                     scope: row.scope,
-                    name: row.name.clone(),
-                    measure: row.measure.clone(),
+                    name: row.name.to_string(),
+                    measure: row.measure.to_string(),
                 };
                 samples.set(key, replication, row.value);
             }

@@ -31,6 +31,7 @@ use super::groups::{
 use super::handle_time::HandleTimes;
 use super::results::{IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
 use super::stats::IntervalAreas;
+use super::Text;
 
 const DAY: u64 = 86_400_000_000;
 
@@ -53,7 +54,7 @@ pub struct Collector {
     measuring: bool,
     end: u64,
     // Flow scopes: overall, then channels, workstreams, queues.
-    flow_names: Vec<(Scope, String)>,
+    flow_names: Vec<(Scope, Text)>,
     n_channels: usize,
     n_workstreams: usize,
     n_flows: usize,
@@ -66,7 +67,7 @@ pub struct Collector {
     /// Measured time per interval: what every queue-length integral is divided by.
     exposure: IntervalAreas,
     groups: Vec<GroupLevels>,
-    group_names: Vec<String>,
+    group_names: Vec<Text>,
     agent_group: Vec<GroupId>,
     group_first_agent: Vec<usize>,
     agent_assignments: Vec<u64>,
@@ -98,24 +99,24 @@ impl Collector {
             1
         };
         let n_intervals = intervals_per_day * n_days;
-        let mut flow_names = vec![(Scope::Overall, "all".to_string())];
+        let mut flow_names = vec![(Scope::Overall, Text::from("all"))];
         flow_names.extend(
             scenario
                 .channels
                 .iter()
-                .map(|c| (Scope::Channel, c.name.clone())),
+                .map(|c| (Scope::Channel, Text::from(&c.name))),
         );
         flow_names.extend(
             scenario
                 .workstreams
                 .iter()
-                .map(|w| (Scope::Workstream, w.name.clone())),
+                .map(|w| (Scope::Workstream, Text::from(&w.name))),
         );
         flow_names.extend(
             scenario
                 .queues
                 .iter()
-                .map(|q| (Scope::Queue, q.name.clone())),
+                .map(|q| (Scope::Queue, Text::from(&q.name))),
         );
         let thresholds: Vec<u64> = scenario
             .measured_thresholds()
@@ -163,7 +164,7 @@ impl Collector {
             group_names: scenario
                 .agent_groups
                 .iter()
-                .map(|g| g.name.clone())
+                .map(|g| Text::from(&g.name))
                 .collect(),
             agent_assignments: vec![0; agent_group.len()],
             progress: None,
@@ -278,14 +279,14 @@ impl Collector {
             let interval = bucket % self.intervals_per_day;
             let day = self.days_apart.then_some(bucket / self.intervals_per_day);
             let start_s = interval as u64 * self.interval / 1_000_000;
-            let mut push = |scope: Scope, name: &str, rows: Vec<(String, f64)>| {
+            let mut push = |scope: Scope, name: &Text, rows: Vec<(Text, f64)>| {
                 intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
                     day,
                     interval,
                     start_s,
                     row: MeasureRow {
                         scope,
-                        name: name.to_string(),
+                        name: name.clone(),
                         measure,
                         value,
                     },
@@ -308,7 +309,7 @@ impl Collector {
                     rows.extend(
                         overall_interval_rows(&self.groups, bucket)
                             .into_iter()
-                            .map(|(measure, value)| (measure.to_string(), value)),
+                            .map(|(measure, value)| (measure.into(), value)),
                     );
                 }
                 push(*scope, name, rows);
@@ -317,9 +318,13 @@ impl Collector {
                 let rows = group
                     .interval_rows(bucket)
                     .into_iter()
-                    .map(|(measure, value)| (measure.to_string(), value))
+                    .map(|(measure, value)| (measure.into(), value))
                     .collect();
                 push(Scope::AgentGroup, &self.group_names[group_idx], rows);
+            }
+            if bucket == 0 {
+                // Every interval has as many rows as the first.
+                intervals.reserve_exact(intervals.len() * (self.n_intervals - 1));
             }
         }
 
@@ -379,7 +384,7 @@ impl Collector {
                     .collect();
                 WaitDistribution {
                     scope: *scope,
-                    name: name.clone(),
+                    name: name.to_string(),
                     answered: wait.count(),
                     points,
                 }

@@ -5,6 +5,7 @@
 
 use super::results::threshold_label;
 use super::stats::LogHistogram;
+use super::Text;
 
 pub(super) const MICROS: f64 = 1_000_000.0;
 
@@ -123,14 +124,14 @@ pub(super) enum Period {
 /// The rows of one flow: volumes, outcomes, service levels, waits, handle time.
 /// The service-level measures of each threshold: (`service_level_20s_of_offered`,
 /// `service_level_20s_of_answered`), named once per run rather than per row.
-pub(super) fn service_level_names(thresholds: &[u64]) -> Vec<(String, String)> {
+pub(super) fn service_level_names(thresholds: &[u64]) -> Vec<(Text, Text)> {
     thresholds
         .iter()
         .map(|&threshold| {
             let label = threshold_label(threshold as f64 / MICROS);
             (
-                format!("service_level_{label}_of_offered"),
-                format!("service_level_{label}_of_answered"),
+                format!("service_level_{label}_of_offered").into(),
+                format!("service_level_{label}_of_answered").into(),
             )
         })
         .collect()
@@ -138,30 +139,30 @@ pub(super) fn service_level_names(thresholds: &[u64]) -> Vec<(String, String)> {
 
 /// `service_levels` names the measures of each threshold ([`service_level_names`]).
 pub(super) fn flow_rows(
-    service_levels: &[(String, String)],
+    service_levels: &[(Text, Text)],
     flow: &Flow,
     period: Period,
-) -> Vec<(String, f64)> {
+) -> Vec<(Text, f64)> {
     let resolved = (flow.answered + flow.abandoned) as f64;
-    let mut rows = vec![
-        ("offered".to_string(), flow.offered as f64),
-        ("answered".to_string(), flow.answered as f64),
-        ("abandoned".to_string(), flow.abandoned as f64),
-        ("handled".to_string(), flow.handled as f64),
-    ];
+    // Room for every row and the few the caller appends: growing it row by row reallocated
+    // three times a call.
+    let mut rows = Vec::with_capacity(48 + 2 * service_levels.len());
+    rows.extend([
+        ("offered".into(), flow.offered as f64),
+        ("answered".into(), flow.answered as f64),
+        ("abandoned".into(), flow.abandoned as f64),
+        ("handled".into(), flow.handled as f64),
+    ]);
     if period == Period::Run {
-        rows.push(("queued_at_end".to_string(), flow.queued_at_end as f64));
-        rows.push((
-            "in_service_at_end".to_string(),
-            flow.in_service_at_end as f64,
-        ));
+        rows.push(("queued_at_end".into(), flow.queued_at_end as f64));
+        rows.push(("in_service_at_end".into(), flow.in_service_at_end as f64));
     }
     rows.push((
-        "abandon_rate".to_string(),
+        "abandon_rate".into(),
         ratio(flow.abandoned as f64, resolved),
     ));
     rows.push((
-        "p_wait".to_string(),
+        "p_wait".into(),
         ratio((flow.answered_from_queue + flow.abandoned) as f64, resolved),
     ));
     for ((of_offered, of_answered), &within) in service_levels.iter().zip(&flow.answered_within) {
@@ -171,29 +172,26 @@ pub(super) fn flow_rows(
     }
     let wait = &flow.answer_wait;
     let seconds = |micros: Option<u64>| micros.map_or(f64::NAN, |m| m as f64 / MICROS);
-    rows.push((
-        "asa_s".to_string(),
-        wait.mean().map_or(f64::NAN, |m| m / MICROS),
-    ));
+    rows.push(("asa_s".into(), wait.mean().map_or(f64::NAN, |m| m / MICROS)));
     let all_waits = (wait.sum() + flow.abandon_wait_sum) as f64 / MICROS;
-    rows.push(("wait_mean_s".to_string(), ratio(all_waits, resolved)));
+    rows.push(("wait_mean_s".into(), ratio(all_waits, resolved)));
     let quantiles = wait.quantiles([0.5, 0.9, 0.95, 0.99]);
     for (measure, q) in ["wait_p50_s", "wait_p90_s", "wait_p95_s", "wait_p99_s"]
         .into_iter()
         .zip(quantiles)
     {
-        rows.push((measure.to_string(), seconds(q)));
+        rows.push((measure.into(), seconds(q)));
     }
-    rows.push(("wait_max_s".to_string(), seconds(wait.max())));
+    rows.push(("wait_max_s".into(), seconds(wait.max())));
     rows.push((
-        "aht_s".to_string(),
+        "aht_s".into(),
         ratio(flow.handle_time_sum as f64 / MICROS, flow.handled as f64),
     ));
     rows
 }
 
 /// The semantics rows of the whole run.
-pub(super) fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
+pub(super) fn semantic_rows(flow: &SemanticFlow) -> Vec<(Text, f64)> {
     let counts = [
         ("offers", flow.offers),
         ("declines_rejected", flow.rejected),
@@ -213,12 +211,12 @@ pub(super) fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
         ("abandoned_ringing", flow.abandoned_ringing),
         ("resume_abandoned", flow.resume_abandoned),
     ];
-    let mut rows: Vec<(String, f64)> = counts
+    let mut rows: Vec<(Text, f64)> = counts
         .iter()
-        .map(|&(name, count)| (name.to_string(), count as f64))
+        .map(|&(name, count)| (name.into(), count as f64))
         .collect();
     rows.push((
-        "resume_wait_mean_s".to_string(),
+        "resume_wait_mean_s".into(),
         ratio(
             flow.resume_wait_sum as f64 / MICROS,
             flow.resumed_answered as f64,
@@ -228,10 +226,10 @@ pub(super) fn semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
 }
 
 /// The semantics rows of one interval.
-pub(super) fn interval_semantic_rows(flow: &SemanticFlow) -> Vec<(String, f64)> {
+pub(super) fn interval_semantic_rows(flow: &SemanticFlow) -> Vec<(Text, f64)> {
     flow.interval_counts()
         .iter()
-        .map(|&(name, count)| (name.to_string(), count as f64))
+        .map(|&(name, count)| (name.into(), count as f64))
         .collect()
 }
 

@@ -6,6 +6,7 @@ use crate::model::Presence;
 
 use super::flows::ratio;
 use super::level::Levels;
+use super::Text;
 
 const HOUR_MICROS: f64 = 3_600_000_000.0;
 
@@ -53,40 +54,40 @@ impl GroupLevels {
 
     /// The rows of the whole run; `assignments` holds the count of each of its agents. The
     /// preferred-agent cause is reported only for a scenario that has preferred agents.
-    pub fn run_rows(&self, assignments: &[u64], preferred_agents: bool) -> Vec<(String, f64)> {
+    pub fn run_rows(&self, assignments: &[u64], preferred_agents: bool) -> Vec<(Text, f64)> {
         let area = |k: usize| self.levels.total_area(k) as f64;
         let staffed_hours = area(LOGGED_IN) / HOUR_MICROS;
         let mut values = vec![
-            ("agents".to_string(), assignments.len() as f64),
-            ("staffed_agent_hours".to_string(), staffed_hours),
+            ("agents".into(), assignments.len() as f64),
+            ("staffed_agent_hours".into(), staffed_hours),
             (
-                "utilization".to_string(),
+                "utilization".into(),
                 ratio(area(USED_UNITS_LOGGED_IN), area(STAFFED_UNITS)),
             ),
             (
-                "occupancy".to_string(),
+                "occupancy".into(),
                 ratio(area(BUSY_LOGGED_IN), area(LOGGED_IN)),
             ),
-            ("handled".to_string(), self.handled as f64),
+            ("handled".into(), self.handled as f64),
             (
-                "handled_per_staffed_hour".to_string(),
+                "handled_per_staffed_hour".into(),
                 ratio(self.handled as f64, staffed_hours),
             ),
             (
-                "assignment_cv".to_string(),
+                "assignment_cv".into(),
                 coefficient_of_variation(assignments),
             ),
             (
-                "work_after_shift_hours".to_string(),
+                "work_after_shift_hours".into(),
                 area(WORKING_AFTER_SHIFT) / HOUR_MICROS,
             ),
-            ("declines".to_string(), self.declines as f64),
+            ("declines".into(), self.declines as f64),
             (
-                "over_capacity_assignments".to_string(),
+                "over_capacity_assignments".into(),
                 self.over_capacity_assignments as f64,
             ),
             (
-                "max_over_capacity_units".to_string(),
+                "max_over_capacity_units".into(),
                 self.max_over_capacity_units as f64,
             ),
         ];
@@ -97,17 +98,17 @@ impl GroupLevels {
             "over_capacity_by_unreserved_offer",
         ];
         for (measure, count) in causes.iter().zip(self.over_capacity_by_cause) {
-            values.push((measure.to_string(), count as f64));
+            values.push(((*measure).into(), count as f64));
         }
         if preferred_agents {
             values.push((
-                "over_capacity_by_preferred_agent".to_string(),
+                "over_capacity_by_preferred_agent".into(),
                 self.over_capacity_by_cause[4] as f64,
             ));
         }
         for presence in Presence::ALL {
             values.push((
-                format!("{}_hours", presence.as_str()),
+                format!("{}_hours", presence.as_str()).into(),
                 area(PRESENCE + presence.index()) / HOUR_MICROS,
             ));
         }

@@ -13,6 +13,7 @@ mod handle_time;
 mod level;
 mod results;
 pub mod stats;
+mod text;
 
 pub use collector::Collector;
 pub use goals::{
@@ -21,6 +22,7 @@ pub use goals::{
 pub use results::{
     threshold_label, IntervalRow, MeasureRow, RowAt, RunResults, Scope, WaitDistribution,
 };
+pub use text::Text;
 
 use crate::model::{simulate, Scenario, Stall};
 

@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
+use super::Text;
+
 /// What a row is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
@@ -50,8 +52,8 @@ impl fmt::Display for Scope {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasureRow {
     pub scope: Scope,
-    pub name: String,
-    pub measure: String,
+    pub name: Text,
+    pub measure: Text,
     pub value: f64,
 }
 
@@ -106,7 +108,7 @@ pub enum RowAt {
 pub(crate) struct RowIndex(OnceLock<ByScope>);
 
 /// `[scope] -> name -> measure -> row` (the first row of a key, as a scan would find it).
-type ByScope = [HashMap<String, HashMap<String, RowAt>>; Scope::ALL.len()];
+type ByScope = [HashMap<Text, HashMap<Text, RowAt>>; Scope::ALL.len()];
 
 impl Clone for RowIndex {
     fn clone(&self) -> RowIndex {
@@ -206,8 +208,8 @@ mod tests {
     fn row(scope: Scope, name: &str, measure: &str, value: f64) -> MeasureRow {
         MeasureRow {
             scope,
-            name: name.into(),
-            measure: measure.into(),
+            name: name.to_string().into(),
+            measure: measure.to_string().into(),
             value,
         }
     }

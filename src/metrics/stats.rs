@@ -11,6 +11,9 @@
 const SUB_BITS: u32 = 6;
 const SUB: u64 = 1 << SUB_BITS;
 
+/// Buckets a quantile search skips at once when their sum does not reach the rank it seeks.
+const SKIP: usize = 32;
+
 /// Bucket index of `v`. Values below `2 * SUB` get their own bucket (exact); above, each power of
 /// two `[2^h, 2^(h+1))` is split into `SUB` equal buckets. OR-ing in `2 * SUB - 1` gives small
 /// values shift 0, so both ranges share one branch-free formula.
@@ -170,6 +173,17 @@ impl LogHistogram {
                 self.max
             } else {
                 // Ranks ascend: this one is in the bucket of the last one or a later one.
+                // Whole blocks of buckets that do not reach it are skipped by their sum (a
+                // wait histogram spans a thousand buckets or more, most of them empty).
+                loop {
+                    let block = &self.counts[next..(next + SKIP).min(self.counts.len())];
+                    let block_sum: u64 = block.iter().sum();
+                    if seen + block_sum >= rank {
+                        break;
+                    }
+                    seen += block_sum;
+                    next += block.len();
+                }
                 while seen < rank {
                     seen += self.counts[next];
                     next += 1;

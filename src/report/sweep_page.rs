@@ -10,16 +10,16 @@ use super::charts::{
 };
 use super::html::{Page, Table};
 use super::labels::{better_of, format_change, format_with_interval, measure_label, Better};
-use crate::metrics::Scope;
+use crate::metrics::{Scope, Text};
 use crate::sweep::{MeasureKey, SweepResults};
 
 /// The measures a sweep report charts: the overall service level at the first threshold, the
 /// speed of answer and the abandonment rate (those the results hold).
 pub fn sweep_chart_measures(results: &SweepResults) -> Vec<MeasureKey> {
-    let overall = |measure: &str| MeasureKey {
+    let overall = |measure: Text| MeasureKey {
         scope: Scope::Overall,
-        name: "all".to_string(),
-        measure: measure.to_string(),
+        name: "all".into(),
+        measure,
     };
     let first_service_level = results
         .measures
@@ -32,8 +32,8 @@ pub fn sweep_chart_measures(results: &SweepResults) -> Vec<MeasureKey> {
         .map(|m| m.key.measure.clone());
     first_service_level
         .into_iter()
-        .chain(["asa_s".to_string(), "abandon_rate".to_string()])
-        .map(|measure| overall(&measure))
+        .chain(["asa_s".into(), "abandon_rate".into()])
+        .map(overall)
         .filter(|key| results.measures.iter().any(|m| &m.key == key))
         .collect()
 }
@@ -158,7 +158,7 @@ pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> Swee
             })
             .collect();
         charts.series.push(SweepSeries {
-            measure: key.measure.clone(),
+            measure: key.measure.to_string(),
             axis_x: axis(x_dim),
             axis_line: line_dim.map(axis),
             points: points.clone(),
@@ -170,7 +170,7 @@ pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> Swee
                 values[point.line][point.x] = point.mean;
             }
             charts.heat_maps.push(SweepHeatMap {
-                measure: key.measure.clone(),
+                measure: key.measure.to_string(),
                 axis_x: axis(x_dim),
                 axis_y: axis(y_dim),
                 values,
@@ -189,7 +189,7 @@ pub fn sweep_chart_data(results: &SweepResults, measures: &[MeasureKey]) -> Swee
             })
             .collect();
         charts.differences.push(PairedDifferences {
-            measure: key.measure.clone(),
+            measure: key.measure.to_string(),
             reference: point_name(&dims, reference),
             differences,
         });

@@ -76,8 +76,8 @@ pub fn sweep_csv(results: &SweepResults) -> Vec<u8> {
             let (e, d) = (&m.estimate, &m.vs_reference);
             cells.extend([
                 m.key.scope.to_string(),
-                m.key.name.clone(),
-                m.key.measure.clone(),
+                m.key.name.to_string(),
+                m.key.measure.to_string(),
                 e.n.to_string(),
             ]);
             cells.extend(
@@ -112,8 +112,8 @@ pub fn replications_csv(results: &SweepResults) -> Vec<u8> {
                     replication.replication.to_string(),
                     replication.seed.to_string(),
                     row.scope.to_string(),
-                    row.name.clone(),
-                    row.measure.clone(),
+                    row.name.to_string(),
+                    row.measure.to_string(),
                     format_value(row.value),
                 ]);
                 cells

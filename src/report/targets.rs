@@ -131,7 +131,7 @@ impl Targets {
             .trim_end_matches("_of_offered")
             .to_string();
         Some(Target {
-            measure,
+            measure: measure.to_string(),
             threshold,
             goal: self.goal,
         })

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::metrics::{RunResults, Scope};
+use crate::metrics::{RunResults, Scope, Text};
 
 use super::targets::{Target, Targets};
 
@@ -56,7 +56,7 @@ pub fn summary_table(results: &RunResults, targets: &Targets) -> String {
         "{:<28} {:>7} {:>9} {:>8} {:>8} {:>9}",
         "agent group", "agents", "staffed h", "util%", "occ%", "handled"
     );
-    let mut groups: Vec<&String> = Vec::new();
+    let mut groups: Vec<&Text> = Vec::new();
     for row in &results.agents {
         if !groups.contains(&&row.name) {
             groups.push(&row.name);

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::confidence::{paired_difference, Estimate};
 use super::spec::SweepLayout;
-use crate::metrics::{MeasureRow, Scope};
+use crate::metrics::{MeasureRow, Scope, Text};
 
 /// The measures of one replication of one point.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +25,8 @@ pub struct Replication {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MeasureKey {
     pub scope: Scope,
-    pub name: String,
-    pub measure: String,
+    pub name: Text,
+    pub measure: Text,
 }
 
 impl MeasureKey {
@@ -182,7 +182,7 @@ mod tests {
             .map(|(measure, value)| MeasureRow {
                 scope: Scope::Overall,
                 name: "all".into(),
-                measure: measure.to_string(),
+                measure: measure.to_string().into(),
                 value: *value,
             })
             .collect();

@@ -173,8 +173,8 @@ pub fn decode_part(
         }
         rows.push(MeasureRow {
             scope,
-            name: record[1].to_string(),
-            measure: record[2].to_string(),
+            name: record[1].to_string().into(),
+            measure: record[2].to_string().into(),
             value,
         });
     }

@@ -171,7 +171,7 @@ mod tests {
         let row = |measure: &str, value| MeasureRow {
             scope: Scope::Overall,
             name: "all".into(),
-            measure: measure.into(),
+            measure: measure.to_string().into(),
             value,
         };
         RunResults {

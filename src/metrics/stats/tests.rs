@@ -135,6 +135,14 @@ fn quantiles_in_one_pass_equal_each_quantile_alone() {
         );
     }
     assert_eq!(LogHistogram::default().quantiles([0.5, 0.9]), [None, None]);
+    // Every percentile: neighbouring ranks in the same bucket, in the same block of buckets
+    // the search skips by its sum, and in the next block.
+    let every: [f64; 101] = std::array::from_fn(|i| i as f64 / 100.0);
+    for (seed, n, zeros) in [(9, 5_000, 0), (10, 200, 2), (11, 20_000, 5)] {
+        let h = histogram_of(&data_set(seed, n, zeros));
+        let each: Vec<_> = every.iter().map(|&q| h.quantile(q)).collect();
+        assert_eq!(h.quantiles(every).to_vec(), each, "seed {seed}");
+    }
 }
 
 #[test]
