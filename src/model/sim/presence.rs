@@ -182,11 +182,11 @@ impl<O: Observer> Sim<'_, O> {
                 (method_key(method, agent), queue.rr_keys[member], member)
             });
             if key != queue.ranked_key[member] {
-                if let Some(old) = queue.ranked_key[member] {
-                    queue.ranked.remove(&old);
-                }
-                if let Some(new) = key {
-                    queue.ranked.insert(new);
+                match (queue.ranked_key[member], key) {
+                    (Some(old), Some(new)) => queue.ranked.replace(&old, new),
+                    (Some(old), None) => queue.ranked.remove(&old),
+                    (None, Some(new)) => queue.ranked.insert(new),
+                    (None, None) => {}
                 }
                 queue.ranked_key[member] = key;
             }

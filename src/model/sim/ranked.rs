@@ -83,6 +83,33 @@ impl Ranked {
         }
     }
 
+    /// Moves a member from `old` to `new` (its key changed): in the vector, only the entries
+    /// between its two places shift, by one (a remove and an insert shift everything after
+    /// each place).
+    pub(super) fn replace(&mut self, old: &RankedMember, new: RankedMember) {
+        let Ranked::Small(entries) = self else {
+            self.remove(old);
+            self.insert(new);
+            return;
+        };
+        let from = entries.partition_point(|e| e < old);
+        debug_assert_eq!(entries.get(from), Some(old), "only ranked members move");
+        if entries.get(from) != Some(old) {
+            return;
+        }
+        // Where `new` goes among the others (`old` itself left out).
+        let to = entries.partition_point(|e| e < &new);
+        if to > from {
+            let to = to - 1;
+            entries[from..=to].rotate_left(1);
+            entries[to] = new;
+        } else {
+            entries[to..=from].rotate_right(1);
+            entries[to] = new;
+        }
+        debug_assert!(entries.is_sorted(), "the order is kept");
+    }
+
     /// The first member, in method order, that `take` accepts.
     pub(super) fn first(&self, mut take: impl FnMut(usize) -> bool) -> Option<usize> {
         match self {
@@ -99,8 +126,8 @@ mod tests {
 
     use super::*;
 
-    /// Random inserts and removes that carry the set back and forth across both thresholds:
-    /// the order is always the tree's.
+    /// Random inserts, removes and moves that carry the set back and forth across both
+    /// thresholds: the order is always the tree's.
     #[test]
     fn the_order_is_a_trees_through_growth_and_shrinkage() {
         let mut rng = StdRng::seed_from_u64(7);
@@ -111,7 +138,7 @@ mod tests {
             // Phases of growth (to about 1,500 entries) and of shrinkage (to none), each
             // crossing both thresholds.
             let growing = (step / 3_000) % 2 == 0;
-            let grow = rng.random_bool(if growing { 0.75 } else { 0.1 });
+            let grow = rng.random_bool(if growing { 0.75 } else { 0.05 });
             if grow || model.is_empty() {
                 // Members are unique in a queue, as here; keys collide often.
                 let entry = (
@@ -122,11 +149,25 @@ mod tests {
                 if model.insert(entry) {
                     ranked.insert(entry);
                 }
-            } else {
+            } else if rng.random_bool(0.75) {
                 let nth = rng.random_range(0..model.len());
                 let entry = *model.iter().nth(nth).expect("in range");
                 model.remove(&entry);
                 ranked.remove(&entry);
+            } else {
+                // A member's key changes: it moves, forwards or backwards, maybe not at all.
+                let nth = rng.random_range(0..model.len());
+                let old = *model.iter().nth(nth).expect("in range");
+                let new = (
+                    (rng.random_range(-3..3), rng.random_range(0..4)),
+                    rng.random_range(0..1_000),
+                    old.2,
+                );
+                if new != old {
+                    model.remove(&old);
+                    model.insert(new);
+                    ranked.replace(&old, new);
+                }
             }
             match ranked {
                 Ranked::Large(_) => went_large = true,
