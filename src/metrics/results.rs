@@ -208,8 +208,8 @@ mod tests {
     fn row(scope: Scope, name: &str, measure: &str, value: f64) -> MeasureRow {
         MeasureRow {
             scope,
-            name: name.to_string().into(),
-            measure: measure.to_string().into(),
+            name: Text::copy_of(name),
+            measure: Text::copy_of(measure),
             value,
         }
     }

@@ -37,8 +37,16 @@ fn bucket_bounds(i: usize) -> (u64, u64) {
 /// Log-linear histogram of `u64` values (durations in microseconds), in the style of HdrHistogram
 /// with 6 bits of sub-bucket precision: values 0..=127 are exact and any quantile is within 1/64
 /// (in fact 1/128) relative of the true order statistic. Count, sum, min and max are exact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Up to [`RAW_MAX`] observations are kept as recorded and only then counted into buckets:
+/// most histograms of an interval of the day see a few conversations, and a wait of minutes
+/// is in bucket 1,500 or so, whose zeroed counts cost more to allocate and to read than the
+/// few values. Every answer is the same as if the values had gone into buckets at once.
+#[derive(Debug, Clone)]
 pub struct LogHistogram {
+    /// The observations while there are at most `RAW_MAX` and `counts` is empty (in the order
+    /// recorded); empty once they are counted into buckets.
+    raw: Vec<u64>,
     /// Allocated lazily and only up to the highest bucket touched, so an empty histogram (one per
     /// queue and per interval, most never used) costs no heap memory.
     counts: Vec<u64>,
@@ -50,15 +58,30 @@ pub struct LogHistogram {
     max: u64,
 }
 
+/// Observations a histogram keeps as recorded before it counts them into buckets.
+pub const RAW_MAX: usize = 32;
+
 impl Default for LogHistogram {
     fn default() -> Self {
         Self::new()
     }
 }
 
+/// Equal when they hold the same observations by bucket (and the same exact count, sum, min
+/// and max), whether kept as recorded or counted: what recording both streams gives.
+impl PartialEq for LogHistogram {
+    fn eq(&self, other: &LogHistogram) -> bool {
+        (self.count, self.sum, self.min, self.max) == (other.count, other.sum, other.min, other.max)
+            && self.bucket_counts() == other.bucket_counts()
+    }
+}
+
+impl Eq for LogHistogram {}
+
 impl LogHistogram {
     pub const fn new() -> Self {
         Self {
+            raw: Vec::new(),
             counts: Vec::new(),
             count: 0,
             sum: 0,
@@ -78,21 +101,60 @@ impl LogHistogram {
         if n == 0 {
             return;
         }
-        let b = bucket_of(value);
-        if b >= self.counts.len() {
-            self.grow(b + 1);
+        if self.counts.is_empty() && self.count + n <= RAW_MAX as u64 {
+            self.keep_raw(value, n);
+        } else {
+            if self.counts.is_empty() {
+                self.count_raw(bucket_of(value) + 1);
+            }
+            let b = bucket_of(value);
+            if b >= self.counts.len() {
+                self.grow(b + 1);
+            }
+            self.counts[b] += n;
         }
-        self.counts[b] += n;
         self.count += n;
         self.sum += u128::from(value) * u128::from(n);
         self.min = self.min.min(value);
         self.max = self.max.max(value);
     }
 
+    #[inline]
+    fn keep_raw(&mut self, value: u64, n: u64) {
+        if self.raw.capacity() == 0 {
+            self.raw.reserve_exact(RAW_MAX);
+        }
+        self.raw.extend(std::iter::repeat_n(value, n as usize));
+    }
+
+    /// Counts the kept observations into buckets (at least `len` of them), once.
+    #[cold]
+    fn count_raw(&mut self, len: usize) {
+        let raw = std::mem::take(&mut self.raw);
+        let len = raw.iter().map(|&v| bucket_of(v) + 1).fold(len, usize::max);
+        self.grow(len);
+        for v in raw {
+            self.counts[bucket_of(v)] += 1;
+        }
+    }
+
     /// Out of line: growth happens at most once per new highest bucket, and `resize` amortizes.
     #[cold]
     fn grow(&mut self, len: usize) {
         self.counts.resize(len, 0);
+    }
+
+    /// The count of every bucket up to the highest one used (the kept observations counted
+    /// into a fresh vector).
+    fn bucket_counts(&self) -> std::borrow::Cow<'_, [u64]> {
+        if self.raw.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.counts);
+        }
+        let mut counts = vec![0; bucket_of(self.max) + 1];
+        for &v in &self.raw {
+            counts[bucket_of(v)] += 1;
+        }
+        std::borrow::Cow::Owned(counts)
     }
 
     pub fn count(&self) -> u64 {
@@ -123,27 +185,7 @@ impl LogHistogram {
     /// # Panics
     /// If `q` is not in `[0, 1]` (including NaN): that is a caller bug, not a data condition.
     pub fn quantile(&self, q: f64) -> Option<u64> {
-        assert!((0.0..=1.0).contains(&q), "quantile {q} is outside [0, 1]");
-        if self.count == 0 {
-            return None;
-        }
-        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
-        // The extreme order statistics are known exactly, so do not approximate them.
-        if rank == 1 {
-            return Some(self.min);
-        }
-        if rank == self.count {
-            return Some(self.max);
-        }
-        let mut seen = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                let (low, high) = bucket_bounds(i);
-                return Some((low + (high - low) / 2).clamp(self.min, self.max));
-            }
-        }
-        unreachable!("bucket counts sum to the total count")
+        self.quantiles([q])[0]
     }
 
     /// [`quantile`](Self::quantile) of each of `qs`, in one pass over the buckets: equal to
@@ -154,6 +196,11 @@ impl LogHistogram {
     pub fn quantiles<const K: usize>(&self, qs: [f64; K]) -> [Option<u64>; K] {
         assert!(qs.is_sorted(), "quantiles {qs:?} do not ascend");
         let mut out = [None; K];
+        let mut sorted = Vec::new();
+        if !self.raw.is_empty() {
+            sorted.clone_from(&self.raw);
+            sorted.sort_unstable();
+        }
         // Observations in buckets `..next`: none below the minimum's.
         let mut seen = 0;
         let mut next = if self.count == 0 {
@@ -167,28 +214,35 @@ impl LogHistogram {
                 continue;
             }
             let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+            // The extreme order statistics are known exactly, so do not approximate them.
             *slot = Some(if rank == 1 {
                 self.min
             } else if rank == self.count {
                 self.max
             } else {
-                // Ranks ascend: this one is in the bucket of the last one or a later one.
-                // Whole blocks of buckets that do not reach it are skipped by their sum (a
-                // wait histogram spans a thousand buckets or more, most of them empty).
-                loop {
-                    let block = &self.counts[next..(next + SKIP).min(self.counts.len())];
-                    let block_sum: u64 = block.iter().sum();
-                    if seen + block_sum >= rank {
-                        break;
+                let bucket = if sorted.is_empty() {
+                    // Ranks ascend: this one is in the bucket of the last one or a later
+                    // one. Whole blocks of buckets that do not reach it are skipped by their
+                    // sum (a wait histogram spans a thousand buckets or more, most empty).
+                    loop {
+                        let block = &self.counts[next..(next + SKIP).min(self.counts.len())];
+                        let block_sum: u64 = block.iter().sum();
+                        if seen + block_sum >= rank {
+                            break;
+                        }
+                        seen += block_sum;
+                        next += block.len();
                     }
-                    seen += block_sum;
-                    next += block.len();
-                }
-                while seen < rank {
-                    seen += self.counts[next];
-                    next += 1;
-                }
-                let (low, high) = bucket_bounds(next - 1);
+                    while seen < rank {
+                        seen += self.counts[next];
+                        next += 1;
+                    }
+                    next - 1
+                } else {
+                    // The bucket the rank-th smallest observation is counted in.
+                    bucket_of(sorted[rank as usize - 1])
+                };
+                let (low, high) = bucket_bounds(bucket);
                 (low + (high - low) / 2).clamp(self.min, self.max)
             });
         }
@@ -209,13 +263,18 @@ impl LogHistogram {
         }
         let b = bucket_of(threshold);
         let end = b + usize::from(bucket_bounds(b).1 == threshold);
-        self.counts[..end].iter().sum()
+        if self.raw.is_empty() {
+            self.counts[..end].iter().sum()
+        } else {
+            self.raw.iter().filter(|&&v| bucket_of(v) < end).count() as u64
+        }
     }
 
     /// The non-empty buckets in ascending order, as `(low, high, count)` with inclusive value
     /// bounds, for drawing the distribution. Values 0..=127 have a bucket each.
     pub fn buckets(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
-        self.counts
+        let counts = self.bucket_counts();
+        let buckets: Vec<(u64, u64, u64)> = counts
             .iter()
             .enumerate()
             .filter(|&(_, &count)| count > 0)
@@ -223,6 +282,8 @@ impl LogHistogram {
                 let (low, high) = bucket_bounds(i);
                 (low, high, count)
             })
+            .collect();
+        buckets.into_iter()
     }
 
     /// Adds `other`'s observations; the result equals (`==`) having recorded both streams.
@@ -230,11 +291,31 @@ impl LogHistogram {
         if other.count == 0 {
             return;
         }
-        if other.counts.len() > self.counts.len() {
-            self.grow(other.counts.len());
-        }
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
+        if self.counts.is_empty()
+            && other.counts.is_empty()
+            && self.count + other.count <= RAW_MAX as u64
+        {
+            if self.raw.capacity() == 0 {
+                self.raw.reserve_exact(RAW_MAX);
+            }
+            self.raw.extend_from_slice(&other.raw);
+        } else {
+            if self.counts.is_empty() {
+                self.count_raw(other.counts.len().max(bucket_of(other.max) + 1));
+            }
+            if other.counts.len() > self.counts.len() {
+                self.grow(other.counts.len());
+            }
+            for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+                *a += b;
+            }
+            for &v in &other.raw {
+                let b = bucket_of(v);
+                if b >= self.counts.len() {
+                    self.grow(b + 1);
+                }
+                self.counts[b] += 1;
+            }
         }
         self.count += other.count;
         self.sum += other.sum;

@@ -23,6 +23,11 @@ enum Repr {
 }
 
 impl Text {
+    /// A shared copy of `text` (one allocation; `From<String>` reuses none of the `String`'s).
+    pub fn copy_of(text: &str) -> Text {
+        Text(Repr::Shared(text.into()))
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Static(text) => text,
@@ -70,7 +75,7 @@ impl From<String> for Text {
 
 impl From<&String> for Text {
     fn from(text: &String) -> Text {
-        Text(Repr::Shared(text.as_str().into()))
+        Text::copy_of(text)
     }
 }
 

@@ -182,7 +182,7 @@ mod tests {
             .map(|(measure, value)| MeasureRow {
                 scope: Scope::Overall,
                 name: "all".into(),
-                measure: measure.to_string().into(),
+                measure: Text::copy_of(measure),
                 value: *value,
             })
             .collect();

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use super::aggregate::Replication;
 use super::spec::SweepLayout;
 use super::SweepError;
-use crate::metrics::{MeasureRow, Scope};
+use crate::metrics::{MeasureRow, Scope, Text};
 
 /// The manifest's file name inside the parts folder.
 pub const MANIFEST: &str = "manifest.toml";
@@ -173,8 +173,8 @@ pub fn decode_part(
         }
         rows.push(MeasureRow {
             scope,
-            name: record[1].to_string().into(),
-            measure: record[2].to_string().into(),
+            name: Text::copy_of(&record[1]),
+            measure: Text::copy_of(&record[2]),
             value,
         });
     }

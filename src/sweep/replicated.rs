@@ -171,7 +171,7 @@ mod tests {
         let row = |measure: &str, value| MeasureRow {
             scope: Scope::Overall,
             name: "all".into(),
-            measure: measure.to_string().into(),
+            measure: crate::metrics::Text::copy_of(measure),
             value,
         };
         RunResults {

@@ -122,12 +122,33 @@ fn quantiles_match_order_statistics_within_half_a_bucket() {
     }
 }
 
+/// The nearest-rank quantile read off `buckets()` one bucket at a time: the definition,
+/// written independently of the search `quantiles` does.
+fn quantile_by_walking_buckets(h: &LogHistogram, q: f64) -> Option<u64> {
+    let (min, max) = (h.min()?, h.max()?);
+    let rank = ((q * h.count() as f64).ceil() as u64).clamp(1, h.count());
+    if rank == 1 {
+        return Some(min);
+    }
+    if rank == h.count() {
+        return Some(max);
+    }
+    let mut seen = 0;
+    h.buckets().find_map(|(low, high, count)| {
+        seen += count;
+        (seen >= rank).then(|| (low + (high - low) / 2).clamp(min, max))
+    })
+}
+
 #[test]
-fn quantiles_in_one_pass_equal_each_quantile_alone() {
+fn quantiles_in_one_pass_equal_the_bucket_walk() {
     let qs = [0.0, 0.01, 0.5, 0.5, 0.9, 0.95, 0.99, 1.0];
     for (seed, n, zeros) in [(1, 1, 4), (2, 2, 4), (3, 7, 2), (8, 3, 1), (6, 10_000, 3)] {
         let h = histogram_of(&data_set(seed, n, zeros));
-        let each: Vec<_> = qs.iter().map(|&q| h.quantile(q)).collect();
+        let each: Vec<_> = qs
+            .iter()
+            .map(|&q| quantile_by_walking_buckets(&h, q))
+            .collect();
         assert_eq!(
             h.quantiles(qs).to_vec(),
             each,
@@ -136,12 +157,108 @@ fn quantiles_in_one_pass_equal_each_quantile_alone() {
     }
     assert_eq!(LogHistogram::default().quantiles([0.5, 0.9]), [None, None]);
     // Every percentile: neighbouring ranks in the same bucket, in the same block of buckets
-    // the search skips by its sum, and in the next block.
+    // the search skips by its sum, and in the next block; kept and counted observations.
     let every: [f64; 101] = std::array::from_fn(|i| i as f64 / 100.0);
-    for (seed, n, zeros) in [(9, 5_000, 0), (10, 200, 2), (11, 20_000, 5)] {
+    for (seed, n, zeros) in [(9, 5_000, 0), (10, 200, 2), (11, 20_000, 5), (12, 30, 3)] {
         let h = histogram_of(&data_set(seed, n, zeros));
-        let each: Vec<_> = every.iter().map(|&q| h.quantile(q)).collect();
+        let each: Vec<_> = every
+            .iter()
+            .map(|&q| quantile_by_walking_buckets(&h, q))
+            .collect();
         assert_eq!(h.quantiles(every).to_vec(), each, "seed {seed}");
+        assert_eq!(h.quantile(0.37), quantile_by_walking_buckets(&h, 0.37));
+    }
+}
+
+/// A histogram that counts into buckets from its first observation.
+fn counted_of(data: &[u64]) -> LogHistogram {
+    let mut h = LogHistogram::new();
+    h.count_raw(1);
+    data.iter().for_each(|&v| h.record(v));
+    h
+}
+
+#[test]
+fn kept_observations_answer_as_buckets_do() {
+    let every: [f64; 101] = std::array::from_fn(|i| i as f64 / 100.0);
+    for (seed, n, zeros) in [
+        (13, 1, 0),
+        (14, 2, 2),
+        (15, 17, 3),
+        (16, RAW_MAX, 4),
+        (17, 9, 0),
+    ] {
+        let data = data_set(seed, n, zeros);
+        let kept = histogram_of(&data);
+        assert!(
+            !kept.raw.is_empty() && kept.counts.is_empty(),
+            "seed {seed}: kept"
+        );
+        let counted = counted_of(&data);
+        assert!(counted.raw.is_empty(), "seed {seed}: counted");
+        assert_eq!(kept, counted, "seed {seed}");
+        assert_eq!(
+            kept.quantiles(every),
+            counted.quantiles(every),
+            "seed {seed}"
+        );
+        assert_eq!(
+            kept.buckets().collect::<Vec<_>>(),
+            counted.buckets().collect::<Vec<_>>()
+        );
+        let mut thresholds: Vec<u64> = data.iter().flat_map(|&v| [v, v + 1, v / 2]).collect();
+        thresholds.extend([0, 127, 128, u64::MAX]);
+        for t in thresholds {
+            assert_eq!(kept.count_at_most(t), counted.count_at_most(t), "t={t}");
+        }
+        assert_eq!(
+            (kept.count(), kept.sum(), kept.min(), kept.max()),
+            (counted.count(), counted.sum(), counted.min(), counted.max())
+        );
+    }
+    // One more than the histogram keeps: every observation is then in the buckets.
+    let data = data_set(18, RAW_MAX + 1, 3);
+    let h = histogram_of(&data);
+    assert!(h.raw.is_empty() && h.counts.iter().sum::<u64>() == data.len() as u64);
+    assert_eq!(h, counted_of(&data));
+    // Repeats: three kept, then more than fit.
+    let mut repeated = LogHistogram::new();
+    repeated.record_n(500, 3);
+    repeated.record_n(70, RAW_MAX as u64);
+    assert_eq!(repeated.count(), RAW_MAX as u64 + 3);
+    assert!(repeated.raw.is_empty());
+    let mut many = vec![500; 3];
+    many.extend(vec![70; RAW_MAX]);
+    assert_eq!(repeated, counted_of(&many));
+}
+
+#[test]
+fn merges_of_kept_and_counted_equal_recording_both_streams() {
+    let data = data_set(19, 60, 4);
+    // Kept + kept (fits, and does not), kept + counted, counted + kept.
+    for (split, a_counted, b_counted) in [
+        (10, false, false),
+        (20, false, false),
+        (30, false, false),
+        (5, false, true),
+        (50, true, false),
+        (30, true, true),
+    ] {
+        let (a, b) = data[..split + 20.min(60 - split)].split_at(split);
+        let both: Vec<u64> = a.iter().chain(b).copied().collect();
+        let of = |part: &[u64], counted: bool| {
+            if counted {
+                counted_of(part)
+            } else {
+                histogram_of(part)
+            }
+        };
+        let mut merged = of(a, a_counted);
+        merged.merge(&of(b, b_counted));
+        assert_eq!(merged, histogram_of(&both), "split {split}");
+        assert_eq!(merged, counted_of(&both), "split {split}");
+        let every: [f64; 21] = std::array::from_fn(|i| i as f64 / 20.0);
+        assert_eq!(merged.quantiles(every), counted_of(&both).quantiles(every));
     }
 }
 
@@ -180,7 +297,7 @@ fn empty_histogram_is_empty_and_allocates_nothing() {
     let mut h = LogHistogram::default();
     h.record_n(12_345, 0);
     h.merge(&LogHistogram::new());
-    assert!(h.is_empty() && h.counts.capacity() == 0);
+    assert!(h.is_empty() && h.counts.capacity() == 0 && h.raw.capacity() == 0);
     assert_eq!((h.count(), h.sum(), h.count_at_most(u64::MAX)), (0, 0, 0));
     assert_eq!((h.min(), h.max(), h.quantile(0.5)), (None, None, None));
     assert_eq!(h.mean(), None);
