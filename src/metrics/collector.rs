@@ -262,7 +262,8 @@ impl Collector {
             } else {
                 f64::NAN
             };
-            let mut rows = flow_rows(&service_levels, &totals[idx], Period::Run);
+            let mut rows = Vec::with_capacity(64);
+            flow_rows(&mut rows, &service_levels, &totals[idx], Period::Run);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), self.queue_now[idx].1 as f64));
             rows.extend(semantic_rows(&self.total_semantics(&by_scope, idx)));
@@ -275,12 +276,14 @@ impl Collector {
         }
 
         let mut intervals = Vec::new();
+        // One buffer for the rows of each (interval, scope) in turn.
+        let mut rows: Vec<(Text, f64)> = Vec::with_capacity(64);
         for bucket in 0..self.n_intervals {
             let interval = bucket % self.intervals_per_day;
             let day = self.days_apart.then_some(bucket / self.intervals_per_day);
             let start_s = interval as u64 * self.interval / 1_000_000;
-            let mut push = |scope: Scope, name: &Text, rows: Vec<(Text, f64)>| {
-                intervals.extend(rows.into_iter().map(|(measure, value)| IntervalRow {
+            let mut push = |scope: Scope, name: &Text, rows: &mut Vec<(Text, f64)>| {
+                intervals.extend(rows.drain(..).map(|(measure, value)| IntervalRow {
                     day,
                     interval,
                     start_s,
@@ -294,7 +297,12 @@ impl Collector {
             };
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
                 let cell = bucket * self.n_flows + idx;
-                let mut rows = flow_rows(&service_levels, &by_scope.flows[cell], Period::Interval);
+                flow_rows(
+                    &mut rows,
+                    &service_levels,
+                    &by_scope.flows[cell],
+                    Period::Interval,
+                );
                 let exposure = self.exposure.exposure(bucket);
                 rows.push((
                     "queue_length_mean".into(),
@@ -304,7 +312,7 @@ impl Collector {
                         f64::NAN
                     },
                 ));
-                rows.extend(interval_semantic_rows(&by_scope.semantics[cell]));
+                interval_semantic_rows(&mut rows, &by_scope.semantics[cell]);
                 if *scope == Scope::Overall {
                     rows.extend(
                         overall_interval_rows(&self.groups, bucket)
@@ -312,15 +320,16 @@ impl Collector {
                             .map(|(measure, value)| (measure.into(), value)),
                     );
                 }
-                push(*scope, name, rows);
+                push(*scope, name, &mut rows);
             }
             for (group_idx, group) in self.groups.iter().enumerate() {
-                let rows = group
-                    .interval_rows(bucket)
-                    .into_iter()
-                    .map(|(measure, value)| (measure.into(), value))
-                    .collect();
-                push(Scope::AgentGroup, &self.group_names[group_idx], rows);
+                rows.extend(
+                    group
+                        .interval_rows(bucket)
+                        .into_iter()
+                        .map(|(measure, value)| (measure.into(), value)),
+                );
+                push(Scope::AgentGroup, &self.group_names[group_idx], &mut rows);
             }
             if bucket == 0 {
                 // Every interval has as many rows as the first.

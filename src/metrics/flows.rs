@@ -137,16 +137,15 @@ pub(super) fn service_level_names(thresholds: &[u64]) -> Vec<(Text, Text)> {
         .collect()
 }
 
-/// `service_levels` names the measures of each threshold ([`service_level_names`]).
+/// Appends the flow's rows to `rows`; `service_levels` names the measures of each threshold
+/// ([`service_level_names`]).
 pub(super) fn flow_rows(
+    rows: &mut Vec<(Text, f64)>,
     service_levels: &[(Text, Text)],
     flow: &Flow,
     period: Period,
-) -> Vec<(Text, f64)> {
+) {
     let resolved = (flow.answered + flow.abandoned) as f64;
-    // Room for every row and the few the caller appends: growing it row by row reallocated
-    // three times a call.
-    let mut rows = Vec::with_capacity(48 + 2 * service_levels.len());
     rows.extend([
         ("offered".into(), flow.offered as f64),
         ("answered".into(), flow.answered as f64),
@@ -187,7 +186,6 @@ pub(super) fn flow_rows(
         "aht_s".into(),
         ratio(flow.handle_time_sum as f64 / MICROS, flow.handled as f64),
     ));
-    rows
 }
 
 /// The semantics rows of the whole run.
@@ -225,12 +223,13 @@ pub(super) fn semantic_rows(flow: &SemanticFlow) -> Vec<(Text, f64)> {
     rows
 }
 
-/// The semantics rows of one interval.
-pub(super) fn interval_semantic_rows(flow: &SemanticFlow) -> Vec<(Text, f64)> {
-    flow.interval_counts()
-        .iter()
-        .map(|&(name, count)| (name.into(), count as f64))
-        .collect()
+/// Appends the semantics rows of one interval to `rows`.
+pub(super) fn interval_semantic_rows(rows: &mut Vec<(Text, f64)>, flow: &SemanticFlow) {
+    rows.extend(
+        flow.interval_counts()
+            .iter()
+            .map(|&(name, count)| (name.into(), count as f64)),
+    );
 }
 
 pub(super) fn ratio(numerator: f64, denominator: f64) -> f64 {
