@@ -196,11 +196,11 @@ impl LogHistogram {
     pub fn quantiles<const K: usize>(&self, qs: [f64; K]) -> [Option<u64>; K] {
         assert!(qs.is_sorted(), "quantiles {qs:?} do not ascend");
         let mut out = [None; K];
-        let mut sorted = Vec::new();
-        if !self.raw.is_empty() {
-            sorted.clone_from(&self.raw);
-            sorted.sort_unstable();
-        }
+        // The kept observations in order, on the stack (empty once counted into buckets).
+        let mut kept = [0; RAW_MAX];
+        let sorted = &mut kept[..self.raw.len()];
+        sorted.copy_from_slice(&self.raw);
+        sorted.sort_unstable();
         // Observations in buckets `..next`: none below the minimum's.
         let mut seen = 0;
         let mut next = if self.count == 0 {
