@@ -71,8 +71,12 @@ impl Default for LogHistogram {
 /// and max), whether kept as recorded or counted: what recording both streams gives.
 impl PartialEq for LogHistogram {
     fn eq(&self, other: &LogHistogram) -> bool {
+        // Trailing empty buckets (a vector grown further than its observations) do not count.
+        fn used(counts: &[u64]) -> &[u64] {
+            &counts[..counts.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1)]
+        }
         (self.count, self.sum, self.min, self.max) == (other.count, other.sum, other.min, other.max)
-            && self.bucket_counts() == other.bucket_counts()
+            && used(&self.bucket_counts()) == used(&other.bucket_counts())
     }
 }
 
@@ -101,7 +105,7 @@ impl LogHistogram {
         if n == 0 {
             return;
         }
-        if self.counts.is_empty() && self.count + n <= RAW_MAX as u64 {
+        if self.counts.is_empty() && self.count.saturating_add(n) <= RAW_MAX as u64 {
             self.keep_raw(value, n);
         } else {
             if self.counts.is_empty() {
@@ -293,7 +297,7 @@ impl LogHistogram {
         }
         if self.counts.is_empty()
             && other.counts.is_empty()
-            && self.count + other.count <= RAW_MAX as u64
+            && self.count.saturating_add(other.count) <= RAW_MAX as u64
         {
             if self.raw.capacity() == 0 {
                 self.raw.reserve_exact(RAW_MAX);
