@@ -179,7 +179,7 @@ impl<O: Observer> Sim<'_, O> {
             }
             let key = may_take_work.then(|| {
                 let method = self.scenario.queue(queue_id).assignment;
-                (method_key(method, agent), queue.rr_keys[member], member)
+                RankedMember::new(method_rank(method, agent), queue.rr_keys[member], member)
             });
             if key != queue.ranked_key[member] {
                 match (queue.ranked_key[member], key) {
@@ -240,13 +240,52 @@ impl<O: Observer> Sim<'_, O> {
     }
 }
 
-/// The part of an agent's rank that its queue's assignment method gives (smaller first); the
-/// round-robin key breaks ties. Must agree with the ranks `best_agent_for` computes (highest
-/// capacity over capacity profiles ranks by the item's profiles and is searched without it).
-pub(super) fn method_key(method: AssignmentMethod, agent: &Agent) -> (i64, u64) {
+/// The part of an agent's rank that its queue's assignment method gives (smaller first), below
+/// 2^96; the round-robin key breaks ties. Must agree with the ranks `best_agent_for` computes
+/// (highest capacity over capacity profiles ranks by the item's profiles and is searched
+/// without it).
+pub(super) fn method_rank(method: AssignmentMethod, agent: &Agent) -> u128 {
     match method {
-        AssignmentMethod::HighestCapacity => (agent.used - agent.capacity, 0),
-        AssignmentMethod::RoundRobin => (0, 0),
-        AssignmentMethod::LeastActive => (i64::from(agent.active), agent.last_release.as_micros()),
+        // Less free room (used − capacity, signed) ranks later.
+        AssignmentMethod::HighestCapacity => {
+            u128::from(unsigned_order(agent.used - agent.capacity))
+        }
+        AssignmentMethod::RoundRobin => 0,
+        // (active conversations, last release): 32 + 64 bits.
+        AssignmentMethod::LeastActive => {
+            u128::from(agent.active) << 64 | u128::from(agent.last_release.as_micros())
+        }
+    }
+}
+
+/// The signed value as an unsigned one of the same order: the sign bit flipped.
+fn unsigned_order(value: i64) -> u64 {
+    (value as u64) ^ (1 << 63)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsigned_order;
+
+    #[test]
+    fn signed_values_keep_their_order_unsigned() {
+        let values = [
+            i64::MIN,
+            i64::MIN + 1,
+            -1_000,
+            -3,
+            -1,
+            0,
+            1,
+            2,
+            1_000,
+            i64::MAX,
+        ];
+        for pair in values.windows(2) {
+            assert!(
+                unsigned_order(pair[0]) < unsigned_order(pair[1]),
+                "{pair:?}"
+            );
+        }
     }
 }
