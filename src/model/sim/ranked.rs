@@ -1,6 +1,6 @@
-//! A queue's candidate agents in the order of its assignment method: a ring buffer kept sorted
-//! while few agents are candidates (the common case: at any load worth simulating most agents
-//! are busy), an ordered tree when many are, so that both a queue of ten and one of ten thousand
+//! A queue's candidate agents in the order of its assignment method: a sorted vector while
+//! few agents are candidates (the common case: at any load worth simulating most agents are
+//! busy), an ordered tree when many are, so that both a queue of ten and one of ten thousand
 //! free agents cost a few comparisons per change.
 
 use std::collections::BTreeSet;
@@ -39,11 +39,11 @@ impl RankedMember {
     }
 }
 
-/// Above this many entries the ring becomes a tree; below a quarter of it, a ring again. The
-/// ring moves only the entries between a change and the nearer end: the best candidate leaving
-/// (at the front) or a round-robin member going last (to the back) moves nothing. Moving 64
-/// entries of 24 bytes costs less than one tree insertion does; the gap between the two
-/// thresholds makes each conversion pay for itself over many changes.
+/// Above this many entries the vector becomes a tree; below a quarter of it, a vector again.
+/// Moving 128 entries of 24 bytes costs less than one tree insertion does; the gap between the
+/// two thresholds makes each conversion pay for itself over many changes. (A ring buffer and
+/// vectors of up to 256 or 512 were measured, and were slower or no faster: README,
+/// Performance.)
 const SMALL_MAX: usize = 128;
 const SMALL_AGAIN: usize = SMALL_MAX / 4;
 /// Up to this many entries a scan costs less than a binary search.
@@ -66,7 +66,7 @@ impl Ranked {
         match self {
             Ranked::Small(entries) => {
                 // A member that leaves service was assigned recently: its place is near the
-                // back, where the scan starts (short rings; long ones are searched).
+                // end, where the scan starts (short vectors; long ones are searched).
                 let at = if entries.len() <= SCAN_MAX {
                     entries
                         .iter()
