@@ -13,7 +13,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use routesim::config::{parse_duration, parse_scenario, Origin};
-use routesim::model::{simulate, NoObserver, Scenario};
+use routesim::engine::SimTime;
+use routesim::metrics::{Collector, Scope};
+use routesim::model::{
+    simulate, AgentId, AgentStatus, Answer, ChannelId, ConversationInfo, GroupId, NoObserver,
+    Observer, OfferVia, Presence, QueueId, Scenario, WorkstreamId,
+};
 
 fn mmc_scenario(horizon: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc.toml");
@@ -35,17 +40,24 @@ struct BareFigures {
 }
 
 /// A minimal M/M/c simulation: a binary heap of (time, seq, event) with integer microseconds,
-/// a FIFO queue of arrival times, exponential draws by inversion from ChaCha8. It is the
-/// fastest honest loop of the same model, so routesim's overhead is the ratio to it.
-fn bare_mmc(
+/// a FIFO queue of arrival times, a stack of free agents, exponential draws by inversion from
+/// ChaCha8. It is the fastest honest loop of the same model, so routesim's overhead is the
+/// ratio to it.
+///
+/// It tells `observer` what routesim's model tells it for the same day (arrivals, queueing,
+/// offers, answers, completions and the agents' two status changes per conversation): with
+/// [`NoObserver`] the calls compile away, and with the standard collector it shows what every
+/// measure costs on top of the cheapest loop, the floor of routesim's run with every measure.
+fn bare_mmc<O: Observer>(
+    observer: &mut O,
     agents: u32,
     per_hour: f64,
     mean_handle_s: f64,
     horizon_s: f64,
     seed: u64,
 ) -> BareFigures {
-    const ARRIVAL: u8 = 0;
-    const DEPARTURE: u8 = 1;
+    // An event's subject: the arrival, or the agent whose service ends, plus one.
+    const ARRIVAL: u32 = 0;
     let mut arrivals_rng = ChaCha8Rng::seed_from_u64(seed);
     let mut service_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
     let exp = |rng: &mut ChaCha8Rng, mean_s: f64| -> u64 {
@@ -54,49 +66,102 @@ fn bare_mmc(
     };
     let horizon = (horizon_s * 1e6) as u64;
     let mean_gap_s = 3600.0 / per_hour;
-    let mut heap = BinaryHeap::new();
+    let info = |arrived: u64| ConversationInfo {
+        channel: ChannelId::from_index(0),
+        workstream: WorkstreamId::from_index(0),
+        queue: QueueId::from_index(0),
+        arrived: SimTime::from_micros(arrived),
+        queued_from: SimTime::from_micros(arrived),
+    };
+    let status = |presence, used_units, active| AgentStatus {
+        presence,
+        staffed_units: i64::from(presence != Presence::Offline),
+        used_units,
+        active,
+    };
+    let (offline, idle, full) = (
+        status(Presence::Offline, 0, 0),
+        status(Presence::Available, 0, 0),
+        status(Presence::BusyDnd, 1, 1),
+    );
+    let group = GroupId::from_index(0);
+    observer.warm_up_ended(SimTime::ZERO);
+    for agent in 0..agents as usize {
+        observer.agent_changed(
+            SimTime::ZERO,
+            AgentId::from_index(agent),
+            group,
+            offline,
+            idle,
+        );
+    }
+    // (time, seq, subject, arrival time of the conversation)
+    let mut heap: BinaryHeap<Reverse<(u64, u64, u32, u64)>> = BinaryHeap::new();
     let mut seq = 0u64;
     let mut queue: VecDeque<u64> = VecDeque::new();
-    let mut free = agents;
+    let mut free: Vec<u32> = (0..agents).rev().collect();
     let mut figures = BareFigures::default();
     let mut last_change = 0u64;
     let first = exp(&mut arrivals_rng, mean_gap_s);
-    heap.push(Reverse((first, seq, ARRIVAL)));
-    while let Some(Reverse((now, _, kind))) = heap.pop() {
+    heap.push(Reverse((first, seq, ARRIVAL, first)));
+    while let Some(Reverse((now, _, subject, arrived))) = heap.pop() {
         if now > horizon {
             break;
         }
-        figures.busy_area_us += u128::from(agents - free) * u128::from(now - last_change);
+        let at = SimTime::from_micros(now);
+        let busy = agents - free.len() as u32;
+        figures.busy_area_us += u128::from(busy) * u128::from(now - last_change);
         last_change = now;
-        let mut start = |arrived: u64, heap: &mut BinaryHeap<_>, seq: &mut u64| {
+        let mut start = |observer: &mut O,
+                         agent: u32,
+                         arrived: u64,
+                         how,
+                         heap: &mut BinaryHeap<_>,
+                         seq: &mut u64| {
             let wait = now - arrived;
             figures.answered += 1;
             figures.wait_sum_us += wait;
             figures.within_20s += u64::from(wait <= 20_000_000);
+            let (c, id) = (info(arrived), AgentId::from_index(agent as usize));
+            observer.offered(at, &c, id, OfferVia::Queue);
+            observer.answered(at, &c, id, how);
+            observer.agent_changed(at, id, group, idle, full);
             *seq += 1;
             let end = now + exp(&mut service_rng, mean_handle_s);
-            heap.push(Reverse((end, *seq, DEPARTURE)));
+            heap.push(Reverse((end, *seq, agent + 1, arrived)));
         };
-        if kind == ARRIVAL {
+        if subject == ARRIVAL {
             figures.arrivals += 1;
+            observer.arrived(at, &info(now));
             seq += 1;
-            heap.push(Reverse((
-                now + exp(&mut arrivals_rng, mean_gap_s),
-                seq,
-                ARRIVAL,
-            )));
-            if free > 0 {
-                free -= 1;
-                start(now, &mut heap, &mut seq);
+            let next = now + exp(&mut arrivals_rng, mean_gap_s);
+            heap.push(Reverse((next, seq, ARRIVAL, next)));
+            if let Some(agent) = free.pop() {
+                start(observer, agent, now, Answer::AtOnce, &mut heap, &mut seq);
             } else {
+                observer.queued(at, &info(now));
                 queue.push_back(now);
             }
-        } else if let Some(arrived) = queue.pop_front() {
-            start(arrived, &mut heap, &mut seq);
         } else {
-            free += 1;
+            let agent = subject - 1;
+            let id = AgentId::from_index(agent as usize);
+            observer.completed(at, &info(arrived), id);
+            observer.agent_changed(at, id, group, full, idle);
+            if let Some(arrived) = queue.pop_front() {
+                start(
+                    observer,
+                    agent,
+                    arrived,
+                    Answer::FromQueue,
+                    &mut heap,
+                    &mut seq,
+                );
+            } else {
+                free.push(agent);
+            }
         }
     }
+    observer.finished(SimTime::from_micros(horizon));
     figures
 }
 
@@ -113,10 +178,31 @@ fn mmc_throughput(c: &mut Criterion) {
         b.iter(|| black_box(simulate(&scenario, 1, &mut NoObserver)))
     });
     // Same model, same day, same load: the yardstick for the ratio routesim / bare.
-    let bare = bare_mmc(50, 540.0, 300.0, 86_400.0, 1);
+    let bare = bare_mmc(&mut NoObserver, 50, 540.0, 300.0, 86_400.0, 1);
     group.throughput(Throughput::Elements(bare.arrivals));
     group.bench_function("bare_loop", |b| {
-        b.iter(|| black_box(bare_mmc(50, 540.0, 300.0, 86_400.0, 1)))
+        b.iter(|| black_box(bare_mmc(&mut NoObserver, 50, 540.0, 300.0, 86_400.0, 1)))
+    });
+    // The bare loop feeding the standard collector: what every measure costs with a model as
+    // cheap as the bare loop. Checked once that the collector saw the loop's conversations.
+    let fed = |scenario: &Scenario| {
+        let mut collector = Collector::new(scenario);
+        let figures = bare_mmc(&mut collector, 50, 540.0, 300.0, 86_400.0, 1);
+        (figures, collector.into_results(1))
+    };
+    let (figures, results) = fed(&scenario);
+    let answered = results
+        .summary
+        .iter()
+        .find(|row| row.scope == Scope::Overall && row.measure == "answered")
+        .map(|row| row.value);
+    assert_eq!(
+        answered,
+        Some(figures.answered as f64),
+        "the collector was fed the loop's day"
+    );
+    group.bench_function("bare_loop_with_collector", |b| {
+        b.iter(|| black_box(fed(&scenario)))
     });
     group.finish();
 }
