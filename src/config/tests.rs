@@ -375,7 +375,7 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
         "queues.sales.overflow.transfer_to: a queue cannot overflow into itself",
     ]);
     check_error(("[queues.sales]", "[queues.sales]\noverflow = { work_item_limit = 0, action = \"end\" }"), &[
-        "queues.sales.overflow.work_item_limit: expected a limit of 1 or more open items, got 0",
+        "queues.sales.overflow.work_item_limit: expected a limit from 1 to 100 open items (the product's range), got 0",
     ]);
     check_error(("[queues.sales]", "[queues.sales]\noverflow = { operating_hours = { start = \"8am\", end = \"20:00\" }, action = \"end\" }"), &[
         "queues.sales.overflow.operating_hours.start",
@@ -396,6 +396,20 @@ fn workstream_semantics_settings_are_checked_with_their_path() {
             "[capacity_profiles.chat]\nwork_item_limit = 101\n\n[queues.sales]",
         ),
         &["capacity_profiles.chat.work_item_limit: expected a work-item limit from 0 to 100"],
+    );
+    check_error(
+        (
+            "[queues.sales]",
+            "[queues.sales]\noverflow = { work_item_limit = 101, action = \"end\" }",
+        ),
+        &["queues.sales.overflow.work_item_limit: expected a limit from 1 to 100 open items"],
+    );
+    check_error(
+        (
+            "fallback_queue = \"sales\"",
+            "fallback_queue = \"sales\"\nallowed_presences = []",
+        ),
+        &["workstreams.messaging.allowed_presences: expected at least one presence"],
     );
     check_error(
         ("count = 5", "count = 5\nprofile_limits = { chat = 2 }"),

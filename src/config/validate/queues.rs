@@ -43,11 +43,13 @@ impl Validator<'_> {
     ) -> Option<Overflow> {
         let work_item_limit = match file.work_item_limit {
             None => None,
-            Some(limit) if limit >= 1 => Some(limit as usize),
+            Some(limit) if (1..=100).contains(&limit) => Some(limit as usize),
             Some(other) => {
                 self.problem(
                     &format!("{path}.work_item_limit"),
-                    format!("expected a limit of 1 or more open items, got {other}"),
+                    format!(
+                        "expected a limit from 1 to 100 open items (the product's range), got {other}"
+                    ),
                 );
                 return None;
             }

@@ -35,6 +35,14 @@ impl Validator<'_> {
                     );
                     presences.extend(found);
                 }
+                if names.is_empty() {
+                    // The product asks for at least one; none would never give out an item.
+                    self.problem(
+                        &format!("{path}.allowed_presences"),
+                        "expected at least one presence (such as [\"available\"]): with none, \
+                         no agent is ever eligible and no item is given out",
+                    );
+                }
                 Some(PresenceSet::of(&presences))
             }
         };
