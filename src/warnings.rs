@@ -3,7 +3,8 @@
 //! them on stderr and the library returns them as a list (for the HTML page).
 //!
 //! From the scenario alone ([`scenario_warnings`]): demand in intervals with no agent logged in
-//! who could take it, a queue no agent group serves, required skills no serving agent has.
+//! who could take it, a queue no agent group serves, required skills no serving agent has,
+//! picking "always" that stops when the agent is full.
 //! From a run ([`run_warnings`]): utilization above 100 % and what caused it. Between two
 //! scenarios ([`same_after_defaults`]): a comparison of two scenarios that are the same.
 
@@ -13,8 +14,8 @@ use std::fmt;
 use crate::engine::SimDuration;
 use crate::metrics::{IntervalRow, RunResults, Scope};
 use crate::model::{
-    AgentGroup, ArrivalProcess, ChannelId, GroupId, Presence, QueueId, Scenario, SkillMatching,
-    WorkstreamId,
+    AgentGroup, ArrivalProcess, ChannelId, DistributionMode, GroupId, PickWhen, Presence, QueueId,
+    Scenario, SkillMatching, WorkstreamId,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -29,6 +30,9 @@ pub enum WarningKind {
     QueueNotServed,
     /// A classification rule requires skills that no agent serving the workstream has.
     SkillsNobodyHas,
+    /// Agents who pick whatever their capacity never get beyond it: a full agent is in a
+    /// presence the pick workstream does not allow.
+    PickingStopsWhenFull,
     /// An agent group's utilization went above 100 %.
     OverUtilization,
     /// Two scenarios compared are the same once defaults are filled in.
@@ -74,6 +78,12 @@ pub fn scenario_warnings(scenario: &Scenario) -> Vec<Warning> {
     }
     for idx in 0..scenario.workstreams.len() {
         warnings.extend(skills_nobody_has(scenario, WorkstreamId::from_index(idx)));
+    }
+    for idx in 0..scenario.workstreams.len() {
+        warnings.extend(picking_stops_when_full(
+            scenario,
+            WorkstreamId::from_index(idx),
+        ));
     }
     for idx in 0..scenario.channels.len() {
         warnings.extend(demand_without_agents(scenario, ChannelId::from_index(idx)));
@@ -134,6 +144,34 @@ fn skills_nobody_has(scenario: &Scenario, workstream: WorkstreamId) -> Vec<Warni
         ));
     }
     warnings
+}
+
+/// A group that picks "always" (beyond its capacity) from a pick workstream that does not
+/// allow the presence of a full agent: once full it may pick nothing more, so it never gets
+/// beyond its capacity, which is what "always" is usually meant for.
+fn picking_stops_when_full(scenario: &Scenario, workstream: WorkstreamId) -> Vec<Warning> {
+    let ws = scenario.workstream(workstream);
+    let full = scenario.simulation.full_capacity_presence;
+    if ws.mode != DistributionMode::Pick || ws.allowed_presences.contains(full) {
+        return Vec::new();
+    }
+    serving_groups(scenario, workstream)
+        .into_iter()
+        .map(|g| scenario.agent_group(g))
+        .filter(|group| group.picking.when == PickWhen::Always)
+        .map(|group| {
+            warning(
+                WarningKind::PickingStopsWhenFull,
+                format!(
+                    "agent_groups.{}.picking.when: \"always\" lets an agent pick beyond its capacity, but a full agent is {} (`simulation.full_capacity_presence`), which workstreams.{}.allowed_presences does not list, so this group's agents stop picking its work when full; add \"{}\" to the allowed presences to let them go on",
+                    group.name,
+                    full.as_str(),
+                    ws.name,
+                    full.as_str()
+                ),
+            )
+        })
+        .collect()
 }
 
 fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warning> {

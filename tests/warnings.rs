@@ -170,6 +170,45 @@ fn required_skills_no_serving_agent_has_are_warned_about() {
 }
 
 #[test]
+fn picking_always_that_stops_when_the_agent_is_full_is_warned_about() {
+    let pick = |when: &str, workstream: &str, simulation: &str| {
+        let text = centre(
+            &format!(
+                "capacity_units = 2\npicking = {{ think_time = {{ kind = \"constant\", value = \"10s\" }}, when = \"{when}\" }}"
+            ),
+            &format!("mode = \"pick\"\n{workstream}"),
+        );
+        let text = text.replacen(
+            "horizon = \"24h\"",
+            &format!("horizon = \"24h\"\n{simulation}"),
+            1,
+        );
+        of_kind(
+            &scenario_warnings(&scenario(&text)),
+            WarningKind::PickingStopsWhenFull,
+        )
+    };
+    // The default allowed presences leave out Busy-DND, a full agent's presence.
+    let found = pick("always", "", "");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("agent_groups.team.picking.when: \"always\" lets an agent pick beyond its capacity, but a full agent is busy_dnd"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].contains("workstreams.chat.allowed_presences"),
+        "{}",
+        found[0]
+    );
+    let allowed = r#"allowed_presences = ["available", "busy", "busy_dnd"]"#;
+    assert!(pick("always", allowed, "").is_empty());
+    assert!(pick("free_capacity", "", "").is_empty());
+    // A full agent that stays Busy may go on picking under the default presences.
+    assert!(pick("always", "", "full_capacity_presence = \"busy\"").is_empty());
+}
+
+#[test]
 fn utilization_above_100_percent_is_warned_about_with_its_cause() {
     // The default scenario: affinity sends resumed SMS and WhatsApp conversations back to
     // full agents.
