@@ -177,14 +177,17 @@ fn picking_stops_when_full(scenario: &Scenario, workstream: WorkstreamId) -> Vec
 fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warning> {
     let sim = &scenario.simulation;
     let ch = scenario.channel(channel);
-    let interval = sim.interval.as_micros();
-    let per_day = (DAY / interval) as usize;
+    // Cells of a minute (or finer, if the interval is not whole minutes): shift and break
+    // edges are minutes, so a shift ending at 00:20 leaves 00:20-01:00 uncovered even when
+    // the report's interval is an hour.
+    let cell = gcd(sim.interval.as_micros(), 60_000_000);
+    let per_day = (DAY / cell) as usize;
     let workstream = scenario.workstream(ch.workstream);
     let away_allowed = workstream.allowed_presences.contains(Presence::Away);
     let groups = serving_groups(scenario, ch.workstream);
     let covered: Vec<bool> = (0..per_day)
         .map(|i| {
-            let (from, to) = (i as u64 * interval, (i as u64 + 1) * interval);
+            let (from, to) = (i as u64 * cell, (i as u64 + 1) * cell);
             groups
                 .iter()
                 .any(|&g| on_duty_within(scenario.agent_group(g), away_allowed, from, to))
@@ -195,13 +198,21 @@ fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warn
     }
     let demand = demand_by_interval_of_day(
         &ch.arrivals,
-        interval,
+        cell,
         sim.warm_up.as_micros(),
         sim.horizon.as_micros(),
     );
-    let uncovered: Vec<bool> = (0..per_day)
+    let mut uncovered: Vec<bool> = (0..per_day)
         .map(|i| !covered[i] && demand[i] > 0.0)
         .collect();
+    // A stretch of the day too short to expect half a conversation over the run in it (the
+    // minute before midnight of a shift written to end at 23:59) is not worth a warning.
+    for stretch in stretches(&uncovered) {
+        let expected: f64 = stretch.clone().map(|i| demand[i % per_day]).sum();
+        if expected < 0.5 {
+            stretch.for_each(|i| uncovered[i % per_day] = false);
+        }
+    }
     let total: f64 = (0..per_day)
         .filter(|&i| uncovered[i])
         .map(|i| demand[i])
@@ -209,7 +220,7 @@ fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warn
     if total < 0.5 {
         return None;
     }
-    let when = ranges_of_day(&uncovered, interval);
+    let when = ranges_of_day(&uncovered, cell);
     let who = if groups.is_empty() {
         format!("no agent group serves the queues they reach ({when})")
     } else {
@@ -228,6 +239,37 @@ fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warn
             total.round() as u64,
         ),
     ))
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// The stretches of marked cells of a day, as ranges of cell indices that may run past the
+/// last cell into the next day (index `i` is cell `i % n`): a stretch across midnight is one.
+fn stretches(marked: &[bool]) -> Vec<std::ops::Range<usize>> {
+    let n = marked.len();
+    let Some(offset) = marked.iter().position(|&m| !m) else {
+        return std::iter::once(0..n).collect();
+    };
+    let mut found = Vec::new();
+    let mut start = None;
+    for step in 1..=n {
+        let i = offset + step;
+        match (step < n && marked[i % n], start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                found.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Whether some agent of the group is logged in and at work (on shift, and not on a break

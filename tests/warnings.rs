@@ -100,6 +100,25 @@ fn arrivals_while_nobody_is_at_work_are_warned_about_with_the_hours() {
     )
     .is_empty());
 
+    // Shift edges count to the minute, whatever the report's interval (an hour here): the
+    // shift ends at 20:20, not at the end of the 20:00 interval.
+    let hourly = centre(r#"shift = { start = "08:00", end = "20:20" }"#, "").replacen(
+        "horizon = \"24h\"",
+        "horizon = \"24h\"\ninterval = \"1h\"",
+        1,
+    );
+    let found = of_kind(
+        &scenario_warnings(&scenario(&hourly)),
+        WarningKind::DemandWithoutAgents,
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    // 11 h 40 min at 20/h.
+    assert!(
+        found[0].starts_with("channels.chat: about 233 conversations over the run arrive when no agent who can take them is at work (20:20-08:00 each day"),
+        "{}",
+        found[0]
+    );
+
     // Round the clock: nothing to say.
     assert!(scenario_warnings(&scenario(&centre("", ""))).is_empty());
 }
