@@ -447,7 +447,8 @@ impl Observer for Collector {
     }
 
     fn answered(&mut self, now: SimTime, c: &ConversationInfo, agent: AgentId, how: Answer) {
-        if how == Answer::FromQueue {
+        // It was waiting (reported `queued`) unless accepted the moment it arrived.
+        if how != Answer::AtOnce {
             self.change_queue_length(now, c, -1);
         }
         if self.measuring {
@@ -474,10 +475,9 @@ impl Observer for Collector {
     }
 
     fn abandoned(&mut self, now: SimTime, c: &ConversationInfo, from: Abandonment) {
-        // A ringing offer still counts in its queue's length if the item queued before it.
-        if from != Abandonment::Ringing {
-            self.change_queue_length(now, c, -1);
-        }
+        // Every abandonment ends a wait: in the queue, or while an offer rang (reported
+        // `queued` when it began to ring).
+        self.change_queue_length(now, c, -1);
         let wait = u128::from(now.since(c.queued_from).as_micros());
         self.update_flows(c, |f| {
             f.abandoned += 1;
@@ -488,10 +488,8 @@ impl Observer for Collector {
         }
     }
 
-    fn resume_abandoned(&mut self, now: SimTime, c: &ConversationInfo, from: Abandonment) {
-        if from != Abandonment::Ringing {
-            self.change_queue_length(now, c, -1);
-        }
+    fn resume_abandoned(&mut self, now: SimTime, c: &ConversationInfo, _from: Abandonment) {
+        self.change_queue_length(now, c, -1);
         // The conversation ends unhandled: its earlier segments are no handle time.
         self.handle_times.forget(c);
         self.update_semantics(c, |f| f.resume_abandoned += 1);
@@ -613,7 +611,7 @@ impl Observer for Collector {
         resumed: SimTime,
         returned: Return,
     ) {
-        if how == Answer::FromQueue {
+        if how != Answer::AtOnce {
             self.change_queue_length(now, c, -1);
         }
         if self.measuring {

@@ -21,8 +21,11 @@ pub struct ConversationInfo {
 /// How an answered conversation reached its agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
-    /// An agent was free when it arrived: it never waited in the queue.
+    /// An agent was free when it arrived and accepted at once: it never waited.
     AtOnce,
+    /// Offered the moment it arrived, it waited for the notification to be accepted (and was
+    /// reported `queued` when it began to ring), but never in the queue.
+    AfterRinging,
     /// It waited in the queue (and was reported `queued`) first.
     FromQueue,
 }
@@ -58,7 +61,8 @@ pub enum Abandonment {
     Queue,
     /// While an offer rang, having waited in the queue (reported `queued`) first.
     RingingAfterQueue,
-    /// While an offer rang that was made the moment it arrived or resumed: it never queued.
+    /// While an offer rang that was made the moment it arrived or resumed: it never entered
+    /// the queue (but was reported `queued` when the offer began to ring).
     Ringing,
 }
 
@@ -126,7 +130,10 @@ pub const PROGRESS_EVERY: u64 = 1 << 16;
 
 pub trait Observer {
     fn arrived(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
-    /// The conversation entered its queue to wait (it was not answered at once).
+    /// The conversation began to wait for an agent to accept it: it entered its queue, or the
+    /// offer made to it the moment it arrived (or resumed) rings instead of being accepted at
+    /// once. Reported once per segment; the wait ends with its answer (not `AtOnce`), its
+    /// abandonment or the end of the run.
     fn queued(&mut self, _now: SimTime, _conversation: &ConversationInfo) {}
     fn answered(
         &mut self,

@@ -26,6 +26,75 @@ fn a_response_time_delays_every_answer_by_at_least_that_time() {
     }
 }
 
+/// Little's law, exactly: with nothing measured before the run starts, the time-average
+/// queue length over the run is the sum of every wait measured (first segments answered or
+/// abandoned, resumed segments answered), divided by the run's length, up to the waits still
+/// running at the end (at most `open_wait_s` each for the conversations then queued or
+/// ringing).
+fn assert_queue_length_is_every_wait(r: &RunResults, open_wait_s: f64) {
+    let v = |m: &str| value(r, Scope::Overall, "all", m);
+    assert_eq!(r.warm_up_s, 0.0);
+    let area = v("queue_length_mean") * r.horizon_s;
+    // A mean of no waits is NaN: those count nothing.
+    let sum = |mean: &str, count: f64| if count > 0.0 { v(mean) * count } else { 0.0 };
+    let waits = sum("wait_mean_s", v("answered") + v("abandoned"))
+        + sum("resume_wait_mean_s", v("resumed_answered"));
+    let open = v("queued_at_end") * open_wait_s;
+    assert!(
+        waits <= area * (1.0 + 1e-9) && area <= waits * (1.0 + 1e-9) + open,
+        "queue length x time {area} s against the waits {waits} s (+ at most {open} s open)"
+    );
+}
+
+#[test]
+fn a_ringing_offer_is_a_wait_in_the_queue_length_whether_or_not_the_item_queued_first() {
+    // 20 agents for ~9.2 Erlangs (8.3 of handling, 0.8 of ringing on reserved capacity):
+    // hardly anyone finds every agent busy, so nearly every wait is the 30 s an offer made on
+    // arrival rings; the queue length counts it (Little's law) though p_wait, the share that
+    // found no agent, stays near 0 (Erlang C with 20 servers at 9.2 Erlangs: about 0.2 %).
+    let slow = runs(&scenario(
+        "",
+        CHAT,
+        "",
+        "count = 20\nnotifications = { response_time = { kind = \"constant\", value = \"30s\" } }",
+    ));
+    for r in &slow {
+        let v = |m: &str| value(r, Scope::Overall, "all", m);
+        assert_queue_length_is_every_wait(r, 30.0);
+        // About 100 an hour each waiting 30 s: 0.83 on average.
+        assert!(
+            v("queue_length_mean") > 0.7 && v("queue_length_mean") < 1.0,
+            "{}",
+            v("queue_length_mean")
+        );
+        assert!(v("p_wait") < 0.01, "{}", v("p_wait"));
+    }
+    // An agent who rejects every offer (decline limit 2): an item rings, is rejected, rings
+    // again, then waits in the queue; it counts from its arrival on, ringing or queued.
+    let rejected = runs(&scenario(
+        "decline_limit = 2",
+        CHAT,
+        "",
+        "count = 1\nnotifications = { reject_probability = 1.0, response_time = { kind = \"constant\", value = \"10m\" } }",
+    ));
+    for r in &rejected {
+        assert_queue_length_is_every_wait(r, 12.0 * 3600.0);
+        let v = |m: &str| value(r, Scope::Overall, "all", m);
+        assert_eq!(v("answered"), 0.0);
+        // Every conversation waits from its arrival to the end of the 12 hours.
+        let expected = v("offered") * 6.0 / 12.0;
+        assert!(
+            (v("queue_length_mean") - expected).abs() < 0.1 * expected,
+            "{} against about {expected}",
+            v("queue_length_mean")
+        );
+    }
+    // The bundled day: offers ring, messaging customers resume, some abandon.
+    let day = run(&load("default.toml"), 1);
+    assert!(value(&day, Scope::Overall, "all", "resumed_answered") > 0.0);
+    assert_queue_length_is_every_wait(&day, 24.0 * 3600.0);
+}
+
 #[test]
 fn an_item_is_offered_to_one_agent_at_most_the_decline_limit_times() {
     // One agent who rejects everything: each item rings exactly `limit` times, then stays queued.

@@ -33,8 +33,8 @@ impl<O: Observer> Sim<'_, O> {
             return;
         };
         let (info, state) = (conversation.info, conversation.state);
-        let (queued, segment, agent) = (
-            conversation.queued,
+        let (entered_queue, segment, agent) = (
+            conversation.entered_queue,
             conversation.segment,
             conversation.agent,
         );
@@ -51,7 +51,7 @@ impl<O: Observer> Sim<'_, O> {
                     self.agents[agent_id.index()].ringing_unreserved -= 1;
                 }
                 self.agent_update(now, agent_id, before);
-                if queued {
+                if entered_queue {
                     Abandonment::RingingAfterQueue
                 } else {
                     Abandonment::Ringing
@@ -89,8 +89,10 @@ impl<O: Observer> Sim<'_, O> {
         self.agents[agent_id.index()].active += 1;
         let conversation = &mut self.conversations[slot];
         conversation.state = State::Active;
-        let how = if conversation.queued {
+        let how = if conversation.entered_queue {
             Answer::FromQueue
+        } else if conversation.queued {
+            Answer::AfterRinging
         } else {
             Answer::AtOnce
         };
@@ -256,6 +258,7 @@ impl<O: Observer> Sim<'_, O> {
         conversation.handle_time = handle_time;
         conversation.patience_deadline = patience_deadline;
         conversation.queued = false;
+        conversation.entered_queue = false;
         conversation.declines.clear();
         // Asynchronous channels queue by last customer activity, so "oldest" is the resume time.
         conversation.wait_key.0 = if affinity { 0 } else { 1 };

@@ -200,8 +200,11 @@ struct Conversation {
     held: i64,
     /// Whether the conversation's capacity was taken (and not yet released).
     holding: bool,
-    /// Whether this segment was reported `queued` (so its answer is `FromQueue`).
+    /// Whether this segment was reported `queued`: it entered its queue, or its offer made at
+    /// once rang (its answer is then not `AtOnce`).
     queued: bool,
+    /// Whether this segment entered its queue (its answer is then `FromQueue`).
+    entered_queue: bool,
     /// 0 for the first segment; resumed segments count up.
     segment: u32,
     /// When the customer last wrote (arrival or resume).

@@ -49,6 +49,11 @@ impl<O: Observer> Sim<'_, O> {
         if behaviour.is_instant() && !absent {
             self.start_service(now, id, agent_id);
         } else {
+            // The customer waits for the agent to accept: an offer made the moment it arrived
+            // (or resumed) now counts as waiting, as one made from the queue does.
+            if !std::mem::replace(&mut self.conversations[slot].queued, true) {
+                self.observer.queued(now, &info);
+            }
             // The customer's patience keeps running while the notification rings.
             self.arm_patience(now, id);
             let streams = &mut self.group_streams[group.index()];
@@ -174,8 +179,11 @@ impl<O: Observer> Sim<'_, O> {
         let waiting = &mut self.queues[info.queue.index()].waiting;
         waiting.insert(key, id);
         let in_block = waiting.in_top_block(key);
-        if !self.conversations[id.slot as usize].queued {
-            self.conversations[id.slot as usize].queued = true;
+        let conversation = &mut self.conversations[id.slot as usize];
+        conversation.entered_queue = true;
+        // An offer that rang was reported `queued` when it began to ring (`offer`).
+        debug_assert!(conversation.queued, "a declined offer rang");
+        if !std::mem::replace(&mut conversation.queued, true) {
             self.observer.queued(now, &info);
         }
         self.arm_patience(now, id);

@@ -21,8 +21,12 @@ impl<O: Observer> Sim<'_, O> {
         if self.any_preferred {
             self.note_queued_preferences(id);
         }
-        self.conversations[id.slot as usize].queued = true;
-        self.observer.queued(now, &info);
+        let conversation = &mut self.conversations[id.slot as usize];
+        conversation.entered_queue = true;
+        // Not reported again if its offer made at once rang and was declined (`offers.rs`).
+        if !std::mem::replace(&mut conversation.queued, true) {
+            self.observer.queued(now, &info);
+        }
         self.arm_patience(now, id);
         if self.queues[queue_id.index()].pickable {
             self.wake_idle_pickers(now, queue_id);

@@ -82,6 +82,7 @@ impl<O: Observer> Sim<'_, O> {
         conversation.held = 0;
         conversation.holding = false;
         conversation.queued = false;
+        conversation.entered_queue = false;
         conversation.segment = 0;
         conversation.resumed_at = now;
         conversation.last_agent = None;

@@ -230,6 +230,7 @@ impl<O: Observer> Sim<'_, O> {
             held: 0,
             holding: false,
             queued: false,
+            entered_queue: false,
             segment: 0,
             resumed_at: SimTime::ZERO,
             last_agent: None,
