@@ -4,7 +4,7 @@
 //!
 //! From the scenario alone ([`scenario_warnings`]): demand in intervals with no agent logged in
 //! who could take it, a queue no agent group serves, required skills no serving agent has,
-//! picking "always" that stops when the agent is full.
+//! picking "always" that stops when the agent is full, affinity where nothing resumes.
 //! From a run ([`run_warnings`]): utilization above 100 % and what caused it. Between two
 //! scenarios ([`same_after_defaults`]): a comparison of two scenarios that are the same.
 
@@ -14,8 +14,8 @@ use std::fmt;
 use crate::engine::SimDuration;
 use crate::metrics::{IntervalRow, RunResults, Scope};
 use crate::model::{
-    AgentGroup, ArrivalProcess, ChannelId, DistributionMode, GroupId, PickWhen, Presence, QueueId,
-    Scenario, SkillMatching, WorkstreamId,
+    Affinity, AgentGroup, ArrivalProcess, ChannelId, ChannelKind, DistributionMode, GroupId,
+    PickWhen, Presence, QueueId, Scenario, SkillMatching, WorkstreamId,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -33,6 +33,8 @@ pub enum WarningKind {
     /// Agents who pick whatever their capacity never get beyond it: a full agent is in a
     /// presence the pick workstream does not allow.
     PickingStopsWhenFull,
+    /// Agent affinity on a workstream whose channels never go Waiting, so nothing resumes.
+    AffinityWithoutResumes,
     /// An agent group's utilization went above 100 %.
     OverUtilization,
     /// Two scenarios compared are the same once defaults are filled in.
@@ -77,13 +79,10 @@ pub fn scenario_warnings(scenario: &Scenario) -> Vec<Warning> {
         }
     }
     for idx in 0..scenario.workstreams.len() {
-        warnings.extend(skills_nobody_has(scenario, WorkstreamId::from_index(idx)));
-    }
-    for idx in 0..scenario.workstreams.len() {
-        warnings.extend(picking_stops_when_full(
-            scenario,
-            WorkstreamId::from_index(idx),
-        ));
+        let workstream = WorkstreamId::from_index(idx);
+        warnings.extend(skills_nobody_has(scenario, workstream));
+        warnings.extend(picking_stops_when_full(scenario, workstream));
+        warnings.extend(affinity_without_resumes(scenario, workstream));
     }
     for idx in 0..scenario.channels.len() {
         warnings.extend(demand_without_agents(scenario, ChannelId::from_index(idx)));
@@ -172,6 +171,29 @@ fn picking_stops_when_full(scenario: &Scenario, workstream: WorkstreamId) -> Vec
             )
         })
         .collect()
+}
+
+/// Affinity keeps a resumed conversation with its last agent; a workstream of live chat and
+/// voice only (which never go Waiting, and whose affinity is off unless set) has none.
+fn affinity_without_resumes(scenario: &Scenario, workstream: WorkstreamId) -> Option<Warning> {
+    let ws = scenario.workstream(workstream);
+    let mut channels = scenario
+        .channels
+        .iter()
+        .filter(|c| c.workstream == workstream)
+        .peekable();
+    channels.peek()?;
+    let synchronous =
+        channels.all(|c| matches!(c.kind, ChannelKind::LiveChat | ChannelKind::Voice));
+    (ws.affinity == Affinity::On && synchronous).then(|| {
+        warning(
+            WarningKind::AffinityWithoutResumes,
+            format!(
+                "workstreams.{}.affinity: on, but its channels are live chat or voice, which never go Waiting: no conversation resumes, so affinity changes nothing",
+                ws.name
+            ),
+        )
+    })
 }
 
 fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warning> {

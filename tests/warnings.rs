@@ -228,6 +228,29 @@ fn picking_always_that_stops_when_the_agent_is_full_is_warned_about() {
 }
 
 #[test]
+fn affinity_on_a_workstream_whose_conversations_never_resume_is_warned_about() {
+    let with = |kind: &str, affinity: &str| {
+        let text = centre("", affinity).replacen("kind = \"live_chat\"", kind, 1);
+        of_kind(
+            &scenario_warnings(&scenario(&text)),
+            WarningKind::AffinityWithoutResumes,
+        )
+    };
+    let found = with("kind = \"live_chat\"", "affinity = true");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .starts_with("workstreams.chat.affinity: on, but its channels are live chat or voice"),
+        "{}",
+        found[0]
+    );
+    assert_eq!(with("kind = \"voice\"", "affinity = true").len(), 1);
+    assert!(with("kind = \"live_chat\"", "").is_empty());
+    // SMS can go Waiting and resume: affinity is its default.
+    assert!(with("kind = \"sms\"", "affinity = true").is_empty());
+}
+
+#[test]
 fn utilization_above_100_percent_is_warned_about_with_its_cause() {
     // The default scenario: affinity sends resumed SMS and WhatsApp conversations back to
     // full agents.
