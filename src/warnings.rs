@@ -207,12 +207,20 @@ fn demand_without_agents(scenario: &Scenario, channel: ChannelId) -> Option<Warn
     let workstream = scenario.workstream(ch.workstream);
     let away_allowed = workstream.allowed_presences.contains(Presence::Away);
     let groups = serving_groups(scenario, ch.workstream);
-    let covered: Vec<bool> = (0..per_day)
-        .map(|i| {
-            let (from, to) = (i as u64 * cell, (i as u64 + 1) * cell);
-            groups
-                .iter()
-                .any(|&g| on_duty_within(scenario.agent_group(g), away_allowed, from, to))
+    // Cells some agent is at work in (at some instant): each group's stretches of duty mark
+    // theirs, so the cost is the cells plus the groups' edges, not their product.
+    let mut starts = vec![0i64; per_day + 1];
+    for &g in &groups {
+        for (from, to) in duty_of_day(scenario.agent_group(g), away_allowed) {
+            starts[(from / cell) as usize] += 1;
+            starts[((to - 1) / cell) as usize + 1] -= 1;
+        }
+    }
+    let covered: Vec<bool> = starts[..per_day]
+        .iter()
+        .scan(0i64, |open, &delta| {
+            *open += delta;
+            Some(*open > 0)
         })
         .collect();
     if covered.iter().all(|&c| c) {
@@ -294,21 +302,37 @@ fn stretches(marked: &[bool]) -> Vec<std::ops::Range<usize>> {
     found
 }
 
-/// Whether some agent of the group is logged in and at work (on shift, and not on a break
-/// unless the workstream allows Away) at some instant of `[from, to)`, micros of the day. A
-/// group on a staffing curve is at work then if the curve logs anyone in at that time of day
-/// on some day of the curve (a week curve with nobody on Sunday still covers Sunday's
-/// daytime by Monday's rows: the warning is about times of day).
-fn on_duty_within(group: &AgentGroup, away_allowed: bool, from: u64, to: u64) -> bool {
+/// The stretches `[from, to)` of the day (micros, within `[0, DAY)`, non-empty) in which some
+/// agent of the group is logged in and at work: on shift, and not on a break unless the
+/// workstream allows Away. A group on a staffing curve is at work at a time of day if the
+/// curve logs anyone in then on some day of the curve (a week curve with nobody on Sunday
+/// still covers Sunday's daytime by Monday's rows: the warning is about times of day).
+fn duty_of_day(group: &AgentGroup, away_allowed: bool) -> Vec<(u64, u64)> {
+    // A stretch of the day that may run past midnight, split there.
+    let circular = |start: u64, len: u64| -> Vec<(u64, u64)> {
+        if len >= DAY {
+            return vec![(0, DAY)];
+        }
+        let start = start % DAY;
+        if start + len <= DAY {
+            vec![(start, start + len)]
+        } else {
+            vec![(start, DAY), (0, start + len - DAY)]
+        }
+    };
     if let Some(curve) = &group.staffing_curve {
         let width = curve.interval.as_micros();
-        return curve.agents.iter().enumerate().any(|(k, &agents)| {
-            let start = k as u64 * width;
-            agents > 0 && (width >= DAY || (start % DAY < to && from < start % DAY + width))
-        });
+        return curve
+            .agents
+            .iter()
+            .enumerate()
+            .filter(|&(_, &agents)| agents > 0)
+            .flat_map(|(k, _)| circular(k as u64 * width, width))
+            .filter(|&(from, to)| from < to)
+            .collect();
     }
     let Some(shift) = &group.shift else {
-        return true;
+        return vec![(0, DAY)];
     };
     let within = |t: u64, start: SimDuration, end: SimDuration| {
         let (start, end) = (start.as_micros() % DAY, end.as_micros() % DAY);
@@ -322,14 +346,21 @@ fn on_duty_within(group: &AgentGroup, away_allowed: bool, from: u64, to: u64) ->
         within(t, shift.start, shift.end)
             && (away_allowed || !shift.breaks.iter().any(|b| within(t, b.start, b.end)))
     };
-    // Duty changes only at shift and break edges: try the start and every edge inside.
-    let edges = [shift.start, shift.end]
+    // Duty changes only at shift and break edges: between two edges it is what it is at the
+    // first.
+    let mut edges: Vec<u64> = [shift.start, shift.end]
         .into_iter()
         .chain(shift.breaks.iter().flat_map(|b| [b.start, b.end]))
-        .map(|e| e.as_micros() % DAY);
-    std::iter::once(from)
-        .chain(edges.filter(|&e| from < e && e < to))
-        .any(on_duty)
+        .map(|e| e.as_micros() % DAY)
+        .chain([0, DAY])
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    edges
+        .windows(2)
+        .map(|pair| (pair[0], pair[1]))
+        .filter(|&(from, _)| on_duty(from))
+        .collect()
 }
 
 /// Expected arrivals in each interval of the day, summed over the measured days of the run
