@@ -108,6 +108,52 @@ fn within_one_agent(per_hour: f64, patience_s: Option<f64>, hours: u32) {
     assert!(report.isa.converged, "{:?}", report.isa);
 }
 
+/// The textbook queue (540 an hour, 5 minutes, no patience) over one day of hourly
+/// intervals, with `extra` in `[simulation]` and `staffing` in `[staffing]`.
+fn hourly_day(extra: &str, staffing: &str) -> String {
+    stationary(540.0, 300.0, None, 23, staffing)
+        .replace("interval = \"24h\"", "interval = \"1h\"")
+        .replace("warm_up = \"1h\"", extra)
+        .replace("replications = 8\n", "")
+}
+
+#[test]
+fn intervals_inside_the_warm_up_of_a_one_day_run_are_staffed_like_the_others() {
+    // A 2 h warm-up in a one-day run: 00:00-02:00 are never measured after it, so they are
+    // judged on the warm-up's own conversations. Were they left unjudged, the search would
+    // leave them unstaffed, and the backlog would make 02:00 impossible to meet.
+    let report = staff(
+        &hourly_day("warm_up = \"2h\"", &format!("replications = 4\n{SL_80_20}")),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Erlang C: 51 for every hour. Four replications judged on their mean move an hour by a
+    // few agents, most at 02:00, the first hour judged on a warm system.
+    for (i, &agents) in report.simulated.iter().enumerate() {
+        assert!((45..=60).contains(&agents), "{i}: {:?}", report.simulated);
+    }
+}
+
+#[test]
+fn customers_still_waiting_at_the_end_count_against_the_targets() {
+    // 30 agents for 45 erlangs and nobody abandons: from mid-morning on nobody who arrives is
+    // answered before the day ends. Those customers, still waiting at the end long past the
+    // threshold, are misses, so every interval is out of reach (not only the ones in which
+    // someone was answered late).
+    for target in [SL_80_20, "[[staffing.targets]]\nmax_asa = \"30s\""] {
+        let text = hourly_day(
+            "warm_up = \"0s\"",
+            &format!("replications = 2\nmax_agents = 30\n{target}"),
+        );
+        match staff(&text, None) {
+            Err(StaffingError::Unreachable { intervals, .. }) => {
+                assert_eq!(intervals.len(), 24, "{target}: {intervals:?}");
+            }
+            other => panic!("{target}: expected unreachable, got {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn the_textbook_example_needs_51_agents() {
     // 540 an hour, 5 minutes, 80 % in 20 s: Erlang C gives 51 exactly (SL 80.7 %; 50 give

@@ -558,7 +558,9 @@ impl Observer for Collector {
 
     fn still_open(&mut self, _now: SimTime, c: &ConversationInfo, state: OpenState) {
         match state {
-            OpenState::Queued => self.update_flows(c, |f| f.queued_at_end += 1),
+            OpenState::Queued | OpenState::ResumeQueued => {
+                self.update_flows(c, |f| f.queued_at_end += 1)
+            }
             OpenState::InService => self.update_flows(c, |f| f.in_service_at_end += 1),
             OpenState::Waiting => self.update_semantics(c, |f| f.waiting_at_end += 1),
             OpenState::WithBot => self.update_semantics(c, |f| f.with_bot_at_end += 1),

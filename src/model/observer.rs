@@ -33,8 +33,10 @@ pub enum Answer {
 /// The state of a conversation still in the system when the run stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenState {
-    /// Waiting in a queue.
+    /// Waiting for an agent to accept its first segment (in the queue or while an offer rings).
     Queued,
+    /// A resumed segment waiting for an agent (in the queue or while an offer rings).
+    ResumeQueued,
     /// With an agent (offered, Active or in wrap-up).
     InService,
     /// Waiting for the customer to write again, holding no capacity.

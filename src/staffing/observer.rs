@@ -9,8 +9,8 @@ use crate::config::{StaffingTarget, TargetScope};
 use crate::engine::SimTime;
 use crate::metrics::stats::IntervalAreas;
 use crate::model::{
-    Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, Presence,
-    Scenario,
+    Abandonment, AgentId, AgentStatus, Answer, ConversationInfo, GroupId, Observer, OpenState,
+    Presence, Scenario,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -25,6 +25,12 @@ pub struct IntervalCounts {
     pub within: u64,
     /// Sum of the waits of answered conversations, seconds.
     pub wait_sum_s: f64,
+    /// Still waiting for an agent when the run stopped (first segments) after waiting longer
+    /// than the target's service-level threshold: they cannot be answered within it, so they
+    /// count as missed.
+    pub waiting_beyond: u64,
+    /// Still waiting when the run stopped after waiting longer than the target's `max_asa`.
+    pub waiting_past_asa: u64,
 }
 
 /// What one replication measured.
@@ -41,7 +47,13 @@ pub struct TargetMeasures {
 pub struct TargetObserver<'a> {
     targets: &'a [StaffingTarget],
     thresholds: Vec<Option<u64>>,
+    max_asa: Vec<Option<u64>>,
     warm_up: u64,
+    /// Per interval of the day: whether some of the run after the warm-up falls in it. An
+    /// interval that none does (inside the warm-up of a run that ends less than a day after
+    /// it) is judged on the warm-up's conversations instead, so that no interval of the run
+    /// goes unjudged (and unstaffed).
+    measured: Vec<bool>,
     interval: u64,
     measuring: bool,
     counts: Vec<Vec<IntervalCounts>>,
@@ -67,7 +79,17 @@ impl<'a> TargetObserver<'a> {
                 .iter()
                 .map(|t| t.service_level.map(|(d, _)| d.as_micros()))
                 .collect(),
+            max_asa: targets
+                .iter()
+                .map(|t| t.max_asa.map(|d| d.as_micros()))
+                .collect(),
             warm_up: scenario.simulation.warm_up.as_micros(),
+            measured: measured_intervals(
+                scenario.simulation.warm_up.as_micros(),
+                scenario.simulation.horizon.as_micros(),
+                interval,
+                n,
+            ),
             interval,
             measuring: false,
             counts: vec![vec![IntervalCounts::default(); n]; targets.len()],
@@ -108,10 +130,20 @@ impl<'a> TargetObserver<'a> {
     }
 
     fn update(&mut self, c: &ConversationInfo, f: impl Fn(&mut IntervalCounts, Option<u64>)) {
-        if c.arrived.as_micros() < self.warm_up {
+        self.update_with(c, |counts, threshold, _| f(counts, threshold));
+    }
+
+    /// Applies `f` to the counts of every target the conversation falls under, with the
+    /// target's service-level threshold and `max_asa`.
+    fn update_with(
+        &mut self,
+        c: &ConversationInfo,
+        f: impl Fn(&mut IntervalCounts, Option<u64>, Option<u64>),
+    ) {
+        let interval = ((c.arrived.as_micros() % DAY) / self.interval) as usize;
+        if c.arrived.as_micros() < self.warm_up && self.measured[interval] {
             return;
         }
-        let interval = ((c.arrived.as_micros() % DAY) / self.interval) as usize;
         for (idx, target) in self.targets.iter().enumerate() {
             let applies = match target.scope {
                 TargetScope::Overall => true,
@@ -119,7 +151,11 @@ impl<'a> TargetObserver<'a> {
                 TargetScope::Queue(queue) => queue == c.queue,
             };
             if applies {
-                f(&mut self.counts[idx][interval], self.thresholds[idx]);
+                f(
+                    &mut self.counts[idx][interval],
+                    self.thresholds[idx],
+                    self.max_asa[idx],
+                );
             }
         }
     }
@@ -172,6 +208,17 @@ impl Observer for TargetObserver<'_> {
         self.busy += busy(&after) - busy(&before);
     }
 
+    fn still_open(&mut self, now: SimTime, c: &ConversationInfo, state: OpenState) {
+        if state != OpenState::Queued {
+            return;
+        }
+        let waited = now.as_micros().saturating_sub(c.queued_from.as_micros());
+        self.update_with(c, |counts, threshold, max_asa| {
+            counts.waiting_beyond += u64::from(threshold.is_some_and(|t| waited > t));
+            counts.waiting_past_asa += u64::from(max_asa.is_some_and(|m| waited > m));
+        });
+    }
+
     fn warm_up_ended(&mut self, now: SimTime) {
         self.last_change = now.as_micros();
         self.measuring = true;
@@ -179,5 +226,44 @@ impl Observer for TargetObserver<'_> {
 
     fn finished(&mut self, now: SimTime) {
         self.advance(now.as_micros());
+    }
+}
+
+/// Per interval of the day (`n` of `interval` micros): whether some instant of
+/// `[warm_up, horizon)` falls in it on some day.
+fn measured_intervals(warm_up: u64, horizon: u64, interval: u64, n: usize) -> Vec<bool> {
+    if horizon.saturating_sub(warm_up) >= DAY {
+        return vec![true; n];
+    }
+    let mut measured = vec![false; n];
+    let mut t = warm_up;
+    while t < horizon {
+        let i = ((t % DAY) / interval) as usize;
+        measured[i] = true;
+        // The start of the next interval.
+        t = (t / interval + 1) * interval;
+    }
+    measured
+}
+
+#[cfg(test)]
+mod tests {
+    use super::measured_intervals;
+
+    const H: u64 = 3_600_000_000;
+
+    #[test]
+    fn intervals_inside_a_warm_up_the_run_never_leaves_are_not_measured() {
+        // A day with a 2 h warm-up: the first two hours are never measured.
+        let m = measured_intervals(2 * H, 24 * H, H, 24);
+        assert_eq!(m.iter().filter(|&&x| !x).count(), 2);
+        assert!(!m[0] && !m[1] && m[2] && m[23]);
+        // Two days: the second day measures them.
+        assert!(measured_intervals(2 * H, 48 * H, H, 24).iter().all(|&x| x));
+        // Four hours with a one-hour warm-up: 01:00-04:00 only.
+        let m = measured_intervals(H, 4 * H, H, 24);
+        assert_eq!((0..24).filter(|&i| m[i]).collect::<Vec<_>>(), vec![1, 2, 3]);
+        // A warm-up ending inside an interval: that interval is measured.
+        assert!(measured_intervals(H / 2, 24 * H, H, 24)[0]);
     }
 }

@@ -42,6 +42,9 @@ pub struct Values {
     pub asa_s: Vec<f64>,
     pub abandon_rate: Vec<f64>,
     pub arrived: f64,
+    /// Replications in which nobody was answered but customers were still waiting at the end,
+    /// past the target's `max_asa`: no speed of answer to judge, but a sign it is missed.
+    pub unanswered_past_asa: usize,
 }
 
 impl<'a> Evaluator<'a> {
@@ -180,6 +183,11 @@ impl<'a> Evaluator<'a> {
             }
         }
         if let Some(max) = target.max_asa {
+            // Nobody answered, and customers still waiting at the end had waited longer than
+            // the limit: no mean to bound, but the interval is understaffed.
+            if values.unanswered_past_asa > 0 {
+                return false;
+            }
             if let Some(high) = self.bound(&values.asa_s, true, mean) {
                 if max.as_micros() == 0 || high > max.as_secs_f64() {
                     return false;
@@ -234,6 +242,8 @@ fn summed(counts: &[IntervalCounts], interval: Option<usize>) -> IntervalCounts 
                 abandoned: a.abandoned + c.abandoned,
                 within: a.within + c.within,
                 wait_sum_s: a.wait_sum_s + c.wait_sum_s,
+                waiting_beyond: a.waiting_beyond + c.waiting_beyond,
+                waiting_past_asa: a.waiting_past_asa + c.waiting_past_asa,
             }),
     }
 }
@@ -246,12 +256,18 @@ pub fn target_values(reps: &[TargetMeasures], t: usize, interval: Option<usize>)
         let c = summed(&rep.counts[t], interval);
         let base = c.answered + c.abandoned;
         values.arrived += c.arrived as f64 / reps.len() as f64;
+        // Customers still waiting at the end who had waited past the threshold are misses.
+        let offered = base + c.waiting_beyond;
+        if offered > 0 {
+            values.service_level.push(c.within as f64 / offered as f64);
+        }
         if base > 0 {
-            values.service_level.push(c.within as f64 / base as f64);
             values.abandon_rate.push(c.abandoned as f64 / base as f64);
         }
         if c.answered > 0 {
             values.asa_s.push(c.wait_sum_s / c.answered as f64);
+        } else if c.waiting_past_asa > 0 {
+            values.unanswered_past_asa += 1;
         }
     }
     values

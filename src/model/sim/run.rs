@@ -156,7 +156,8 @@ impl<O: Observer> Sim<'_, O> {
         for conversation in self.conversations.iter().filter(|c| c.live) {
             let state = match conversation.state {
                 // Not yet accepted: from the customer's side still waiting for an agent.
-                State::Open | State::Offered => OpenState::Queued,
+                State::Open | State::Offered if conversation.segment == 0 => OpenState::Queued,
+                State::Open | State::Offered => OpenState::ResumeQueued,
                 State::Active | State::WrapUp => OpenState::InService,
                 State::Waiting => OpenState::Waiting,
                 State::WithBot => OpenState::WithBot,
