@@ -371,3 +371,41 @@ fn a_baseline_from_another_routesim_version_is_a_warning_not_an_error() {
     let md = std::fs::read_to_string(dir.path().join("report/check.md")).unwrap();
     assert!(md.contains("made by routesim 0.0.1"), "{md}");
 }
+
+#[test]
+fn validate_checks_the_check_table_before_any_baseline_is_run() {
+    // A typo in a guard used to pass `validate` and show only at `baseline`, after its runs.
+    let dir = tempfile::tempdir().unwrap();
+    let with_check = |check: &str| format!("{}\n[check]\nreplications = 5\n{check}", small());
+    let cases = [
+        (
+            "[[check.guard]]\nmeasure = \"asa_s\"\nscope = \"queue\"\nname = \"vocie\"\nbetter = \"lower\"\ntolerance = 1",
+            "check.guard[0].name: no queue named \"vocie\"",
+        ),
+        (
+            "[[check.guard]]\nmeasure = \"asa_z\"\nbetter = \"lower\"\ntolerance = 1",
+            "check.guard[0].measure: no measure \"asa_z\"",
+        ),
+        ("bogus = 1", "check.bogus: unknown key"),
+    ];
+    for (check, expected) in cases {
+        std::fs::write(dir.path().join("bad.toml"), with_check(check)).unwrap();
+        let output = routesim(dir.path(), &["validate", "bad.toml"]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{check}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(&format!("bad.toml: {expected}")),
+            "{check}: {}",
+            stderr(&output)
+        );
+    }
+    // A good guard validates.
+    let good = "[[check.guard]]\nmeasure = \"asa_s\"\nscope = \"queue\"\nname = \"voice\"\nbetter = \"lower\"\ntolerance = 1";
+    std::fs::write(dir.path().join("good.toml"), with_check(good)).unwrap();
+    let output = routesim(dir.path(), &["validate", "good.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

@@ -119,6 +119,25 @@ impl PolicyScenario {
         })
     }
 
+    /// Checks the guards of `[check]` against the measures a run of this scenario reports,
+    /// without running it: a guard naming an entity or a measure the reports do not have is
+    /// an issue at its path (what `baseline` would refuse after its runs). The measures a run
+    /// reports depend on the scenario's entities and settings, not on what happens, so a run
+    /// of no length lists them.
+    pub fn check_guards(&self) -> Result<(), ConfigError> {
+        let mut empty = self.scenario.clone();
+        empty.simulation.warm_up = crate::engine::SimDuration::ZERO;
+        empty.simulation.horizon = crate::engine::SimDuration::from_micros(1);
+        let results = crate::metrics::run(&empty, self.scenario.simulation.seed);
+        let rows: Vec<Vec<_>> = vec![results.all_rows().cloned().collect()];
+        resolve_guards(&self.spec.guards, &Samples::from_rows(&rows))
+            .map(|_| ())
+            .map_err(|issues| ConfigError::Invalid {
+                file: self.file.clone(),
+                issues,
+            })
+    }
+
     /// Runs `replications` replications from `base_seed`; one that made no progress is
     /// [`CheckError::Stalled`].
     pub fn replicate(

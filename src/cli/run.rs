@@ -232,6 +232,12 @@ pub(crate) fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
                     },
                 )
                 .map(|_| scenario)
+            })
+            .and_then(|scenario| {
+                // The `[check]` table too: its settings, and guards that name what the
+                // reports have (else `baseline` would refuse it only after its runs).
+                check::PolicyScenario::load(path)?.check_guards()?;
+                Ok(scenario)
             });
         match loaded {
             Ok(scenario) => {
