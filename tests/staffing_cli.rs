@@ -142,3 +142,57 @@ fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
         "B - A = {mean} agent-hours"
     );
 }
+
+#[test]
+fn the_staffing_folder_is_replaced_whole_and_a_foreign_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
+        .unwrap()
+        .replace("horizon = \"7d\"", "horizon = \"3h\"")
+        .replace("warm_up = \"2h\"", "warm_up = \"1h\"")
+        .replace("interval = \"1h\"", "interval = \"24h\"");
+    let path = dir.path().join("a.toml");
+    std::fs::write(
+        &path,
+        format!("{mmc}\n[staffing]\nreplications = 2\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let staff = |charts: &str, out: &std::path::Path| {
+        routesim(&[
+            "staffing",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--charts",
+            charts,
+        ])
+    };
+    assert_eq!(staff("all", &out).status.code(), Some(0));
+    assert!(out.join("charts/staffing.svg").exists());
+    // Again without charts: the chart of the first search does not stay beside the new table.
+    let again = staff("none", &out);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(out.join("staffing.csv").exists());
+    assert!(!out.join("charts").exists(), "a stale chart was left");
+    // A folder holding something else is not replaced (exit 2), and keeps what it holds.
+    let foreign = dir.path().join("notes");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("n.txt"), "mine").unwrap();
+    let refused = staff("none", &foreign);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("that routesim did not write"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("n.txt")).unwrap(),
+        "mine"
+    );
+}

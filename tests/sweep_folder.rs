@@ -553,3 +553,45 @@ fn spec_messages_name_the_spec_and_every_misspelt_path() {
         );
     }
 }
+
+#[test]
+fn reports_written_again_without_charts_leave_no_stale_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), "sweep.toml", "4h", GRID);
+    let out = dir.path().join("out");
+    exit_code(&routesim(&[&"sweep", &spec, &"--out", &out]), 0);
+    let charts = out.join("charts");
+    assert!(
+        fs::read_dir(&charts).unwrap().count() > 0,
+        "the first sweep draws charts"
+    );
+    // Resumed (nothing left to run) and merged again, both without charts: the tables are
+    // rewritten and the charts drawn from the earlier ones go.
+    exit_code(
+        &routesim(&[
+            &"sweep",
+            &spec,
+            &"--out",
+            &out,
+            &"--resume",
+            &"--charts",
+            &"none",
+        ]),
+        0,
+    );
+    assert!(
+        !charts.exists(),
+        "stale charts after --resume --charts none"
+    );
+    exit_code(
+        &routesim(&[&"sweep", &spec, &"--out", &out, &"--resume"]),
+        0,
+    );
+    assert!(charts.exists());
+    exit_code(
+        &routesim(&[&"merge", &out, &"--out", &out, &"--charts", &"none"]),
+        0,
+    );
+    assert!(!charts.exists(), "stale charts after merge --charts none");
+    assert!(out.join("sweep.csv").exists() && out.join("report.html").exists());
+}

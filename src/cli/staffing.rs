@@ -103,8 +103,9 @@ pub(crate) fn run_staffing(
         )
         .context("drawing the staffing chart")?,
     );
-    let written =
-        report::write_files_atomically(&out, &files).context("writing the staffing reports")?;
+    // The folder is published whole, as a run's is: no chart of an earlier search stays
+    // beside a new table, and a folder holding other files is not replaced.
+    let written = crate::cli::run::publish(&out, &files).context("writing the staffing reports")?;
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", report::staffing_table(&result))?;
     for path in written {

@@ -144,6 +144,7 @@ pub(crate) fn write_sweep_reports(
     );
     let written =
         report::write_files_atomically(out, &files).context("writing the sweep tables")?;
+    report::remove_stale_charts(out, &files).context("removing the charts of an earlier sweep")?;
     write!(
         std::io::stdout(),
         "{}",

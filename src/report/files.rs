@@ -26,7 +26,7 @@ pub enum ReportError {
         source: std::io::Error,
     },
     /// The report folder would replace something that is not a report folder.
-    #[error("{path} holds {} that routesim did not write: a report replaces the whole folder, so choose a new or empty folder, or move them away", foreign_list(entries))]
+    #[error("{}", foreign_message(path, entries))]
     Foreign { path: String, entries: Vec<String> },
     /// The path names no folder that can be replaced (`/`, or the current folder or one above it).
     #[error("{path}: reports cannot replace this folder (the root, or the current folder or one above it); name a folder of its own")]
@@ -43,10 +43,14 @@ impl ReportError {
     }
 }
 
-fn foreign_list(entries: &[String]) -> String {
+fn foreign_message(path: &str, entries: &[String]) -> String {
     if entries.is_empty() {
-        return "it is a file, not a folder, and".into();
+        return format!("{path} is a file, not a folder: reports are written into a folder of their own, so name a new or empty folder");
     }
+    format!("{path} holds {} that routesim did not write: a report replaces the whole folder, so choose a new or empty folder, or move them away", foreign_list(entries))
+}
+
+fn foreign_list(entries: &[String]) -> String {
     const SHOWN: usize = 5;
     let mut list = entries
         .iter()
@@ -58,6 +62,32 @@ fn foreign_list(entries: &[String]) -> String {
         list.push_str(&format!(" and {} more", entries.len() - SHOWN));
     }
     format!("files ({list})")
+}
+
+/// Removes the charts (`charts/*.svg`) an earlier report left in `dir` that this set of
+/// `files` does not write, such as a sweep's charts when it is merged again with
+/// `--charts none`, so that no chart stays beside tables it was not drawn from. The `charts`
+/// folder goes too once empty; anything else in it is left alone.
+pub fn remove_stale_charts(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ReportError> {
+    let charts = dir.join("charts");
+    let Ok(entries) = fs::read_dir(&charts) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let written = files
+            .iter()
+            .any(|(file, _)| *file == format!("charts/{name}"));
+        if name.ends_with(".svg") && !written && entry.path().is_file() {
+            fs::remove_file(entry.path()).map_err(|source| ReportError::Write {
+                path: entry.path().display().to_string(),
+                source,
+            })?;
+        }
+    }
+    // Only if empty: `remove_dir` refuses a folder that still holds something.
+    let _ = fs::remove_dir(&charts);
+    Ok(())
 }
 
 /// Writes `(file name, bytes)` pairs into `dir`, all or nothing. Returns the final paths. A name

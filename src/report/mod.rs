@@ -22,7 +22,7 @@ pub use csv_tables::{
     agents_csv, format_value, intervals_csv, replicated_agents_csv, replicated_intervals_csv,
     replicated_summary_csv, summary_csv,
 };
-pub use files::{write_files_atomically, ReportError};
+pub use files::{remove_stale_charts, write_files_atomically, ReportError};
 pub use html::{html_page, Figure, Page, Section, Table};
 pub use publish::{publish_folder, publish_folder_with, PublishStep};
 pub use run_page::run_page;

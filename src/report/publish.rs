@@ -26,7 +26,7 @@ use std::time::{Duration, SystemTime};
 use super::files::ReportError;
 
 /// Names a report folder may hold, beside the files of the set being published: everything a
-/// `run`, `check` or `compare` writes. A folder holding anything else is not replaced.
+/// `run`, `check`, `compare` or `staffing` writes. A folder holding anything else is not replaced.
 const REPORT_NAMES: &[&str] = &[
     "summary.csv",
     "intervals.csv",
@@ -34,6 +34,8 @@ const REPORT_NAMES: &[&str] = &[
     "report.html",
     "check.csv",
     "check.md",
+    "staffing.csv",
+    "staffing-compare.csv",
     "charts",
 ];
 
