@@ -186,7 +186,21 @@ fn curve_shape_errors_say_what_is_wrong_in_words() {
         "interval_start,chat\n00:00,1\n00:15,2\n",
     )
     .unwrap();
+    fs::write(
+        dir.path().join("negative.csv"),
+        "interval_start,chat\n00:00,1\n00:15,-500\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("empty.csv"), "interval_start,chat\n").unwrap();
     for (arrivals, expected) in [
+        (
+            r#"{ csv = "negative.csv", column = "chat", counts = true }"#,
+            "negative.csv: row 3, column \"chat\": expected zero or more conversations, got -500",
+        ),
+        (
+            r#"{ csv = "empty.csv", column = "chat" }"#,
+            "empty.csv has no rows of \"chat\": a curve needs at least one interval",
+        ),
         (
             r#"{ csv = "short.csv", column = "chat", counts = true }"#,
             "channels.chat.arrivals.csv: 2 counts of 15m cover 30m, not a whole number of days",
@@ -205,7 +219,7 @@ fn curve_shape_errors_say_what_is_wrong_in_words() {
         ),
         (
             r#"{ counts_per_interval = [1, -2] }"#,
-            "value 2 is -2: expected zero or more conversations",
+            "channels.chat.arrivals.counts_per_interval[1]: expected zero or more conversations, got -2",
         ),
         (
             r#"{ per_hour = 10, counts = true }"#,

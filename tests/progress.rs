@@ -89,6 +89,19 @@ fn a_zero_time_waiting_cycle_is_refused_plain_behind_a_bot_and_with_self_selecti
 }
 
 #[test]
+fn a_zero_time_cycle_almost_certain_to_repeat_is_refused_too() {
+    // At 0.999999 a conversation would resume about a million times at one instant, which
+    // the run loop would stop as a stall after validating: validation refuses it instead.
+    let text = sms(ZERO, "0.999999", ZERO, "");
+    let error = parse_scenario(&text, &origin()).unwrap_err().to_string();
+    assert!(
+        error.contains("channels.sms.waiting: with a resume delay and a handle time that are always 0, a conversation goes Waiting and resumes about 1000000 times")
+            && error.contains("a probability of at most 0.999"),
+        "{error}"
+    );
+}
+
+#[test]
 fn any_positive_duration_or_a_probability_below_1_is_progress_and_validates() {
     let tiny = r#"{ kind = "constant", value = "1ms" }"#;
     let maybe_zero = r#"{ kind = "empirical", samples = ["0s", "2s"] }"#;
@@ -96,6 +109,8 @@ fn any_positive_duration_or_a_probability_below_1_is_progress_and_validates() {
         (tiny, "1.0", ZERO),
         (ZERO, "1.0", tiny),
         (ZERO, "0.99", ZERO),
+        // The most a cycle of zero durations may have: about a thousand resumes each.
+        (ZERO, "0.999", ZERO),
         (maybe_zero, "1.0", ZERO),
     ] {
         let text = sms(handle, probability, resume, "");

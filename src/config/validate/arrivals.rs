@@ -84,6 +84,8 @@ impl Validator<'_> {
         if file.trace == Some(true) {
             return self.trace(path, file);
         }
+        // The CSV file and column the values come from, to name a bad value's row.
+        let mut source: Option<(String, String)> = None;
         let (values, kind, starts, values_path) = if let Some(rates) = &file.rates_per_hour {
             let path = format!("{path}.rates_per_hour");
             (rates.clone(), Values::RatesPerHour, None, path)
@@ -102,6 +104,10 @@ impl Validator<'_> {
                 &csv_path,
                 read_curve_csv(&self.base_dir.join(csv), column, start_column),
             )?;
+            source = Some((
+                self.base_dir.join(csv).display().to_string(),
+                column.to_string(),
+            ));
             let kind = if file.counts == Some(true) {
                 Values::CountsPerInterval
             } else {
@@ -115,17 +121,31 @@ impl Validator<'_> {
                     Values::RatesPerHour => "zero or more arrivals per hour",
                     Values::CountsPerInterval => "zero or more conversations",
                 };
-                self.problem(
-                    &values_path,
-                    format!("value {} is {value}: expected {expected}", idx + 1),
-                );
+                match &source {
+                    // Rows count from the header, row 1.
+                    Some((csv, column)) => self.problem(
+                        &values_path,
+                        format!(
+                            "{csv}: row {}, column \"{column}\": expected {expected}, got {value}",
+                            idx + 2
+                        ),
+                    ),
+                    None => self.problem(
+                        &format!("{values_path}[{idx}]"),
+                        format!("expected {expected}, got {value}"),
+                    ),
+                }
                 return None;
             }
         }
         if values.is_empty() {
+            let what = match &source {
+                Some((csv, column)) => format!("{csv} has no rows of \"{column}\""),
+                None => format!("no {}", kind.plural()),
+            };
             self.problem(
                 &values_path,
-                format!("no {}: a curve needs at least one interval", kind.plural()),
+                format!("{what}: a curve needs at least one interval"),
             );
             return None;
         }

@@ -3,6 +3,11 @@
 
 use super::*;
 
+/// The highest probability of going Waiting allowed when its cycle takes no time (a resume
+/// delay and a handle time both always 0): a thousand Waiting segments a conversation on
+/// average, all at one instant, far below the run loop's guard of progress (`sim/stall.rs`).
+const MAX_ZERO_TIME_WAITING: f64 = 0.999;
+
 impl Validator<'_> {
     /// Every channel, with the one workstream that serves it.
     pub(super) fn channels(&mut self, file: &ScenarioFile, names: &Names) -> Vec<Channel> {
@@ -153,11 +158,19 @@ impl Validator<'_> {
             }
         };
         if let (Some(Some(waiting)), Some(handle_time)) = (&waiting, &handle_time) {
-            if waiting.probability >= 1.0
-                && always_zero(&waiting.resume_delay)
-                && always_zero(handle_time)
-            {
-                self.problem(&format!("{path}.waiting"), "with probability 1, a resume delay that is always 0 and a handle time that is always 0, a conversation would go Waiting and resume for ever without the clock moving: give the handle time or the resume delay a positive value, or a probability below 1");
+            let zero_time = always_zero(&waiting.resume_delay) && always_zero(handle_time);
+            if zero_time && waiting.probability >= 1.0 {
+                self.problem(&format!("{path}.waiting"), "with probability 1, a resume delay that is always 0 and a handle time that is always 0, a conversation would go Waiting and resume for ever without the clock moving: give the handle time or the resume delay a positive value, or a probability of at most 0.999");
+            } else if zero_time && waiting.probability > MAX_ZERO_TIME_WAITING {
+                // A conversation then goes Waiting 1 / (1 - p) times on average, all at one
+                // instant: past about a thousand it runs into the run's guard of progress.
+                self.problem(
+                    &format!("{path}.waiting"),
+                    format!(
+                        "with a resume delay and a handle time that are always 0, a conversation goes Waiting and resumes about {:.0} times (1 / (1 - probability)) without the clock moving: give the handle time or the resume delay a positive value, or a probability of at most {MAX_ZERO_TIME_WAITING}",
+                        1.0 / (1.0 - waiting.probability)
+                    ),
+                );
             }
         }
         let wrap_up = match &file.wrap_up {
