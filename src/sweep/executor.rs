@@ -325,11 +325,11 @@ pub fn collect(dirs: &[PathBuf]) -> Result<SweepResults, SweepError> {
         // saw another split, and pairs may be missing or run twice.
         if let (Some(recorded), Some(given)) = (manifest.shards, other.shards) {
             if recorded != given {
-                return Err(SweepError::ShardCountMismatch {
+                return Err(SweepError::MergedSplitsDiffer {
                     dir: dir.display().to_string(),
-                    recorded: given,
-                    given: recorded,
-                    shard: format!("merged with {} (split {recorded} ways)", first.display()),
+                    count: given,
+                    first: first.display().to_string(),
+                    first_count: recorded,
                 });
             }
         }

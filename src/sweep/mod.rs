@@ -63,6 +63,14 @@ pub enum SweepError {
         shard: String,
         holder: String,
     },
+    /// Folders given to `merge` hold parts of the sweep split into different numbers of shards.
+    #[error("{dir}: holds parts of this sweep split into {count} shard(s), but {first} holds parts of a split into {first_count}: folders merged together must come from one split; merge each split on its own")]
+    MergedSplitsDiffer {
+        dir: String,
+        count: u32,
+        first: String,
+        first_count: u32,
+    },
     /// The folder holds the parts of the sweep split into another number of shards.
     #[error("{dir}: holds parts of this sweep split into {recorded} shard(s), but this run is shard {shard} (of {given}); every task must see the same shard count: rerun a task with `--shard K/{recorded}` (not a one-task array, which counts as 1 shard), or use another output folder")]
     ShardCountMismatch {

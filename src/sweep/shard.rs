@@ -58,13 +58,22 @@ impl Shard {
             let count = number("SLURM_ARRAY_TASK_COUNT")?
                 .ok_or("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not")?;
             let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-            let index = task
+            // A stepped range (`--array=0-6:2`) numbers its tasks min, min + step, ...
+            let step = number("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1);
+            if step == 0 {
+                return Err("SLURM_ARRAY_TASK_STEP=0 is not a step".into());
+            }
+            let offset = task
                 .checked_sub(min)
                 .ok_or("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?;
+            if offset % step != 0 {
+                return Err(format!("SLURM_ARRAY_TASK_ID={task} is not SLURM_ARRAY_TASK_MIN={min} plus a multiple of SLURM_ARRAY_TASK_STEP={step}: use a range such as 0-3 or 0-6:2, not a list"));
+            }
+            let index = offset / step;
             (
                 index,
                 count,
-                "the Slurm array (use a contiguous --array range such as 0-3, without a step)",
+                "the Slurm array (use one --array range such as 0-3 or 0-6:2, not a list)",
             )
         } else if let Some(index) = number("JOB_COMPLETION_INDEX")? {
             let count = number("ROUTESIM_SHARD_COUNT")?
@@ -148,6 +157,26 @@ mod tests {
             Shard::from_env(env(&slurm_from_zero)).unwrap(),
             Shard { index: 3, count: 4 }
         );
+        // --array=0-6:2: tasks 0, 2, 4, 6 are shards 0 to 3 of 4.
+        for (task, index) in [("0", 0), ("2", 1), ("4", 2), ("6", 3)] {
+            let stepped = [
+                ("SLURM_ARRAY_TASK_ID", task),
+                ("SLURM_ARRAY_TASK_COUNT", "4"),
+                ("SLURM_ARRAY_TASK_MIN", "0"),
+                ("SLURM_ARRAY_TASK_STEP", "2"),
+            ];
+            assert_eq!(
+                Shard::from_env(env(&stepped)).unwrap(),
+                Shard { index, count: 4 },
+                "task {task}"
+            );
+        }
+        let off_step = [
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+        ];
+        assert!(Shard::from_env(env(&off_step)).is_err());
         let kubernetes = [("JOB_COMPLETION_INDEX", "0"), ("ROUTESIM_SHARD_COUNT", "8")];
         assert_eq!(
             Shard::from_env(env(&kubernetes)).unwrap(),
