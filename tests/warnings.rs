@@ -323,7 +323,12 @@ fn the_binary_prints_warnings_on_stderr_and_keeps_its_exit_code() {
 
     let validate = routesim(&["validate", "a.toml"], dir.path());
     assert_eq!(validate.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&validate.stderr).contains("warning: channels.chat"));
+    // `validate` may check several files at once: its warnings name the file.
+    assert!(
+        String::from_utf8_lossy(&validate.stderr).contains("warning: a.toml: channels.chat"),
+        "{}",
+        String::from_utf8_lossy(&validate.stderr)
+    );
 
     let compare = routesim(
         &[

@@ -250,7 +250,12 @@ pub(crate) fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
                     scenario.queues.len(),
                     scenario.n_agents()
                 )?;
-                print_warnings(&warnings::scenario_warnings(&scenario));
+                // Several files may be validated at once: each warning names its file.
+                let file = path.display();
+                let mut stderr = std::io::stderr().lock();
+                for warning in warnings::scenario_warnings(&scenario) {
+                    let _ = writeln!(stderr, "warning: {file}: {warning}");
+                }
             }
             // The whole chain: a file that cannot be read says why.
             Err(error) => failures.push(format!("{error:#}")),
