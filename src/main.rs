@@ -69,12 +69,13 @@ enum Command {
         #[command(flatten)]
         threads: ThreadsArg,
     },
-    /// Check scenario files and report every problem, without simulating.
+    /// Check scenario files and sweep specs (with their [staffing] and [check] tables) and
+    /// report every problem, without simulating.
     #[command(
-        after_help = "Examples:\n  routesim validate scenarios/default.toml\n  routesim validate scenarios/*.toml"
+        after_help = "Examples:\n  routesim validate scenarios/default.toml\n  routesim validate scenarios/*.toml\n  routesim validate scenarios/sweep-default.toml"
     )]
     Validate {
-        /// One or more scenario files.
+        /// One or more scenario files or sweep specs.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
