@@ -226,3 +226,54 @@ fn with_the_days_apart_every_day_has_its_own_rows() {
     // The days differ (Poisson arrivals), so one day's figures shown for both would fail above.
     assert!((8..19).any(|hour| offered(0, hour) != offered(1, hour)));
 }
+
+#[test]
+fn intervals_whose_customers_are_all_still_waiting_are_marked_none_answered() {
+    // Nobody abandons and nobody works after 16:00: the customers of 16:00-19:00 are all
+    // still waiting at the end of the day. They have no service level, but they are not an
+    // interval without arrivals: the table marks them, and the caption counts them.
+    let text = SCENARIO
+        .replace("patience = { kind = \"exponential\", mean = \"3m\" }\n", "")
+        .replace(
+            "shift = { start = \"12:00\", end = \"20:00\" }",
+            "shift = { start = \"12:00\", end = \"16:00\" }",
+        );
+    let scenario = parse_scenario(
+        &text,
+        &Origin {
+            file: "interval-table.toml".into(),
+            base_dir: PathBuf::from("."),
+        },
+    )
+    .unwrap();
+    let results = run(&scenario, scenario.simulation.seed);
+    let table = overall_table(&ReplicatedRun::single(results), &scenario);
+    let vs = table.header.iter().position(|h| h == "vs 80%").unwrap();
+    for hour in 17..19 {
+        assert_eq!(table.rows[hour][vs], "none answered", "{hour}:00");
+        assert_eq!(table.classes[hour][vs], "missed", "{hour}:00");
+    }
+    // Nothing arrives after 19:00: those stay "-".
+    assert_eq!(table.rows[20][vs], "-");
+    let none = table
+        .rows
+        .iter()
+        .filter(|r| r[vs] == "none answered")
+        .count();
+    assert!(none >= 2, "{none}");
+    assert!(
+        table.caption.ends_with("intervals below target"),
+        "{}",
+        table.caption
+    );
+    let (below, of): (usize, usize) = {
+        let words: Vec<&str> = table.caption.split_whitespace().collect();
+        let below = words[words.len() - 6].parse().unwrap();
+        let of = words[words.len() - 4].parse().unwrap();
+        (below, of)
+    };
+    let missed = table.rows.iter().filter(|r| r[vs] == "missed").count();
+    assert_eq!(below, missed + none, "{}", table.caption);
+    let met = table.rows.iter().filter(|r| r[vs] == "met").count();
+    assert_eq!(of, met + missed + none, "{}", table.caption);
+}

@@ -110,18 +110,38 @@ impl<'a> IntervalIndex<'a> {
         self.rows.get(&(interval, scope, name, measure)).copied()
     }
 
-    /// `(intervals below target, intervals with a service level)` of one scope.
+    /// `(intervals below target, intervals judged)` of one scope: those with a service level,
+    /// and those in which nobody was answered or gave up while customers waited (below).
     fn below_target(&self, target: &Target, scope: Scope, name: &str) -> (usize, usize) {
         let levels: Vec<f64> = (0..self.n_intervals)
             .filter_map(|i| self.get(i, scope, name, &target.measure))
             .map(|e| e.mean)
             .filter(|v| v.is_finite())
             .collect();
+        let unanswered = (0..self.n_intervals)
+            .filter(|&i| self.unanswered(i, target, scope, name))
+            .count();
         let below = levels
             .iter()
             .filter(|&&v| target.met_by(v) == Some(false))
             .count();
-        (below, levels.len())
+        (below + unanswered, levels.len() + unanswered)
+    }
+
+    /// Whether customers arrived in the interval but none was answered or gave up by the end
+    /// of the run (no service level), some still waiting for an agent then: those not
+    /// contained by a bot or ended by overflow.
+    fn unanswered(&self, interval: usize, target: &Target, scope: Scope, name: &str) -> bool {
+        let count = |measure: &str| {
+            self.get(interval, scope, name, measure)
+                .map_or(0.0, |e| e.mean)
+        };
+        let no_level = self
+            .get(interval, scope, name, &target.measure)
+            .is_none_or(|e| !e.mean.is_finite());
+        let resolved = count("answered") + count("abandoned");
+        let left = count("offered") - count("contained") - count("overflowed");
+        no_level && resolved == 0.0 && left > 0.0
     }
 }
 
@@ -370,7 +390,11 @@ fn interval_table(
     for interval in 0..index.n_intervals {
         let get = |measure: &str| index.get(interval, scope, name, measure);
         let sl = get(&target.measure);
-        let (mark, class) = verdict(target, sl);
+        let (mark, class) = if index.unanswered(interval, target, scope, name) {
+            ("none answered", "missed")
+        } else {
+            verdict(target, sl)
+        };
         let mut row = vec![
             index.label(interval, length),
             figure(get("offered"), Unit::Count, replicated),
@@ -416,7 +440,9 @@ fn interval_section(run: &ReplicatedRun, index: &IntervalIndex, targets: &Target
             "Conversations count in the interval in which they arrived. Volume: conversations \
              offered; handled: finished by an agent; AHT: average handle time, the time agents \
              spent on a handled conversation (every segment with its wrap-up); SL: answered \
-             within the threshold, of answered and abandoned; vs target: met or missed; ASA: \
+             within the threshold, of answered and abandoned; vs target: met or missed (none \
+             answered: customers arrived but nobody was answered or gave up before the run \
+             ended); ASA: \
              mean wait of those answered; occupancy: share of logged-in agents with at least \
              one conversation; staffed agents: mean number of agents logged in."
                 .into(),
