@@ -64,13 +64,20 @@ fn a_scenario_without_targets_is_bad_input() {
     );
 }
 
+/// The bundled M/M/c scenario cut to `horizon` after a one-hour warm-up, reported in
+/// intervals of `interval`: small enough for a staffing search in a second.
+fn small_mmc(horizon: &str, interval: &str) -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
+        .unwrap()
+        .replace("horizon = \"7d\"", &format!("horizon = \"{horizon}\""))
+        .replace("warm_up = \"2h\"", "warm_up = \"1h\"")
+        .replace("interval = \"1h\"", &format!("interval = \"{interval}\""))
+}
+
 #[test]
 fn unreachable_targets_exit_with_code_3_and_name_the_intervals() {
     let dir = tempfile::tempdir().unwrap();
-    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
-        .unwrap()
-        .replace("horizon = \"7d\"", "horizon = \"4h\"")
-        .replace("warm_up = \"2h\"", "warm_up = \"1h\"");
+    let mmc = small_mmc("4h", "1h");
     let path = dir.path().join("tight.toml");
     std::fs::write(
         &path,
@@ -99,11 +106,7 @@ fn unreachable_targets_exit_with_code_3_and_name_the_intervals() {
 #[test]
 fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
     let dir = tempfile::tempdir().unwrap();
-    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
-        .unwrap()
-        .replace("horizon = \"7d\"", "horizon = \"3h\"")
-        .replace("warm_up = \"2h\"", "warm_up = \"1h\"")
-        .replace("interval = \"1h\"", "interval = \"24h\"");
+    let mmc = small_mmc("3h", "24h");
     let a = dir.path().join("a.toml");
     let b = dir.path().join("b.toml");
     std::fs::write(
@@ -146,11 +149,7 @@ fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
 #[test]
 fn the_staffing_folder_is_replaced_whole_and_a_foreign_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mmc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mmc.toml"))
-        .unwrap()
-        .replace("horizon = \"7d\"", "horizon = \"3h\"")
-        .replace("warm_up = \"2h\"", "warm_up = \"1h\"")
-        .replace("interval = \"1h\"", "interval = \"24h\"");
+    let mmc = small_mmc("3h", "24h");
     let path = dir.path().join("a.toml");
     std::fs::write(
         &path,
