@@ -595,3 +595,36 @@ fn reports_written_again_without_charts_leave_no_stale_chart() {
     assert!(!charts.exists(), "stale charts after merge --charts none");
     assert!(out.join("sweep.csv").exists() && out.join("report.html").exists());
 }
+
+#[test]
+fn a_sweep_of_a_scenario_without_axes_says_it_is_one_point() {
+    let dir = tempfile::tempdir().unwrap();
+    write_spec(dir.path(), "unused.toml", "2h", GRID);
+    let scenario = dir.path().join("mmc-small.toml");
+    let out = dir.path().join("out");
+    let stderr = exit_code(
+        &routesim(&[
+            &"sweep",
+            &scenario,
+            &"--out",
+            &out,
+            &"--replications",
+            &"2",
+            &"--charts",
+            &"none",
+        ]),
+        0,
+    );
+    assert!(
+        stderr.contains("has no [sweep] axes or variants: this sweep is one point (the scenario as written) with 2 replications"),
+        "{stderr}"
+    );
+    // A real grid says nothing of the kind.
+    let spec = write_spec(dir.path(), "sweep.toml", "2h", GRID);
+    let grid_out = dir.path().join("grid");
+    let stderr = exit_code(
+        &routesim(&[&"sweep", &spec, &"--out", &grid_out, &"--charts", &"none"]),
+        0,
+    );
+    assert!(!stderr.contains("no [sweep] axes"), "{stderr}");
+}

@@ -24,6 +24,15 @@ pub(crate) fn run_sweep(
         }
     };
     let sweep = sweep::load_sweep(spec, SpecOverrides { replications })?;
+    if sweep.layout.axes.is_empty() && sweep.layout.points.len() == 1 {
+        // Legitimate (replications of one scenario), but rarely what `sweep` was run for.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {} has no [sweep] axes or variants: this sweep is one point (the scenario as written) with {} replications",
+            spec.display(),
+            sweep.layout.replications
+        );
+    }
     let out = out.unwrap_or_else(|| {
         let stem = spec
             .file_stem()
