@@ -228,7 +228,13 @@ fn replicated_runs_sweeps_and_compares_that_stall_end_with_exit_code_1() {
         &["run", "burst.toml", "--charts", "none", "--out", "one"],
     );
     assert_eq!(single.status.code(), Some(1), "{}", stderr(&single));
-    assert!(stderr(&single).contains("the run made no progress"));
+    // A stall names the file first, as a bad input does.
+    assert!(
+        stderr(&single)
+            .starts_with("error: burst.toml: scenario \"burst\", seed 3: the run made no progress"),
+        "{}",
+        stderr(&single)
+    );
     // With the limit every build has, the same crowd leaving at once is no stall.
     let unlowered = routesim(
         dir.path(),
@@ -254,7 +260,9 @@ fn replicated_runs_sweeps_and_compares_that_stall_end_with_exit_code_1() {
     assert_eq!(replicated.status.code(), Some(1), "{}", stderr(&replicated));
     let error = stderr(&replicated);
     assert!(
-        error.contains("replication 0 of 2: scenario \"burst\", seed 3: the run made no progress"),
+        error.starts_with(
+            "error: burst.toml: replication 0 of 2: scenario \"burst\", seed 3: the run made no progress"
+        ),
         "{error}"
     );
     assert!(
@@ -280,7 +288,8 @@ fn replicated_runs_sweeps_and_compares_that_stall_end_with_exit_code_1() {
     assert_eq!(swept.status.code(), Some(1), "{}", stderr(&swept));
     let error = stderr(&swept);
     assert!(
-        error.contains("sweep point 0 (") && error.contains("), replication 0: scenario \"burst\""),
+        error.contains("\nerror: burst.toml: sweep point 0 (")
+            && error.contains("), replication 0: scenario \"burst\""),
         "{error}"
     );
     assert!(error.contains("the run made no progress"), "{error}");
@@ -304,6 +313,33 @@ fn replicated_runs_sweeps_and_compares_that_stall_end_with_exit_code_1() {
     let error = stderr(&compared);
     assert!(
         error.contains("burst.toml: replication 0 of 2: scenario \"burst\""),
+        "{error}"
+    );
+
+    // The staffing search's simulations stall too: exit 1 (not 4, "unreachable"), the file named.
+    let burst = fs::read_to_string(dir.path().join("burst.toml")).unwrap();
+    fs::write(
+        dir.path().join("staffed.toml"),
+        format!("{burst}\n[staffing]\nreplications = 2\nmax_agents = 3\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+    )
+    .unwrap();
+    let staffed = stalling(
+        dir.path(),
+        &[
+            "staffing",
+            "staffed.toml",
+            "--charts",
+            "none",
+            "--out",
+            "staffing",
+        ],
+    );
+    assert_eq!(staffed.status.code(), Some(1), "{}", stderr(&staffed));
+    let error = stderr(&staffed);
+    assert!(
+        error.starts_with(
+            "error: staffed.toml: a simulation of the staffing search (seed 3) made no progress"
+        ),
         "{error}"
     );
 }

@@ -75,7 +75,7 @@ fn small_mmc(horizon: &str, interval: &str) -> String {
 }
 
 #[test]
-fn unreachable_targets_exit_with_code_3_and_name_the_intervals() {
+fn unreachable_targets_exit_with_code_4_and_name_the_file_and_the_intervals() {
     let dir = tempfile::tempdir().unwrap();
     let mmc = small_mmc("4h", "1h");
     let path = dir.path().join("tight.toml");
@@ -94,7 +94,10 @@ fn unreachable_targets_exit_with_code_3_and_name_the_intervals() {
     assert_eq!(output.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("cannot be met") && stderr.contains("01:00-02:00"),
+        stderr.starts_with(&format!(
+            "error: {}: the targets cannot be met",
+            path.display()
+        )) && stderr.contains("01:00-02:00"),
         "{stderr}"
     );
     assert!(
@@ -143,6 +146,41 @@ fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
     assert!(
         (150.0..=300.0).contains(&mean),
         "B - A = {mean} agent-hours"
+    );
+}
+
+/// In a staffing comparison the error names the setting whose search failed: here B, whose
+/// doubled handle time A's `max_agents` cannot cover.
+#[test]
+fn compare_staffing_names_the_file_whose_targets_cannot_be_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = small_mmc("3h", "24h");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    // 45 erlangs need about 51 agents; B's 90 erlangs need more than 60.
+    std::fs::write(
+        &a,
+        format!("{mmc}\n[staffing]\nreplications = 2\nmax_agents = 60\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+    )
+    .unwrap();
+    std::fs::write(&b, mmc.replace("mean = \"5m\"", "mean = \"10m\"")).unwrap();
+    let out = dir.path().join("out");
+    let output = routesim(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--staffing",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}: the targets cannot be met",
+            b.display()
+        )),
+        "{stderr}"
     );
 }
 

@@ -104,9 +104,11 @@ pub(crate) fn run(
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        sweep::ReplicatedRun::single(results?)
+        // A stalled run names the file, as a bad input does.
+        sweep::ReplicatedRun::single(results.with_context(|| file.clone())?)
     } else {
-        sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads())?
+        sweep::ReplicatedRun::run(&scenario, seed, replications, threads.threads())
+            .with_context(|| file.clone())?
     };
     let options = report::ChartOptions {
         replications,

@@ -91,7 +91,8 @@ pub(crate) fn run_staffing(
             horizon: None,
         },
     )?;
-    let result = staffing::staff(&scenario, &spec, options)?;
+    // A search's failure (targets unreachable, a stalled simulation) names the file searched.
+    let result = staffing::staff(&scenario, &spec, options).with_context(|| file.clone())?;
     let out =
         out.unwrap_or_else(|| Path::new("output").join(format!("{}-staffing", scenario.name)));
     let mut files = vec![("staffing.csv".to_string(), report::staffing_csv(&result))];
@@ -161,7 +162,11 @@ pub(crate) fn compare_staffing(
         (&scenario_b, &spec_b),
         options,
         STAFFING_BATCHES,
-    )?;
+    )
+    .map_err(|error| {
+        let file = if error.b { &file_b } else { &file_a };
+        anyhow::Error::new(error.source).context(file.clone())
+    })?;
     let hours = (&comparison.a, &comparison.b);
     let diff = comparison.difference;
     let mean_a = sweep::Estimate::of(hours.0.iter().copied());

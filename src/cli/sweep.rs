@@ -54,7 +54,7 @@ pub(crate) fn run_sweep(
     };
     let executed = sweep::execute(&sweep, &plan, threads, &|| bar.inc(1));
     bar.finish_and_clear();
-    executed?;
+    executed.with_context(|| spec.display().to_string())?;
     writeln!(
         std::io::stdout(),
         "ran {} of {} (point, replication) pairs{}: {} already done{}",

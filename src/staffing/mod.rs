@@ -501,6 +501,16 @@ pub struct AgentHoursComparison {
     pub difference: Estimate,
 }
 
+/// Which setting of a [`compare_agent_hours`] had no staffing, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("setting {}", if *.b { "B" } else { "A" })]
+pub struct ComparisonError {
+    /// The search of B failed (of A otherwise).
+    pub b: bool,
+    #[source]
+    pub source: StaffingError,
+}
+
 /// Runs the whole staffing search for A and for B in `batches` batches, batch k of both on
 /// the same seeds (common random numbers), and pairs their agent-hours: the requirement is a
 /// function of the seeds, so the spread over batches is what its interval rests on.
@@ -509,7 +519,7 @@ pub fn compare_agent_hours(
     b: (&Scenario, &StaffingSpec),
     options: StaffingOptions,
     batches: u32,
-) -> Result<AgentHoursComparison, StaffingError> {
+) -> Result<AgentHoursComparison, ComparisonError> {
     let base = options.base_seed.unwrap_or(a.0.simulation.seed);
     let (mut hours_a, mut hours_b) = (Vec::new(), Vec::new());
     let hours = |r: &StaffingReport| r.agent_hours(r.simulated.iter().map(|&x| f64::from(x)));
@@ -518,8 +528,9 @@ pub fn compare_agent_hours(
             base_seed: Some(crate::sweep::replication_seed(base, 1_000_000 + batch)),
             ..options
         };
-        hours_a.push(hours(&staff(a.0, a.1, options)?));
-        hours_b.push(hours(&staff(b.0, b.1, options)?));
+        let side = |b| move |source| ComparisonError { b, source };
+        hours_a.push(hours(&staff(a.0, a.1, options).map_err(side(false))?));
+        hours_b.push(hours(&staff(b.0, b.1, options).map_err(side(true))?));
     }
     Ok(AgentHoursComparison {
         difference: crate::sweep::paired_difference(&hours_b, &hours_a),
