@@ -9,6 +9,7 @@ mod file;
 mod input;
 pub mod limits;
 mod shape;
+mod syntax;
 mod units;
 mod validate;
 
@@ -46,9 +47,14 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    /// The text is not valid TOML.
-    #[error("{file}: not valid TOML: {message}")]
-    Syntax { file: String, message: String },
+    /// The text is not valid TOML; `message` holds the line and the column, `path` the
+    /// field path where the error is in a value (`agent_groups.day.count`).
+    #[error("{file}: {}not valid TOML: {message}", path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
+    Syntax {
+        file: String,
+        path: Option<String>,
+        message: String,
+    },
     /// The TOML is not a valid scenario; every problem found is listed.
     #[error("{}", format_issues(file, issues))]
     Invalid { file: String, issues: Vec<Issue> },
@@ -133,8 +139,35 @@ pub fn parse_table(text: &str, origin: &Origin) -> Result<toml::Table, ConfigErr
     text.parse::<toml::Table>()
         .map_err(|e| ConfigError::Syntax {
             file: origin.file.clone(),
-            message: e.to_string().trim().to_string(),
+            path: e
+                .span()
+                .and_then(|span| syntax::field_path_at(text, span.start)),
+            message: syntax_message(&e),
         })
+}
+
+/// The parser's message, with an integer beyond TOML's range said in words (the parser's own
+/// words name an `i128`).
+fn syntax_message(error: &toml::de::Error) -> String {
+    let mut message = error.to_string().trim().to_string();
+    if let Some(start) = message.find("invalid type: integer `") {
+        if let Some(end) = message[start..].find("expected any valid TOML value") {
+            let number = message[start + "invalid type: integer ".len()..]
+                .split('`')
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            message.replace_range(
+                start..start + end + "expected any valid TOML value".len(),
+                &format!(
+                    "the integer {number} is beyond TOML's range ({} to {})",
+                    i64::MIN,
+                    i64::MAX
+                ),
+            );
+        }
+    }
+    message
 }
 
 pub fn parse_scenario(text: &str, origin: &Origin) -> Result<Scenario, ConfigError> {

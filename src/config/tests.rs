@@ -164,6 +164,32 @@ fn malformed_toml_is_a_syntax_error_with_a_line_number() {
     );
 }
 
+/// A value the parser cannot read (an integer beyond TOML's 64 bits, an unclosed string) is a
+/// syntax error, so no table says where it is: the error still names the field path, from the
+/// lines above it, and says the range in words.
+#[test]
+fn a_value_that_does_not_parse_names_its_field_path() {
+    let text = MINIMAL.replacen("count = 5", "count = 99999999999999999999", 1);
+    let error = parse_scenario(&text, &origin()).unwrap_err().to_string();
+    let group = MINIMAL[..MINIMAL.find("count = 5").unwrap()]
+        .rsplit("[agent_groups.")
+        .next()
+        .and_then(|rest| rest.split(']').next())
+        .unwrap();
+    assert!(
+        error.starts_with(&format!(
+            "{}: agent_groups.{group}.count: not valid TOML: ",
+            origin().file
+        )),
+        "{error}"
+    );
+    assert!(
+        error.contains("the integer 99999999999999999999 is beyond TOML's range")
+            && !error.contains("i128"),
+        "{error}"
+    );
+}
+
 #[test]
 fn every_problem_is_reported_not_just_the_first() {
     let text = MINIMAL
