@@ -422,3 +422,45 @@ fn a_sweep_reports_its_first_stalled_pair_on_any_thread_count() {
         assert_eq!(parts, 2, "{threads} threads");
     }
 }
+
+/// With two replications a t interval spans 12.7 standard errors, so the service level of a
+/// well-staffed interval, near 100 %, would reach far above it. Every interval written is cut
+/// to its measure's range: shares (and so their bounds) within 0..=1, nothing below 0; at
+/// least one share's interval is cut at 1, so the check is not idle.
+#[test]
+fn replicated_intervals_stay_within_the_range_of_their_measure() {
+    let dir = tempfile::tempdir().unwrap();
+    let mmc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc.toml");
+    let output = routesim(
+        dir.path(),
+        &[
+            "run",
+            mmc.to_str().unwrap(),
+            "--horizon",
+            "6h",
+            "--replications",
+            "2",
+            "--charts",
+            "none",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = fs::read_to_string(dir.path().join("out/intervals.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (measure, low, high) = (column("measure"), column("ci95_low"), column("ci95_high"));
+    let mut cut_at_one = 0;
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let (Ok(lo), Ok(hi)) = (fields[low].parse::<f64>(), fields[high].parse::<f64>()) else {
+            continue;
+        };
+        let (min, max) = routesim::metrics::measure_range(fields[measure]);
+        assert!(min <= lo && lo <= hi && hi <= max, "{line}");
+        cut_at_one += usize::from(max == 1.0 && hi == 1.0 && lo < 1.0);
+    }
+    assert!(cut_at_one > 0, "no share's interval reached 1");
+}

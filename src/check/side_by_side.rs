@@ -93,8 +93,8 @@ pub fn side_by_side(
                     continue;
                 };
                 rows.push(SideBySide {
-                    baseline: Estimate::of(a.iter().copied()),
-                    candidate: Estimate::of(b.iter().copied()),
+                    baseline: Estimate::of_measure(&key.measure, a.iter().copied()),
+                    candidate: Estimate::of_measure(&key.measure, b.iter().copied()),
                     difference: paired_difference(b, a),
                     key,
                 });

@@ -26,6 +26,17 @@ pub use text::Text;
 
 use crate::model::{simulate, Scenario, Stall};
 
+/// The values a measure can take: every measure is zero or more, and shares of conversations
+/// or agents (service levels, abandon rate, probability of waiting, occupancy) are at most 1.
+/// Utilization is not: assignments beyond capacity (pick, affinity, self-selection,
+/// unreserved offers) take it above 1. A confidence interval of replications is cut to it
+/// ([`crate::sweep::Estimate::within`]).
+pub fn measure_range(measure: &str) -> (f64, f64) {
+    let share = measure.starts_with("service_level_")
+        || matches!(measure, "abandon_rate" | "p_wait" | "occupancy");
+    (0.0, if share { 1.0 } else { f64::INFINITY })
+}
+
 /// Simulates `scenario` with `seed` and returns its measures. A run that stalls (its clock
 /// stops moving; validation rules out every such cycle known) ends at the stall, and its
 /// measures cover the time up to it: use [`try_run`] to have that as an error.

@@ -380,22 +380,25 @@ fn verification(evaluator: &mut search::Evaluator, curve: &[u32], seeds: &[u64])
     let n = curve.len();
     let runs = evaluator.run(&[evaluator.with_curve(curve)], seeds);
     let reps = &runs[0];
-    let per_target = |f: fn(&search::Values) -> &Vec<f64>| -> Vec<Vec<Estimate>> {
+    // Each interval cut to its measure's range: shares to 0..=1, the speed of answer to 0 and
+    // above (no verdict moves: every goal lies in that range).
+    let per_target = |f: fn(&search::Values) -> &Vec<f64>, high: f64| -> Vec<Vec<Estimate>> {
         (0..spec.targets.len())
             .map(|t| {
                 (0..n)
                     .map(|i| {
                         Estimate::of(f(&search::target_values(reps, t, Some(i))).iter().copied())
+                            .within(0.0, high)
                     })
                     .collect()
             })
             .collect()
     };
-    let service_level = per_target(|v| &v.service_level);
-    let asa_s = per_target(|v| &v.asa_s);
-    let abandon_rate = per_target(|v| &v.abandon_rate);
+    let service_level = per_target(|v| &v.service_level, 1.0);
+    let asa_s = per_target(|v| &v.asa_s, f64::INFINITY);
+    let abandon_rate = per_target(|v| &v.abandon_rate, 1.0);
     let occupancy: Vec<Estimate> = (0..n)
-        .map(|i| Estimate::of(search::occupancy_values(reps, Some(i))))
+        .map(|i| Estimate::of(search::occupancy_values(reps, Some(i))).within(0.0, 1.0))
         .collect();
     let verified = (0..n)
         .map(|i| {

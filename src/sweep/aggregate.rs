@@ -139,7 +139,7 @@ pub fn aggregate(layout: SweepLayout, mut replications: Vec<Replication>) -> Swe
             measures.push(PointMeasure {
                 point,
                 key: key.clone(),
-                estimate: Estimate::of(values.iter().copied()),
+                estimate: Estimate::of_measure(&key.measure, values.iter().copied()),
                 vs_reference,
             });
         }

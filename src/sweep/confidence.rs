@@ -64,6 +64,32 @@ impl Estimate {
         }
     }
 
+    /// The interval cut to the values the measure can take (`low..=high`): the t interval is
+    /// symmetric, so with few replications of a share near 1 it reaches past 1, where the mean
+    /// cannot be. Cutting it there keeps every mean it covered that is possible, so its
+    /// coverage is not less. An undefined bound stays undefined; the mean is unchanged.
+    pub fn within(self, low: f64, high: f64) -> Estimate {
+        let clip = |bound: f64| {
+            if bound.is_nan() {
+                bound
+            } else {
+                bound.clamp(low, high)
+            }
+        };
+        Estimate {
+            ci95_low: clip(self.ci95_low),
+            ci95_high: clip(self.ci95_high),
+            ..self
+        }
+    }
+
+    /// [`Estimate::of`] for a measure's values, its interval cut to the measure's range
+    /// ([`crate::metrics::measure_range`]).
+    pub fn of_measure(measure: &str, values: impl IntoIterator<Item = f64>) -> Estimate {
+        let (low, high) = crate::metrics::measure_range(measure);
+        Estimate::of(values).within(low, high)
+    }
+
     /// Half the width of the interval.
     pub fn half_width(&self) -> f64 {
         (self.ci95_high - self.ci95_low) / 2.0
@@ -347,6 +373,8 @@ mod tests {
         let single = Estimate::of([7.0]);
         assert_eq!((single.n, single.mean), (1, 7.0));
         assert!(single.sd.is_nan() && single.ci95_low.is_nan());
+        // Cutting to a range keeps an undefined bound undefined.
+        assert!(single.within(0.0, 1.0).ci95_low.is_nan());
         assert_eq!(Estimate::of([f64::NAN]).n, 0);
         let constant = Estimate::of([2.0, 2.0, 2.0]);
         assert_eq!((constant.ci95_low, constant.ci95_high), (2.0, 2.0));

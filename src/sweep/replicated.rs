@@ -97,17 +97,18 @@ impl ReplicatedRun {
             single.base_seed = base_seed;
             return single;
         }
-        let estimate = |value_of: &dyn Fn(&RunValues) -> f64| -> Estimate {
-            Estimate::of(values.iter().map(value_of))
+        // Each interval is cut to its measure's range (a share's to 0..=1).
+        let estimate = |measure: &str, value_of: &dyn Fn(&RunValues) -> f64| -> Estimate {
+            Estimate::of_measure(measure, values.iter().map(value_of))
         };
         let summary: Vec<Estimate> = (0..first.summary.len())
-            .map(|i| estimate(&|r| r.summary[i]))
+            .map(|i| estimate(&first.summary[i].measure, &|r| r.summary[i]))
             .collect();
         let intervals: Vec<Estimate> = (0..first.intervals.len())
-            .map(|i| estimate(&|r| r.intervals[i]))
+            .map(|i| estimate(&first.intervals[i].row.measure, &|r| r.intervals[i]))
             .collect();
         let agents: Vec<Estimate> = (0..first.agents.len())
-            .map(|i| estimate(&|r| r.agents[i]))
+            .map(|i| estimate(&first.agents[i].measure, &|r| r.agents[i]))
             .collect();
         let replications = values.len() as u32;
         let mut mean = first;
@@ -218,6 +219,31 @@ mod tests {
             replicated.estimate(Scope::Overall, "all", "offered"),
             Some(replicated.summary[0])
         );
+    }
+
+    /// Two replications give a t interval of 12.7 standard errors: a share of 1.0 and 0.8
+    /// would reach from -0.37 to 2.17, and a speed of answer of 1 s and 9 s below zero. Each is
+    /// cut to its measure's range; the mean stays.
+    #[test]
+    fn intervals_are_cut_to_the_range_of_their_measure() {
+        let run = |seed, share: f64, asa: f64| {
+            let mut r = results(seed, [10.0, asa]);
+            r.summary[0].measure = crate::metrics::Text::copy_of("service_level_20s_of_offered");
+            r.summary[0].value = share;
+            r.intervals[0].row.measure = crate::metrics::Text::copy_of("abandon_rate");
+            r.intervals[0].row.value = 1.0 - share;
+            r
+        };
+        let replicated = ReplicatedRun::of_runs(vec![run(1, 1.0, 1.0), run(2, 0.8, 9.0)], 1);
+        let share = replicated.summary[0];
+        assert!((share.mean - 0.9).abs() < 1e-12);
+        assert_eq!((share.ci95_low, share.ci95_high), (0.0, 1.0));
+        let asa = replicated.summary[1];
+        assert_eq!(asa.mean, 5.0);
+        assert_eq!(asa.ci95_low, 0.0);
+        assert!(asa.ci95_high > 50.0, "{asa:?}");
+        let abandon = replicated.intervals[0];
+        assert_eq!((abandon.ci95_low, abandon.ci95_high), (0.0, 1.0));
     }
 
     #[test]
