@@ -35,6 +35,9 @@ pub enum WarningKind {
     PickingStopsWhenFull,
     /// Agent affinity on a workstream whose channels never go Waiting, so nothing resumes.
     AffinityWithoutResumes,
+    /// An auto-close time set on a workstream none of whose channels goes Waiting, so it
+    /// closes nothing.
+    AutoCloseWithoutWaiting,
     /// An agent group's utilization went above 100 %.
     OverUtilization,
     /// Two scenarios compared are the same once defaults are filled in.
@@ -83,6 +86,7 @@ pub fn scenario_warnings(scenario: &Scenario) -> Vec<Warning> {
         warnings.extend(skills_nobody_has(scenario, workstream));
         warnings.extend(picking_stops_when_full(scenario, workstream));
         warnings.extend(affinity_without_resumes(scenario, workstream));
+        warnings.extend(auto_close_without_waiting(scenario, workstream));
     }
     for idx in 0..scenario.channels.len() {
         warnings.extend(demand_without_agents(scenario, ChannelId::from_index(idx)));
@@ -190,6 +194,32 @@ fn affinity_without_resumes(scenario: &Scenario, workstream: WorkstreamId) -> Op
             WarningKind::AffinityWithoutResumes,
             format!(
                 "workstreams.{}.affinity: on, but its channels are live chat or voice, which never go Waiting: no conversation resumes, so affinity changes nothing",
+                ws.name
+            ),
+        )
+    })
+}
+
+/// Auto-close ends a conversation left Waiting; in the product only persistent chat, SMS,
+/// social and Teams go Waiting, and here a conversation does only when its channel has
+/// `waiting`. A time other than the default on a workstream with none such closes nothing.
+fn auto_close_without_waiting(scenario: &Scenario, workstream: WorkstreamId) -> Option<Warning> {
+    let ws = scenario.workstream(workstream);
+    if ws.auto_close_after.as_micros() == DAY {
+        return None;
+    }
+    let mut channels = scenario
+        .channels
+        .iter()
+        .filter(|c| c.workstream == workstream)
+        .peekable();
+    channels.peek()?;
+    let none_waits = channels.all(|c| c.waiting.as_ref().is_none_or(|w| w.probability == 0.0));
+    none_waits.then(|| {
+        warning(
+            WarningKind::AutoCloseWithoutWaiting,
+            format!(
+                "workstreams.{}.auto_close_after: set, but none of its channels goes Waiting (live chat and voice never do; a messaging channel does with `waiting`): no conversation is auto-closed",
                 ws.name
             ),
         )

@@ -251,6 +251,32 @@ fn affinity_on_a_workstream_whose_conversations_never_resume_is_warned_about() {
 }
 
 #[test]
+fn auto_close_on_a_workstream_whose_conversations_never_wait_is_warned_about() {
+    let with = |kind: &str, ws: &str| {
+        let text = centre("", ws).replacen("kind = \"live_chat\"", kind, 1);
+        of_kind(
+            &scenario_warnings(&scenario(&text)),
+            WarningKind::AutoCloseWithoutWaiting,
+        )
+    };
+    let found = with("kind = \"live_chat\"", "auto_close_after = \"2h\"");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "workstreams.chat.auto_close_after: set, but none of its channels goes Waiting"
+        ),
+        "{}",
+        found[0]
+    );
+    // The default is no setting to warn about.
+    assert!(with("kind = \"live_chat\"", "").is_empty());
+    // SMS without `waiting` never waits either; with it, auto-close has work.
+    assert_eq!(with("kind = \"sms\"", "auto_close_after = \"2h\"").len(), 1);
+    let waits = "kind = \"sms\"\nwaiting = { probability = 0.3, resume_delay = { kind = \"exponential\", mean = \"1h\" } }";
+    assert!(with(waits, "auto_close_after = \"2h\"").is_empty());
+}
+
+#[test]
 fn utilization_above_100_percent_is_warned_about_with_its_cause() {
     // The default scenario: affinity sends resumed SMS and WhatsApp conversations back to
     // full agents.
