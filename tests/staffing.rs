@@ -132,6 +132,16 @@ fn intervals_inside_the_warm_up_of_a_one_day_run_are_staffed_like_the_others() {
     for (i, &agents) in report.simulated.iter().enumerate() {
         assert!((45..=60).contains(&agents), "{i}: {:?}", report.simulated);
     }
+    // Their occupancy too comes from the warm-up: 45 erlangs on about 51 agents, some 0.88
+    // (the first hour starts empty, so a little lower), not undefined.
+    for i in 0..2 {
+        let occupancy = report.occupancy[i].mean;
+        assert!(
+            (0.6..=1.0).contains(&occupancy),
+            "{i}: {:?}",
+            report.occupancy[i]
+        );
+    }
 }
 
 #[test]

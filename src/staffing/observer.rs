@@ -6,8 +6,8 @@
 //! runs hundreds of replications. Two differences, so that no understaffed interval passes
 //! for want of figures: customers still waiting at the end past a target's threshold count as
 //! missed (the collector leaves them out), and an interval the run never measures after its
-//! warm-up is judged on the warm-up's conversations. The occupancy is measured after the
-//! warm-up only.
+//! warm-up is judged on the warm-up's conversations, and its occupancy on the warm-up's
+//! levels.
 
 use crate::config::{StaffingTarget, TargetScope};
 use crate::engine::SimTime;
@@ -58,6 +58,9 @@ pub struct TargetObserver<'a> {
     /// it) is judged on the warm-up's conversations instead, so that no interval of the run
     /// goes unjudged (and unstaffed).
     measured: Vec<bool>,
+    /// Whether every interval is measured after the warm-up (a run of a day or more past it):
+    /// the warm-up's occupancy is then never needed.
+    all_measured: bool,
     interval: u64,
     measuring: bool,
     counts: Vec<Vec<IntervalCounts>>,
@@ -73,6 +76,12 @@ impl<'a> TargetObserver<'a> {
     pub fn new(scenario: &Scenario, targets: &'a [StaffingTarget], sized: &[GroupId]) -> Self {
         let interval = scenario.simulation.interval.as_micros();
         let n = (DAY / interval) as usize;
+        let measured = measured_intervals(
+            scenario.simulation.warm_up.as_micros(),
+            scenario.simulation.horizon.as_micros(),
+            interval,
+            n,
+        );
         let mut is_sized = vec![false; scenario.agent_groups.len()];
         for g in sized {
             is_sized[g.index()] = true;
@@ -88,12 +97,8 @@ impl<'a> TargetObserver<'a> {
                 .map(|t| t.max_asa.map(|d| d.as_micros()))
                 .collect(),
             warm_up: scenario.simulation.warm_up.as_micros(),
-            measured: measured_intervals(
-                scenario.simulation.warm_up.as_micros(),
-                scenario.simulation.horizon.as_micros(),
-                interval,
-                n,
-            ),
+            all_measured: measured.iter().all(|&m| m),
+            measured,
             interval,
             measuring: false,
             counts: vec![vec![IntervalCounts::default(); n]; targets.len()],
@@ -164,11 +169,26 @@ impl<'a> TargetObserver<'a> {
         }
     }
 
+    /// Integrates the sized groups' levels up to `now`: after the warm-up everywhere, during
+    /// it only in the intervals the run never measures afterwards (judged on the warm-up, so
+    /// their occupancy is the warm-up's too).
     fn advance(&mut self, now: u64) {
-        if self.measuring && now > self.last_change {
-            self.logged_in_area
-                .accumulate(self.last_change, now, self.logged_in);
-            self.busy_area.accumulate(self.last_change, now, self.busy);
+        if now > self.last_change {
+            if self.measuring {
+                self.logged_in_area
+                    .accumulate(self.last_change, now, self.logged_in);
+                self.busy_area.accumulate(self.last_change, now, self.busy);
+            } else if !self.all_measured {
+                let mut t = self.last_change;
+                while t < now {
+                    let end = (t - t % self.interval + self.interval).min(now);
+                    if !self.measured[((t % DAY) / self.interval) as usize] {
+                        self.logged_in_area.accumulate(t, end, self.logged_in);
+                        self.busy_area.accumulate(t, end, self.busy);
+                    }
+                    t = end;
+                }
+            }
         }
         self.last_change = now;
     }
@@ -224,7 +244,7 @@ impl Observer for TargetObserver<'_> {
     }
 
     fn warm_up_ended(&mut self, now: SimTime) {
-        self.last_change = now.as_micros();
+        self.advance(now.as_micros());
         self.measuring = true;
     }
 
