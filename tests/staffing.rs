@@ -145,6 +145,35 @@ fn intervals_inside_the_warm_up_of_a_one_day_run_are_staffed_like_the_others() {
 }
 
 #[test]
+fn a_horizon_shorter_than_a_day_plans_only_the_hours_it_reaches() {
+    // Four hours (one of warm-up) of the textbook queue, in hourly intervals: 00:00-04:00 are
+    // planned; the other twenty hours are not reached, so no column counts them (the Erlang
+    // side used to size all 24 hours, against the simulation's four).
+    let text = stationary(540.0, 300.0, None, 3, SL_80_20)
+        .replace("interval = \"24h\"", "interval = \"1h\"")
+        .replace("replications = 8\n", "replications = 2\n");
+    let report = staff(&text, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.covered.iter().filter(|&&c| c).count(), 4);
+    assert!(report.covered[..4].iter().all(|&c| c));
+    for i in 0..4 {
+        assert_eq!(report.erlang_c[i], Some(51), "{i}");
+        assert!(report.simulated[i] > 0, "{i}");
+    }
+    for i in 4..24 {
+        assert_eq!(
+            (report.erlang_c[i], report.simulated[i]),
+            (Some(0), 0),
+            "{i}"
+        );
+        assert_eq!(report.flat_scheduled[i], 0.0, "{i}");
+    }
+    let erlang_hours = report.agent_hours(report.erlang_c.iter().map(|a| f64::from(a.unwrap())));
+    assert_eq!(erlang_hours, 204.0);
+    let table = routesim::report::staffing_table(&report);
+    assert!(table.contains("Planned: 00:00 to 04:00 only"), "{table}");
+}
+
+#[test]
 fn customers_still_waiting_at_the_end_count_against_the_targets() {
     // 30 agents for 45 erlangs and nobody abandons: from mid-morning on nobody who arrives is
     // answered before the day ends. Those customers, still waiting at the end long past the

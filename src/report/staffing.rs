@@ -519,7 +519,7 @@ fn facts(report: &StaffingReport) -> Vec<(String, String)> {
         .map(|(name, share)| format!("{name} ({:.0} %)", share * 100.0))
         .collect();
     let judged: Vec<bool> = report.verified.iter().flatten().map(|v| v.ci95).collect();
-    vec![
+    let mut facts = vec![
         ("Scenario".into(), report.scenario.clone()),
         ("Base seed".into(), report.base_seed.to_string()),
         ("Sized groups (mix)".into(), groups.join(", ")),
@@ -543,7 +543,18 @@ fn facts(report: &StaffingReport) -> Vec<(String, String)> {
         ),
         ("Confidence of the search".into(), format!("{}", report.confidence)),
         ("Max agents per interval".into(), report.max_agents.to_string()),
-    ]
+    ];
+    let reached = report.covered.iter().filter(|&&c| c).count();
+    if reached < report.covered.len() {
+        facts.push((
+            "Planned".into(),
+            format!(
+                "00:00 to {} only: the horizon is shorter than a day, so later intervals have no demand and no agents in any column or total",
+                report.interval_label(reached)
+            ),
+        ));
+    }
+    facts
 }
 
 /// The staffing run's `report.html` page (the chart is added by the caller's renderer).

@@ -11,6 +11,16 @@ use super::IntervalLoad;
 
 const DAY_S: f64 = 86_400.0;
 
+/// Per interval of the day (`n` of them): whether the run reaches it, i.e. some instant of
+/// `[0, horizon)` falls in it. Only a run shorter than a day leaves some out; those are not
+/// part of the plan (no demand, no agents), so the day's totals compare like with like.
+pub(super) fn covered_intervals(horizon_s: f64, n: usize) -> Vec<bool> {
+    let width_s = DAY_S / n as f64;
+    (0..n)
+        .map(|i| horizon_s >= DAY_S || (i as f64) * width_s < horizon_s)
+        .collect()
+}
+
 /// The Erlang inputs of every channel and target, per interval.
 pub(super) struct Loads {
     /// `[channel][interval]`.
@@ -23,6 +33,7 @@ impl Loads {
     pub(super) fn new(scenario: &Scenario, spec: &StaffingSpec, n: usize) -> Loads {
         let sim = &scenario.simulation;
         let width_s = DAY_S / n as f64;
+        let covered = covered_intervals(sim.horizon.as_secs_f64(), n);
         let channels: Vec<Vec<IntervalLoad>> =
             scenario
                 .channels
@@ -49,13 +60,18 @@ impl Loads {
                     let patience_s = channel.patience.as_ref().map(|p| p.mean());
                     (0..n)
                         .map(|i| IntervalLoad {
-                            arrival_rate: arrival_rate(
-                                &channel.arrivals,
-                                i,
-                                width_s,
-                                sim.warm_up.as_secs_f64(),
-                                sim.horizon.as_secs_f64(),
-                            ) * escalated,
+                            // An interval the run never reaches is outside the plan.
+                            arrival_rate: if covered[i] {
+                                arrival_rate(
+                                    &channel.arrivals,
+                                    i,
+                                    width_s,
+                                    sim.warm_up.as_secs_f64(),
+                                    sim.horizon.as_secs_f64(),
+                                ) * escalated
+                            } else {
+                                0.0
+                            },
                             work_s,
                             patience_s,
                             slots,

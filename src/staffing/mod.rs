@@ -117,6 +117,9 @@ pub struct StaffingReport {
     pub scheduled: Option<Vec<f64>>,
     /// The sized groups' occupancy at the simulated requirement, on fresh seeds.
     pub occupancy: Vec<Estimate>,
+    /// Per interval: whether the run reaches it (all of them unless the horizon is shorter
+    /// than a day). The others are outside the plan: no load, no agents in any column.
+    pub covered: Vec<bool>,
     /// Verification on fresh seeds: `None` without demand; otherwise whether every target is
     /// met, judged by the 95 % interval (not shown to miss) and by the mean.
     pub verified: Vec<Option<Verdict>>,
@@ -295,8 +298,18 @@ pub fn staff(
     // Flat sizing, from the simulated curve's peak, a good first probe.
     let peak = isa.curve.iter().copied().max().unwrap_or(1);
     let flat = search::flat(&mut evaluator, peak.max(1), max_agents * 2, &seeds);
+    let covered = loads::covered_intervals(scenario.simulation.horizon.as_secs_f64(), n);
+    // Schedules count only where the run reaches, as every other column does.
+    let within_run = |mut agents: Vec<f64>| {
+        for (value, &c) in agents.iter_mut().zip(&covered) {
+            if !c {
+                *value = 0.0;
+            }
+        }
+        agents
+    };
     let flat_scheduled = match flat.total {
-        Some(total) => scheduled(&evaluator.with_count(total), spec, n),
+        Some(total) => within_run(scheduled(&evaluator.with_count(total), spec, n)),
         None => vec![f64::NAN; n],
     };
     let has_schedule = spec.groups.iter().any(|(g, _)| {
@@ -333,8 +346,9 @@ pub fn staff(
         erlang_a,
         simulated: isa.curve.clone(),
         rostered,
-        scheduled: has_schedule.then(|| scheduled(scenario, spec, n)),
+        scheduled: has_schedule.then(|| within_run(scheduled(scenario, spec, n))),
         occupancy,
+        covered,
         verified,
         isa,
         flat,
