@@ -7,6 +7,9 @@
 /// `None` when the offset is not in a `key = value` line (a broken header, a multi-line array).
 pub(super) fn field_path_at(text: &str, offset: usize) -> Option<String> {
     let offset = offset.min(text.len());
+    if !text.is_char_boundary(offset) {
+        return None;
+    }
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let mut header = String::new();
     let mut arrays: Vec<(String, usize)> = Vec::new();
@@ -126,5 +129,18 @@ mod tests {
     fn no_path_outside_a_key_line() {
         assert_eq!(at("[queues.sales\nx = 1\n", "sales"), None);
         assert_eq!(at("q = [\n  1e999,\n]\n", "1e999"), None);
+    }
+
+    /// Any offset into any text gives an answer, never a panic (inside a character too).
+    #[test]
+    fn every_offset_of_odd_text_is_safe() {
+        let text = "[a.\"é\"]\n[[b]]\nk = { x = \"ü\", y = 1e999 }\n= 3\n[\n{=\n";
+        for offset in 0..=text.len() + 2 {
+            let _ = field_path_at(text, offset);
+        }
+        assert_eq!(
+            field_path_at(text, text.find("1e999").unwrap()).as_deref(),
+            Some("b[0].k.y")
+        );
     }
 }
