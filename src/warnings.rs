@@ -14,8 +14,8 @@ use std::fmt;
 use crate::engine::SimDuration;
 use crate::metrics::{IntervalRow, RunResults, Scope};
 use crate::model::{
-    Affinity, AgentGroup, ArrivalProcess, ChannelId, ChannelKind, DistributionMode, GroupId,
-    PickWhen, Presence, QueueId, Scenario, SkillMatching, WorkstreamId,
+    Affinity, AgentGroup, ArrivalProcess, Channel, ChannelId, ChannelKind, DistributionMode,
+    GroupId, PickWhen, Presence, QueueId, Scenario, SkillMatching, WorkstreamId,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -177,18 +177,28 @@ fn picking_stops_when_full(scenario: &Scenario, workstream: WorkstreamId) -> Vec
         .collect()
 }
 
-/// Affinity keeps a resumed conversation with its last agent; a workstream of live chat and
-/// voice only (which never go Waiting, and whose affinity is off unless set) has none.
-fn affinity_without_resumes(scenario: &Scenario, workstream: WorkstreamId) -> Option<Warning> {
-    let ws = scenario.workstream(workstream);
+/// Whether `holds` is true of every channel the workstream serves; `None` if it serves none.
+fn every_channel_of(
+    scenario: &Scenario,
+    workstream: WorkstreamId,
+    holds: impl Fn(&Channel) -> bool,
+) -> Option<bool> {
     let mut channels = scenario
         .channels
         .iter()
         .filter(|c| c.workstream == workstream)
         .peekable();
     channels.peek()?;
-    let synchronous =
-        channels.all(|c| matches!(c.kind, ChannelKind::LiveChat | ChannelKind::Voice));
+    Some(channels.all(holds))
+}
+
+/// Affinity keeps a resumed conversation with its last agent; a workstream of live chat and
+/// voice only (which never go Waiting, and whose affinity is off unless set) has none.
+fn affinity_without_resumes(scenario: &Scenario, workstream: WorkstreamId) -> Option<Warning> {
+    let ws = scenario.workstream(workstream);
+    let synchronous = every_channel_of(scenario, workstream, |c| {
+        matches!(c.kind, ChannelKind::LiveChat | ChannelKind::Voice)
+    })?;
     (ws.affinity == Affinity::On && synchronous).then(|| {
         warning(
             WarningKind::AffinityWithoutResumes,
@@ -208,13 +218,9 @@ fn auto_close_without_waiting(scenario: &Scenario, workstream: WorkstreamId) -> 
     if ws.auto_close_after.as_micros() == DAY {
         return None;
     }
-    let mut channels = scenario
-        .channels
-        .iter()
-        .filter(|c| c.workstream == workstream)
-        .peekable();
-    channels.peek()?;
-    let none_waits = channels.all(|c| c.waiting.as_ref().is_none_or(|w| w.probability == 0.0));
+    let none_waits = every_channel_of(scenario, workstream, |c| {
+        c.waiting.as_ref().is_none_or(|w| w.probability == 0.0)
+    })?;
     none_waits.then(|| {
         warning(
             WarningKind::AutoCloseWithoutWaiting,

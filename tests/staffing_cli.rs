@@ -106,19 +106,33 @@ fn unreachable_targets_exit_with_code_4_and_name_the_file_and_the_intervals() {
     );
 }
 
-#[test]
-fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
+/// `compare a.toml b.toml --staffing` in a fresh folder: A is the small M/M/c day with
+/// `staffing` as its `[staffing]` table (80 % in 20 s), B the same day with handle time
+/// `b_handle` and no targets of its own. Returns the folder (kept alive), B's path, the output
+/// folder and the command's output.
+fn compare_staffing(
+    staffing: &str,
+    b_handle: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    std::process::Output,
+) {
     let dir = tempfile::tempdir().unwrap();
     let mmc = small_mmc("3h", "24h");
     let a = dir.path().join("a.toml");
     let b = dir.path().join("b.toml");
     std::fs::write(
         &a,
-        format!("{mmc}\n[staffing]\nreplications = 3\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
+        format!("{mmc}\n[staffing]\n{staffing}\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
     )
     .unwrap();
-    // B: handle time 6 minutes instead of 5 (a fifth more work), and no targets of its own.
-    std::fs::write(&b, mmc.replace("mean = \"5m\"", "mean = \"6m\"")).unwrap();
+    std::fs::write(
+        &b,
+        mmc.replace("mean = \"5m\"", &format!("mean = \"{b_handle}\"")),
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let output = routesim(&[
         "compare",
@@ -128,6 +142,13 @@ fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
         "--out",
         out.to_str().unwrap(),
     ]);
+    (dir, b, out, output)
+}
+
+#[test]
+fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
+    // B: handle time 6 minutes instead of 5 (a fifth more work).
+    let (_dir, _, out, output) = compare_staffing("replications = 3", "6m");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -153,26 +174,8 @@ fn compare_staffing_reports_the_agent_hours_each_setting_needs() {
 /// doubled handle time A's `max_agents` cannot cover.
 #[test]
 fn compare_staffing_names_the_file_whose_targets_cannot_be_met() {
-    let dir = tempfile::tempdir().unwrap();
-    let mmc = small_mmc("3h", "24h");
-    let a = dir.path().join("a.toml");
-    let b = dir.path().join("b.toml");
     // 45 erlangs need about 51 agents; B's 90 erlangs need more than 60.
-    std::fs::write(
-        &a,
-        format!("{mmc}\n[staffing]\nreplications = 2\nmax_agents = 60\n[[staffing.targets]]\nservice_level = 0.8\nthreshold = \"20s\"\n"),
-    )
-    .unwrap();
-    std::fs::write(&b, mmc.replace("mean = \"5m\"", "mean = \"10m\"")).unwrap();
-    let out = dir.path().join("out");
-    let output = routesim(&[
-        "compare",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--staffing",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (_dir, b, _, output) = compare_staffing("replications = 2\nmax_agents = 60", "10m");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(4), "{stderr}");
     assert!(
