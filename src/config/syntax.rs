@@ -11,85 +11,88 @@ pub(super) fn field_path_at(text: &str, offset: usize) -> Option<String> {
         return None;
     }
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let mut header = String::new();
-    let mut arrays: Vec<(String, usize)> = Vec::new();
+    let mut header: Vec<String> = Vec::new();
+    // Each array of tables seen, by its parts, with the index of its current element.
+    let mut arrays: Vec<(Vec<String>, usize)> = Vec::new();
     for line in text[..line_start].lines() {
         let line = line.trim();
         if let Some(name) = line.strip_prefix("[[").and_then(|l| l.split("]]").next()) {
-            let name = squeeze(name);
+            let Some(name) = dotted(name) else { continue };
             match arrays.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, count)) => *count += 1,
                 None => arrays.push((name.clone(), 0)),
             }
             // An array of tables below another array's element restarts with the element.
-            arrays.retain(|(n, _)| !n.starts_with(&format!("{name}.")));
-            header = indexed(&name, &arrays);
+            arrays.retain(|(n, _)| !(n.len() > name.len() && n.starts_with(&name)));
+            header = name;
         } else if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
-            header = indexed(&squeeze(name), &arrays);
+            header = dotted(name).unwrap_or_default();
         }
     }
     let before = &text[line_start..offset];
-    let first_key = key_before_equals(before.split('=').next()?)?;
     if !before.contains('=') {
         return None;
     }
-    let mut path = if header.is_empty() {
-        first_key
-    } else {
-        format!("{header}.{first_key}")
-    };
+    let mut path = header;
+    path.extend(dotted(before.split('=').next()?)?);
     // Inside an inline table: the key nearest before the value.
     if let Some(brace) = before.rfind('{') {
         let inner = &before[brace + 1..];
         if let Some(last) = inner.rsplit(',').next().and_then(|part| {
             part.contains('=')
-                .then(|| key_before_equals(part.split('=').next()?))
+                .then(|| dotted(part.split('=').next()?))
                 .flatten()
         }) {
-            path = format!("{path}.{last}");
+            path.extend(last);
         }
     }
-    Some(path)
+    Some(indexed(&path, &arrays))
 }
 
-/// A header's dotted name with the index of each array of tables it lies in.
-fn indexed(name: &str, arrays: &[(String, usize)]) -> String {
+/// A dotted path written out, with the index of each array of tables it lies in
+/// (`staffing.targets[1].threshold`).
+fn indexed(path: &[String], arrays: &[(Vec<String>, usize)]) -> String {
     let mut out = String::new();
-    let mut walked = String::new();
-    for part in name.split('.') {
-        if !walked.is_empty() {
-            walked.push('.');
+    for (depth, part) in path.iter().enumerate() {
+        if depth > 0 {
             out.push('.');
         }
-        walked.push_str(part);
-        out.push_str(part.trim_matches('"'));
-        if let Some((_, index)) = arrays.iter().find(|(n, _)| *n == walked) {
+        out.push_str(part);
+        if let Some((_, index)) = arrays.iter().find(|(n, _)| *n == path[..=depth]) {
             out.push_str(&format!("[{index}]"));
         }
     }
     out
 }
 
-/// A dotted name without the spaces TOML allows around its dots.
-fn squeeze(name: &str) -> String {
-    name.split('.').map(str::trim).collect::<Vec<_>>().join(".")
-}
-
-/// The key of `key =` (bare or quoted, possibly dotted), or `None` if it is not one.
-fn key_before_equals(part: &str) -> Option<String> {
-    let key = squeeze(part.trim());
-    let ok = !key.is_empty()
-        && key.split('.').all(|k| {
-            k.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                || (k.len() >= 2 && k.starts_with('"') && k.ends_with('"'))
-        });
-    ok.then(|| {
-        key.split('.')
-            .map(|k| k.trim_matches('"'))
-            .collect::<Vec<_>>()
-            .join(".")
-    })
+/// The parts of a dotted key or header name, each bare (letters, digits, `_`, `-`) or quoted
+/// (`channels."web.chat"` is two parts; the quotes are dropped); `None` if it is not one.
+fn dotted(name: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut rest = name.trim();
+    loop {
+        let (part, after) = if let Some(quoted) = rest.strip_prefix('"') {
+            let end = quoted.find('"')?;
+            (quoted[..end].to_string(), quoted[end + 1..].trim_start())
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            let bare = rest[..end].trim_end();
+            let valid = !bare.is_empty()
+                && bare
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !valid {
+                return None;
+            }
+            (bare.to_string(), &rest[end..])
+        };
+        parts.push(part);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next.trim_start(),
+            None if after.is_empty() => return Some(parts),
+            None => return None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +126,23 @@ mod tests {
             at(text, "1e999").as_deref(),
             Some("channels.web chat.patience.value")
         );
+    }
+
+    #[test]
+    fn quoted_names_may_hold_dots() {
+        let text = "[channels.\"web.chat\"]\n[[ staffing . targets ]]\nthreshold = 1e999\n";
+        assert_eq!(
+            at(text, "1e999").as_deref(),
+            Some("staffing.targets[0].threshold")
+        );
+        let text = "[channels.\"web.chat\"]\npatience = 1e999\n";
+        assert_eq!(
+            at(text, "1e999").as_deref(),
+            Some("channels.web.chat.patience")
+        );
+        // Nested arrays restart with each element of the outer one.
+        let text = "[[a]]\n[[a.b]]\n[[a.b]]\n[[a]]\n[[a.b]]\nx = 1e999\n";
+        assert_eq!(at(text, "1e999").as_deref(), Some("a[1].b[0].x"));
     }
 
     #[test]
