@@ -257,6 +257,9 @@ struct Agent {
     pick_pending: bool,
     /// Found nothing to pick: waits in its pickable queues' idle lists for an item.
     idle_picker: bool,
+    /// Some queue of the agent's may be picked from (fixed for the run): an agent with none
+    /// never picks, so its changes skip the pick path.
+    picker: bool,
     /// In a random Away episode.
     stepped_away: bool,
     /// Items held in each capacity profile (empty when the scenario has none).
@@ -444,6 +447,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                     ringing_unreserved: 0,
                     pick_pending: false,
                     idle_picker: false,
+                    picker: false,
                     stepped_away: false,
                     profile_used: vec![0; scenario.capacity_profiles.len()],
                     serving: Vec::new(),
@@ -486,6 +490,12 @@ impl<'a, O: Observer> Sim<'a, O> {
                     queues[rule.queue.index()].pickable = true;
                 }
             }
+        }
+        for agent in &mut agents {
+            agent.picker = agent
+                .memberships
+                .iter()
+                .any(|&(queue, _)| queues[queue.index()].pickable);
         }
 
         let group_ratings = scenario

@@ -100,7 +100,7 @@ impl<O: Observer> Sim<'_, O> {
     /// hold items it may not take now (no room, presence), its own next change brings it back.
     pub(super) fn consider_picking(&mut self, now: SimTime, agent_id: AgentId) {
         let agent = &self.agents[agent_id.index()];
-        if agent.pick_pending || agent.presence == Presence::Offline {
+        if !agent.picker || agent.pick_pending || agent.presence == Presence::Offline {
             return;
         }
         if self.best_pick_for(agent_id).is_some() {
