@@ -190,6 +190,24 @@ fn a_value_that_does_not_parse_names_its_field_path() {
     );
 }
 
+/// A syntax error inside an array written over several lines (a planner's hourly rates, one
+/// row a line) names the element, as a type error there does.
+#[test]
+fn a_syntax_error_in_a_multi_line_array_names_the_element() {
+    let text = MINIMAL.replacen(
+        "arrivals = { per_hour = 60 }",
+        "arrivals = { rates_per_hour = [\n  10, 20,\n  30 40,\n] }",
+        1,
+    );
+    assert_ne!(text, MINIMAL, "the scenario's arrivals line moved");
+    let error = parse_scenario(&text, &origin()).unwrap_err().to_string();
+    assert!(
+        error.contains(": channels.chat.arrivals.rates_per_hour[2]: not valid TOML: ")
+            && error.contains("line "),
+        "{error}"
+    );
+}
+
 #[test]
 fn every_problem_is_reported_not_just_the_first() {
     let text = MINIMAL
