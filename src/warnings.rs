@@ -4,7 +4,8 @@
 //!
 //! From the scenario alone ([`scenario_warnings`]): demand in intervals with no agent logged in
 //! who could take it, a queue no agent group serves, required skills no serving agent has,
-//! picking "always" that stops when the agent is full, affinity where nothing resumes.
+//! picking "always" that stops when the agent is full, affinity where nothing resumes,
+//! auto-close where nothing waits, a custom wrap-up block outside the product's range.
 //! From a run ([`run_warnings`]): utilization above 100 % and what caused it. Between two
 //! scenarios ([`same_after_defaults`]): a comparison of two scenarios that are the same.
 
@@ -15,7 +16,7 @@ use crate::engine::SimDuration;
 use crate::metrics::{IntervalRow, RunResults, Scope};
 use crate::model::{
     Affinity, AgentGroup, ArrivalProcess, Channel, ChannelId, ChannelKind, DistributionMode,
-    GroupId, PickWhen, Presence, QueueId, Scenario, SkillMatching, WorkstreamId,
+    GroupId, PickWhen, Presence, QueueId, Scenario, SkillMatching, WorkstreamId, WrapUpBlocking,
 };
 
 const DAY: u64 = 86_400_000_000;
@@ -38,6 +39,10 @@ pub enum WarningKind {
     /// An auto-close time set on a workstream none of whose channels goes Waiting, so it
     /// closes nothing.
     AutoCloseWithoutWaiting,
+    /// A custom wrap-up block outside the product page's range (30 s to 60 min): accepted and
+    /// simulated as given, since the product's schema takes more, but probably not a setting
+    /// the product's form would take.
+    WrapUpBlockOutsideRange,
     /// An agent group's utilization went above 100 %.
     OverUtilization,
     /// Two scenarios compared are the same once defaults are filled in.
@@ -87,6 +92,7 @@ pub fn scenario_warnings(scenario: &Scenario) -> Vec<Warning> {
         warnings.extend(picking_stops_when_full(scenario, workstream));
         warnings.extend(affinity_without_resumes(scenario, workstream));
         warnings.extend(auto_close_without_waiting(scenario, workstream));
+        warnings.extend(wrap_up_block_outside_range(scenario, workstream));
     }
     for idx in 0..scenario.channels.len() {
         warnings.extend(demand_without_agents(scenario, ChannelId::from_index(idx)));
@@ -226,6 +232,27 @@ fn auto_close_without_waiting(scenario: &Scenario, workstream: WorkstreamId) -> 
             WarningKind::AutoCloseWithoutWaiting,
             format!(
                 "workstreams.{}.auto_close_after: set, but none of its channels goes Waiting (live chat and voice never do; a messaging channel does with `waiting`): no conversation is auto-closed",
+                ws.name
+            ),
+        )
+    })
+}
+
+/// The product's page offers a custom wrap-up block of 30 s to 60 min (its schema field takes
+/// up to 43,200 of an unnamed unit), so a time outside that is simulated but said.
+fn wrap_up_block_outside_range(scenario: &Scenario, workstream: WorkstreamId) -> Option<Warning> {
+    const MIN: u64 = 30_000_000;
+    const MAX: u64 = 3_600_000_000;
+    let ws = scenario.workstream(workstream);
+    let WrapUpBlocking::For(block) = ws.wrap_up_blocking else {
+        return None;
+    };
+    let micros = block.as_micros();
+    (!(MIN..=MAX).contains(&micros)).then(|| {
+        warning(
+            WarningKind::WrapUpBlockOutsideRange,
+            format!(
+                "workstreams.{}.wrap_up_blocking: {block} is outside the 30 s to 60 min the product's workstream settings offer for a custom block; simulated as given",
                 ws.name
             ),
         )

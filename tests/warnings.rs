@@ -400,3 +400,28 @@ fn the_binary_prints_warnings_on_stderr_and_keeps_its_exit_code() {
     );
     assert!(!String::from_utf8_lossy(&compare.stderr).contains("same scenario"));
 }
+
+#[test]
+fn a_custom_wrap_up_block_outside_the_products_range_is_warned_about() {
+    let with = |setting: &str| {
+        let text = centre("", &format!("wrap_up_blocking = \"{setting}\""));
+        of_kind(
+            &scenario_warnings(&scenario(&text)),
+            WarningKind::WrapUpBlockOutsideRange,
+        )
+    };
+    let found = with("90m");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .starts_with("workstreams.chat.wrap_up_blocking: 5400s is outside the 30 s to 60 min"),
+        "{}",
+        found[0]
+    );
+    assert_eq!(with("10s").len(), 1);
+    // The range's ends and what lies between are what the product offers; so are the other
+    // two settings.
+    for inside in ["30s", "5m", "60m", "1h", "always", "never"] {
+        assert!(with(inside).is_empty(), "{inside}");
+    }
+}
