@@ -225,14 +225,21 @@ impl<O: Observer> Sim<'_, O> {
                 .next()
                 .is_some();
         let mut best = None;
-        if custom.is_none() && !closest && !any_declines && !profile_ranked {
+        let in_method_order = custom.is_none() && !closest && !profile_ranked;
+        if in_method_order {
             // The candidates are kept in the method's order (see `refresh_presence`), so the
             // first eligible one is the best: the search does not grow with the idle agents.
+            // Declines rank first, so an agent that has not declined the item goes before
+            // every one that has: the first such agent is the best, if there is one.
             queue.ranked.first(|member| {
+                if any_declines && Self::declines_by(conversation, queue.members[member]) > 0 {
+                    return false;
+                }
                 consider(member, &mut best);
                 best.is_some()
             });
-        } else {
+        }
+        if !in_method_order || (any_declines && best.is_none()) {
             // Only agents that may take work at all are looked at; the rank depends on the
             // item (declines, skill scores, profiles, a custom ordering), so every candidate
             // is ranked.
