@@ -57,10 +57,12 @@ mod run;
 mod slowdown;
 mod stall;
 mod top_block;
+mod turns;
 
 use ranked::{Ranked, RankedMember};
 pub use stall::{Stall, StallSubject};
 use top_block::Waiting;
+use turns::Turns;
 
 use std::collections::BTreeMap;
 
@@ -283,12 +285,27 @@ struct QueueState {
     // Bit set over members: set for every member that `may_take_work`. Assignment scans only
     // these, which at high load is a handful of agents instead of the whole queue.
     candidates: Vec<u64>,
-    /// The candidates in the order of the queue's assignment method: (method key, round-robin
-    /// key, member). Without declines, skill scoring or a custom ordering, the best agent is the
-    /// first eligible entry, found without visiting every idle agent.
+    /// The candidates in the order of the queue's assignment method (round robin: see
+    /// `turns`): (method key, round-robin key, member). Without skill scoring or a custom
+    /// ordering, the best agent is the first eligible entry (declines aside), found without
+    /// visiting every idle agent.
     ranked: Ranked,
-    /// Each member's entry in `ranked`, if it is a candidate.
+    /// Each member's entry in `ranked`, if it is a candidate (empty with `turns`).
     ranked_key: Vec<Option<RankedMember>>,
+    /// Round robin only: the candidates in turn order, in place of `ranked` (whose entries
+    /// would move through a tree at every assignment).
+    turns: Option<Turns>,
+}
+
+impl QueueState {
+    /// Gives `member` the queue's next round-robin turn: it goes after every other member.
+    fn take_turn(&mut self, member: usize) {
+        if let Some(turns) = &mut self.turns {
+            turns.make_room(&mut self.rr_keys, &mut self.next_rr_key);
+        }
+        self.rr_keys[member] = self.next_rr_key;
+        self.next_rr_key += 1;
+    }
 }
 
 struct ChannelStreams {
@@ -455,10 +472,14 @@ impl<'a, O: Observer> Sim<'a, O> {
             }
             group_agents.push(first..agents.len());
         }
-        for queue in &mut queues {
+        for (queue, spec) in queues.iter_mut().zip(&scenario.queues) {
             queue.next_rr_key = queue.members.len() as u64;
             queue.candidates = vec![0; queue.members.len().div_ceil(64)];
-            queue.ranked_key = vec![None; queue.members.len()];
+            if spec.assignment == AssignmentMethod::RoundRobin {
+                queue.turns = Some(Turns::new(queue.members.len(), queue.next_rr_key));
+            } else {
+                queue.ranked_key = vec![None; queue.members.len()];
+            }
         }
         let zero_demand = scenario.workstreams.iter().any(|w| w.capacity_units == 0);
         let routable = scenario

@@ -18,8 +18,7 @@ impl<O: Observer> Sim<'_, O> {
         let before = self.status(agent_id);
         if let Route::Queue(member) = route {
             let queue = &mut self.queues[info.queue.index()];
-            queue.rr_keys[member] = queue.next_rr_key;
-            queue.next_rr_key += 1;
+            queue.take_turn(member);
         }
         let settings = self.scenario.workstream(info.workstream).notifications;
         let conversation = &mut self.conversations[slot];

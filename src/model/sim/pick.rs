@@ -165,8 +165,7 @@ impl<O: Observer> Sim<'_, O> {
             self.withdraw_patience(slot);
             let before = self.status(agent_id);
             let queue = &mut self.queues[self.conversations[slot].info.queue.index()];
-            queue.rr_keys[member] = queue.next_rr_key;
-            queue.next_rr_key += 1;
+            queue.take_turn(member);
             let conversation = &mut self.conversations[slot];
             conversation.state = State::Offered;
             conversation.agent = Some(agent_id);

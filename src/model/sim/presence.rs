@@ -177,6 +177,10 @@ impl<O: Observer> Sim<'_, O> {
             } else {
                 *word &= !(1 << (member % 64));
             }
+            if let Some(turns) = &mut queue.turns {
+                turns.set(member, may_take_work.then(|| queue.rr_keys[member]));
+                continue;
+            }
             let key = may_take_work.then(|| {
                 let method = self.scenario.queue(queue_id).assignment;
                 RankedMember::new(method_rank(method, agent), queue.rr_keys[member], member)

@@ -231,13 +231,17 @@ impl<O: Observer> Sim<'_, O> {
             // first eligible one is the best: the search does not grow with the idle agents.
             // Declines rank first, so an agent that has not declined the item goes before
             // every one that has: the first such agent is the best, if there is one.
-            queue.ranked.first(|member| {
+            let take = |member: usize| {
                 if any_declines && Self::declines_by(conversation, queue.members[member]) > 0 {
                     return false;
                 }
                 consider(member, &mut best);
                 best.is_some()
-            });
+            };
+            match &queue.turns {
+                Some(turns) => turns.first(take),
+                None => queue.ranked.first(take),
+            };
         }
         if !in_method_order || (any_declines && best.is_none()) {
             // Only agents that may take work at all are looked at; the rank depends on the
