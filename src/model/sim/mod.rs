@@ -285,15 +285,15 @@ struct QueueState {
     // Bit set over members: set for every member that `may_take_work`. Assignment scans only
     // these, which at high load is a handful of agents instead of the whole queue.
     candidates: Vec<u64>,
-    /// The candidates in the order of the queue's assignment method (round robin: see
-    /// `turns`): (method key, round-robin key, member). Without skill scoring or a custom
+    /// The candidates in the order of the queue's assignment method (least active; the others
+    /// use `turns`): (method key, round-robin key, member). Without skill scoring or a custom
     /// ordering, the best agent is the first eligible entry (declines aside), found without
     /// visiting every idle agent.
     ranked: Ranked,
     /// Each member's entry in `ranked`, if it is a candidate (empty with `turns`).
     ranked_key: Vec<Option<RankedMember>>,
-    /// Round robin only: the candidates in turn order, in place of `ranked` (whose entries
-    /// would move through a tree at every assignment).
+    /// Round robin and highest capacity: the candidates by rank, then turn, in place of
+    /// `ranked` (whose entries would move through a tree at every assignment).
     turns: Option<Turns>,
 }
 
@@ -475,8 +475,9 @@ impl<'a, O: Observer> Sim<'a, O> {
         for (queue, spec) in queues.iter_mut().zip(&scenario.queues) {
             queue.next_rr_key = queue.members.len() as u64;
             queue.candidates = vec![0; queue.members.len().div_ceil(64)];
-            if spec.assignment == AssignmentMethod::RoundRobin {
-                queue.turns = Some(Turns::new(queue.members.len(), queue.next_rr_key));
+            if spec.assignment != AssignmentMethod::LeastActive {
+                let by_room = spec.assignment == AssignmentMethod::HighestCapacity;
+                queue.turns = Some(Turns::new(queue.members.len(), queue.next_rr_key, by_room));
             } else {
                 queue.ranked_key = vec![None; queue.members.len()];
             }

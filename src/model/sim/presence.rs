@@ -178,7 +178,8 @@ impl<O: Observer> Sim<'_, O> {
                 *word &= !(1 << (member % 64));
             }
             if let Some(turns) = &mut queue.turns {
-                turns.set(member, may_take_work.then(|| queue.rr_keys[member]));
+                let place = may_take_work.then(|| (turn_rank(turns, agent), queue.rr_keys[member]));
+                turns.set(member, place);
                 continue;
             }
             let key = may_take_work.then(|| {
@@ -259,6 +260,16 @@ pub(super) fn method_rank(method: AssignmentMethod, agent: &Agent) -> u128 {
         AssignmentMethod::LeastActive => {
             u128::from(agent.active) << 64 | u128::from(agent.last_release.as_micros())
         }
+    }
+}
+
+/// The rank of a member of a queue kept in turns (`sim/turns.rs`): highest capacity's (as
+/// [`method_rank`]'s, which fits 64 bits), or round robin's (none).
+fn turn_rank(turns: &Turns, agent: &Agent) -> u64 {
+    if turns.by_room {
+        unsigned_order(agent.used - agent.capacity)
+    } else {
+        0
     }
 }
 

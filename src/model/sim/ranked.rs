@@ -1,8 +1,9 @@
 //! A queue's candidate agents in the order of its assignment method: a sorted vector while
 //! few agents are candidates (the common case: at any load worth simulating most agents are
 //! busy), an ordered tree when many are, so that both a queue of ten and one of ten thousand
-//! free agents cost a few comparisons per change. Highest capacity and least active use it;
-//! round robin, whose order is the turn alone, uses the cheaper `sim/turns.rs`.
+//! free agents cost a few comparisons per change. Least active uses it (its ranks are release
+//! times, as many as the agents); round robin and highest capacity, whose ranks take few
+//! values, use the cheaper `sim/turns.rs`.
 
 use std::collections::BTreeSet;
 
