@@ -292,10 +292,15 @@ struct QueueState {
     ranked: Ranked,
     /// Each member's entry in `ranked`, if it is a candidate (empty with `turns`).
     ranked_key: Vec<Option<RankedMember>>,
-    /// Round robin and highest capacity: the candidates by rank, then turn, in place of
-    /// `ranked` (whose entries would move through a tree at every assignment).
+    /// Round robin, and highest capacity where members have few units: the candidates by rank,
+    /// then turn, in place of `ranked` (whose entries would move through a tree at every
+    /// assignment).
     turns: Option<Turns>,
 }
+
+/// Highest capacity keeps its candidates in turns (`sim/turns.rs`) where no member has more
+/// capacity units than this, so that the free-room values, and their bit sets, are few.
+const MAX_UNITS_IN_TURNS: u32 = 32;
 
 impl QueueState {
     /// Gives `member` the queue's next round-robin turn: it goes after every other member.
@@ -472,10 +477,24 @@ impl<'a, O: Observer> Sim<'a, O> {
             }
             group_agents.push(first..agents.len());
         }
-        for (queue, spec) in queues.iter_mut().zip(&scenario.queues) {
+        for (queue_idx, (queue, spec)) in queues.iter_mut().zip(&scenario.queues).enumerate() {
             queue.next_rr_key = queue.members.len() as u64;
             queue.candidates = vec![0; queue.members.len().div_ceil(64)];
-            if spec.assignment != AssignmentMethod::LeastActive {
+            // Highest capacity is kept in turns, a bit set per free-room value, only where the
+            // values are few: each set costs an eighth of a byte per key.
+            let most_units = scenario
+                .agent_groups
+                .iter()
+                .filter(|group| group.queues.contains(&QueueId::from_index(queue_idx)))
+                .map(|group| group.capacity_units)
+                .max()
+                .unwrap_or(0);
+            let in_turns = match spec.assignment {
+                AssignmentMethod::RoundRobin => true,
+                AssignmentMethod::HighestCapacity => most_units <= MAX_UNITS_IN_TURNS,
+                AssignmentMethod::LeastActive => false,
+            };
+            if in_turns {
                 let by_room = spec.assignment == AssignmentMethod::HighestCapacity;
                 queue.turns = Some(Turns::new(queue.members.len(), queue.next_rr_key, by_room));
             } else {

@@ -2,8 +2,9 @@
 //! few agents are candidates (the common case: at any load worth simulating most agents are
 //! busy), an ordered tree when many are, so that both a queue of ten and one of ten thousand
 //! free agents cost a few comparisons per change. Least active uses it (its ranks are release
-//! times, as many as the agents); round robin and highest capacity, whose ranks take few
-//! values, use the cheaper `sim/turns.rs`.
+//! times, as many as the agents), and highest capacity where members have many units; round
+//! robin and highest capacity over few units, whose ranks take few values, use the cheaper
+//! `sim/turns.rs`.
 
 use std::collections::BTreeSet;
 
