@@ -97,3 +97,39 @@ fn a_missing_file_is_reported_once_on_one_line() {
         "the reason once: {stderr}"
     );
 }
+
+#[test]
+fn a_name_that_is_not_a_bare_key_is_quoted_in_the_field_path() {
+    // Unquoted, `channels.web.calls.handle_time` would name a field of a channel "web".
+    let named = MMC
+        .replace("[channels.calls]", "[channels.\"web.calls\"]")
+        .replace("channels = [\"calls\"]", "channels = [\"web.calls\"]")
+        .replace("[agent_groups.agents]", "[agent_groups.\"tier 1\"]");
+    let stderr = refused(&named.replace("mean = \"5m\" }", "mean = \"5m\", bogus = 1 }"));
+    assert!(
+        stderr.contains("s.toml: channels.\"web.calls\".handle_time.bogus: unknown field `bogus`"),
+        "{stderr}"
+    );
+    let stderr = refused(&named.replace("count = 50", "count = \"fifty\""));
+    assert!(
+        stderr.contains("s.toml: agent_groups.\"tier 1\".count: invalid type: string \"fifty\""),
+        "{stderr}"
+    );
+    let stderr = refused(&named.replace("queues = [\"main\"]", "queues = [\"mian\"]"));
+    assert!(
+        stderr.contains("s.toml: agent_groups.\"tier 1\".queues[0]: unknown queue \"mian\""),
+        "{stderr}"
+    );
+    // A syntax error has no parsed table to say where it is: the path comes from the text.
+    let stderr = refused(&named.replace("count = 50", "count = = 50"));
+    assert!(
+        stderr.contains("s.toml: agent_groups.\"tier 1\".count: not valid TOML"),
+        "{stderr}"
+    );
+    // Bare names are written as they are.
+    let stderr = refused(&MMC.replace("count = 50", "count = = 50"));
+    assert!(
+        stderr.contains("s.toml: agent_groups.agents.count: not valid TOML"),
+        "{stderr}"
+    );
+}

@@ -480,6 +480,51 @@ fn bad_sweep_input_exits_with_code_2_and_names_the_field() {
 }
 
 #[test]
+fn a_group_whose_name_is_not_a_bare_key_is_swept_by_its_quoted_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_sweep(
+        dir.path(),
+        "6h",
+        "[sweep]\nreplications = 2\n[sweep.axes]\n'agent_groups.\"tier.1\".count' = [9, 11]\n",
+    );
+    let scenario = dir.path().join("mmc-small.toml");
+    let text = fs::read_to_string(&scenario).unwrap();
+    fs::write(
+        &scenario,
+        text.replace("[agent_groups.agents]", "[agent_groups.\"tier.1\"]"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    succeeded(&routesim(&[&"sweep", &spec, &"--out", &out]));
+    let table = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    // The column is the path as written (CSV doubles its quotes), and each point staffs the
+    // group with its count.
+    assert!(
+        table.starts_with("point,label,\"agent_groups.\"\"tier.1\"\".count\","),
+        "{table}"
+    );
+    for (point, agents) in [(0, 9), (1, 11)] {
+        let row = format!("{point},\"agent_groups.\"\"tier.1\"\".count={agents}\",{agents},agent_group,tier.1,agents,2,{agents},");
+        assert!(
+            table.lines().any(|l| l.starts_with(&row)),
+            "{row}\nnot in:\n{table}"
+        );
+    }
+
+    // A misspelt quoted name is refused, named as it was written.
+    fs::write(
+        &spec,
+        "scenario = \"mmc-small.toml\"\n[sweep]\n[sweep.axes]\n'agent_groups.\"tier.2\".count' = [9]\n",
+    )
+    .unwrap();
+    let stderr = failed_with_bad_input(&routesim(&[&"sweep", &spec]));
+    assert!(
+        stderr.contains("sweep.axes.agent_groups.\"tier.2\".count: `agent_groups` has no `tier.2` (it has: tier.1)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_example_sweep_in_scenarios_runs() {
     let dir = tempfile::tempdir().unwrap();
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep-default.toml");

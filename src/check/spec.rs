@@ -223,7 +223,7 @@ pub fn parse_check_table(
         return Err(vec![issue("check", "expected a table ([check])")]);
     };
     for (key, value) in table {
-        let path = format!("check.{key}");
+        let path = crate::config::path::join("check", key);
         match key.as_str() {
             "replications" => match value.as_integer() {
                 Some(n @ 2..=100_000) => spec.replications = n as u32,
@@ -308,7 +308,7 @@ fn parse_guard(value: &toml::Value, path: &str) -> Result<Guard, Vec<Issue>> {
         .contains(&key.as_str())
         {
             issues.push(issue(
-                &format!("{path}.{key}"),
+                &crate::config::path::join(path, key),
                 "unknown key (expected measure, scope, name, better, tolerance or relative_tolerance)",
             ));
         }

@@ -8,6 +8,7 @@
 mod file;
 mod input;
 pub mod limits;
+pub(crate) mod path;
 mod shape;
 mod syntax;
 mod units;

@@ -4,13 +4,14 @@
 //! "did you mean".
 
 use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
 
 use super::file::{
     AgentGroupFile, CapacityProfileFile, ChannelFile, QueueFile, SimulationFile, StaffingFile,
     WorkstreamFile,
 };
 use super::validate::suggest::closest_or_prefix;
-use super::Issue;
+use super::{path, Issue};
 
 /// The top-level keys of a scenario file, and whether each is required.
 const TOP_LEVEL: [(&str, bool); 11] = [
@@ -92,7 +93,7 @@ fn entities<T: DeserializeOwned>(key: &str, value: &toml::Value) -> Vec<Issue> {
     };
     table
         .iter()
-        .flat_map(|(name, entry)| read_as::<T>(&format!("{key}.{name}"), entry))
+        .flat_map(|(name, entry)| read_as::<T>(&path::join(key, name), entry))
         .collect()
 }
 
@@ -103,13 +104,17 @@ fn read_as<T: DeserializeOwned>(path: &str, value: &toml::Value) -> Option<Issue
 
 /// An issue from serde's error, at `prefix` + the error's own path.
 pub(super) fn issue_of(prefix: &str, error: serde_path_to_error::Error<toml::de::Error>) -> Issue {
-    let inner = error.path().to_string();
+    let mut path = prefix.to_string();
+    for segment in error.path().iter() {
+        match segment {
+            Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+            Segment::Map { key } => path = path::join(&path, key),
+            Segment::Enum { variant } => path = path::join(&path, variant),
+            Segment::Unknown if path.is_empty() => path.push('?'),
+            Segment::Unknown => path.push_str(".?"),
+        }
+    }
     let message = in_words(error.into_inner().message().trim());
-    let path = match (prefix, inner.as_str()) {
-        (p, ".") => p.to_string(),
-        ("", i) => i.to_string(),
-        (p, i) => format!("{p}.{i}"),
-    };
     Issue { path, message }
 }
 

@@ -130,7 +130,7 @@ fn push_key(path: &mut String, part: &str) {
     if !path.is_empty() {
         path.push('.');
     }
-    path.push_str(part);
+    path.push_str(&super::path::key(part));
 }
 
 /// The index just past the string that opens at `at` (basic or literal, on one line or
@@ -182,10 +182,7 @@ fn read_header(line: &str, header: &mut Vec<String>, arrays: &mut Vec<(Vec<Strin
 fn indexed(path: &[String], arrays: &[(Vec<String>, usize)]) -> String {
     let mut out = String::new();
     for (depth, part) in path.iter().enumerate() {
-        if depth > 0 {
-            out.push('.');
-        }
-        out.push_str(part);
+        push_key(&mut out, part);
         if let Some((_, index)) = arrays.iter().find(|(n, _)| *n == path[..=depth]) {
             out.push_str(&format!("[{index}]"));
         }
@@ -252,7 +249,7 @@ mod tests {
         let text = "[channels.\"web chat\"]\npatience = { kind = \"constant\", value = 1e999 }\n";
         assert_eq!(
             at(text, "1e999").as_deref(),
-            Some("channels.web chat.patience.value")
+            Some("channels.\"web chat\".patience.value")
         );
     }
 
@@ -266,7 +263,7 @@ mod tests {
         let text = "[channels.\"web.chat\"]\npatience = 1e999\n";
         assert_eq!(
             at(text, "1e999").as_deref(),
-            Some("channels.web.chat.patience")
+            Some("channels.\"web.chat\".patience")
         );
         // Nested arrays restart with each element of the outer one.
         let text = "[[a]]\n[[a.b]]\n[[a.b]]\n[[a]]\n[[a.b]]\nx = 1e999\n";

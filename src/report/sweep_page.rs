@@ -97,8 +97,23 @@ fn dimensions(results: &SweepResults) -> Vec<Dimension> {
 /// The last two segments of a field path (`english_early.count`): enough to tell axes apart on
 /// a chart without overflowing its title; the page's table gives the full labels.
 fn short_path(path: &str) -> String {
-    let segments: Vec<&str> = path.split('.').collect();
-    segments[segments.len().saturating_sub(2)..].join(".")
+    use crate::config::path::{key, split, Segment};
+    let Ok(segments) = split(path) else {
+        return path.to_string();
+    };
+    // Each name with the list indices after it; a quoted name (`"tier.1"`) is one.
+    let mut names: Vec<String> = Vec::new();
+    for segment in segments {
+        match segment {
+            Segment::Key(name) => names.push(key(&name).into_owned()),
+            Segment::Index(index) => {
+                if let Some(last) = names.last_mut() {
+                    last.push_str(&format!("[{index}]"));
+                }
+            }
+        }
+    }
+    names[names.len().saturating_sub(2)..].join(".")
 }
 
 /// A point by its values in the dimensions that vary (variant name first): `push-affinity / 8`.

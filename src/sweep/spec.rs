@@ -411,7 +411,7 @@ fn parse_spec(
                 }
                 for key in item.keys() {
                     issue(
-                        &format!("{at}.{key}"),
+                        &crate::config::path::join(&at, key),
                         "unknown key (a variant has `name` and `set`)".into(),
                     );
                 }
@@ -430,7 +430,7 @@ fn parse_spec(
     let reference = table.remove("reference");
     for key in table.keys() {
         issue(
-            &format!("sweep.{key}"),
+            &crate::config::path::join("sweep", key),
             "unknown key (expected replications, base_seed, axes, variants or reference)".into(),
         );
     }

@@ -196,7 +196,7 @@ impl Validator<'_> {
                 (Some(id), Ok(rating)) if rating >= 1 => ratings.push((id, rating)),
                 _ => {
                     self.problem(
-                        &format!("{path}.{skill}"),
+                        &path::join(path, skill),
                         format!("expected a rating of 1 or more, got {rating}"),
                     );
                     ok = false;

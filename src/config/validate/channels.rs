@@ -16,14 +16,14 @@ impl Validator<'_> {
         let mut served_by: Vec<Vec<WorkstreamId>> = vec![Vec::new(); channel_names.len()];
         for (ws_idx, (ws_name, workstream)) in file.workstreams.iter().enumerate() {
             for (idx, channel) in workstream.channels.iter().enumerate() {
-                let path = format!("workstreams.{ws_name}.channels[{idx}]");
+                let path = format!("{}.channels[{idx}]", path::join("workstreams", ws_name));
                 if let Some(channel_idx) = self.resolve(&path, "channel", channel, channel_names) {
                     served_by[channel_idx].push(WorkstreamId::from_index(ws_idx));
                 }
             }
             if workstream.channels.is_empty() {
                 self.problem(
-                    &format!("workstreams.{ws_name}.channels"),
+                    &format!("{}.channels", path::join("workstreams", ws_name)),
                     "a workstream needs at least one channel",
                 );
             }
@@ -32,7 +32,7 @@ impl Validator<'_> {
         let defaults = SimulationDefaults::of(file);
         let mut channels = Vec::new();
         for (idx, (name, channel)) in file.channels.iter().enumerate() {
-            let path = format!("channels.{name}");
+            let path = path::join("channels", name);
             let workstream = match served_by[idx].as_slice() {
                 [one] => Some(*one),
                 [] => {
@@ -100,9 +100,10 @@ impl Validator<'_> {
         };
         let mut variables = Vec::new();
         for (var_name, variable) in &file.variables {
-            if let Some(generator) =
-                self.variable(&format!("{path}.variables.{var_name}"), variable)
-            {
+            if let Some(generator) = self.variable(
+                &path::join(&format!("{path}.variables"), var_name),
+                variable,
+            ) {
                 variables.push(ContextVariable {
                     name: var_name.clone(),
                     generator,

@@ -26,6 +26,7 @@ mod workstreams;
 pub use csv_cache::sharing_csv_reads;
 pub use staffing::{StaffingSpec, StaffingTarget, TargetScope};
 
+use super::path;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -184,7 +185,7 @@ impl<'a> Validator<'a> {
         }
         for (name, group) in &file.agent_groups {
             if let Some(group) = self.agent_group(
-                &format!("agent_groups.{name}"),
+                &path::join("agent_groups", name),
                 name,
                 group,
                 &names.queues,

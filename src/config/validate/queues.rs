@@ -10,7 +10,7 @@ impl Validator<'_> {
             .queues
             .iter()
             .filter_map(|(name, queue)| {
-                let path = format!("queues.{name}");
+                let path = path::join("queues", name);
                 let assignment = match queue.assignment.as_deref().unwrap_or("highest_capacity") {
                     "highest_capacity" => AssignmentMethod::HighestCapacity,
                     "round_robin" => AssignmentMethod::RoundRobin,

@@ -143,11 +143,11 @@ impl Validator<'_> {
             let limit = match u32::try_from(profile.work_item_limit) {
                 Ok(limit) if limit <= 100 => limit,
                 _ => {
-                    self.problem(&format!("capacity_profiles.{name}.work_item_limit"), format!("expected a work-item limit from 0 to 100 (the product's range), got {}", profile.work_item_limit));
+                    self.problem(&format!("{}.work_item_limit", path::join("capacity_profiles", name)), format!("expected a work-item limit from 0 to 100 (the product's range), got {}", profile.work_item_limit));
                     0
                 }
             };
-            let path = format!("capacity_profiles.{name}");
+            let path = path::join("capacity_profiles", name);
             let blocking = match (profile.blocking, profile.blocking_scope.as_deref()) {
                 (Some(true), None | Some("all_work")) => ProfileBlocking::AllWork,
                 (Some(true), Some("same_profile")) => ProfileBlocking::SameProfile,

@@ -98,7 +98,7 @@ impl Validator<'_> {
                     if !KEYS.contains(&key.as_str()) {
                         let hint = suggest::did_you_mean(key, KEYS);
                         self.problem(
-                            &format!("{path}.{key}"),
+                            &path::join(path, key),
                             format!("unknown field{hint} (expected `csv`, `column`, and optionally `interval` and `interval_column`)"),
                         );
                         return None;
@@ -228,7 +228,7 @@ impl Validator<'_> {
         if let Some(mix) = &file.mix {
             weights = vec![0.0; sized.len()];
             for (name, &share) in mix {
-                let mpath = format!("staffing.mix.{name}");
+                let mpath = path::join("staffing.mix", name);
                 let Some(pos) = sized.iter().position(|&g| groups[g] == name) else {
                     self.problem(
                         &mpath,

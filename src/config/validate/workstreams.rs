@@ -12,7 +12,7 @@ impl Validator<'_> {
         file: &ScenarioFile,
         names: &Names,
     ) -> Option<Workstream> {
-        let path = format!("workstreams.{name}");
+        let path = path::join("workstreams", name);
         let mode = match workstream.mode.as_deref().unwrap_or("push") {
             "push" => Some(DistributionMode::Push),
             "pick" => Some(DistributionMode::Pick),

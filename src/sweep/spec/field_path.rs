@@ -2,6 +2,7 @@
 //! parsing, checking against the scenario's table, and reading or replacing the value there.
 
 use super::*;
+use crate::config::path::Segment;
 
 /// A field of the scenario file, such as `agent_groups.tier1.count` or
 /// `workstreams.chat.routing[1].queue`.
@@ -11,41 +12,13 @@ pub struct FieldPath {
     segments: Vec<Segment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
 impl FieldPath {
+    /// Reads `text`: names joined by dots, a name not bare in TOML quoted as the file quotes
+    /// it (`agent_groups."tier.1".count`), list indices in brackets.
     pub fn parse(text: &str) -> Result<FieldPath, String> {
-        let mut segments = Vec::new();
-        for part in text.split('.') {
-            let (key, mut rest) = match part.find('[') {
-                Some(at) => (&part[..at], &part[at..]),
-                None => (part, ""),
-            };
-            if key.is_empty() {
-                return Err(format!("\"{text}\" is not a field path (expected names joined by dots, e.g. agent_groups.tier1.count)"));
-            }
-            segments.push(Segment::Key(key.to_string()));
-            while !rest.is_empty() {
-                let close = rest
-                    .find(']')
-                    .ok_or_else(|| format!("\"{text}\": unclosed `[`"))?;
-                let index = rest[1..close].parse::<usize>().map_err(|_| {
-                    format!("\"{text}\": `{}` is not a list index", &rest[..=close])
-                })?;
-                segments.push(Segment::Index(index));
-                rest = &rest[close + 1..];
-                if !rest.is_empty() && !rest.starts_with('[') {
-                    return Err(format!("\"{text}\": expected `.` or `[` after `]`"));
-                }
-            }
-        }
         Ok(FieldPath {
             text: text.to_string(),
-            segments,
+            segments: crate::config::path::split(text)?,
         })
     }
 
@@ -77,7 +50,7 @@ impl FieldPath {
             }
             Segment::Index(_) => unreachable!("parse starts every path with a name"),
         };
-        let mut walked = self.first_key().to_string();
+        let mut walked = crate::config::path::key(self.first_key()).into_owned();
         let last = self.segments.len() - 1;
         for (position, segment) in self.segments.iter().enumerate().skip(1) {
             match (segment, current) {
@@ -90,7 +63,7 @@ impl FieldPath {
                     current = inner
                         .get_mut(key)
                         .ok_or_else(|| missing(key, &format!("`{walked}`"), keys.iter()))?;
-                    walked = format!("{walked}.{key}");
+                    walked = crate::config::path::join(&walked, key);
                 }
                 (Segment::Index(index), Value::Array(items)) => {
                     let len = items.len();
