@@ -4,7 +4,8 @@
 //! Target: under half a second per day, single-threaded, with the standard collector.
 //! Also the M/M/c scenario with the features off, to watch the fast path of instant offers,
 //! and the CSV tables of the full-featured day (what `routesim run --charts none` writes
-//! besides report.html).
+//! besides report.html). And a planner's week (`scenarios/week.toml`) with and without its
+//! interval rows.
 
 use std::path::Path;
 
@@ -43,6 +44,16 @@ fn full_featured(c: &mut Criterion) {
     let mmc = scenario("mmc.toml");
     group.bench_function("mmc_week_with_collector", |b| {
         b.iter(|| metrics::run(&mmc, 1))
+    });
+    // A planner's week kept by day (672 intervals): a run forming every interval row (`run`,
+    // `--replications`), beside one forming the summary and agent rows only (each pair of a
+    // sweep, each replication of a check).
+    let week = scenario("week.toml");
+    group.bench_function("planner_week_with_interval_rows", |b| {
+        b.iter(|| metrics::run(&week, 1))
+    });
+    group.bench_function("planner_week_summary_only", |b| {
+        b.iter(|| metrics::try_run_summary(&week, 1))
     });
     group.finish();
 }

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use routesim::config::load_scenario;
-use routesim::metrics::run;
+use routesim::metrics::{run, try_run_summary};
 use routesim::report::{agents_csv, intervals_csv, summary_csv};
 
 /// FNV-1a, 64 bits: stable across platforms and Rust versions, unlike `DefaultHasher`.
@@ -59,4 +59,36 @@ fn bundled_scenario_reports_match_their_pinned_digests() {
         "the reports of a bundled scenario changed; if intended, rerun with ROUTESIM_BLESS=1 \
          and say in the commit which outputs changed and why"
     );
+}
+
+/// Sweeps and checks run without the interval rows (`try_run_summary`); every figure they do
+/// read must be the one a full run reports.
+#[test]
+fn a_run_without_interval_rows_has_every_other_figure_of_a_full_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in bundled_scenarios(root) {
+        let scenario = load_scenario(&root.join("scenarios").join(&name)).unwrap();
+        let seed = scenario.simulation.seed;
+        let full = run(&scenario, seed);
+        let lean = try_run_summary(&scenario, seed).unwrap();
+        assert!(lean.intervals.is_empty(), "{name}");
+        assert!(!full.intervals.is_empty(), "{name}");
+        assert_eq!(summary_csv(&lean), summary_csv(&full), "{name}");
+        assert_eq!(agents_csv(&lean), agents_csv(&full), "{name}");
+        assert_eq!(lean.wait_distribution, full.wait_distribution, "{name}");
+        // Bit for bit (NaN, "no value", is not equal to itself as a number).
+        let bits = |r: &routesim::metrics::RunResults| -> Vec<_> {
+            r.all_rows()
+                .map(|row| {
+                    (
+                        row.scope,
+                        row.name.to_string(),
+                        row.measure.to_string(),
+                        row.value.to_bits(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(bits(&lean), bits(&full), "{name}");
+    }
 }

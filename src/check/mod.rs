@@ -152,6 +152,7 @@ impl PolicyScenario {
             base_seed,
             replications,
             threads,
+            crate::metrics::try_run_summary,
             |_, run| run.all_rows().cloned().collect::<Vec<_>>(),
         )
         .map_err(|source| CheckError::Stalled {

@@ -76,6 +76,8 @@ pub struct Collector {
     /// reported, so other scenarios' reports stay as they were).
     preferred_agents: bool,
     progress: Option<ProgressHook>,
+    /// Whether `into_results` forms the interval rows (see [`Collector::without_interval_rows`]).
+    interval_rows: bool,
 }
 
 /// A function told of the simulated time now and then, for a progress bar.
@@ -168,6 +170,7 @@ impl Collector {
                 .collect(),
             agent_assignments: vec![0; agent_group.len()],
             progress: None,
+            interval_rows: true,
             handle_times: HandleTimes::new(agent_group.len()),
             agent_group,
             group_first_agent,
@@ -275,6 +278,32 @@ impl Collector {
             }));
         }
 
+        let intervals = if self.interval_rows {
+            self.interval_rows(&by_scope, &service_levels)
+        } else {
+            Vec::new()
+        };
+
+        RunResults {
+            scenario: self.scenario_name.clone(),
+            seed,
+            horizon_s: self.end as f64 / MICROS,
+            warm_up_s: self.warm_up as f64 / MICROS,
+            interval_s: self.interval as f64 / MICROS,
+            summary,
+            intervals,
+            agents: self.agent_rows(),
+            wait_distribution: self.wait_distributions(&totals),
+            index: Default::default(),
+        }
+    }
+
+    /// The rows of every interval and scope (`RunResults::intervals`).
+    fn interval_rows(
+        &self,
+        by_scope: &ByScope,
+        service_levels: &[(Text, Text)],
+    ) -> Vec<IntervalRow> {
         let mut intervals = Vec::new();
         // One buffer for the rows of each (interval, scope) in turn.
         let mut rows: Vec<(Text, f64)> = Vec::with_capacity(64);
@@ -299,7 +328,7 @@ impl Collector {
                 let cell = bucket * self.n_flows + idx;
                 flow_rows(
                     &mut rows,
-                    &service_levels,
+                    service_levels,
                     &by_scope.flows[cell],
                     Period::Interval,
                 );
@@ -336,19 +365,7 @@ impl Collector {
                 intervals.reserve_exact(intervals.len() * (self.n_intervals - 1));
             }
         }
-
-        RunResults {
-            scenario: self.scenario_name.clone(),
-            seed,
-            horizon_s: self.end as f64 / MICROS,
-            warm_up_s: self.warm_up as f64 / MICROS,
-            interval_s: self.interval as f64 / MICROS,
-            summary,
-            intervals,
-            agents: self.agent_rows(),
-            wait_distribution: self.wait_distributions(&totals),
-            index: Default::default(),
-        }
+        intervals
     }
 
     /// The figures of flow scope `idx` over the whole run: the sum of its intervals.
@@ -423,6 +440,15 @@ impl Collector {
 }
 
 impl Collector {
+    /// Leaves the interval rows out of the results (`intervals` is empty); every other figure
+    /// is the same. For runs of which only the summary and agent rows are read (each pair of a
+    /// sweep, each replication of a check): on a week kept by day, forming the rows of every
+    /// interval costs several times the simulation.
+    pub fn without_interval_rows(mut self) -> Collector {
+        self.interval_rows = false;
+        self
+    }
+
     /// Calls `hook` with the simulated time every so many events (see
     /// [`crate::model::PROGRESS_EVERY`]); the measures do not depend on it.
     pub fn with_progress(mut self, hook: impl FnMut(SimTime) + Send + 'static) -> Collector {

@@ -61,6 +61,17 @@ pub fn try_run(scenario: &Scenario, seed: u64) -> Result<RunResults, RunError> {
     try_run_with(scenario, seed, Collector::new(scenario))
 }
 
+/// [`try_run`] without the interval rows (`intervals` is empty; every other figure is the
+/// same): for runs of which only the summary and agent rows are read, such as each pair of a
+/// sweep and each replication of a check ([`Collector::without_interval_rows`]).
+pub fn try_run_summary(scenario: &Scenario, seed: u64) -> Result<RunResults, RunError> {
+    try_run_with(
+        scenario,
+        seed,
+        Collector::new(scenario).without_interval_rows(),
+    )
+}
+
 /// [`try_run`] with a collector made by the caller (e.g. [`Collector::with_progress`]).
 pub fn try_run_with(
     scenario: &Scenario,

@@ -197,18 +197,20 @@ fn remove_stale_temporaries(parts_dir: &Path, owned: &HashSet<PairId>) -> Result
 /// Runs one pair; a run that made no progress is [`SweepError::Stalled`], naming the pair.
 pub fn run_pair(sweep: &Sweep, pair: PairId) -> Result<Replication, SweepError> {
     let seed = replication_seed(sweep.layout.base_seed(), pair.replication);
-    let results = metrics::try_run(&sweep.scenarios[pair.point], seed).map_err(|source| {
-        SweepError::Stalled {
-            index: pair.point,
-            label: sweep
-                .layout
-                .points
-                .get(pair.point)
-                .map_or_else(String::new, |p| p.label.clone()),
-            replication: pair.replication,
-            source: Box::new(source),
-        }
-    })?;
+    // A pair keeps its summary and agent rows only: its interval rows are not formed.
+    let results =
+        metrics::try_run_summary(&sweep.scenarios[pair.point], seed).map_err(|source| {
+            SweepError::Stalled {
+                index: pair.point,
+                label: sweep
+                    .layout
+                    .points
+                    .get(pair.point)
+                    .map_or_else(String::new, |p| p.label.clone()),
+                replication: pair.replication,
+                source: Box::new(source),
+            }
+        })?;
     Ok(Replication {
         point: pair.point,
         replication: pair.replication,

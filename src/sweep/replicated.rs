@@ -44,6 +44,7 @@ impl ReplicatedRun {
             base_seed,
             replications.max(1),
             threads,
+            crate::metrics::try_run,
             |r, run| {
                 let values = RunValues::of(&run);
                 (values, (r == 0).then_some(run))
