@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use routesim::config::load_scenario;
-use routesim::metrics::{run, try_run_summary};
+use routesim::metrics::{run, try_run_summary, try_run_values, RowValues};
 use routesim::report::{agents_csv, intervals_csv, summary_csv};
 
 /// FNV-1a, 64 bits: stable across platforms and Rust versions, unlike `DefaultHasher`.
@@ -61,8 +61,9 @@ fn bundled_scenario_reports_match_their_pinned_digests() {
     );
 }
 
-/// Sweeps and checks run without the interval rows (`try_run_summary`); every figure they do
-/// read must be the one a full run reports.
+/// Sweeps and checks run without the interval rows (`try_run_summary`), and replications
+/// after the first keep only values (`try_run_values`); every figure they do read must be the
+/// one a full run reports.
 #[test]
 fn a_run_without_interval_rows_has_every_other_figure_of_a_full_run() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -90,5 +91,18 @@ fn a_run_without_interval_rows_has_every_other_figure_of_a_full_run() {
                 .collect()
         };
         assert_eq!(bits(&lean), bits(&full), "{name}");
+        // A replication after the first keeps only the values of every row, interval rows
+        // included, formed without the rows: the same values in the same order.
+        let values = try_run_values(&scenario, seed).unwrap();
+        let of_full = RowValues::of(&full);
+        let bits_of = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(values.intervals.len(), full.intervals.len(), "{name}");
+        for (lean, full) in [
+            (&values.summary, &of_full.summary),
+            (&values.intervals, &of_full.intervals),
+            (&values.agents, &of_full.agents),
+        ] {
+            assert_eq!(bits_of(lean), bits_of(full), "{name}");
+        }
     }
 }

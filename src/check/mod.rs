@@ -147,14 +147,10 @@ impl PolicyScenario {
         threads: Threads,
     ) -> Result<Samples, CheckError> {
         // Only the summary and agent rows are kept of each run, as it ends.
-        let rows = sweep::run_replications_keeping(
-            &self.scenario,
-            base_seed,
-            replications,
-            threads,
-            crate::metrics::try_run_summary,
-            |_, run| run.all_rows().cloned().collect::<Vec<_>>(),
-        )
+        let rows = sweep::run_replications_keeping(base_seed, replications, threads, |_, seed| {
+            crate::metrics::try_run_summary(&self.scenario, seed)
+                .map(|run| run.all_rows().cloned().collect::<Vec<_>>())
+        })
         .map_err(|source| CheckError::Stalled {
             file: self.file.clone(),
             source: Box::new(source),

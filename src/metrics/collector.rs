@@ -29,7 +29,7 @@ use super::groups::{
     STAFFED_UNITS, USED_UNITS_LOGGED_IN, WORKING_AFTER_SHIFT,
 };
 use super::handle_time::HandleTimes;
-use super::results::{IntervalRow, MeasureRow, RunResults, Scope, WaitDistribution};
+use super::results::{IntervalRow, MeasureRow, RowValues, RunResults, Scope, WaitDistribution};
 use super::stats::IntervalAreas;
 use super::Text;
 
@@ -249,6 +249,22 @@ impl Collector {
 
     /// The measures, once the run has finished.
     pub fn into_results(self, seed: u64) -> RunResults {
+        self.finish(seed, false).0
+    }
+
+    /// The values of the rows [`into_results`](Self::into_results) would form, in the same
+    /// order, without forming the interval rows: what a replication after the first keeps.
+    pub fn into_row_values(self, seed: u64) -> RowValues {
+        let (results, intervals) = self.finish(seed, true);
+        RowValues {
+            intervals,
+            ..RowValues::of(&results)
+        }
+    }
+
+    /// The results, and the interval rows' values alone instead of the rows if `values_only`
+    /// (no interval rows at all with [`without_interval_rows`](Self::without_interval_rows)).
+    fn finish(self, seed: u64, values_only: bool) -> (RunResults, Vec<f64>) {
         let measured_s = (self.end - self.warm_up.min(self.end)) as f64 / MICROS;
         let by_scope = self.cells.by_scope(self.n_flows, |key| self.scopes_of(key));
         let service_levels = service_level_names(&self.thresholds);
@@ -278,13 +294,13 @@ impl Collector {
             }));
         }
 
-        let intervals = if self.interval_rows {
-            self.interval_rows(&by_scope, &service_levels)
-        } else {
-            Vec::new()
+        let (intervals, interval_values) = match (self.interval_rows, values_only) {
+            (false, _) => (Vec::new(), Vec::new()),
+            (true, false) => (self.interval_rows(&by_scope, &service_levels), Vec::new()),
+            (true, true) => (Vec::new(), self.interval_values(&by_scope, &service_levels)),
         };
 
-        RunResults {
+        let results = RunResults {
             scenario: self.scenario_name.clone(),
             seed,
             horizon_s: self.end as f64 / MICROS,
@@ -295,7 +311,8 @@ impl Collector {
             agents: self.agent_rows(),
             wait_distribution: self.wait_distributions(&totals),
             index: Default::default(),
-        }
+        };
+        (results, interval_values)
     }
 
     /// The rows of every interval and scope (`RunResults::intervals`).
@@ -305,25 +322,57 @@ impl Collector {
         service_levels: &[(Text, Text)],
     ) -> Vec<IntervalRow> {
         let mut intervals = Vec::new();
-        // One buffer for the rows of each (interval, scope) in turn.
-        let mut rows: Vec<(Text, f64)> = Vec::with_capacity(64);
-        for bucket in 0..self.n_intervals {
+        let mut reserved = false;
+        self.each_interval_row(by_scope, service_levels, |bucket, scope, name, rows| {
+            if bucket == 1 && !reserved {
+                // Every interval has as many rows as the first.
+                intervals.reserve_exact(intervals.len() * (self.n_intervals - 1));
+                reserved = true;
+            }
             let interval = bucket % self.intervals_per_day;
             let day = self.days_apart.then_some(bucket / self.intervals_per_day);
             let start_s = interval as u64 * self.interval / 1_000_000;
-            let mut push = |scope: Scope, name: &Text, rows: &mut Vec<(Text, f64)>| {
-                intervals.extend(rows.drain(..).map(|(measure, value)| IntervalRow {
-                    day,
-                    interval,
-                    start_s,
-                    row: MeasureRow {
-                        scope,
-                        name: name.clone(),
-                        measure,
-                        value,
-                    },
-                }));
-            };
+            intervals.extend(rows.drain(..).map(|(measure, value)| IntervalRow {
+                day,
+                interval,
+                start_s,
+                row: MeasureRow {
+                    scope,
+                    name: name.clone(),
+                    measure,
+                    value,
+                },
+            }));
+        });
+        intervals
+    }
+
+    /// The values of [`interval_rows`](Self::interval_rows), in the same order, without the
+    /// rows: what a replication after the first keeps.
+    fn interval_values(&self, by_scope: &ByScope, service_levels: &[(Text, Text)]) -> Vec<f64> {
+        let mut values = Vec::new();
+        let mut reserved = false;
+        self.each_interval_row(by_scope, service_levels, |bucket, _, _, rows| {
+            if bucket == 1 && !reserved {
+                values.reserve_exact(values.len() * (self.n_intervals - 1));
+                reserved = true;
+            }
+            values.extend(rows.drain(..).map(|(_, value)| value));
+        });
+        values
+    }
+
+    /// Calls `take(bucket, scope, name, rows)` with the (measure, value) rows of each interval
+    /// and scope in report order; `take` empties `rows`.
+    fn each_interval_row(
+        &self,
+        by_scope: &ByScope,
+        service_levels: &[(Text, Text)],
+        mut take: impl FnMut(usize, Scope, &Text, &mut Vec<(Text, f64)>),
+    ) {
+        // One buffer for the rows of each (interval, scope) in turn.
+        let mut rows: Vec<(Text, f64)> = Vec::with_capacity(64);
+        for bucket in 0..self.n_intervals {
             for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
                 let cell = bucket * self.n_flows + idx;
                 flow_rows(
@@ -349,7 +398,7 @@ impl Collector {
                             .map(|(measure, value)| (measure.into(), value)),
                     );
                 }
-                push(*scope, name, &mut rows);
+                take(bucket, *scope, name, &mut rows);
             }
             for (group_idx, group) in self.groups.iter().enumerate() {
                 rows.extend(
@@ -358,14 +407,14 @@ impl Collector {
                         .into_iter()
                         .map(|(measure, value)| (measure.into(), value)),
                 );
-                push(Scope::AgentGroup, &self.group_names[group_idx], &mut rows);
-            }
-            if bucket == 0 {
-                // Every interval has as many rows as the first.
-                intervals.reserve_exact(intervals.len() * (self.n_intervals - 1));
+                take(
+                    bucket,
+                    Scope::AgentGroup,
+                    &self.group_names[group_idx],
+                    &mut rows,
+                );
             }
         }
-        intervals
     }
 
     /// The figures of flow scope `idx` over the whole run: the sum of its intervals.

@@ -20,7 +20,7 @@ pub use goals::{
     entity, service_level, service_level_measure, service_level_target, ServiceLevelAgainstGoal,
 };
 pub use results::{
-    threshold_label, IntervalRow, MeasureRow, RowAt, RunResults, Scope, WaitDistribution,
+    threshold_label, IntervalRow, MeasureRow, RowAt, RowValues, RunResults, Scope, WaitDistribution,
 };
 pub use text::Text;
 
@@ -72,15 +72,36 @@ pub fn try_run_summary(scenario: &Scenario, seed: u64) -> Result<RunResults, Run
     )
 }
 
+/// The values of [`try_run`]'s rows alone, in their order ([`Collector::into_row_values`]):
+/// what a replication after the first keeps, without forming its interval rows.
+pub fn try_run_values(scenario: &Scenario, seed: u64) -> Result<RowValues, RunError> {
+    finish(
+        scenario,
+        seed,
+        Collector::new(scenario),
+        Collector::into_row_values,
+    )
+}
+
 /// [`try_run`] with a collector made by the caller (e.g. [`Collector::with_progress`]).
 pub fn try_run_with(
     scenario: &Scenario,
     seed: u64,
-    mut collector: Collector,
+    collector: Collector,
 ) -> Result<RunResults, RunError> {
+    finish(scenario, seed, collector, Collector::into_results)
+}
+
+/// Simulates with `collector` and forms what `form` makes of it, or the stall as an error.
+fn finish<T>(
+    scenario: &Scenario,
+    seed: u64,
+    mut collector: Collector,
+    form: fn(Collector, u64) -> T,
+) -> Result<T, RunError> {
     let stats = simulate(scenario, seed, &mut collector);
     match stats.stall {
-        None => Ok(collector.into_results(seed)),
+        None => Ok(form(collector, seed)),
         Some(stall) => Err(RunError {
             scenario: scenario.name.clone(),
             seed,

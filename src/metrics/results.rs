@@ -91,6 +91,26 @@ pub struct RunResults {
     pub(crate) index: RowIndex,
 }
 
+/// The values of one run's rows, in the order of its summary, interval and agent rows (the
+/// collector lays rows out by the scenario, not by events, so every replication of a scenario
+/// has the same rows): what replications keep of a run after the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowValues {
+    pub summary: Vec<f64>,
+    pub intervals: Vec<f64>,
+    pub agents: Vec<f64>,
+}
+
+impl RowValues {
+    pub fn of(run: &RunResults) -> RowValues {
+        RowValues {
+            summary: run.summary.iter().map(|r| r.value).collect(),
+            intervals: run.intervals.iter().map(|r| r.row.value).collect(),
+            agents: run.agents.iter().map(|r| r.value).collect(),
+        }
+    }
+}
+
 /// Where a summary or agent row is in its list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowAt {

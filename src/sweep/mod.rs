@@ -187,32 +187,27 @@ pub fn run_replications(
     replications: u32,
     threads: Threads,
 ) -> Result<Vec<RunResults>, ReplicationError> {
-    run_replications_keeping(
-        scenario,
-        base_seed,
-        replications,
-        threads,
-        metrics::try_run,
-        |_, run| run,
-    )
+    run_replications_keeping(base_seed, replications, threads, |_, seed| {
+        metrics::try_run(scenario, seed)
+    })
 }
 
-/// [`run_replications`], each replication run by `run` ([`metrics::try_run`], or
-/// [`metrics::try_run_summary`] where the interval rows are not read), keeping of each only
-/// what `keep` takes from it (given the replication's index), as soon as the run ends: a check
-/// keeps the summary rows, a replicated run the values, not every run's interval rows.
+/// Runs replication `r` of `replications` as `run(r, seed)` with its common-random-number
+/// seed from `base_seed`, in parallel, and returns what each gives in replication order.
+/// `run` keeps of each run only what its caller reads, as soon as the run ends: a check
+/// ([`metrics::try_run_summary`]) the summary and agent rows, a replicated run the first
+/// run whole and the values of the others ([`metrics::try_run_values`]), not every run's
+/// interval rows.
 pub fn run_replications_keeping<T: Send>(
-    scenario: &Scenario,
     base_seed: u64,
     replications: u32,
     threads: Threads,
-    run: fn(&Scenario, u64) -> Result<RunResults, RunError>,
-    keep: impl Fn(u32, RunResults) -> T + Sync + Send,
+    run: impl Fn(u32, u64) -> Result<T, RunError> + Sync + Send,
 ) -> Result<Vec<T>, ReplicationError> {
     let runs: Vec<Result<T, RunError>> = in_pool(threads, replications as usize, || {
         (0..replications)
             .into_par_iter()
-            .map(|r| run(scenario, replication_seed(base_seed, r)).map(|run| keep(r, run)))
+            .map(|r| run(r, replication_seed(base_seed, r)))
             .collect()
     });
     runs.into_iter()

@@ -3,7 +3,7 @@
 //! Student t interval over the replications, in the shape of one run's results so that the
 //! reports and charts of a run read it unchanged.
 
-use crate::metrics::{IntervalRow, MeasureRow, RowAt, RunResults, Scope};
+use crate::metrics::{self, IntervalRow, MeasureRow, RowAt, RowValues, RunResults, Scope};
 use crate::model::Scenario;
 
 use super::confidence::Estimate;
@@ -38,20 +38,17 @@ impl ReplicatedRun {
         threads: Threads,
     ) -> Result<ReplicatedRun, ReplicationError> {
         // Of each run only its values are kept as it ends (and the first run whole, for the
-        // rows' labels): R runs of fine intervals hold R x 8 bytes a row, not R full results.
-        let kept = run_replications_keeping(
-            scenario,
-            base_seed,
-            replications.max(1),
-            threads,
-            crate::metrics::try_run,
-            |r, run| {
-                let values = RunValues::of(&run);
-                (values, (r == 0).then_some(run))
-            },
-        )?;
+        // rows' labels): R runs of fine intervals hold R x 8 bytes a row, not R full results,
+        // and the runs after the first do not form their interval rows at all.
+        let kept = run_replications_keeping(base_seed, replications.max(1), threads, |r, seed| {
+            if r == 0 {
+                metrics::try_run(scenario, seed).map(|run| (RowValues::of(&run), Some(run)))
+            } else {
+                metrics::try_run_values(scenario, seed).map(|values| (values, None))
+            }
+        })?;
         let mut first = None;
-        let values: Vec<RunValues> = kept
+        let values: Vec<RowValues> = kept
             .into_iter()
             .map(|(values, run)| {
                 if run.is_some() {
@@ -85,21 +82,21 @@ impl ReplicatedRun {
     /// The figures of `runs`, replications of one scenario (their rows come in the same order,
     /// which the collector guarantees: it lays rows out by the scenario, not by events).
     pub fn of_runs(runs: Vec<RunResults>, base_seed: u64) -> ReplicatedRun {
-        let values: Vec<RunValues> = runs.iter().map(RunValues::of).collect();
+        let values: Vec<RowValues> = runs.iter().map(RowValues::of).collect();
         let first = runs.into_iter().next().expect("at least one replication");
         ReplicatedRun::of_values(first, &values, base_seed)
     }
 
     /// The figures of replications whose values are `values` (replication order), the first
     /// of which is `first`, whose rows give the labels.
-    fn of_values(first: RunResults, values: &[RunValues], base_seed: u64) -> ReplicatedRun {
+    fn of_values(first: RunResults, values: &[RowValues], base_seed: u64) -> ReplicatedRun {
         if values.len() == 1 {
             let mut single = ReplicatedRun::single(first);
             single.base_seed = base_seed;
             return single;
         }
         // Each interval is cut to its measure's range (a share's to 0..=1).
-        let estimate = |measure: &str, value_of: &dyn Fn(&RunValues) -> f64| -> Estimate {
+        let estimate = |measure: &str, value_of: &dyn Fn(&RowValues) -> f64| -> Estimate {
             Estimate::of_measure(measure, values.iter().map(value_of))
         };
         let summary: Vec<Estimate> = (0..first.summary.len())
@@ -144,24 +141,6 @@ impl ReplicatedRun {
             RowAt::Summary(i) => self.summary[i],
             RowAt::Agents(i) => self.agents[i],
         })
-    }
-}
-
-/// The values of one run's rows, in the order of its summary, interval and agent rows (the
-/// collector lays rows out by the scenario, so every replication has the same rows).
-struct RunValues {
-    summary: Vec<f64>,
-    intervals: Vec<f64>,
-    agents: Vec<f64>,
-}
-
-impl RunValues {
-    fn of(run: &RunResults) -> RunValues {
-        RunValues {
-            summary: run.summary.iter().map(|r| r.value).collect(),
-            intervals: run.intervals.iter().map(|r| r.row.value).collect(),
-            agents: run.agents.iter().map(|r| r.value).collect(),
-        }
     }
 }
 
