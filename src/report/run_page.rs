@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::metrics::{RunResults, Scope};
+use crate::metrics::{IntervalRow, RunResults, Scope};
 use crate::sweep::{Estimate, ReplicatedRun};
 
 use super::html::{Page, Section, Table};
@@ -61,31 +61,73 @@ fn verdict(target: &Target, estimate: Option<Estimate>) -> (&'static str, &'stat
     }
 }
 
-/// Estimates of the interval rows by (interval, scope, name, measure).
 /// The interval rows of a run by (interval, scope, name, measure). An "interval" here counts
 /// through the intervals of every day when the days are kept apart (`report_days = "apart"`):
 /// day d's interval i is `d * intervals_per_day + i`.
 struct IntervalIndex<'a> {
-    rows: HashMap<(usize, Scope, &'a str, &'a str), Estimate>,
+    rows: Rows<'a>,
     n_intervals: usize,
     intervals_per_day: usize,
     days_apart: bool,
 }
 
+/// Where each row is.
+enum Rows<'a> {
+    /// The collector's layout: every interval has the same rows in the same order, interval
+    /// after interval, so a row is found by its place in the first interval (a week of fine
+    /// intervals has hundreds of thousands of rows, and a map of every one cost more than the
+    /// rest of the page).
+    Blocks {
+        offsets: HashMap<(Scope, &'a str, &'a str), usize>,
+        per_interval: usize,
+        estimates: &'a [Estimate],
+    },
+    /// Any other order (rows put together by hand).
+    Each(HashMap<(usize, Scope, &'a str, &'a str), Estimate>),
+}
+
 impl<'a> IntervalIndex<'a> {
     fn new(run: &'a ReplicatedRun) -> Self {
-        let mut rows = HashMap::with_capacity(run.mean.intervals.len());
+        let intervals = &run.mean.intervals;
         let intervals_per_day = (86_400.0 / run.mean.interval_s).round().max(1.0) as usize;
-        let days_apart = run.mean.intervals.iter().any(|r| r.day.is_some());
-        let mut n_intervals = 0;
-        for (r, e) in run.mean.intervals.iter().zip(&run.intervals) {
-            let at = r.day.unwrap_or(0) * intervals_per_day + r.interval;
-            n_intervals = n_intervals.max(at + 1);
-            rows.insert(
-                (at, r.row.scope, r.row.name.as_str(), r.row.measure.as_str()),
-                *e,
-            );
-        }
+        let days_apart = intervals.iter().any(|r| r.day.is_some());
+        let at = |r: &IntervalRow| r.day.unwrap_or(0) * intervals_per_day + r.interval;
+        let n_intervals = intervals.iter().map(|r| at(r) + 1).max().unwrap_or(0);
+        let key = |r: &'a IntervalRow| (r.row.scope, r.row.name.as_str(), r.row.measure.as_str());
+        let per_interval = intervals.iter().take_while(|r| at(r) == 0).count();
+        let blocks = per_interval > 0
+            && intervals.len() == per_interval * n_intervals
+            && intervals.iter().enumerate().all(|(i, r)| {
+                at(r) == i / per_interval && key(r) == key(&intervals[i % per_interval])
+            });
+        let offsets: HashMap<_, _> = if blocks {
+            intervals[..per_interval]
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (key(r), i))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        // A key twice in one interval has no single place: then every row is indexed.
+        let rows = if blocks && offsets.len() == per_interval {
+            Rows::Blocks {
+                offsets,
+                per_interval,
+                estimates: &run.intervals,
+            }
+        } else {
+            Rows::Each(
+                intervals
+                    .iter()
+                    .zip(&run.intervals)
+                    .map(|(r, e)| {
+                        let (scope, name, measure) = key(r);
+                        ((at(r), scope, name, measure), *e)
+                    })
+                    .collect(),
+            )
+        };
         IntervalIndex {
             rows,
             n_intervals,
@@ -107,7 +149,17 @@ impl<'a> IntervalIndex<'a> {
     }
 
     fn get(&self, interval: usize, scope: Scope, name: &str, measure: &str) -> Option<Estimate> {
-        self.rows.get(&(interval, scope, name, measure)).copied()
+        match &self.rows {
+            Rows::Blocks {
+                offsets,
+                per_interval,
+                estimates,
+            } => {
+                let offset = offsets.get(&(scope, name, measure))?;
+                estimates.get(interval * per_interval + offset).copied()
+            }
+            Rows::Each(rows) => rows.get(&(interval, scope, name, measure)).copied(),
+        }
     }
 
     /// `(intervals below target, intervals judged)` of one scope: those with a service level,
@@ -454,6 +506,36 @@ fn interval_section(run: &ReplicatedRun, index: &IntervalIndex, targets: &Target
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_interval_index_finds_every_row_in_the_collectors_layout_and_in_any_other() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/week.toml");
+        let scenario = crate::config::load_scenario(&path).unwrap();
+        let mut run = ReplicatedRun::single(crate::metrics::run(&scenario, 1));
+        // Distinct estimates, so that a row found at the wrong place shows.
+        for (i, e) in run.intervals.iter_mut().enumerate() {
+            *e = Estimate::of([i as f64]);
+        }
+        let check = |run: &ReplicatedRun, blocks: bool| {
+            let index = IntervalIndex::new(run);
+            assert_eq!(matches!(index.rows, Rows::Blocks { .. }), blocks);
+            assert_eq!(index.n_intervals, 7 * 96);
+            for (r, e) in run.mean.intervals.iter().zip(&run.intervals) {
+                let at = r.day.unwrap() * 96 + r.interval;
+                let found = index.get(at, r.row.scope, &r.row.name, &r.row.measure);
+                assert_eq!(found.map(|f| f.mean), Some(e.mean), "{r:?}");
+            }
+            assert!(index
+                .get(7 * 96, Scope::Overall, "all", "offered")
+                .is_none());
+            assert!(index.get(0, Scope::Overall, "all", "no_such").is_none());
+        };
+        check(&run, true);
+        // Rows in another order are found too (each indexed on its own).
+        run.mean.intervals.reverse();
+        run.intervals.reverse();
+        check(&run, false);
+    }
 
     #[test]
     fn durations_read_in_the_largest_whole_unit() {
