@@ -1,12 +1,13 @@
-//! The future event list: a binary heap ordered by (time, insertion order), so that events at
-//! the same instant run in the order they were scheduled, with cancellation by id. The events
-//! of a few recurring sources (the next arrival of each channel) wait in a small heap of their
-//! own, so that they do not pay the depth of the main one.
+//! The future event list: a heap ordered by (time, insertion order), so that events at the
+//! same instant run in the order they were scheduled, with cancellation by id. The events of a
+//! few recurring sources (the next arrival of each channel) wait in a small heap of their own,
+//! so that they do not pay the depth of the main one. Both are 4-ary heaps (`quad_heap.rs`);
+//! events are `Copy`, so the heaps move them without swapping.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 
 use super::hash::FastHash;
+use super::quad_heap::{Keyed, QuadHeap};
 use super::SimTime;
 
 /// Names one scheduled event, for cancellation. Ids are never reused within a queue.
@@ -25,10 +26,10 @@ pub struct Scheduled<E> {
 /// skipped when it reaches the top, which keeps both operations O(log n).
 #[derive(Debug)]
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: QuadHeap<Entry<E>>,
     // Events scheduled with `schedule_source`: the same keys (one sequence for both heaps), so
     // the order of all events is the same as in one heap.
-    sources: BinaryHeap<Entry<E>>,
+    sources: QuadHeap<Entry<E>>,
     // Invariant: every id in `cancelled` is still in `heap` (removed when skipped).
     // Sequence numbers are distinct integers: one multiply hashes them (see `FastHash`).
     cancelled: HashSet<u64, FastHash>,
@@ -36,11 +37,17 @@ pub struct EventQueue<E> {
     now: SimTime,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Entry<E> {
     // (time << 64) | seq: one integer comparison orders by time, then scheduling order.
     key: u128,
     event: E,
+}
+
+impl<E> Keyed for Entry<E> {
+    fn key(&self) -> u128 {
+        self.key
+    }
 }
 
 impl<E> Entry<E> {
@@ -52,29 +59,11 @@ impl<E> Entry<E> {
     }
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq) on top.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
-    }
-}
-
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
-            sources: BinaryHeap::new(),
+            heap: QuadHeap::default(),
+            sources: QuadHeap::default(),
             cancelled: HashSet::default(),
             next_seq: 0,
             now: SimTime::ZERO,
@@ -82,7 +71,7 @@ impl<E> Default for EventQueue<E> {
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         Self::default()
     }

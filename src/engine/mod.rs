@@ -7,6 +7,7 @@
 
 mod event_queue;
 mod hash;
+mod quad_heap;
 mod rng;
 mod time;
 
