@@ -103,6 +103,48 @@ fn least_active_prefers_agents_with_fewer_conversations() {
     );
 }
 
+/// Least active over hundreds of free agents: with one unit each, a released agent joins the
+/// back of the candidates (its release is the latest) and the front is taken, so the queue
+/// keeps them in a deque; with three units an agent's place changes anywhere, so in a tree.
+/// Debug builds check every choice against a full scan; here the work is spread as least
+/// active spreads it (each agent's turn comes when it has been free longest).
+#[test]
+fn least_active_over_hundreds_of_free_agents_chooses_as_a_full_scan_does() {
+    for (units, kind) in [(1, "voice"), (3, "live_chat")] {
+        let text = format!(
+            r#"
+[simulation]
+horizon = "1d"
+warm_up = "1h"
+
+[channels.c]
+kind = "{kind}"
+arrivals = {{ per_hour = 1800 }}
+handle_time = {{ kind = "exponential", mean = "5m" }}
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "main"
+
+[queues.main]
+assignment = "least_active"
+
+[agent_groups.agents]
+count = 300
+capacity_units = {units}
+queues = ["main"]
+"#
+        );
+        let results = metrics::run(&scenario(&text), 9);
+        let offered = value(&results, Scope::Overall, "all", "offered");
+        let answered = value(&results, Scope::Overall, "all", "answered");
+        assert!(offered > 30_000.0, "{offered}");
+        assert!(answered >= offered - 50.0, "{answered} of {offered}");
+        let cv = value(&results, Scope::AgentGroup, "agents", "assignment_cv");
+        assert!(cv < 0.15, "{units} units: assignment cv {cv}");
+    }
+}
+
 /// Records what agents are doing, to check invariants on every event.
 #[derive(Default)]
 struct InvariantWatch {

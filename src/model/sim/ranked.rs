@@ -1,12 +1,13 @@
 //! A queue's candidate agents in the order of its assignment method: a sorted vector while
 //! few agents are candidates (the common case: at any load worth simulating most agents are
-//! busy), an ordered tree when many are, so that both a queue of ten and one of ten thousand
-//! free agents cost a few comparisons per change. Least active uses it (its ranks are release
+//! busy), a sorted deque when many are and they change at the ends, an ordered tree when they
+//! change anywhere, so that both a queue of ten and one of ten thousand free agents cost a
+//! few comparisons per change. Least active uses it (its ranks are release
 //! times, as many as the agents), and highest capacity where members have many units; round
 //! robin and highest capacity over few units, whose ranks take few values, use the cheaper
 //! `sim/turns.rs`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 
 /// A queue member's place in its queue's method order, smaller first: (method rank, round-robin
 /// key, member) packed into one 192-bit number, so that entries are 24 bytes and compare as
@@ -42,19 +43,27 @@ impl RankedMember {
     }
 }
 
-/// Above this many entries the vector becomes a tree; below a quarter of it, a vector again.
-/// Moving 128 entries of 24 bytes costs less than one tree insertion does; the gap between the
-/// two thresholds makes each conversion pay for itself over many changes. (A ring buffer and
-/// vectors of up to 256 or 512 were measured, and were slower or no faster: README,
-/// Performance.)
+/// Above this many entries the vector becomes a deque (or a tree); below a quarter of it, a
+/// vector again. Moving 128 entries of 24 bytes costs less than one tree insertion does; the
+/// gap between the two thresholds makes each conversion pay for itself over many changes. (A
+/// ring buffer and vectors of up to 256 or 512 were measured, and were slower or no faster:
+/// README, Performance.)
 const SMALL_MAX: usize = 128;
 const SMALL_AGAIN: usize = SMALL_MAX / 4;
 /// Up to this many entries a scan costs less than a binary search.
 const SCAN_MAX: usize = 16;
+/// A deque stays one while every change is within this many entries of one of its ends (so a
+/// change moves at most this many); the first change farther in makes it a tree.
+const NEAR_END: usize = 32;
 
 #[derive(Debug)]
 pub(super) enum Ranked {
     Small(Vec<RankedMember>),
+    /// Many candidates whose changes come at the ends: least active over agents of one unit,
+    /// where a released agent's rank (its release time) is the latest, so it joins at the
+    /// back, and the first in order is the one taken. Each change is a search and a move of a
+    /// few entries, where the tree walks and rebalances nodes.
+    Ends(VecDeque<RankedMember>),
     Large(BTreeSet<RankedMember>),
 }
 
@@ -62,6 +71,11 @@ impl Default for Ranked {
     fn default() -> Self {
         Ranked::Small(Vec::new())
     }
+}
+
+/// Whether place `at` of `len` entries is near one of the ends.
+fn near_an_end(at: usize, len: usize) -> bool {
+    at.min(len - at) <= NEAR_END
 }
 
 impl Ranked {
@@ -81,7 +95,23 @@ impl Ranked {
                 debug_assert!(entries.get(at) != Some(&entry), "a member is ranked once");
                 entries.insert(at, entry);
                 if entries.len() > SMALL_MAX {
-                    *self = Ranked::Large(std::mem::take(entries).into_iter().collect());
+                    *self = Ranked::Ends(std::mem::take(entries).into());
+                }
+            }
+            Ranked::Ends(entries) => {
+                // The back first: where a released member goes.
+                let at = if entries.back().is_none_or(|last| *last < entry) {
+                    entries.len()
+                } else {
+                    entries.partition_point(|e| *e < entry)
+                };
+                debug_assert!(entries.get(at) != Some(&entry), "a member is ranked once");
+                if near_an_end(at, entries.len()) {
+                    entries.insert(at, entry);
+                } else {
+                    let mut tree: BTreeSet<_> = std::mem::take(entries).into_iter().collect();
+                    tree.insert(entry);
+                    *self = Ranked::Large(tree);
                 }
             }
             Ranked::Large(entries) => {
@@ -105,6 +135,28 @@ impl Ranked {
                 debug_assert_eq!(entries.get(at), Some(entry), "only ranked members leave");
                 if entries.get(at) == Some(entry) {
                     entries.remove(at);
+                }
+            }
+            Ranked::Ends(entries) => {
+                // The front first: the member taken.
+                let at = if entries.front() == Some(entry) {
+                    0
+                } else {
+                    entries.partition_point(|e| e < entry)
+                };
+                debug_assert_eq!(entries.get(at), Some(entry), "only ranked members leave");
+                if entries.get(at) != Some(entry) {
+                    return;
+                }
+                if near_an_end(at, entries.len()) {
+                    entries.remove(at);
+                    if entries.len() < SMALL_AGAIN {
+                        *self = Ranked::Small(std::mem::take(entries).into());
+                    }
+                } else {
+                    let mut tree: BTreeSet<_> = std::mem::take(entries).into_iter().collect();
+                    tree.remove(entry);
+                    *self = Ranked::Large(tree);
                 }
             }
             Ranked::Large(entries) => {
@@ -148,6 +200,7 @@ impl Ranked {
     pub(super) fn first(&self, mut take: impl FnMut(usize) -> bool) -> Option<usize> {
         match self {
             Ranked::Small(entries) => entries.iter().map(|e| e.member()).find(|&m| take(m)),
+            Ranked::Ends(entries) => entries.iter().map(|e| e.member()).find(|&m| take(m)),
             Ranked::Large(entries) => entries.iter().map(|e| e.member()).find(|&m| take(m)),
         }
     }
@@ -167,7 +220,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(7);
         let mut ranked = Ranked::default();
         let mut model = BTreeSet::new();
-        let (mut went_large, mut went_small_again) = (false, false);
+        let (mut went_ends, mut went_large, mut went_small_again) = (false, false, false);
         for step in 0..36_000 {
             // Phases of growth (to about 1,500 entries) and of shrinkage (to none), each
             // crossing both thresholds.
@@ -211,6 +264,7 @@ mod tests {
                 }
             }
             match ranked {
+                Ranked::Ends(_) => went_ends = true,
                 Ranked::Large(_) => went_large = true,
                 Ranked::Small(_) if went_large => went_small_again = true,
                 Ranked::Small(_) => {}
@@ -226,7 +280,76 @@ mod tests {
                 assert_eq!(ranked.first(|m| m == wanted), Some(wanted));
             }
         }
-        assert!(went_large && went_small_again, "both forms were exercised");
+        assert!(
+            went_ends && went_large && went_small_again,
+            "every form was exercised"
+        );
+    }
+
+    /// Least active over one-unit agents: a released member joins at the back (its release is
+    /// the latest), the first is taken, and now and then another leaves from near either end.
+    /// The set stays a deque, in the tree's order; a change far from both ends makes it a tree,
+    /// still in order.
+    #[test]
+    fn changes_at_the_ends_keep_a_deque_and_one_in_the_middle_makes_a_tree() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let mut ranked = Ranked::default();
+        let mut model = BTreeSet::new();
+        let check = |ranked: &Ranked, model: &BTreeSet<RankedMember>| {
+            let mut seen = Vec::new();
+            ranked.first(|member| {
+                seen.push(member);
+                false
+            });
+            let expected: Vec<usize> = model.iter().map(|e| e.member()).collect();
+            assert_eq!(seen, expected);
+        };
+        for step in 0..20_000usize {
+            // Grow to about 500, then hover there.
+            if model.len() < 500 || rng.random_bool(0.5) {
+                let entry = RankedMember::new(step as u128, 0, step);
+                model.insert(entry);
+                ranked.insert(entry);
+            } else {
+                let nth = if rng.random_bool(0.8) {
+                    0
+                } else if rng.random_bool(0.5) {
+                    rng.random_range(0..NEAR_END)
+                } else {
+                    model.len() - 1 - rng.random_range(0..NEAR_END)
+                };
+                let entry = *model.iter().nth(nth).expect("in range");
+                model.remove(&entry);
+                ranked.remove(&entry);
+            }
+            if model.len() > SMALL_MAX {
+                assert!(matches!(ranked, Ranked::Ends(_)), "step {step}");
+            }
+            if step % 97 == 0 {
+                check(&ranked, &model);
+            }
+        }
+        check(&ranked, &model);
+        // One member leaves from the middle: a tree now, the same order.
+        let middle = *model.iter().nth(model.len() / 2).expect("in range");
+        model.remove(&middle);
+        ranked.remove(&middle);
+        assert!(matches!(ranked, Ranked::Large(_)));
+        check(&ranked, &model);
+        // And one that joins in the middle of a deque makes one too.
+        let mut ranked = Ranked::default();
+        let mut model = BTreeSet::new();
+        for k in 0..400u128 {
+            let entry = RankedMember::new(2 * k, 0, k as usize);
+            model.insert(entry);
+            ranked.insert(entry);
+        }
+        assert!(matches!(ranked, Ranked::Ends(_)));
+        let entry = RankedMember::new(401, 0, 1_000);
+        model.insert(entry);
+        ranked.insert(entry);
+        assert!(matches!(ranked, Ranked::Large(_)));
+        check(&ranked, &model);
     }
 
     /// Packed entries order as the (method rank, round-robin key, member) tuples they pack,
