@@ -103,6 +103,9 @@ impl<T: Keyed + Copy> QuadHeap<T> {
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
     use super::*;
 
     impl Keyed for u128 {
@@ -115,13 +118,8 @@ mod tests {
     /// one, two, three and four children.
     #[test]
     fn pops_come_out_least_first_through_any_interleaving() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = StdRng::seed_from_u64(3);
+        let mut next = move || rng.random::<u64>();
         let mut heap = QuadHeap::default();
         let mut reference: Vec<u128> = Vec::new();
         for step in 0..50_000u64 {
