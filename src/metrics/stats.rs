@@ -407,7 +407,11 @@ impl TimeWeighted {
 /// folded together: time `t` belongs to bucket `(t / interval_len) % intervals_per_day`. Also
 /// tracks how much time each bucket has seen (`exposure`), since a bucket may be covered by
 /// several days or only partly, and a per-bucket maximum.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A caller that integrates a signal change by change (the staffing search's observer, at
+/// every agent change) mostly adds spans inside the interval it added to last: the last bucket
+/// touched is remembered with its `[start, end)`, so such a span costs no division.
+#[derive(Debug, Clone)]
 pub struct IntervalAreas {
     interval_len: u64,
     /// `interval_len * len()`, checked once at construction.
@@ -415,7 +419,23 @@ pub struct IntervalAreas {
     areas: Vec<i128>,
     exposure: Vec<u64>,
     maxima: Vec<Option<i64>>,
+    /// The interval of the day a span last ended in: its `[start, end)` on that day and its
+    /// bucket (an empty range until the first span). Times in that range always fall in that
+    /// bucket, so it never goes stale.
+    last: (u64, u64, usize),
 }
+
+/// Equal when they hold the same figures (which bucket was touched last does not count).
+impl PartialEq for IntervalAreas {
+    fn eq(&self, other: &IntervalAreas) -> bool {
+        (self.interval_len, self.day) == (other.interval_len, other.day)
+            && self.areas == other.areas
+            && self.exposure == other.exposure
+            && self.maxima == other.maxima
+    }
+}
+
+impl Eq for IntervalAreas {}
 
 impl IntervalAreas {
     /// # Panics
@@ -428,6 +448,7 @@ impl IntervalAreas {
             areas: vec![0; intervals_per_day],
             exposure: vec![0; intervals_per_day],
             maxima: vec![None; intervals_per_day],
+            last: (1, 0, 0),
         }
     }
 
@@ -437,6 +458,12 @@ impl IntervalAreas {
     pub fn accumulate(&mut self, mut from: u64, to: u64, value: i64) {
         debug_assert!(from <= to, "empty span [{from}, {to})");
         if from >= to {
+            return;
+        }
+        let (start, end, bucket) = self.last;
+        if start <= from && to <= end {
+            self.areas[bucket] += i128::from(value) * i128::from(to - from);
+            self.exposure[bucket] += to - from;
             return;
         }
         let n = self.areas.len();
@@ -456,9 +483,12 @@ impl IntervalAreas {
         let mut t = from;
         while t < to {
             // Saturating: the last interval below u64::MAX may be cut short.
-            let end = (t - t % len).saturating_add(len).min(to);
+            let bucket_start = t - t % len;
+            let bucket_end = bucket_start.saturating_add(len);
+            let end = bucket_end.min(to);
             self.areas[bucket] += i128::from(value) * i128::from(end - t);
             self.exposure[bucket] += end - t;
+            self.last = (bucket_start, bucket_end, bucket);
             t = end;
             bucket = if bucket + 1 == n { 0 } else { bucket + 1 };
         }

@@ -373,6 +373,47 @@ fn interval_areas_fold_days_and_match_time_weighted() {
     assert_eq!((ia.max(0), ia.max(5), ia.max(2)), (Some(4), Some(-7), None));
 }
 
+/// Spans one after another, as an observer integrating a signal change by change adds them:
+/// mostly inside the interval of the last one (the remembered bucket), some ending exactly on a
+/// boundary, some crossing several intervals or whole days. Every bucket's area and exposure
+/// must equal the sums taken microsecond by microsecond.
+#[test]
+fn consecutive_spans_integrate_exactly_whether_or_not_in_the_last_bucket() {
+    let mut s = 20261203;
+    for case in 0..200 {
+        let len = 1 + xorshift(&mut s) % 20;
+        let n = 1 + (xorshift(&mut s) % 6) as usize;
+        let day = len * n as u64;
+        let mut ia = IntervalAreas::new(len, n);
+        let (mut area, mut exposure) = (vec![0i128; n], vec![0u64; n]);
+        let mut t = xorshift(&mut s) % (3 * day);
+        for _ in 0..60 {
+            let gap = match xorshift(&mut s) % 5 {
+                0 => 0,
+                1 => len - t % len,
+                2 => xorshift(&mut s) % (4 * len),
+                3 => xorshift(&mut s) % (3 * day),
+                _ => xorshift(&mut s) % len.max(2) / 2,
+            };
+            let value = (xorshift(&mut s) % 7) as i64 - 3;
+            ia.accumulate(t, t + gap, value);
+            for at in t..t + gap {
+                let b = ((at / len) % n as u64) as usize;
+                area[b] += i128::from(value);
+                exposure[b] += 1;
+            }
+            t += gap;
+        }
+        for b in 0..n {
+            assert_eq!(
+                (ia.area(b), ia.exposure(b)),
+                (area[b], exposure[b]),
+                "case {case}"
+            );
+        }
+    }
+}
+
 #[test]
 fn welford_matches_two_pass_and_merges() {
     let mut s = 42;
