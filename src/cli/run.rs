@@ -223,23 +223,21 @@ pub(crate) fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
             }
             continue;
         }
-        let loaded = config::load_scenario(path)
+        // The file is read and parsed once, with its `[check]` table: its settings, and
+        // (within the budget) guards that name what the reports have, else `baseline` would
+        // refuse it only after its runs.
+        let loaded = check::PolicyScenario::load(path)
             .map_err(anyhow::Error::from)
-            .and_then(|scenario| {
+            .and_then(|policy| {
                 within_budget(
-                    &scenario,
+                    &policy.scenario,
                     &path.display().to_string(),
                     &BudgetArg {
                         ignore_budget: false,
                     },
-                )
-                .map(|_| scenario)
-            })
-            .and_then(|scenario| {
-                // The `[check]` table too: its settings, and guards that name what the
-                // reports have (else `baseline` would refuse it only after its runs).
-                check::PolicyScenario::load(path)?.check_guards()?;
-                Ok(scenario)
+                )?;
+                policy.check_guards()?;
+                Ok(policy.scenario)
             });
         match loaded {
             Ok(scenario) => {
