@@ -30,11 +30,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::metrics::Scope;
+use crate::metrics::{MeasureKey, Scope, Text};
 use crate::sweep::replication_seed;
 
 use super::hash::{Fnv1a64, ScenarioHash};
-use super::samples::{MeasureKey, Samples};
+use super::samples::Samples;
 use super::stats::mean_interval;
 
 /// The version of the file layout this routesim writes and reads.
@@ -200,8 +200,8 @@ fn key_record(kind: &str, replication: String, key: &MeasureKey) -> Vec<String> 
         kind.to_string(),
         replication,
         key.scope.to_string(),
-        key.name.clone(),
-        key.measure.clone(),
+        key.name.to_string(),
+        key.measure.to_string(),
     ]
 }
 
@@ -394,8 +394,8 @@ impl Reader<'_> {
             })?;
             let key = MeasureKey {
                 scope,
-                name: record[3].to_string(),
-                measure: record[4].to_string(),
+                name: Text::copy_of(&record[3]),
+                measure: Text::copy_of(&record[4]),
             };
             if key.name.is_empty() || key.measure.is_empty() {
                 return Err(self.error(Some(line), "empty name or measure"));

@@ -9,9 +9,10 @@
 
 use std::fmt;
 
-use super::samples::{MeasureKey, Samples};
+use super::samples::Samples;
 use super::spec::{Better, ResolvedGuard};
 use super::stats::{mean_interval, MeanInterval};
+use crate::metrics::MeasureKey;
 
 /// What a guard says about the candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -26,11 +26,12 @@ pub mod stats;
 
 use std::path::Path;
 
+pub use crate::metrics::MeasureKey;
 pub use baseline::{Baseline, BaselineError, FORMAT_VERSION};
 pub use compare::{compare, Comparison, GuardOutcome, Verdict};
 pub use hash::{canonical_text, ScenarioHash};
 pub use render::{check_csv, check_markdown, check_page, check_table};
-pub use samples::{MeasureKey, Samples};
+pub use samples::Samples;
 pub use side_by_side::{side_by_side, SideBySide};
 pub use spec::{
     default_guards, parse_check_table, resolve_guards, Better, CheckSpec, Guard, GuardOrigin,
@@ -38,6 +39,7 @@ pub use spec::{
 };
 
 use crate::config::{self, ConfigError, Origin};
+use crate::metrics::Text;
 use crate::model::Scenario;
 use crate::sweep::{self, replication_seed, ReplicationError, Threads};
 
@@ -378,7 +380,7 @@ fn guards_on_both(
         let named = guards.iter().position(|g| {
             g.origin == GuardOrigin::Written
                 && g.scope == guard.key.scope
-                && g.measure == guard.key.measure
+                && guard.key.measure == g.measure
                 && g.name.as_deref() == Some(&guard.key.name)
         });
         match named {
@@ -402,8 +404,8 @@ fn guards_on_both(
         let Some(name) = &guard.name else { continue };
         let key = MeasureKey {
             scope: guard.scope,
-            name: name.clone(),
-            measure: guard.measure.clone(),
+            name: Text::copy_of(name),
+            measure: Text::copy_of(&guard.measure),
         };
         if baseline.contains(&key) && !candidate.contains(&key) {
             notes.push(format!("{key}: only in {}, not compared", labels.baseline));

@@ -106,7 +106,7 @@ pub fn check_page(report: &CheckReport, settings: &str) -> Page {
             outcome.verdict.as_str().to_string(),
             measure_label(measure),
             outcome.key.scope.to_string(),
-            outcome.key.name.clone(),
+            outcome.key.name.to_string(),
             format_measure(measure, outcome.baseline_mean),
             format_measure(measure, outcome.candidate_mean),
             change,
@@ -127,7 +127,7 @@ pub fn check_page(report: &CheckReport, settings: &str) -> Page {
         let [label, left, right, change] = side_by_side_cells(row);
         side_by_side.rows.push(vec![
             row.key.scope.to_string(),
-            row.key.name.clone(),
+            row.key.name.to_string(),
             label,
             left,
             right,

@@ -41,8 +41,8 @@ pub fn check_csv(report: &CheckReport) -> Vec<u8> {
             .write_record([
                 outcome.verdict.as_str().to_string(),
                 outcome.key.scope.to_string(),
-                outcome.key.name.clone(),
-                outcome.key.measure.clone(),
+                outcome.key.name.to_string(),
+                outcome.key.measure.to_string(),
                 outcome.better.to_string(),
                 format_value(outcome.tolerance),
                 format_value(outcome.baseline_mean),

@@ -3,23 +3,8 @@
 //! mean, because paired differences need them; it does not compute any statistic.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use crate::metrics::{MeasureRow, Scope};
-
-/// One measure of one entity, e.g. (queue, english, asa_s).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MeasureKey {
-    pub scope: Scope,
-    pub name: String,
-    pub measure: String,
-}
-
-impl fmt::Display for MeasureKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.scope, self.name, self.measure)
-    }
-}
+use crate::metrics::{MeasureKey, MeasureRow};
 
 /// The value of each measure in each replication, in the order the reports list measures.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -46,12 +31,7 @@ impl Samples {
         let mut samples = Samples::new(rows.len());
         for (replication, run) in rows.iter().enumerate() {
             for row in run {
-                let key = MeasureKey {
-                    scope: row.scope,
-                    name: row.name.to_string(),
-                    measure: row.measure.to_string(),
-                };
-                samples.set(key, replication, row.value);
+                samples.set(MeasureKey::of(row), replication, row.value);
             }
         }
         samples

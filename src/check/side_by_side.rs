@@ -5,12 +5,12 @@
 
 use std::collections::HashSet;
 
-use crate::metrics::{self, Scope};
+use crate::metrics::{self, MeasureKey, Scope, Text};
 use crate::model::Scenario;
 use crate::report::labels::{better_of, Better};
 use crate::sweep::{paired_difference, Estimate};
 
-use super::samples::{MeasureKey, Samples};
+use super::samples::Samples;
 
 /// One measure of one entity on both sides.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +64,7 @@ pub fn side_by_side(
         .keys()
         .iter()
         .find(|k| k.measure.starts_with("service_level_") && k.measure.ends_with("_of_offered"))
-        .map(|k| k.measure.clone())
+        .map(|k| k.measure.to_string())
         .unwrap_or_default();
     let mut rows = Vec::new();
     for scope in [
@@ -86,8 +86,8 @@ pub fn side_by_side(
             for measure in measures_of(scope, &service_level) {
                 let key = MeasureKey {
                     scope,
-                    name: name.to_string(),
-                    measure,
+                    name: Text::copy_of(name),
+                    measure: measure.into(),
                 };
                 let (Some(a), Some(b)) = (baseline.series(&key), candidate.series(&key)) else {
                     continue;

@@ -13,7 +13,8 @@ use crate::config::Issue;
 use crate::metrics::{service_level_measure, Scope};
 use crate::model::{ChannelId, Entity, QueueId, Scenario};
 
-use super::samples::{MeasureKey, Samples};
+use super::samples::Samples;
+use crate::metrics::MeasureKey;
 
 /// Replications of a baseline when `[check]` does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 20;
@@ -436,7 +437,7 @@ pub fn resolve_guards(
         let matching: Vec<&&MeasureKey> = in_scope
             .iter()
             .filter(|k| {
-                k.measure == guard.measure && guard.name.as_ref().is_none_or(|n| *n == k.name)
+                k.measure == guard.measure && guard.name.as_ref().is_none_or(|n| k.name == *n)
             })
             .collect();
         if matching.is_empty() {

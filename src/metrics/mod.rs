@@ -20,7 +20,8 @@ pub use goals::{
     entity, service_level, service_level_measure, service_level_target, ServiceLevelAgainstGoal,
 };
 pub use results::{
-    threshold_label, IntervalRow, MeasureRow, RowAt, RowValues, RunResults, Scope, WaitDistribution,
+    threshold_label, IntervalRow, MeasureKey, MeasureRow, RowAt, RowValues, RunResults, Scope,
+    WaitDistribution,
 };
 pub use text::Text;
 

@@ -57,6 +57,32 @@ pub struct MeasureRow {
     pub value: f64,
 }
 
+/// Which measure of which entity, e.g. (queue, english, asa_s): what sweeps aggregate and
+/// checks pair by. It orders, compares and hashes by (scope, name, measure) as strings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MeasureKey {
+    pub scope: Scope,
+    pub name: Text,
+    pub measure: Text,
+}
+
+impl MeasureKey {
+    /// The key of `row`'s measure.
+    pub fn of(row: &MeasureRow) -> MeasureKey {
+        MeasureKey {
+            scope: row.scope,
+            name: row.name.clone(),
+            measure: row.measure.clone(),
+        }
+    }
+}
+
+impl fmt::Display for MeasureKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.scope, self.name, self.measure)
+    }
+}
+
 /// One measure of one entity in one interval of the day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalRow {

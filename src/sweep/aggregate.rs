@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::confidence::{paired_difference, Estimate};
 use super::spec::SweepLayout;
-use crate::metrics::{MeasureRow, Scope, Text};
+use crate::metrics::{MeasureKey, MeasureRow, Scope};
 
 /// The measures of one replication of one point.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,24 +19,6 @@ pub struct Replication {
     pub seed: u64,
     /// Summary and agent-group rows of the run, in report order.
     pub rows: Vec<MeasureRow>,
-}
-
-/// Which measure of which entity.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct MeasureKey {
-    pub scope: Scope,
-    pub name: Text,
-    pub measure: Text,
-}
-
-impl MeasureKey {
-    fn of(row: &MeasureRow) -> MeasureKey {
-        MeasureKey {
-            scope: row.scope,
-            name: row.name.clone(),
-            measure: row.measure.clone(),
-        }
-    }
 }
 
 /// One measure of one point across its replications.
@@ -154,6 +136,7 @@ pub fn aggregate(layout: SweepLayout, mut replications: Vec<Replication>) -> Swe
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Text;
     use crate::sweep::spec::PointLabel;
 
     fn layout(points: usize, replications: u32, reference: usize) -> SweepLayout {

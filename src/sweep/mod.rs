@@ -25,7 +25,8 @@ use crate::config::ConfigError;
 use crate::metrics::{self, RunError, RunResults};
 use crate::model::Scenario;
 
-pub use aggregate::{aggregate, MeasureKey, PointMeasure, Replication, SweepResults};
+pub use crate::metrics::MeasureKey;
+pub use aggregate::{aggregate, PointMeasure, Replication, SweepResults};
 pub use confidence::{paired_difference, student_t_quantile, unpaired_difference, Estimate};
 pub use executor::{collect, execute, plan, run_in_memory, Continuation, PairId, Plan, PARTS_DIR};
 pub use replicated::ReplicatedRun;
