@@ -92,6 +92,11 @@ impl Cells {
         cell
     }
 
+    /// The cells seen so far.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
     pub fn flow(&mut self, cell: usize, interval: usize) -> &mut Flow {
         &mut self.flows[cell * self.n_intervals + interval]
     }
@@ -150,6 +155,7 @@ impl Cells {
             }
         }
         let mut out = ByScope {
+            only_cell: only.iter().map(|o| o.flatten()).collect(),
             flows,
             semantics: vec![SemanticFlow::default(); n],
             queue_areas: vec![0; n],
@@ -175,6 +181,9 @@ impl Cells {
 /// The figures of every scope, summed from the cells.
 #[derive(Debug)]
 pub(super) struct ByScope<'a> {
+    /// The only cell of each scope, if it has exactly one: such scopes have that cell's
+    /// figures.
+    pub only_cell: Vec<Option<usize>>,
     pub flows: Vec<Cow<'a, Flow>>,
     pub semantics: Vec<SemanticFlow>,
     /// Queue-length integral (conversation-microseconds).

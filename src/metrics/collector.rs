@@ -268,9 +268,24 @@ impl Collector {
         let measured_s = (self.end - self.warm_up.min(self.end)) as f64 / MICROS;
         let by_scope = self.cells.by_scope(self.n_flows, |key| self.scopes_of(key));
         let service_levels = service_level_names(&self.thresholds);
-        let totals: Vec<Flow> = (0..self.n_flows)
-            .map(|idx| self.total_flow(&by_scope, idx))
+        // A scope of one cell (the overall, channel, workstream and queue scopes of a centre of
+        // one queue) has that cell's totals: formed once per cell, shared by its scopes.
+        let mut formed: Vec<Flow> = Vec::new();
+        let mut cell_total: Vec<Option<usize>> = vec![None; self.cells.len()];
+        let total_at: Vec<usize> = (0..self.n_flows)
+            .map(|idx| {
+                let only = by_scope.only_cell[idx];
+                if let Some(at) = only.and_then(|cell| cell_total[cell]) {
+                    return at;
+                }
+                formed.push(self.total_flow(&by_scope, idx));
+                if let Some(cell) = only {
+                    cell_total[cell] = Some(formed.len() - 1);
+                }
+                formed.len() - 1
+            })
             .collect();
+        let totals: Vec<&Flow> = total_at.iter().map(|&at| &formed[at]).collect();
         let mut summary = Vec::new();
         for (idx, (scope, name)) in self.flow_names.iter().enumerate() {
             let queue_area: i128 = (0..self.n_intervals)
@@ -282,7 +297,7 @@ impl Collector {
                 f64::NAN
             };
             let mut rows = Vec::with_capacity(64);
-            flow_rows(&mut rows, &service_levels, &totals[idx], Period::Run);
+            flow_rows(&mut rows, &service_levels, totals[idx], Period::Run);
             rows.push(("queue_length_mean".into(), queue_mean));
             rows.push(("queue_length_max".into(), self.queue_now[idx].1 as f64));
             rows.extend(semantic_rows(&self.total_semantics(&by_scope, idx)));
@@ -439,7 +454,7 @@ impl Collector {
 
     /// Overall and per channel: the scopes a planner compares waits across; `totals` holds
     /// each flow scope's figures over the run.
-    fn wait_distributions(&self, totals: &[Flow]) -> Vec<WaitDistribution> {
+    fn wait_distributions(&self, totals: &[&Flow]) -> Vec<WaitDistribution> {
         self.flow_names[..=self.n_channels]
             .iter()
             .enumerate()
