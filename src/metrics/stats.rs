@@ -39,17 +39,26 @@ fn bucket_bounds(i: usize) -> (u64, u64) {
 /// (in fact 1/128) relative of the true order statistic. Count, sum, min and max are exact.
 ///
 /// Up to [`RAW_MAX`] observations are kept as recorded and only then counted into buckets:
-/// most histograms of an interval of the day see a few conversations, and a wait of minutes
-/// is in bucket 1,500 or so, whose zeroed counts cost more to allocate and to read than the
-/// few values. Every answer is the same as if the values had gone into buckets at once.
+/// most histograms of an interval of the day see a few conversations, whose bucket counts cost
+/// more to allocate and to read than the few values. Counted, the zeros (a wait of a
+/// conversation answered at once) are a count apart, and the other buckets are a window from
+/// the lowest bucket used to the highest: a wait of minutes is in bucket 1,500 or so, and the
+/// waits of one queue span a few hundred buckets of those, not all of them from 0. Every
+/// answer is the same as if the values had gone into one vector of every bucket at once.
 #[derive(Debug, Clone)]
 pub struct LogHistogram {
-    /// The observations while there are at most `RAW_MAX` and `counts` is empty (in the order
-    /// recorded); empty once they are counted into buckets.
+    /// The observations while there are at most `RAW_MAX` and they are not counted (in the
+    /// order recorded); empty once they are counted into buckets.
     raw: Vec<u64>,
-    /// Allocated lazily and only up to the highest bucket touched, so an empty histogram (one per
-    /// queue and per interval, most never used) costs no heap memory.
+    /// Whether the observations are counted into buckets (`zeros` and `counts`).
+    counted: bool,
+    /// Observations of 0 (bucket 0), once counted.
+    zeros: u64,
+    /// Bucket `low + i`'s count at `i`, for every bucket from 1 that holds an observation:
+    /// allocated lazily, from the lowest bucket used to the highest, so an empty histogram (one
+    /// per queue and per interval, most never used) costs no heap memory.
     counts: Vec<u64>,
+    low: usize,
     count: u64,
     /// u128 cannot overflow: at most `u64::MAX` observations of at most `u64::MAX` each.
     sum: u128,
@@ -71,12 +80,8 @@ impl Default for LogHistogram {
 /// and max), whether kept as recorded or counted: what recording both streams gives.
 impl PartialEq for LogHistogram {
     fn eq(&self, other: &LogHistogram) -> bool {
-        // Trailing empty buckets (a vector grown further than its observations) do not count.
-        fn used(counts: &[u64]) -> &[u64] {
-            &counts[..counts.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1)]
-        }
         (self.count, self.sum, self.min, self.max) == (other.count, other.sum, other.min, other.max)
-            && used(&self.bucket_counts()) == used(&other.bucket_counts())
+            && self.bucket_counts() == other.bucket_counts()
     }
 }
 
@@ -86,7 +91,10 @@ impl LogHistogram {
     pub const fn new() -> Self {
         Self {
             raw: Vec::new(),
+            counted: false,
+            zeros: 0,
             counts: Vec::new(),
+            low: 0,
             count: 0,
             sum: 0,
             min: u64::MAX,
@@ -105,17 +113,13 @@ impl LogHistogram {
         if n == 0 {
             return;
         }
-        if self.counts.is_empty() && self.count.saturating_add(n) <= RAW_MAX as u64 {
+        if !self.counted && self.count.saturating_add(n) <= RAW_MAX as u64 {
             self.keep_raw(value, n);
         } else {
-            if self.counts.is_empty() {
-                self.count_raw(bucket_of(value) + 1);
+            if !self.counted {
+                self.count_raw();
             }
-            let b = bucket_of(value);
-            if b >= self.counts.len() {
-                self.grow(b + 1);
-            }
-            self.counts[b] += n;
+            self.add_counted(value, n);
         }
         self.count += n;
         self.sum += u128::from(value) * u128::from(n);
@@ -131,34 +135,76 @@ impl LogHistogram {
         self.raw.extend(std::iter::repeat_n(value, n as usize));
     }
 
-    /// Counts the kept observations into buckets (at least `len` of them), once.
+    /// Counts `n` observations of `value` into the buckets (the totals aside).
+    #[inline]
+    fn add_counted(&mut self, value: u64, n: u64) {
+        if value == 0 {
+            self.zeros += n;
+            return;
+        }
+        let b = bucket_of(value);
+        if b < self.low || b >= self.low + self.counts.len() {
+            self.widen(b, b);
+        }
+        self.counts[b - self.low] += n;
+    }
+
+    /// Counts the kept observations into buckets, once.
     #[cold]
-    fn count_raw(&mut self, len: usize) {
+    fn count_raw(&mut self) {
+        self.counted = true;
         let raw = std::mem::take(&mut self.raw);
-        let len = raw.iter().map(|&v| bucket_of(v) + 1).fold(len, usize::max);
-        self.grow(len);
+        let buckets = raw.iter().filter(|&&v| v > 0).map(|&v| bucket_of(v));
+        if let (Some(low), Some(high)) = (buckets.clone().min(), buckets.max()) {
+            self.widen(low, high);
+        }
         for v in raw {
-            self.counts[bucket_of(v)] += 1;
+            self.add_counted(v, 1);
         }
     }
 
-    /// Out of line: growth happens at most once per new highest bucket, and `resize` amortizes.
+    /// Widens the window of counts to hold buckets `low..=high` (at least 1). Out of line:
+    /// it happens at most once per new lowest or highest bucket; a window growing upwards
+    /// amortizes as a vector does, and one growing downwards takes as much again below.
     #[cold]
-    fn grow(&mut self, len: usize) {
-        self.counts.resize(len, 0);
+    fn widen(&mut self, low: usize, high: usize) {
+        debug_assert!(1 <= low && low <= high);
+        if self.counts.is_empty() {
+            self.low = low;
+            self.counts = vec![0; high - low + 1];
+            return;
+        }
+        if high >= self.low + self.counts.len() {
+            self.counts.resize(high - self.low + 1, 0);
+        }
+        if low < self.low {
+            let new_low = low.min(self.low.saturating_sub(self.counts.len())).max(1);
+            let mut counts = vec![0; self.low - new_low + self.counts.len()];
+            counts[self.low - new_low..].copy_from_slice(&self.counts);
+            self.counts = counts;
+            self.low = new_low;
+        }
     }
 
-    /// The count of every bucket up to the highest one used (the kept observations counted
-    /// into a fresh vector).
-    fn bucket_counts(&self) -> std::borrow::Cow<'_, [u64]> {
-        if self.raw.is_empty() {
-            return std::borrow::Cow::Borrowed(&self.counts);
+    /// The count of every bucket up to the highest one used.
+    fn bucket_counts(&self) -> Vec<u64> {
+        if self.count == 0 {
+            return Vec::new();
         }
         let mut counts = vec![0; bucket_of(self.max) + 1];
-        for &v in &self.raw {
-            counts[bucket_of(v)] += 1;
+        if self.counted {
+            counts[0] = self.zeros;
+            for (i, &c) in self.counts.iter().enumerate() {
+                if c > 0 {
+                    counts[self.low + i] = c;
+                }
+            }
+        } else {
+            for &v in &self.raw {
+                counts[bucket_of(v)] += 1;
+            }
         }
-        std::borrow::Cow::Owned(counts)
+        counts
     }
 
     pub fn count(&self) -> u64 {
@@ -226,20 +272,29 @@ impl LogHistogram {
             } else {
                 let bucket = if sorted.is_empty() {
                     // Ranks ascend: this one is in the bucket of the last one or a later
-                    // one. Whole blocks of buckets that do not reach it are skipped by their
-                    // sum (a wait histogram spans a thousand buckets or more, most empty).
-                    loop {
-                        let block = &self.counts[next..(next + SKIP).min(self.counts.len())];
-                        let block_sum: u64 = block.iter().sum();
-                        if seen + block_sum >= rank {
-                            break;
-                        }
-                        seen += block_sum;
-                        next += block.len();
+                    // one. Bucket 0 (the zeros) first, then the window of counts, where
+                    // whole blocks of buckets that do not reach the rank are skipped by their
+                    // sum (a wait histogram spans hundreds of buckets, many empty).
+                    if next == 0 {
+                        seen += self.zeros;
+                        next = 1;
                     }
-                    while seen < rank {
-                        seen += self.counts[next];
-                        next += 1;
+                    if seen < rank {
+                        let mut at = next.max(self.low) - self.low;
+                        loop {
+                            let block = &self.counts[at..(at + SKIP).min(self.counts.len())];
+                            let block_sum: u64 = block.iter().sum();
+                            if seen + block_sum >= rank {
+                                break;
+                            }
+                            seen += block_sum;
+                            at += block.len();
+                        }
+                        while seen < rank {
+                            seen += self.counts[at];
+                            at += 1;
+                        }
+                        next = self.low + at;
                     }
                     next - 1
                 } else {
@@ -267,8 +322,11 @@ impl LogHistogram {
         }
         let b = bucket_of(threshold);
         let end = b + usize::from(bucket_bounds(b).1 == threshold);
-        if self.raw.is_empty() {
-            self.counts[..end].iter().sum()
+        if self.counted {
+            let window = self.counts[..end.saturating_sub(self.low).min(self.counts.len())]
+                .iter()
+                .sum::<u64>();
+            self.zeros + window
         } else {
             self.raw.iter().filter(|&&v| bucket_of(v) < end).count() as u64
         }
@@ -295,8 +353,8 @@ impl LogHistogram {
         if other.count == 0 {
             return;
         }
-        if self.counts.is_empty()
-            && other.counts.is_empty()
+        if !self.counted
+            && !other.counted
             && self.count.saturating_add(other.count) <= RAW_MAX as u64
         {
             if self.raw.capacity() == 0 {
@@ -304,21 +362,22 @@ impl LogHistogram {
             }
             self.raw.extend_from_slice(&other.raw);
         } else {
-            if self.counts.is_empty() {
-                self.count_raw(other.counts.len().max(bucket_of(other.max) + 1));
+            if !self.counted {
+                self.count_raw();
             }
-            if other.counts.len() > self.counts.len() {
-                self.grow(other.counts.len());
-            }
-            for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-                *a += b;
-            }
-            for &v in &other.raw {
-                let b = bucket_of(v);
-                if b >= self.counts.len() {
-                    self.grow(b + 1);
+            if other.counted {
+                self.zeros += other.zeros;
+                if !other.counts.is_empty() {
+                    self.widen(other.low, other.low + other.counts.len() - 1);
+                    let at = other.low - self.low;
+                    for (a, b) in self.counts[at..].iter_mut().zip(&other.counts) {
+                        *a += b;
+                    }
                 }
-                self.counts[b] += 1;
+            } else {
+                for &v in &other.raw {
+                    self.add_counted(v, 1);
+                }
             }
         }
         self.count += other.count;

@@ -173,7 +173,7 @@ fn quantiles_in_one_pass_equal_the_bucket_walk() {
 /// A histogram that counts into buckets from its first observation.
 fn counted_of(data: &[u64]) -> LogHistogram {
     let mut h = LogHistogram::new();
-    h.count_raw(1);
+    h.count_raw();
     data.iter().for_each(|&v| h.record(v));
     h
 }
@@ -190,10 +190,7 @@ fn kept_observations_answer_as_buckets_do() {
     ] {
         let data = data_set(seed, n, zeros);
         let kept = histogram_of(&data);
-        assert!(
-            !kept.raw.is_empty() && kept.counts.is_empty(),
-            "seed {seed}: kept"
-        );
+        assert!(!kept.raw.is_empty() && !kept.counted, "seed {seed}: kept");
         let counted = counted_of(&data);
         assert!(counted.raw.is_empty(), "seed {seed}: counted");
         assert_eq!(kept, counted, "seed {seed}");
@@ -219,7 +216,7 @@ fn kept_observations_answer_as_buckets_do() {
     // One more than the histogram keeps: every observation is then in the buckets.
     let data = data_set(18, RAW_MAX + 1, 3);
     let h = histogram_of(&data);
-    assert!(h.raw.is_empty() && h.counts.iter().sum::<u64>() == data.len() as u64);
+    assert!(h.raw.is_empty() && h.zeros + h.counts.iter().sum::<u64>() == data.len() as u64);
     assert_eq!(h, counted_of(&data));
     // Repeats: three kept, then more than fit.
     let mut repeated = LogHistogram::new();
@@ -262,6 +259,83 @@ fn merges_of_kept_and_counted_equal_recording_both_streams() {
         assert_eq!(merged, counted_of(&both), "split {split}");
         let every: [f64; 21] = std::array::from_fn(|i| i as f64 / 20.0);
         assert_eq!(merged.quantiles(every), counted_of(&both).quantiles(every));
+    }
+}
+
+/// The counted buckets are a window from the lowest bucket used (the zeros apart): values
+/// arriving from the top down widen it below, merges of histograms whose windows lie above,
+/// below, around or apart from each other widen it both ways. Every result must be the one of
+/// recording everything into one histogram, and the window must span the values used, not
+/// every bucket from 0.
+#[test]
+fn windows_widen_both_ways_and_answer_as_one_histogram() {
+    let every: [f64; 101] = std::array::from_fn(|i| i as f64 / 100.0);
+    let second = 1_000_000u64;
+    // Waits of 1 s to 10 min, a third of them zero, in descending order.
+    let mut s = 20261203;
+    let mut waits: Vec<u64> = (0..400)
+        .map(|_| {
+            if xorshift(&mut s) % 3 == 0 {
+                0
+            } else {
+                second + xorshift(&mut s) % (600 * second)
+            }
+        })
+        .collect();
+    waits.sort_unstable_by(|a, b| b.cmp(a));
+    let descending = histogram_of(&waits);
+    let mut ascending_order = waits.clone();
+    ascending_order.sort_unstable();
+    assert_eq!(descending, histogram_of(&ascending_order));
+    assert_eq!(
+        descending.quantiles(every),
+        histogram_of(&ascending_order).quantiles(every)
+    );
+    assert!(
+        descending.counts.len() < bucket_of(descending.max) / 2,
+        "a window of {} buckets for waits up to bucket {}",
+        descending.counts.len(),
+        bucket_of(descending.max)
+    );
+    // Merges of ranges: above, below, overlapping, inside, far apart, zeros only, raw.
+    let ranges: [(u64, u64, usize); 7] = [
+        (10 * second, 20 * second, 200),
+        (200, 5_000, 100),
+        (15 * second, 90 * second, 150),
+        (12 * second, 13 * second, 60),
+        (3_000 * second, 9_000 * second, 80),
+        (0, 0, 50),
+        (40, 90_000, 7),
+    ];
+    for order in 0..ranges.len() {
+        let mut merged = LogHistogram::new();
+        let mut all = Vec::new();
+        for k in 0..ranges.len() {
+            let (from, to, n) = ranges[(order + k) % ranges.len()];
+            let part: Vec<u64> = (0..n)
+                .map(|_| from + xorshift(&mut s) % (to - from + 1))
+                .collect();
+            merged.merge(&histogram_of(&part));
+            all.extend(part);
+            let one = histogram_of(&all);
+            assert_eq!(merged, one, "order {order}, after {k}");
+            assert_eq!(
+                merged.quantiles(every),
+                one.quantiles(every),
+                "order {order}"
+            );
+        }
+        let one = histogram_of(&all);
+        assert_eq!(
+            merged.buckets().collect::<Vec<_>>(),
+            one.buckets().collect::<Vec<_>>()
+        );
+        let mut thresholds: Vec<u64> = all.iter().flat_map(|&v| [v, v + 1, v / 2]).collect();
+        thresholds.extend([0, 1, 127, 128, u64::MAX]);
+        for t in thresholds {
+            assert_eq!(merged.count_at_most(t), one.count_at_most(t), "t={t}");
+        }
+        check(&merged, &all, &every, 128);
     }
 }
 
