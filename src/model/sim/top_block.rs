@@ -109,7 +109,11 @@ impl Waiting {
                     _ => items.len(),
                 };
                 debug_assert!(items.get(at).is_none_or(|e| e.0 != key), "queued once");
-                items.insert(at, (key, id));
+                if at == items.len() {
+                    items.push_back((key, id));
+                } else {
+                    items.insert(at, (key, id));
+                }
                 if items.len() > SHORT_MAX {
                     let map: BTreeMap<_, _> = std::mem::take(items).into_iter().collect();
                     let edge = map.keys().nth(block_size - 1).copied();
@@ -155,7 +159,9 @@ impl Waiting {
                     items.get(at).is_some_and(|e| e.0 == key),
                     "only queued items leave"
                 );
-                if items.get(at).is_some_and(|e| e.0 == key) {
+                if at == 0 && items.front().is_some_and(|e| e.0 == key) {
+                    items.pop_front();
+                } else if items.get(at).is_some_and(|e| e.0 == key) {
                     items.remove(at);
                 }
                 was_full.then(|| items[block_size - 1].1)
