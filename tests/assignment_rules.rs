@@ -736,3 +736,73 @@ fn the_profiles_scenario_uses_every_profile_rule_and_a_blocking_voice_profile_co
     // Seen: about 8.3 s -> 6.0 s; a tenth is a safe margin.
     assert!(unblocked < 0.9 * blocked, "{unblocked} {blocked}");
 }
+
+// ---- agents who come on shift together share the backlog by the queue's method ----
+
+/// Two chats (an hour of work each) queue at 08:30 and 08:40 before anyone is on shift; two
+/// agents of two units each start at 09:00, in one group (`one_group`) or in two groups of one
+/// agent with the same shift.
+fn backlog_at_shift_start(method: &str, one_group: bool) -> Scenario {
+    let groups = if one_group {
+        r#"
+[agent_groups.g]
+count = 2
+capacity_units = 2
+queues = ["q"]
+shift = { start = "09:00", end = "17:00" }
+"#
+    } else {
+        r#"
+[agent_groups.a]
+count = 1
+capacity_units = 2
+queues = ["q"]
+shift = { start = "09:00", end = "17:00" }
+
+[agent_groups.b]
+count = 1
+capacity_units = 2
+queues = ["q"]
+shift = { start = "09:00", end = "17:00" }
+"#
+    };
+    let text = format!(
+        r#"
+[simulation]
+horizon = "12h"
+
+[channels.c]
+kind = "live_chat"
+arrivals = {{ per_hour = 1 }}
+handle_time = {{ kind = "constant", value = "1h" }}
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "q"
+
+[queues.q]
+assignment = "{method}"
+{groups}"#
+    );
+    with_traces(parse(&text), &[("c", &[30_600, 31_200])])
+}
+
+#[test]
+fn agents_who_start_together_share_the_backlog_by_the_assignment_method() {
+    // At 09:00 both agents are Available with two free units. A cycle takes the items oldest
+    // first and gives each to the agent the method ranks first: the 08:30 chat to the first
+    // agent (a tie on every method, broken by the order of joining), the 08:40 chat to the
+    // other (highest capacity: 2 free units against 1; round robin: never assigned; least
+    // active: no conversation against one). No agent takes both, whether the two agents are
+    // one group or two groups whose shifts start at the same instant.
+    for method in ["highest_capacity", "round_robin", "least_active"] {
+        for one_group in [true, false] {
+            let answers = answers(&backlog_at_shift_start(method, one_group));
+            let case = format!("{method}, one group: {one_group}");
+            for (arrived, agent) in [(30_600, 0), (31_200, 1)] {
+                assert_eq!(answers.at("c", arrived), Some(32_400), "{case}");
+                assert_eq!(answers.agent("c", arrived), Some(agent), "{case}");
+            }
+        }
+    }
+}

@@ -152,6 +152,16 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// The time and event that `pop_until` would look at next (a cancelled one included).
+    pub fn peek(&self) -> Option<(SimTime, &E)> {
+        let top = match (self.heap.peek(), self.sources.peek()) {
+            (Some(main), Some(source)) if source.key < main.key => source,
+            (Some(main), _) => main,
+            (None, source) => source?,
+        };
+        Some((top.time(), &top.event))
+    }
+
     /// Number of pending events, cancelled ones included.
     pub fn len(&self) -> usize {
         self.heap.len() + self.sources.len()
@@ -174,6 +184,22 @@ mod tests {
         std::iter::from_fn(|| queue.pop_until(t(horizon)))
             .map(|s| (s.time.as_micros(), s.event))
             .collect()
+    }
+
+    #[test]
+    fn peek_shows_the_next_event_of_either_heap_without_taking_it() {
+        let mut queue = EventQueue::new();
+        assert_eq!(queue.peek(), None);
+        queue.schedule(t(20), "main");
+        queue.schedule_source(t(10), "source");
+        assert_eq!(queue.peek(), Some((t(10), &"source")));
+        assert_eq!(queue.pop_until(t(100)).map(|s| s.event), Some("source"));
+        assert_eq!(queue.peek(), Some((t(20), &"main")));
+        // At equal times the one scheduled first is next, whichever heap holds it.
+        queue.schedule_source(t(20), "later source");
+        assert_eq!(queue.peek(), Some((t(20), &"main")));
+        assert_eq!(queue.pop_until(t(100)).map(|s| s.event), Some("main"));
+        assert_eq!(queue.peek(), Some((t(20), &"later source")));
     }
 
     #[test]

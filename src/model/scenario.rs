@@ -411,7 +411,9 @@ pub enum RejectedNotification {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfferCapacity {
     Reserved,
-    /// Taken only on accept; several offers can then ring at once and overfill the agent.
+    /// Taken only on accept. An agent then has at most one such offer from its queues ringing
+    /// (it looks for its next item the moment it accepts); an affinity or preferred-agent
+    /// offer may still come, and filling up meanwhile overfills it on accept.
     OnAccept,
 }
 

@@ -4,8 +4,10 @@
 //! no (item in the top block of its queue, eligible agent) pair is left unassigned. A new item
 //! can only create pairs involving itself, and an agent whose capacity or presence changed only
 //! pairs involving that agent, so each trigger re-examines just that item or just that agent.
-//! This gives the same assignments as re-running a full cycle over every queue, at a fraction
-//! of the cost. Nothing here does I/O or returns errors: the scenario was validated.
+//! When several agents changed in one step (a shift start, a staffing edge), each item the
+//! first of them could take goes to the agent its queue's method ranks first among all of them,
+//! as a full cycle over the items would give it. This costs a fraction of re-running a full
+//! cycle over every queue. Nothing here does I/O or returns errors: the scenario was validated.
 //!
 //! A conversation lives through segments: Open (queued) → Offered (a notification rings) →
 //! Active → either Waiting (capacity released; the customer resumes later or the conversation

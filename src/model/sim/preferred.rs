@@ -100,6 +100,22 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
+    /// The agent (and its member index in the item's queue) that the queue's method ranks
+    /// first for item `id`, which `agent` (member `member`) may take: an item waiting for a
+    /// preferred agent stays with `agent`, as does one no other agent ranks above it.
+    pub(super) fn method_choice(
+        &self,
+        id: ConversationId,
+        agent: AgentId,
+        member: usize,
+    ) -> (AgentId, usize) {
+        let conversation = &self.conversations[id.slot as usize];
+        if self.any_preferred && self.preference(conversation) != Preference::Method {
+            return (agent, member);
+        }
+        self.best_agent_for(id).unwrap_or((agent, member))
+    }
+
     /// Whether the queue's method may give this queued item to `agent` (not when the item
     /// waits for a preferred agent that is not this one).
     pub(super) fn method_may_assign(&self, conversation: &Conversation, agent: AgentId) -> bool {

@@ -61,6 +61,17 @@ impl<O: Observer> Sim<'_, O> {
                 Event::AwayEnd(agent) => self.on_away_end(now, agent),
                 Event::DayEnd(group) => self.on_day_end(now, group),
             }
+            // Groups whose rosters change at the same instant (two shifts starting at 09:00)
+            // change together: their agents look for work once all of them have changed, so
+            // the first group does not take the whole backlog.
+            if is_roster_change(&scheduled.event)
+                && self
+                    .events
+                    .peek()
+                    .is_some_and(|(next, event)| next == now && is_roster_change(event))
+            {
+                continue;
+            }
             self.process_triggers(now);
         }
         self.finish();
@@ -187,9 +198,15 @@ impl<O: Observer> Sim<'_, O> {
                     if self.any_preferred {
                         self.offer_preferred_items(now, agent_id);
                     }
+                    // The agent's items in serving order, each to the agent its queue's method
+                    // ranks first: when several agents changed at once (a shift starts, a
+                    // staffing edge, a day's profiles reset), the first of them must not take
+                    // the whole backlog. With one agent changed, that agent is the only
+                    // eligible one (the invariant above), so it gets them all as before.
                     while let Some((id, member)) = self.best_item_for(agent_id) {
+                        let (to, member) = self.method_choice(id, agent_id, member);
                         self.take_from_queue(id);
-                        self.offer(now, id, agent_id, Route::Queue(member));
+                        self.offer(now, id, to, Route::Queue(member));
                     }
                     if self.any_pickable {
                         self.consider_picking(now, agent_id);
@@ -269,4 +286,13 @@ fn patience_pending(conversations: &[Conversation], c: ConversationId, id: Event
     conversation.live
         && conversation.generation == c.generation
         && conversation.abandon_event == Some(id)
+}
+
+/// A change of which agents are on shift or of their day's quotas, made for a whole group at
+/// an instant of the roster.
+fn is_roster_change(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Shift(..) | Event::StaffingEdge(..) | Event::DayEnd(..)
+    )
 }
