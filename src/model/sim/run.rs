@@ -201,10 +201,22 @@ impl<O: Observer> Sim<'_, O> {
                     // The agent's items in serving order, each to the agent its queue's method
                     // ranks first: when several agents changed at once (a shift starts, a
                     // staffing edge, a day's profiles reset), the first of them must not take
-                    // the whole backlog. With one agent changed, that agent is the only
-                    // eligible one (the invariant above), so it gets them all as before.
+                    // the whole backlog, nor the agent of an earlier trigger an item whose own
+                    // trigger is still to come. With no trigger left behind this one, the agent
+                    // is the only eligible one for what it finds (the agents of earlier
+                    // triggers found nothing more, and the others had nothing: the invariant
+                    // above), so it takes it without ranking the others.
                     while let Some((id, member)) = self.best_item_for(agent_id) {
-                        let (to, member) = self.method_choice(id, agent_id, member);
+                        let (to, member) = if next + 1 < self.triggers.len() {
+                            self.method_choice(id, agent_id, member)
+                        } else {
+                            debug_assert_eq!(
+                                self.method_choice(id, agent_id, member).0,
+                                agent_id,
+                                "the last trigger's agent was not the only eligible one"
+                            );
+                            (agent_id, member)
+                        };
                         self.take_from_queue(id);
                         self.offer(now, id, to, Route::Queue(member));
                     }
