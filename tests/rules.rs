@@ -14,7 +14,10 @@ mod support;
 use routesim::config::{parse_scenario, Origin};
 use routesim::engine::SimTime;
 use routesim::metrics::{run, RunResults, Scope};
-use routesim::model::{ArrivalProcess, Scenario};
+use routesim::model::{
+    AgentId, AgentStatus, ArrivalProcess, ConversationInfo, GroupId, Observer, OfferVia, Presence,
+    Scenario,
+};
 
 fn parse(text: &str) -> Scenario {
     let origin = Origin {
@@ -427,6 +430,139 @@ notifications = { response_time = { kind = "constant", value = "90s" } }
     // wait is 30:00 + 1:30 - 9:00 = 22:30.
     assert_eq!(overall(&results, "asa_s"), 1350.0);
     assert_eq!(overall(&results, "handled"), 1.0);
+}
+
+/// Records when each agent's presence changed and when offers rang, in order.
+#[derive(Default)]
+struct Timeline {
+    presences: Vec<(u64, AgentId, Presence, Presence)>,
+    offers: Vec<(u64, AgentId)>,
+}
+
+impl Observer for Timeline {
+    fn agent_changed(
+        &mut self,
+        now: SimTime,
+        agent: AgentId,
+        _group: GroupId,
+        before: AgentStatus,
+        after: AgentStatus,
+    ) {
+        if before.presence != after.presence {
+            self.presences
+                .push((now.as_micros(), agent, before.presence, after.presence));
+        }
+    }
+    fn offered(&mut self, now: SimTime, _c: &ConversationInfo, agent: AgentId, _via: OfferVia) {
+        self.offers.push((now.as_micros(), agent));
+    }
+}
+
+#[test]
+fn an_agent_who_steps_away_into_an_allowed_presence_is_offered_what_waits() {
+    // One agent who rejects every offer (each rejection sets Busy - DND for 8 h, a presence
+    // the workstream does not allow) and steps away now and then; the workstream allows Away.
+    // The chat at 1 s is offered at once and rejected; it waits while the agent is Busy -
+    // DND. When the agent's next away episode starts, its presence is Away, which is allowed:
+    // the chat is offered at that instant (and rejected again: the limit of 2 is reached),
+    // not 8 h later when the Busy - DND ends. The episode's start is random, so the test
+    // follows the sample path of each seed: every seed gives exactly this order.
+    let mut scenario = parse(
+        r#"
+[simulation]
+horizon = "10h"
+decline_limit = 2
+
+[channels.c]
+kind = "live_chat"
+arrivals = { per_hour = 1 }
+handle_time = { kind = "constant", value = "5m" }
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "q"
+allowed_presences = ["available", "busy", "away"]
+notifications = { timeout = "30s", reject_sets_busy_dnd = true }
+
+[queues.q]
+
+[agent_groups.a]
+count = 1
+queues = ["q"]
+notifications = { reject_probability = 1, presence_reset = "8h", when_absent = "answer" }
+away_episodes = { per_hour = 1, duration = { kind = "constant", value = "10m" } }
+"#,
+    );
+    arrivals_at(&mut scenario, "c", &[1]);
+    for seed in 1..=5 {
+        let mut timeline = Timeline::default();
+        routesim::model::simulate(&scenario, seed, &mut timeline);
+        let first_away = timeline
+            .presences
+            .iter()
+            .find(|p| p.3 == Presence::Away)
+            .unwrap_or_else(|| panic!("seed {seed}: no away episode in 10 h"));
+        assert!(
+            first_away.0 > 1_000_000,
+            "seed {seed}: away before the chat"
+        );
+        assert_eq!(first_away.2, Presence::BusyDnd, "seed {seed}");
+        assert_eq!(
+            timeline.offers,
+            vec![(1_000_000, first_away.1), (first_away.0, first_away.1)],
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn an_agent_whose_pick_makes_it_busy_is_offered_work_that_allows_only_busy() {
+    // A pick workstream allows Available, a push workstream only Busy. The chat arrives at
+    // 0 s: the agent is Available, so it waits. The email arrives at 60 s and the agent picks
+    // it after 10 s of thought: at 70 s its presence is Busy (one unit of two in use), which
+    // the chat's workstream allows, so the chat is offered and accepted then: a wait of 70 s.
+    let mut scenario = parse(
+        r#"
+[simulation]
+horizon = "2h"
+
+[channels.c]
+kind = "live_chat"
+arrivals = { per_hour = 1 }
+handle_time = { kind = "constant", value = "5m" }
+
+[channels.e]
+kind = "email"
+arrivals = { per_hour = 1 }
+handle_time = { kind = "constant", value = "20m" }
+
+[workstreams.chat]
+channels = ["c"]
+fallback_queue = "qc"
+allowed_presences = ["busy"]
+
+[workstreams.mail]
+channels = ["e"]
+fallback_queue = "qe"
+mode = "pick"
+allowed_presences = ["available"]
+
+[queues.qc]
+[queues.qe]
+
+[agent_groups.a]
+count = 1
+capacity_units = 2
+queues = ["qc", "qe"]
+picking = { think_time = { kind = "constant", value = "10s" } }
+"#,
+    );
+    arrivals_at(&mut scenario, "c", &[0]);
+    arrivals_at(&mut scenario, "e", &[60]);
+    let results = simulate(&scenario);
+    assert_eq!(channel(&results, "e", "asa_s"), 10.0);
+    assert_eq!(channel(&results, "c", "asa_s"), 70.0);
+    assert_eq!(overall(&results, "handled"), 2.0);
 }
 
 // ---- 5. overflow across matching route-to-queue rules ----

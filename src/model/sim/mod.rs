@@ -15,8 +15,10 @@
 //! accepted in the same step, with no event, so the classic queueing scenarios cost what they
 //! did before notifications existed. A declined offer puts the item back in its queue with
 //! its old key and pushes `Trigger::Item` (other agents first) and `Trigger::Agent`; presence
-//! resets and capacity releases push `Trigger::Agent`; resumes route like arrivals, except that
-//! under affinity the item is offered straight to its last agent.
+//! resets, capacity releases and every move into a presence some workstream allows and the old
+//! one was not (`report_agent`: stepping Away from a forced Busy - DND where Away is allowed, a
+//! pick that makes the agent Busy where only Busy is) push `Trigger::Agent`; resumes route like
+//! arrivals, except that under affinity the item is offered straight to its last agent.
 //!
 //! Pick mode is a second, agent-driven path beside push: an agent that may pick schedules a
 //! `PickAttempt` after its think time and takes the oldest item it may see, without capacity
@@ -369,6 +371,9 @@ struct Sim<'a, O> {
     zero_demand: bool,
     // Presences that some workstream allows.
     routable: PresenceSet,
+    /// For each presence, the presences some workstream allows and it does not: an agent moving
+    /// from the one into one of these may become eligible for items it was not (`report_agent`).
+    opens: [PresenceSet; 5],
     /// Whether any agent may ever pick: without it the pick machinery is skipped entirely.
     any_pickable: bool,
     /// The presences in which some item may be picked (a pick workstream's allowed presences;
@@ -510,6 +515,14 @@ impl<'a, O: Observer> Sim<'a, O> {
             .fold(PresenceSet::default(), |set, w| {
                 set.union(w.allowed_presences)
             });
+        let opens = Presence::ALL.map(|from| {
+            let to = Presence::ALL.iter().copied().filter(|&to| {
+                scenario.workstreams.iter().any(|w| {
+                    w.allowed_presences.contains(to) && !w.allowed_presences.contains(from)
+                })
+            });
+            PresenceSet::of(&to.collect::<Vec<_>>())
+        });
         let mut any_pickable = false;
         let mut pick_presences = PresenceSet::default();
         let mut min_pick_units = i64::MAX;
@@ -584,6 +597,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             stats: RunStats::default(),
             zero_demand,
             routable,
+            opens,
             any_pickable,
             pick_presences,
             min_pick_units,

@@ -170,7 +170,8 @@ impl<O: Observer> Sim<'_, O> {
             Decline::TimedOut
         };
         self.observer.declined(now, &info, agent_id, group, how);
-        self.report_agent(now, agent_id, before);
+        // Its trigger comes after the item's (below).
+        self.report_change(now, agent_id, before);
 
         if self.any_preferred {
             self.note_queued_preferences(id);
@@ -209,7 +210,7 @@ impl<O: Observer> Sim<'_, O> {
         }
         let before = self.status(agent_id);
         self.agents[agent_id.index()].forced = None;
-        if self.report_agent(now, agent_id, before) {
+        if self.report_change(now, agent_id, before) {
             self.triggers.push(Trigger::Agent(agent_id));
         }
     }

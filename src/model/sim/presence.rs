@@ -124,12 +124,8 @@ impl<O: Observer> Sim<'_, O> {
         }
         let before = self.status(agent_id);
         self.agents[agent_id.index()].stepped_away = true;
-        self.refresh_presence(agent_id);
-        let after = self.status(agent_id);
-        if after != before {
-            self.observer
-                .agent_changed(now, agent_id, group, before, after);
-        }
+        // Away may be allowed where the presence it replaces (a forced Busy - DND) was not.
+        self.report_agent(now, agent_id, before);
         self.events.schedule(
             now + SimDuration::from_secs_f64(duration),
             Event::AwayEnd(agent_id),
@@ -221,13 +217,30 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Recomputes the agent's presence, reports the change and lets it look for work.
     pub(super) fn agent_update(&mut self, now: SimTime, agent_id: AgentId, before: AgentStatus) {
-        self.report_agent(now, agent_id, before);
+        self.report_change(now, agent_id, before);
         self.triggers.push(Trigger::Agent(agent_id));
     }
 
     /// Recomputes the agent's presence and reports the change from `before`, if any; returns
-    /// whether the agent's status changed.
+    /// whether the agent's status changed. A move into a presence that some workstream allows
+    /// and the old one was not (`opens`) lets the agent look for work: it may now be eligible
+    /// for items that waited beside it.
     pub(super) fn report_agent(
+        &mut self,
+        now: SimTime,
+        agent_id: AgentId,
+        before: AgentStatus,
+    ) -> bool {
+        let changed = self.report_change(now, agent_id, before);
+        let after = self.agents[agent_id.index()].presence;
+        if changed && self.opens[before.presence.index()].contains(after) {
+            self.triggers.push(Trigger::Agent(agent_id));
+        }
+        changed
+    }
+
+    /// `report_agent` without the trigger, for callers that push one anyway.
+    pub(super) fn report_change(
         &mut self,
         now: SimTime,
         agent_id: AgentId,
