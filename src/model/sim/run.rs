@@ -73,8 +73,29 @@ impl<O: Observer> Sim<'_, O> {
                 continue;
             }
             self.process_triggers(now);
+            #[cfg(debug_assertions)]
+            self.check_nothing_left_to_assign(now);
         }
         self.finish();
+    }
+
+    /// Debug builds, small centres: the invariant itself, by a full look over every queue's
+    /// top block after the step (what a product cycle would assign now, nothing may be left).
+    #[cfg(debug_assertions)]
+    fn check_nothing_left_to_assign(&self, now: SimTime) {
+        if self.agents.len() > 32 {
+            return;
+        }
+        for (q, queue) in self.queues.iter().enumerate() {
+            let block = self.scenario.queues[q].block_size.min(200);
+            for (_, &id) in queue.waiting.iter().take(block) {
+                debug_assert!(
+                    self.choose_agent_for(id).is_none(),
+                    "at {now:?}, {id:?} in queue {q} waits beside {:?}",
+                    self.choose_agent_for(id)
+                );
+            }
+        }
     }
 
     pub(super) fn start(&mut self) {
@@ -202,11 +223,21 @@ impl<O: Observer> Sim<'_, O> {
                     // ranks first: when several agents changed at once (a shift starts, a
                     // staffing edge, a day's profiles reset), the first of them must not take
                     // the whole backlog, nor the agent of an earlier trigger an item whose own
-                    // trigger is still to come. With one agent changed it is nearly always that
-                    // agent; skipping the ranking then was tried and is not exact (see the
-                    // performance log), so every item is ranked.
+                    // trigger is still to come. With no trigger left behind this one, the agent
+                    // is the only eligible one for what it finds (the agents of earlier
+                    // triggers found nothing more, and the others had nothing: the invariant
+                    // above), so it takes it without ranking the others.
                     while let Some((id, member)) = self.best_item_for(agent_id) {
-                        let (to, member) = self.method_choice(id, agent_id, member);
+                        let (to, member) = if next + 1 < self.triggers.len() {
+                            self.method_choice(id, agent_id, member)
+                        } else {
+                            debug_assert_eq!(
+                                self.method_choice(id, agent_id, member).0,
+                                agent_id,
+                                "the last trigger's agent was not the only eligible one"
+                            );
+                            (agent_id, member)
+                        };
                         self.take_from_queue(id);
                         self.offer(now, id, to, Route::Queue(member));
                     }
