@@ -1,10 +1,12 @@
 //! Hand-derived scenarios for the product rules of issue 9 (SPEC §3): least active by the last
 //! real capacity release, unreserved offers, highest capacity with profiles, agents who are not
-//! at the desk, overflow across matching route-to-queue rules, and patience while an offer
-//! rings. Each scenario has a few conversations with constant times at fixed trace arrival
-//! times, so every number asserted is derived by hand in the comment above it, event by event.
-//! Nothing in these scenarios is random (constant distributions, probabilities of 0 or 1), so
-//! one seed gives the only possible outcome and the assertions are exact.
+//! at the desk (and agents whose presence change makes them eligible), overflow across
+//! matching route-to-queue rules, patience while an offer rings, the capacity comparison and
+//! the closest-match order. Each scenario has a few conversations with constant times at fixed
+//! trace arrival times, so every number asserted is derived by hand in the comment above it,
+//! event by event. Nothing in these scenarios is random (constant distributions, probabilities
+//! of 0 or 1), so one seed gives the only possible outcome and the assertions are exact; the one
+//! exception, an away episode's random start, is followed on each seed's sample path.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -767,4 +769,122 @@ fn resumed_segments_have_their_own_patience() {
     assert_eq!(overall(&results, "abandoned"), 0.0);
     assert_eq!(overall(&results, "answered"), 1.0);
     assert_eq!(overall(&results, "queue_length_max"), 1.0);
+}
+
+// ---- 7. the capacity comparison and the closest-match order ----
+
+/// One agent of two units in a queue; chats (one unit each, 10 min of work) at 0 and 1 min.
+fn capacity_compare(compare: &str) -> Scenario {
+    let mut scenario = parse(&format!(
+        r#"
+[simulation]
+horizon = "2h"
+capacity_compare = "{compare}"
+
+[channels.c]
+kind = "live_chat"
+arrivals = {{ per_hour = 1 }}
+handle_time = {{ kind = "constant", value = "10m" }}
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "q"
+
+[queues.q]
+
+[agent_groups.a]
+count = 1
+capacity_units = 2
+queues = ["q"]
+"#
+    ));
+    arrivals_at(&mut scenario, "c", &[0, 60]);
+    scenario
+}
+
+#[test]
+fn capacity_compare_decides_whether_the_last_free_unit_is_enough() {
+    // ">=": at 1 min the agent has one free unit, as much as the chat needs: both at once.
+    let results = simulate(&capacity_compare(">="));
+    assert_eq!(overall(&results, "asa_s"), 0.0);
+    assert_eq!(overall(&results, "handled"), 2.0);
+    // ">": one free unit is not more than one: the second chat waits until the first ends at
+    // 10 min (a wait of 9 min); at 0 two free units were more than one. Mean (0 + 540) / 2.
+    let results = simulate(&capacity_compare(">"));
+    assert_eq!(overall(&results, "asa_s"), 270.0);
+    assert_eq!(overall(&results, "handled"), 2.0);
+}
+
+/// Chats that need skill `s` at 5 or more (10 min of work each) in one round-robin queue
+/// under `matching`, and one agent in each group (joined in this order): `over` has `s` at
+/// 9, `near` at 6, `none` has no `s`.
+fn closest_match(matching: &str, arrivals: &[u64]) -> Scenario {
+    let mut scenario = parse(&format!(
+        r#"
+[simulation]
+horizon = "2h"
+
+[channels.c]
+kind = "live_chat"
+arrivals = {{ per_hour = 1 }}
+handle_time = {{ kind = "constant", value = "10m" }}
+variables.v = {{ values = ["x"] }}
+
+[workstreams.w]
+channels = ["c"]
+fallback_queue = "q"
+skill_matching = "{matching}"
+classification = [{{ when = [{{ variable = "v", equals = "x" }}], skills = {{ s = 5 }} }}]
+
+[queues.q]
+assignment = "round_robin"
+
+[agent_groups.over]
+count = 1
+queues = ["q"]
+skills = {{ s = 9 }}
+
+[agent_groups.near]
+count = 1
+queues = ["q"]
+skills = {{ s = 6 }}
+
+[agent_groups.none]
+count = 1
+queues = ["q"]
+"#
+    ));
+    arrivals_at(&mut scenario, "c", arrivals);
+    scenario
+}
+
+#[test]
+fn closest_match_ranks_by_missing_then_surplus_points_before_the_method() {
+    // Closest: 0 s to near (nothing missing, 1 point of surplus), 1 min to over (nothing
+    // missing, 4 surplus), 2 min to none (5 points missing), 3 min waits until near is free
+    // at 10 min (a wait of 7 min) and goes to near again, the best of the three.
+    let results = simulate(&closest_match("closest", &[0, 60, 120, 180]));
+    assert_eq!(group(&results, "near", "handled"), 2.0);
+    assert_eq!(group(&results, "over", "handled"), 1.0);
+    assert_eq!(group(&results, "none", "handled"), 1.0);
+    assert_eq!(overall(&results, "asa_s"), 105.0);
+    // Exact: none never qualifies; round robin gives 0 s to over (joined first), 1 min to
+    // near; 2 min waits until over is free at 10 min (8 min), 3 min until near is at 11 min
+    // (8 min).
+    let results = simulate(&closest_match("exact", &[0, 60, 120, 180]));
+    assert_eq!(group(&results, "over", "handled"), 2.0);
+    assert_eq!(group(&results, "near", "handled"), 2.0);
+    assert_eq!(group(&results, "none", "handled"), 0.0);
+    assert_eq!(overall(&results, "asa_s"), 240.0);
+}
+
+#[test]
+fn closest_match_keeps_feeding_the_best_agent_whatever_the_round_robin() {
+    // Chats at 0 and 20 min, each found with all three free: closest match gives both to
+    // near (the best score), where round robin over the exact matches alternates.
+    let results = simulate(&closest_match("closest", &[0, 1200]));
+    assert_eq!(group(&results, "near", "handled"), 2.0);
+    let results = simulate(&closest_match("exact", &[0, 1200]));
+    assert_eq!(group(&results, "over", "handled"), 1.0);
+    assert_eq!(group(&results, "near", "handled"), 1.0);
 }
