@@ -12,7 +12,11 @@
 //!   contained + overflowed + resume-abandoned + open at end);
 //! - a concurrency slowdown never loses work: a service rescheduled at every change of its
 //!   agent's concurrency never ends with work left (a debug assertion in the model, which
-//!   these debug-build tests run) and never leaves a conversation without an end.
+//!   these debug-build tests run) and never leaves a conversation without an end;
+//! - after every step no queued item of a queue's top block has an agent a full look would
+//!   give it (the assignment invariant, a debug assertion in the model for centres of up to
+//!   32 agents), with allowed presences that differ between workstreams so that presence
+//!   moves open work to agents.
 //!
 //! A failure shrinks to a small scenario whose TOML text is printed.
 
@@ -59,7 +63,8 @@ struct WorkstreamParams {
     bot: Option<(f64, u32)>,
     profile: bool,
     slowdown: bool,
-    allow_away: bool,
+    /// `allowed_presences`, or `None` for the default.
+    presences: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,10 +138,22 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
             any::<bool>(),
         ),
         prop::option::of((0.0f64..1.0, 5u32..600)),
-        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (
+            any::<bool>(),
+            any::<bool>(),
+            // Sets that differ between workstreams make presence moves open work to an agent
+            // (Available to Busy on a pick, Busy - DND to Away in an episode).
+            prop::option::of(prop::sample::select(vec![
+                r#"["available", "busy", "away"]"#,
+                r#"["busy"]"#,
+                r#"["available"]"#,
+                r#"["available", "busy", "busy_dnd"]"#,
+                r#"["available", "away"]"#,
+            ])),
+        ),
     )
         .prop_map(
-            |(a, b, c, d, bot, (profile, slowdown, allow_away))| WorkstreamParams {
+            |(a, b, c, d, bot, (profile, slowdown, presences))| WorkstreamParams {
                 pick: a.0,
                 affinity: if a.0 { None } else { a.1 },
                 self_selection: !a.0 && a.2,
@@ -154,7 +171,7 @@ fn workstream() -> impl Strategy<Value = WorkstreamParams> {
                 bot: if a.0 { None } else { bot },
                 profile,
                 slowdown,
-                allow_away,
+                presences,
             },
         )
 }
@@ -269,8 +286,8 @@ fn scenario_text(
         if w.slowdown {
             t += "concurrency_slowdown = [1.0, 1.3, 0.8, 2.5]\n";
         }
-        if w.allow_away {
-            t += "allowed_presences = [\"available\", \"busy\", \"away\"]\n";
+        if let Some(presences) = w.presences {
+            t += &format!("allowed_presences = {presences}\n");
         }
         if let Some((p, time)) = w.bot {
             t += &format!("bot = {{ containment_probability = {p}, handling_time = {{ kind = \"exponential\", mean = \"{time}s\" }} }}\n");
